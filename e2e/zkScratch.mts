@@ -1,0 +1,27 @@
+import { pino } from "pino";
+import { ZookeeperEnsemble } from "./support/zookeeperEnsemble";
+import { CoordinationClient } from "../server/runtime/zk/CoordinationClient";
+const t0 = Date.now();
+const ens = await ZookeeperEnsemble.start();
+console.log("started in", Date.now() - t0, ens.connectString, "leader", await ens.leader());
+const logger = pino({ level: "info" });
+const c = await CoordinationClient.connect({ connectString: ens.connectString, sessionTimeoutMs: 4000, logger });
+console.log("session", c.sessionIdHex, c.state, c.sessionTimeoutMs);
+c.on("state", (s) => console.log("STATE", s));
+await c.ensurePath("/a/b/c");
+const p = await c.create("/a/b/c/m-", Buffer.from("x"), "ephemeral_sequential");
+console.log(p, await c.getData(p), await c.getChildren("/a/b/c"));
+const w = new Promise((r) => c.exists("/a/x", r));
+await c.create("/a/x", null, "persistent");
+console.log("watch", await w);
+console.log(await c.multi([{ op: "check", path: "/a/x", version: 0 }, { op: "setData", path: "/a/x", data: Buffer.from("1"), version: 0 }, { op: "create", path: "/a/y-", data: null, mode: "persistent_sequential" }]));
+try { await c.multi([{ op: "create", path: "/a/z", data: null, mode: "persistent" }, { op: "setData", path: "/a/x", data: Buffer.from("1"), version: 0 }]); } catch (e) { console.log("multi err", (e as any).code, (e as any).opIndex, (e as Error).message); }
+console.log("z exists?", await c.exists("/a/z"));
+const l = await ens.leader();
+console.log("killing leader", l);
+await ens.kill(l);
+await new Promise((r) => setTimeout(r, 1000));
+console.log("after kill", c.state, await c.getData(p).then(x => x?.stat.ephemeralOwner), c.sessionIdHex);
+await c.close(); await c.close();
+await ens.stop();
+console.log("total", Date.now() - t0);

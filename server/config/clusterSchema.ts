@@ -1,0 +1,142 @@
+// The cluster file: one YAML document describing groups, nodes, listeners, sync policy and
+// broker policy. Field names follow the seeds (brokerName, replicas, zkPath, sync,
+// transportConnectors, maximumConnections, wireFormat.maxFrameSize …) so an operator who wrote
+// ActiveMQ's activemq.xml recognises every line.
+import { z } from "zod";
+import { parseByteSize } from "./byteSize";
+import { parseDurationMs } from "./durationMs";
+import { parseTransportUri, type TransportUri } from "./transportUri";
+
+const byteSize = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const n = parseByteSize(v);
+  if (n === null) {
+    ctx.addIssue({ code: "custom", message: `"${v}" is not a byte size (e.g. 64 mb, 1gb, 1048576)` });
+    return z.NEVER;
+  }
+  return n;
+});
+
+const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const n = parseDurationMs(v);
+  if (n === null) {
+    ctx.addIssue({ code: "custom", message: `"${v}" is not a duration (e.g. 500ms, 3s, 2m)` });
+    return z.NEVER;
+  }
+  return n;
+});
+
+const transportUri = z.string().transform((v, ctx): TransportUri => {
+  const parsed = parseTransportUri(v);
+  if (typeof parsed === "string") {
+    ctx.addIssue({ code: "custom", message: parsed });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+/** Sync policies of the replicated store (seed 000 `sync=`), plus RocketMQ's broker roles. */
+export const SYNC_POLICIES = [
+  "local_mem",
+  "local_disk",
+  "remote_mem",
+  "remote_disk",
+  "quorum_mem",
+  "quorum_disk",
+] as const;
+export type SyncPolicy = (typeof SYNC_POLICIES)[number];
+
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' and '-' only, starting with a letter or digit");
+
+export const transportConnectorSchema = z.strictObject({
+  name: z.string().min(1),
+  uri: transportUri,
+});
+
+export const brokerPolicySchema = z.strictObject({
+  /** Memory for message bodies held in RAM; past it, persistent bodies stay on disk only and non-persistent producers are slowed. */
+  memoryLimit: byteSize.default(64 * 1024 * 1024),
+  /** Journal bytes beyond which persistent sends are refused (ActiveMQ storeUsage). */
+  storeLimit: byteSize.default(10 * 1024 ** 3),
+  /** Journal segment size (ActiveMQ journalMaxFileLength). */
+  journalMaxFileLength: byteSize.default(32 * 1024 * 1024),
+  /** Deliveries after the first before a message goes to DLQ.<queue> (ActiveMQ default 6). */
+  maxRedeliveries: z.number().int().min(0).max(1000).default(6),
+  /** Destinations are created on first use unless this is false. */
+  autoCreateDestinations: z.boolean().default(true),
+  /** Queue subscription prefetch when SUBSCRIBE has no activemq.prefetchSize (ActiveMQ: 1000). */
+  queuePrefetch: z.number().int().min(1).default(1000),
+  /** Topic subscription prefetch (ActiveMQ: 32766). */
+  topicPrefetch: z.number().int().min(1).default(32766),
+  /** A connection must send CONNECT within this time. */
+  connectTimeout: duration.default(30_000),
+  /** Heart-beat intervals the server offers: [send, receive] ms (0 = none). */
+  heartBeat: z.tuple([z.number().int().min(0), z.number().int().min(0)]).default([10_000, 10_000]),
+  /** Margin on the client's heart-beat before the connection is declared dead (ActiveMQ hbGracePeriodMultiplier). */
+  heartBeatGraceMultiplier: z.number().min(1).max(10).default(2),
+  /** Bytes queued to one connection's socket before dispatch to it pauses. */
+  maxPendingBytesPerConnection: byteSize.default(8 * 1024 * 1024),
+});
+export type BrokerPolicy = z.output<typeof brokerPolicySchema>;
+
+export const nodeSchema = z.strictObject({
+  name,
+  hostname: z.string().default("127.0.0.1"),
+  transportConnectors: z.array(transportConnectorSchema).min(1, "a node needs at least one transport connector"),
+  /** Replication listener (seed: bind="tcp://0.0.0.0:62621"). */
+  bind: z.string().default("tcp://127.0.0.1:62621"),
+  weight: z.number().int().min(0).default(1),
+  /** Overrides the cluster's data directory for this node. */
+  dataDirectory: z.string().optional(),
+  broker: brokerPolicySchema.partial().optional(),
+});
+
+export const groupSchema = z.strictObject({
+  name,
+  zkPath: z.string().regex(/^\/[^\s]*$/, "an absolute ZooKeeper path").optional(),
+  replicas: z.number().int().min(1).max(9).default(1),
+  sync: z.enum(SYNC_POLICIES).default("quorum_mem"),
+  securityToken: z.string().default(""),
+  nodes: z.array(nodeSchema).min(1, "a group needs at least one node"),
+});
+
+export const clusterSchema = z
+  .strictObject({
+    brokerName: name.default("tandem"),
+    dataDirectory: z.string().default("./data"),
+    /** ZooKeeper connect string; omitted → the embedded coordinator. */
+    zkAddress: z.string().optional(),
+    zkSessionTimeout: duration.default(3000),
+    broker: brokerPolicySchema.default(brokerPolicySchema.parse({})),
+    groups: z.array(groupSchema).min(1, "the cluster needs at least one group"),
+  })
+  .superRefine((cluster, ctx) => {
+    const nodeNames = new Map<string, string>();
+    const groupNames = new Set<string>();
+    cluster.groups.forEach((group, gi) => {
+      if (groupNames.has(group.name)) {
+        ctx.addIssue({ code: "custom", path: ["groups", gi, "name"], message: `duplicate group name "${group.name}"` });
+      }
+      groupNames.add(group.name);
+      if (group.nodes.length > 1 && group.sync.startsWith("local") === false && group.replicas < 2) {
+        ctx.addIssue({ code: "custom", path: ["groups", gi, "replicas"], message: `sync "${group.sync}" needs replicas >= 2` });
+      }
+      group.nodes.forEach((node, ni) => {
+        const seen = nodeNames.get(node.name);
+        if (seen) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["groups", gi, "nodes", ni, "name"],
+            message: `duplicate node name "${node.name}" (already in group ${seen})`,
+          });
+        }
+        nodeNames.set(node.name, group.name);
+      });
+    });
+  });
+
+export type ClusterConfigInput = z.input<typeof clusterSchema>;
+export type ClusterConfig = z.output<typeof clusterSchema>;
+export type GroupConfig = ClusterConfig["groups"][number];
+export type NodeEntry = GroupConfig["nodes"][number];

@@ -1,0 +1,61 @@
+import { isAbsolute, join, resolve } from "node:path";
+import type { BrokerPolicy, ClusterConfig, GroupConfig, NodeEntry, SyncPolicy } from "./clusterSchema";
+import type { TransportUri } from "./transportUri";
+
+/** Everything one broker node process needs, flattened from the cluster file. */
+export interface NodeConfig {
+  brokerName: string;
+  groupName: string;
+  nodeName: string;
+  hostname: string;
+  dataDir: string;
+  transports: Array<{ name: string } & TransportUri>;
+  sync: SyncPolicy;
+  replicas: number;
+  zkPath: string;
+  zkAddress: string | undefined;
+  zkSessionTimeout: number;
+  securityToken: string;
+  bind: string;
+  weight: number;
+  policy: BrokerPolicy;
+  /** Every node of the group, for replication and failover addresses. */
+  groupNodes: NodeEntry[];
+}
+
+/** Picks one node out of the cluster file; throws with the known names when it is absent. */
+export function resolveNodeConfig(cluster: ClusterConfig, nodeName: string, baseDir = process.cwd()): NodeConfig {
+  let group: GroupConfig | undefined;
+  let node: NodeEntry | undefined;
+  for (const g of cluster.groups) {
+    const n = g.nodes.find((x) => x.name === nodeName);
+    if (n) {
+      group = g;
+      node = n;
+      break;
+    }
+  }
+  if (!group || !node) {
+    const known = cluster.groups.flatMap((g) => g.nodes.map((n) => n.name));
+    throw new Error(`node "${nodeName}" is not in the cluster file (nodes: ${known.join(", ")})`);
+  }
+  const root = node.dataDirectory ?? join(cluster.dataDirectory, node.name);
+  return {
+    brokerName: cluster.brokerName,
+    groupName: group.name,
+    nodeName: node.name,
+    hostname: node.hostname,
+    dataDir: isAbsolute(root) ? root : resolve(baseDir, root),
+    transports: node.transportConnectors.map((t) => ({ name: t.name, ...t.uri })),
+    sync: group.sync,
+    replicas: group.replicas,
+    zkPath: group.zkPath ?? `/tandem/${cluster.brokerName}/groups/${group.name}`,
+    zkAddress: cluster.zkAddress,
+    zkSessionTimeout: cluster.zkSessionTimeout,
+    securityToken: group.securityToken,
+    bind: node.bind,
+    weight: node.weight,
+    policy: { ...cluster.broker, ...(node.broker ?? {}) } as BrokerPolicy,
+    groupNodes: group.nodes,
+  };
+}

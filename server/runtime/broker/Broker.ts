@@ -1,0 +1,466 @@
+import { randomBytes } from "node:crypto";
+import type { Logger } from "pino";
+import type { BrokerPolicy } from "../../config/clusterSchema";
+import type { MessageStore, RecoveredState } from "../store/MessageStore";
+import type { StompHeaders } from "../stomp/StompFrame";
+import { compileSelector } from "../selector/compileSelector";
+import type { BrokerMessage } from "./BrokerMessage";
+import { parseDestination, type ParsedDestination } from "./destinationName";
+import { MemoryUsage } from "./MemoryUsage";
+import { Queue, type QueueContext } from "./Queue";
+import { selectorField, Subscription, type ConsumerSink, type SubscriptionOptions } from "./Subscription";
+import { Topic, type DurableSubscription } from "./Topic";
+
+/** Thrown for a request the broker refuses; the message goes into the client's ERROR frame. */
+export class BrokerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BrokerError";
+  }
+}
+
+export interface NewMessage {
+  destination: string;
+  headers: StompHeaders;
+  body: Buffer;
+  persistent: boolean;
+  hasContentLength: boolean;
+  priority: number;
+  expires: number;
+}
+
+/** A send or ack held by a transaction until COMMIT. */
+export interface TxSend { target: ResolvedTarget; msg: BrokerMessage }
+export interface TxAck { sub: Subscription; msg: BrokerMessage }
+
+/** A destination after temp-name scoping: the key the broker stores it under. */
+export interface ResolvedTarget extends ParsedDestination {
+  key: string;
+  /** Connection that owns a temporary destination. */
+  owner?: string;
+}
+
+const TOPIC_SUBSCRIBER_BUFFER = 10_000;
+
+/**
+ * Destinations, routing, transactions and dead-lettering for one node. It knows nothing about
+ * sockets: connections reach it through Subscription sinks.
+ */
+export class Broker {
+  readonly queues = new Map<string, Queue>();
+  readonly topics = new Map<string, Topic>();
+  /** Which topic each non-durable subscriber listens to, for UNSUBSCRIBE. */
+  private readonly subscriberTopics = new Map<Subscription, Topic>();
+  readonly memory: MemoryUsage;
+  private readonly ctx: QueueContext;
+  private readonly bootId = `${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+  private msgCounter = 0;
+  private seq = 0;
+  private reclaimTimer: NodeJS.Timeout | null = null;
+  private reclaiming = false;
+  /** Called when a slow non-durable topic subscriber must be cut off. */
+  onSlowConsumer: (sub: Subscription) => void = () => {};
+  readonly startedAt = Date.now();
+
+  constructor(
+    readonly nodeName: string,
+    readonly policy: BrokerPolicy,
+    readonly store: MessageStore,
+    private readonly logger: Logger,
+  ) {
+    this.memory = new MemoryUsage(policy.memoryLimit);
+    this.ctx = {
+      store,
+      memory: this.memory,
+      logger,
+      maxRedeliveries: policy.maxRedeliveries,
+      deadLetter: (msg, from, reason) => this.deadLetter(msg, from, reason),
+      slowConsumer: (sub) => this.onSlowConsumer(sub),
+    };
+  }
+
+  /** Rebuilds destinations and durable subscriptions from the journal's replay. */
+  restore(state: RecoveredState): void {
+    for (const d of state.durableSubs) {
+      this.createDurable(d.clientId, d.subName, d.topic, d.selector, -1);
+    }
+    for (const [key, positions] of state.stores) {
+      if (positions.length === 0) continue;
+      if (key.startsWith("durable:")) {
+        const durable = this.findDurableByKey(key);
+        if (durable) durable.queue.restore(positions);
+        else this.logger.warn({ key, messages: positions.length }, "messages for an unknown durable subscription dropped");
+        continue;
+      }
+      const parsed = parseDestination(key);
+      if (!parsed || parsed.kind !== "queue") {
+        this.logger.warn({ key }, "journal holds messages for an unknown store key; ignored");
+        continue;
+      }
+      this.queueFor(key, key, true).restore(positions);
+    }
+  }
+
+  /** Starts the periodic reclaim of fully-consumed journal segments. */
+  startMaintenance(intervalMs = 5000): void {
+    this.reclaimTimer = setInterval(() => void this.reclaim(), intervalMs);
+    this.reclaimTimer.unref();
+  }
+
+  stop(): void {
+    if (this.reclaimTimer) clearInterval(this.reclaimTimer);
+    this.reclaimTimer = null;
+    for (const q of this.queues.values()) q.close();
+  }
+
+  nextMessageId(): string {
+    return `ID:${this.nodeName}-${this.bootId}-${++this.msgCounter}`;
+  }
+
+  /** Scopes /temp-queue/x of connection C to C's own instance; /remote-temp-* names address it from elsewhere. */
+  resolve(destination: string, connectionId: string): ResolvedTarget {
+    const parsed = parseDestination(destination);
+    if (!parsed) {
+      throw new BrokerError(
+        `Illegal destination name: [${destination}] -- destinations must begin with one of: /queue/ /topic/ /temp-queue/ /temp-topic/`,
+      );
+    }
+    if (parsed.kind === "queue" || parsed.kind === "topic") {
+      return { ...parsed, key: `/${parsed.kind}/${parsed.name}` };
+    }
+    const scoped = parsed.remote ? parsed.name : `${connectionId}.${parsed.name}`;
+    const owner = scoped.slice(0, scoped.indexOf("."));
+    return { kind: parsed.kind, name: scoped, key: `/${parsed.kind}/${scoped}`, owner };
+  }
+
+  /** The name other connections use for a connection's temporary destination (reply-to rewriting). */
+  remoteName(destination: string, connectionId: string): string {
+    const parsed = parseDestination(destination);
+    if (!parsed || parsed.remote || (parsed.kind !== "temp-queue" && parsed.kind !== "temp-topic")) return destination;
+    return `/remote-${parsed.kind}/${connectionId}.${parsed.name}`;
+  }
+
+  createMessage(m: NewMessage): BrokerMessage {
+    return {
+      id: this.nextMessageId(),
+      store: "",
+      destination: m.destination,
+      headers: m.headers,
+      body: m.body,
+      bodySize: m.body.length,
+      persistent: m.persistent,
+      hasContentLength: m.hasContentLength,
+      priority: m.priority,
+      expires: m.expires,
+      timestamp: Date.now(),
+      position: -1,
+      deliveryCount: 0,
+      seq: ++this.seq,
+      memSize: 0,
+    };
+  }
+
+  private checkCreate(target: ResolvedTarget, exists: boolean): void {
+    if (exists || this.policy.autoCreateDestinations || target.kind.startsWith("temp")) return;
+    throw new BrokerError(`destination ${target.key} does not exist and automatic creation is disabled`);
+  }
+
+  queueFor(key: string, destination: string, create: boolean): Queue {
+    let q = this.queues.get(key);
+    if (!q) {
+      if (!create) throw new BrokerError(`destination ${key} does not exist`);
+      const kind = key.startsWith("/temp-queue/") ? "temp-queue" : "queue";
+      q = new Queue(key, destination, kind, kind === "queue", this.ctx);
+      this.queues.set(key, q);
+    }
+    return q;
+  }
+
+  topicFor(key: string, create: boolean): Topic {
+    let t = this.topics.get(key);
+    if (!t) {
+      if (!create) throw new BrokerError(`destination ${key} does not exist`);
+      t = new Topic(key);
+      this.topics.set(key, t);
+    }
+    return t;
+  }
+
+  /** Explicit creation (admin API / config); idempotent. */
+  createDestination(destination: string): ResolvedTarget {
+    const target = this.resolve(destination, "admin");
+    if (target.kind === "queue") this.queueFor(target.key, target.key, true);
+    else if (target.kind === "topic") this.topicFor(target.key, true);
+    else throw new BrokerError("temporary destinations belong to a connection and cannot be created here");
+    return target;
+  }
+
+  /**
+   * Journals (if persistent) and routes a message. Returns the highest journal position written,
+   * or -1 when nothing touched the journal; the caller waits for it before a receipt.
+   */
+  send(target: ResolvedTarget, msg: BrokerMessage, origin?: string): number {
+    if (target.kind === "queue" || target.kind === "temp-queue") {
+      if (target.kind === "temp-queue" && !this.queues.has(target.key)) {
+        throw new BrokerError(`temporary destination ${target.key} no longer exists`);
+      }
+      this.checkCreate(target, this.queues.has(target.key));
+      const q = this.queueFor(target.key, target.key, true);
+      msg.store = q.key;
+      if (msg.persistent && q.journaled) msg.position = this.store.appendAdd(msg);
+      q.enqueue(msg);
+      return msg.position;
+    }
+    if (target.kind === "temp-topic" && !this.topics.has(target.key)) {
+      throw new BrokerError(`temporary destination ${target.key} no longer exists`);
+    }
+    this.checkCreate(target, this.topics.has(target.key));
+    return this.publish(this.topicFor(target.key, true), msg, origin);
+  }
+
+  /** Fans a message out to a topic's subscriptions; durable copies are journaled. */
+  private publish(topic: Topic, msg: BrokerMessage, origin?: string): number {
+    topic.enqueued++;
+    let position = -1;
+    for (const [sub, q] of topic.subscribers) {
+      if (sub.options.noLocal && origin === sub.sink.connectionId) continue;
+      if (!sub.matches(msg)) continue;
+      q.enqueue({ ...msg, store: q.key, position: -1, memSize: 0 });
+    }
+    for (const d of topic.durables.values()) {
+      if (!d.matches(msg)) continue;
+      const copy: BrokerMessage = { ...msg, store: d.queue.key, position: -1, memSize: 0 };
+      if (msg.persistent) copy.position = this.store.appendAdd(copy);
+      if (copy.position > position) position = copy.position;
+      d.queue.enqueue(copy);
+    }
+    return position;
+  }
+
+  /**
+   * Applies a committed transaction: every ADD/REMOVE record and then one COMMIT record, so that
+   * recovery sees all of it or none of it. Returns the COMMIT record's position (or -1).
+   */
+  commit(sends: TxSend[], acks: TxAck[]): { position: number; apply: () => void } {
+    const txId = this.store.newTxId();
+    let journaled = false;
+    const topicSends: Array<{ topic: Topic; msg: BrokerMessage; copies: BrokerMessage[] }> = [];
+    for (const s of sends) {
+      if (s.target.kind === "topic" || s.target.kind === "temp-topic") {
+        const topic = this.topicFor(s.target.key, true);
+        const copies: BrokerMessage[] = [];
+        for (const d of topic.durables.values()) {
+          if (!d.matches(s.msg)) continue;
+          const copy: BrokerMessage = { ...s.msg, store: d.queue.key, position: -1, memSize: 0 };
+          if (copy.persistent) {
+            copy.position = this.store.appendAdd(copy, txId);
+            journaled = true;
+          }
+          copies.push(copy);
+        }
+        topicSends.push({ topic, msg: s.msg, copies });
+        continue;
+      }
+      const q = this.queueFor(s.target.key, s.target.key, true);
+      s.msg.store = q.key;
+      if (s.msg.persistent && q.journaled) {
+        s.msg.position = this.store.appendAdd(s.msg, txId);
+        journaled = true;
+      }
+    }
+    for (const a of acks) {
+      const q = a.sub.source;
+      if (q && q.journaled && a.msg.position >= 0) {
+        this.store.appendRemove(q.key, a.msg.position, txId);
+        journaled = true;
+      }
+    }
+    const position = journaled ? this.store.appendCommit(txId) : -1;
+    const apply = (): void => {
+      for (const s of sends) {
+        if (s.target.kind === "queue" || s.target.kind === "temp-queue") this.queues.get(s.target.key)?.enqueue(s.msg);
+      }
+      for (const t of topicSends) {
+        t.topic.enqueued++;
+        for (const [sub, q] of t.topic.subscribers) {
+          if (sub.matches(t.msg)) q.enqueue({ ...t.msg, store: q.key, position: -1, memSize: 0 });
+        }
+        for (const c of t.copies) this.findDurableByKey(c.store)?.queue.enqueue(c);
+      }
+      for (const a of acks) a.sub.source?.acknowledge(a.msg, false);
+    };
+    return { position, apply };
+  }
+
+  /** Registers a consumer on a destination; durable topic subscriptions are created or resumed. */
+  subscribe(
+    sink: ConsumerSink,
+    target: ResolvedTarget,
+    options: SubscriptionOptions,
+    durable?: { clientId: string; subName: string },
+  ): Subscription {
+    const sub = new Subscription(sink, options);
+    if (target.kind === "queue" || target.kind === "temp-queue") {
+      if (durable) throw new BrokerError("cannot durably subscribe to a Queue destination!");
+      if (target.kind === "temp-queue" && target.owner !== sink.connectionId && !this.queues.has(target.key)) {
+        throw new BrokerError(`temporary destination ${target.key} no longer exists`);
+      }
+      this.checkCreate(target, this.queues.has(target.key));
+      this.queueFor(target.key, target.key, true).addConsumer(sub);
+      return sub;
+    }
+    this.checkCreate(target, this.topics.has(target.key));
+    const topic = this.topicFor(target.key, true);
+    if (durable) {
+      const key = `durable:${durable.clientId}:${durable.subName}`;
+      let d = topic.durables.get(key) ?? this.findDurableByKey(key);
+      if (d && d.topic !== topic.destination) {
+        // Same name on another topic: JMS says the old subscription is replaced.
+        this.destroyDurable(d);
+        d = undefined;
+      }
+      if (d && d.queue.consumers.length > 0) {
+        throw new BrokerError(`durable subscription ${durable.subName} of client ${durable.clientId} is already active`);
+      }
+      if (!d) {
+        const selectorText = options.selectorText ?? "";
+        const position = this.store.appendDurableSub({ ...durable, topic: topic.destination, selector: selectorText });
+        d = this.createDurable(durable.clientId, durable.subName, topic.destination, selectorText, position);
+      }
+      d.queue.addConsumer(sub);
+      return sub;
+    }
+    const q = new Queue(`topic-sub:${sub.key}`, options.destination, "topic-subscription", false, this.ctx);
+    q.maxPending = TOPIC_SUBSCRIBER_BUFFER;
+    topic.subscribers.set(sub, q);
+    this.subscriberTopics.set(sub, topic);
+    q.addConsumer(sub);
+    return sub;
+  }
+
+  /** Ends a consumer; `destroyDurable` also deletes its durable subscription (UNSUBSCRIBE with the name). */
+  unsubscribe(sub: Subscription, destroyDurable = false): void {
+    const q = sub.source;
+    if (!q) return;
+    q.removeConsumer(sub);
+    if (q.kind === "topic-subscription") {
+      this.subscriberTopics.get(sub)?.subscribers.delete(sub);
+      this.subscriberTopics.delete(sub);
+      q.close();
+    } else if (q.kind === "durable" && destroyDurable) {
+      const d = this.findDurableByKey(q.key);
+      if (d) this.destroyDurable(d);
+    }
+  }
+
+  /** Temporary destinations live as long as the connection that created them. */
+  connectionClosed(connectionId: string): void {
+    const prefix = `${connectionId}.`;
+    for (const [key, q] of this.queues) {
+      if (q.kind === "temp-queue" && key.startsWith(`/temp-queue/${prefix}`)) {
+        q.close();
+        this.queues.delete(key);
+      }
+    }
+    for (const key of this.topics.keys()) {
+      if (key.startsWith(`/temp-topic/${prefix}`)) this.topics.delete(key);
+    }
+  }
+
+  private createDurable(clientId: string, subName: string, topicKey: string, selectorText: string, position: number): DurableSubscription {
+    const key = `durable:${clientId}:${subName}`;
+    const compiled = selectorText ? compileSelector(selectorText) : null;
+    const selector = compiled && compiled.ok ? compiled.selector : null;
+    const d: DurableSubscription = {
+      clientId,
+      subName,
+      topic: topicKey,
+      selectorText,
+      matches: selector ? (m) => selector((n) => selectorField(m, n)) : () => true,
+      queue: new Queue(key, topicKey, "durable", true, this.ctx),
+      recordPosition: position,
+    };
+    this.topicFor(topicKey, true).durables.set(key, d);
+    return d;
+  }
+
+  private destroyDurable(d: DurableSubscription): void {
+    this.store.appendDurableUnsub(d.clientId, d.subName);
+    d.queue.purge();
+    d.queue.close();
+    this.topics.get(d.topic)?.durables.delete(d.queue.key);
+  }
+
+  findDurableByKey(key: string): DurableSubscription | undefined {
+    for (const t of this.topics.values()) {
+      const d = t.durables.get(key);
+      if (d) return d;
+    }
+    return undefined;
+  }
+
+  /** DLQ.<name> per destination (ActiveMQ's individualDeadLetterStrategy). */
+  deadLetterQueueName(destination: string): string {
+    const parsed = parseDestination(destination);
+    return `/queue/DLQ.${parsed ? parsed.name : destination.replace(/^\//, "")}`;
+  }
+
+  private deadLetter(msg: BrokerMessage, from: Queue, reason: string): void {
+    const dlqKey = this.deadLetterQueueName(from.destination);
+    if (from.key === dlqKey) {
+      // A message that keeps failing in its own DLQ is dropped rather than looped forever.
+      from.acknowledge(msg, true, true);
+      this.logger.warn({ id: msg.id, queue: from.key }, "message dropped: it exhausted its redeliveries in a dead-letter queue");
+      return;
+    }
+    const dlq = this.queueFor(dlqKey, dlqKey, true);
+    const copy: BrokerMessage = {
+      ...msg,
+      store: dlq.key,
+      headers: [...msg.headers.filter(([k]) => k !== "original-destination" && k !== "dlq-reason"), ["original-destination", from.destination], ["dlq-reason", reason]],
+      position: -1,
+      deliveryCount: 0,
+      memSize: 0,
+    };
+    if (copy.body === null) copy.body = Buffer.alloc(0);
+    if (msg.persistent && (from.journaled || dlq.journaled)) {
+      const txId = this.store.newTxId();
+      copy.position = this.store.appendAdd(copy, txId);
+      if (from.journaled && msg.position >= 0) this.store.appendRemove(from.key, msg.position, txId);
+      this.store.appendCommit(txId);
+    }
+    // The original leaves `from` without another REMOVE record: the transaction above holds it.
+    from.acknowledge(msg, false, true);
+    dlq.enqueue(copy);
+    this.logger.info({ id: msg.id, from: from.key, to: dlq.key, reason }, "message dead-lettered");
+  }
+
+  /** Deletes journal segments that no live message needs any more. */
+  async reclaim(): Promise<number> {
+    if (this.reclaiming) return 0;
+    this.reclaiming = true;
+    try {
+      let min = this.store.journal.endPosition;
+      for (const q of this.queues.values()) if (q.journaled) min = Math.min(min, q.minLivePosition());
+      const durables: DurableSubscription[] = [];
+      for (const t of this.topics.values()) for (const d of t.durables.values()) durables.push(d);
+      for (const d of durables) min = Math.min(min, d.queue.minLivePosition());
+      if (min <= this.store.journal.startPosition) return 0;
+      // Durable subscription records must outlive the segments they sit in: re-log them first.
+      let relogged = false;
+      for (const d of durables) {
+        if (d.recordPosition < min) {
+          d.recordPosition = this.store.appendDurableSub({ clientId: d.clientId, subName: d.subName, topic: d.topic, selector: d.selectorText });
+          relogged = true;
+        }
+      }
+      if (relogged) await this.store.journal.sync();
+      return await this.store.journal.reclaim(min);
+    } catch (err) {
+      this.logger.error({ err }, "journal reclaim failed");
+      return 0;
+    } finally {
+      this.reclaiming = false;
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import type { StompHeaders } from "../stomp/StompFrame";
+
+/** Headers the broker sets itself on MESSAGE; a producer's copies are dropped on SEND. */
+export const BROKER_HEADERS: ReadonlySet<string> = new Set([
+  "destination", "message-id", "subscription", "ack", "receipt", "transaction", "content-length",
+  "redelivered", "delivery-count", "persistent", "priority", "expires", "timestamp",
+]);
+
+/**
+ * One message as the broker holds it. `body` is null while the message is paged out: then the
+ * journal record at `position` is the only copy and is read back before dispatch.
+ */
+export interface BrokerMessage {
+  id: string;
+  /** Storage key of the destination that owns this copy ("/queue/a", "durable:<client>:<sub>"). */
+  store: string;
+  /** Client-visible destination ("/queue/a", "/topic/b"). */
+  destination: string;
+  /** User headers (content-type, reply-to, correlation-id, custom properties …). */
+  headers: StompHeaders;
+  body: Buffer | null;
+  bodySize: number;
+  persistent: boolean;
+  /** The producer gave a content-length: a bytes message (ActiveMQ), echoed on delivery. */
+  hasContentLength: boolean;
+  priority: number;
+  /** Absolute epoch ms after which the message must not be delivered; 0 = never. */
+  expires: number;
+  timestamp: number;
+  /** Journal position of the ADD record; -1 for non-persistent messages. */
+  position: number;
+  /** Deliveries so far (0 before the first). */
+  deliveryCount: number;
+  /** Arrival order within the node, for stable ordering of redeliveries. */
+  seq: number;
+  /** Bytes charged to the node's memory budget while the message is held in RAM (0 when paged out). */
+  memSize: number;
+}
+
+/** Approximate heap cost of a message, for the node's memory limit. */
+export function messageMemorySize(m: BrokerMessage): number {
+  let size = 200 + (m.body ? m.body.length : 0);
+  for (const [k, v] of m.headers) size += 2 * (k.length + v.length) + 32;
+  return size;
+}
+
+export function headerValue(headers: StompHeaders, name: string): string | undefined {
+  for (const [k, v] of headers) if (k === name) return v;
+  return undefined;
+}

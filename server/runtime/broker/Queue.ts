@@ -1,0 +1,385 @@
+import type { Logger } from "pino";
+import type { MessageStore } from "../store/MessageStore";
+import { Deque } from "./Deque";
+import { messageMemorySize, type BrokerMessage } from "./BrokerMessage";
+import type { MemoryUsage } from "./MemoryUsage";
+import type { Subscription } from "./Subscription";
+
+/** What a queue needs from its broker; passed in so a queue holds no global state. */
+export interface QueueContext {
+  store: MessageStore;
+  memory: MemoryUsage;
+  logger: Logger;
+  maxRedeliveries: number;
+  /** Moves a message that can no longer be delivered to the dead-letter queue. */
+  deadLetter(msg: BrokerMessage, from: Queue, reason: string): void;
+  /** Non-durable topic subscriptions cut their consumer off when its buffer is exceeded. */
+  slowConsumer(sub: Subscription, queue: Queue): void;
+}
+
+export type QueueKind = "queue" | "temp-queue" | "durable" | "topic-subscription";
+
+export interface QueueStats {
+  enqueued: number;
+  dequeued: number;
+  dispatched: number;
+  expired: number;
+  deadLettered: number;
+  redelivered: number;
+}
+
+/** Spilled messages are paged back in batches of this size when the in-memory backlog runs low. */
+const PAGE_IN_BATCH = 256;
+/** Keep at least this many messages in memory ahead of dispatch while spilled ones remain. */
+const PAGE_IN_LOW_WATER = 128;
+/** With selectors, how far down the backlog one dispatch pass looks for a match. */
+const SELECTOR_SCAN_LIMIT = 2000;
+
+/**
+ * A store of messages with competing consumers. It backs /queue/ destinations, durable topic
+ * subscriptions, and (without the journal) each non-durable topic subscription's buffer, so the
+ * dispatch, ack, redelivery and paging rules exist once.
+ *
+ * Order: `pending` (in RAM, by priority) comes before `spilled` (journal positions only). A new
+ * persistent message is spilled when memory is over the limit or older ones are already spilled,
+ * which keeps FIFO order per priority and the node's memory bounded.
+ */
+export class Queue {
+  private readonly pending: Array<Deque<BrokerMessage>> = Array.from({ length: 10 }, () => new Deque());
+  private pendingCount = 0;
+  private readonly spilled = new Deque<number>();
+  readonly consumers: Subscription[] = [];
+  private rr = 0;
+  private dispatching = false;
+  private dispatchScheduled = false;
+  private paging = false;
+  private closed = false;
+  readonly stats: QueueStats = { enqueued: 0, dequeued: 0, dispatched: 0, expired: 0, deadLettered: 0, redelivered: 0 };
+  readonly createdAt = Date.now();
+  /** Messages delivered and not yet acknowledged, across consumers. */
+  inflight = 0;
+  /** Bound on buffered messages for topic-subscription queues (slow consumer protection). */
+  maxPending = Infinity;
+
+  constructor(
+    /** Storage key: "/queue/a", "durable:<client>:<sub>", "topic-sub:<conn>/<id>". */
+    readonly key: string,
+    /** Client-visible destination name. */
+    readonly destination: string,
+    readonly kind: QueueKind,
+    /** Whether persistent messages of this queue are written to the journal. */
+    readonly journaled: boolean,
+    private readonly ctx: QueueContext,
+  ) {}
+
+  /** Messages waiting (in RAM or paged out), not counting in-flight ones. */
+  get depth(): number {
+    return this.pendingCount + this.spilled.length;
+  }
+
+  get spilledCount(): number {
+    return this.spilled.length;
+  }
+
+  /**
+   * Adds a message. A persistent message of a journaled queue must already have its ADD record
+   * appended (msg.position >= 0).
+   */
+  enqueue(msg: BrokerMessage): void {
+    if (this.closed) return;
+    this.stats.enqueued++;
+    const spill =
+      this.journaled && msg.position >= 0 && (this.spilled.length > 0 || this.ctx.memory.isFull());
+    if (spill) {
+      this.spilled.push(msg.position);
+    } else {
+      this.keepInMemory(msg);
+      if (this.pendingCount > this.maxPending) {
+        const sub = this.consumers[0];
+        if (sub) this.ctx.slowConsumer(sub, this);
+      }
+    }
+    this.dispatch();
+  }
+
+  /** Re-adds recovered messages (journal positions, log order) after a restart; bodies page in on demand. */
+  restore(positions: number[]): void {
+    for (const p of positions) this.spilled.push(p);
+    this.stats.enqueued += positions.length;
+    this.maybePageIn();
+  }
+
+  addConsumer(sub: Subscription): void {
+    sub.source = this;
+    this.consumers.push(sub);
+    this.scheduleDispatch();
+  }
+
+  /** Detaches a consumer; its in-flight messages come back at the head, marked redelivered. */
+  removeConsumer(sub: Subscription): void {
+    const i = this.consumers.indexOf(sub);
+    if (i >= 0) this.consumers.splice(i, 1);
+    const back = sub.drainInflight();
+    this.inflight -= back.length;
+    // Put back in reverse so the oldest ends up first.
+    for (let j = back.length - 1; j >= 0; j--) this.redeliver(back[j], false);
+    this.scheduleDispatch();
+  }
+
+  /** Called by a subscription when a delivered message is acknowledged (or auto-acked). */
+  acknowledge(msg: BrokerMessage, writeRecord: boolean, autoAck = false): void {
+    if (!autoAck) this.inflight--;
+    this.stats.dequeued++;
+    if (writeRecord && this.journaled && msg.position >= 0) this.ctx.store.appendRemove(this.key, msg.position);
+    this.release(msg);
+    if (!autoAck) this.scheduleDispatch();
+  }
+
+  /** Counts a delivery that an auto-ack subscription acknowledged as it went out. */
+  noteAutoAck(msg: BrokerMessage): void {
+    this.acknowledge(msg, true, true);
+  }
+
+  /**
+   * Puts a message back for another delivery, or dead-letters it once it has been redelivered
+   * maxRedeliveries times.
+   */
+  redeliver(msg: BrokerMessage, wasInflight = true): void {
+    if (wasInflight) this.inflight--;
+    if (msg.deliveryCount > this.ctx.maxRedeliveries) {
+      this.stats.deadLettered++;
+      this.ctx.deadLetter(msg, this, `delivered ${msg.deliveryCount} times (maxRedeliveries=${this.ctx.maxRedeliveries})`);
+      return;
+    }
+    this.stats.redelivered++;
+    this.pending[msg.priority].unshift(msg);
+    this.pendingCount++;
+    this.scheduleDispatch();
+  }
+
+  scheduleDispatch(): void {
+    if (this.dispatchScheduled || this.closed) return;
+    this.dispatchScheduled = true;
+    setImmediate(() => {
+      this.dispatchScheduled = false;
+      this.dispatch();
+    });
+  }
+
+  /** Hands messages to consumers with credit: round robin, highest priority first. */
+  dispatch(): void {
+    if (this.dispatching || this.closed) return;
+    this.dispatching = true;
+    try {
+      if (this.consumers.length > 0) {
+        if (this.consumers.some((c) => c.options.selector !== null)) this.dispatchScanning();
+        else this.dispatchFast();
+      }
+    } finally {
+      this.dispatching = false;
+    }
+    this.maybePageIn();
+  }
+
+  private dispatchFast(): void {
+    while (this.pendingCount > 0) {
+      const sub = this.nextConsumer(null);
+      if (!sub) return;
+      const msg = this.takeHead();
+      if (!msg) return;
+      if (this.expired(msg)) continue;
+      this.handOver(sub, msg);
+    }
+  }
+
+  private dispatchScanning(): void {
+    for (let p = 9; p >= 0; p--) {
+      const dq = this.pending[p];
+      let i = 0;
+      let scanned = 0;
+      while (i < dq.length && scanned < SELECTOR_SCAN_LIMIT) {
+        if (!this.consumers.some((c) => c.hasCredit())) return;
+        scanned++;
+        const msg = dq.at(i) as BrokerMessage;
+        if (msg.expires > 0 && msg.expires <= Date.now()) {
+          dq.removeAt(i);
+          this.pendingCount--;
+          this.expired(msg);
+          continue;
+        }
+        const sub = this.nextConsumer(msg);
+        if (!sub) {
+          i++;
+          continue;
+        }
+        dq.removeAt(i);
+        this.pendingCount--;
+        this.handOver(sub, msg);
+      }
+    }
+  }
+
+  private handOver(sub: Subscription, msg: BrokerMessage): void {
+    this.stats.dispatched++;
+    if (sub.options.ackMode !== "auto") this.inflight++;
+    sub.deliver(msg);
+  }
+
+  /** Round robin over consumers with credit (and a matching selector when `msg` is given). */
+  private nextConsumer(msg: BrokerMessage | null): Subscription | null {
+    const n = this.consumers.length;
+    const exclusive = this.consumers.find((c) => c.options.exclusive);
+    if (exclusive) return exclusive.hasCredit() && (!msg || exclusive.matches(msg)) ? exclusive : null;
+    for (let k = 0; k < n; k++) {
+      const sub = this.consumers[(this.rr + k) % n];
+      if (sub.hasCredit() && (!msg || sub.matches(msg))) {
+        this.rr = (this.rr + k + 1) % n;
+        return sub;
+      }
+    }
+    return null;
+  }
+
+  private takeHead(): BrokerMessage | undefined {
+    for (let p = 9; p >= 0; p--) {
+      const m = this.pending[p].shift();
+      if (m) {
+        this.pendingCount--;
+        return m;
+      }
+    }
+    return undefined;
+  }
+
+  /** Drops an expired message (counted); true when it was expired. */
+  private expired(msg: BrokerMessage): boolean {
+    if (msg.expires === 0 || msg.expires > Date.now()) return false;
+    this.stats.expired++;
+    if (this.journaled && msg.position >= 0) this.ctx.store.appendRemove(this.key, msg.position);
+    this.release(msg);
+    return true;
+  }
+
+  private keepInMemory(msg: BrokerMessage): void {
+    msg.memSize = messageMemorySize(msg);
+    this.ctx.memory.increase(msg.memSize);
+    this.pending[msg.priority].push(msg);
+    this.pendingCount++;
+  }
+
+  private release(msg: BrokerMessage): void {
+    if (msg.memSize > 0) {
+      this.ctx.memory.decrease(msg.memSize);
+      msg.memSize = 0;
+    }
+  }
+
+  /** Reads spilled messages back from the journal while the in-memory backlog is short. */
+  private maybePageIn(): void {
+    if (this.paging || this.closed || this.spilled.length === 0) return;
+    if (this.pendingCount >= PAGE_IN_LOW_WATER) return;
+    if (this.ctx.memory.isAbove(0.95) && this.pendingCount > 0) return;
+    this.paging = true;
+    void this.pageIn().finally(() => {
+      this.paging = false;
+      if (this.pendingCount > 0) this.dispatch();
+      else this.maybePageIn();
+    });
+  }
+
+  private async pageIn(): Promise<void> {
+    const batch: number[] = [];
+    while (batch.length < PAGE_IN_BATCH && this.spilled.length > 0) batch.push(this.spilled.shift() as number);
+    try {
+      const entries = await Promise.all(batch.map((p) => this.ctx.store.load(p)));
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i];
+        const msg: BrokerMessage = {
+          id: e.id,
+          store: this.key,
+          destination: e.destination,
+          headers: e.headers,
+          body: e.body,
+          bodySize: e.body.length,
+          persistent: true,
+          hasContentLength: e.hasContentLength,
+          priority: Math.min(9, Math.max(0, e.priority)),
+          expires: e.expires,
+          timestamp: e.timestamp,
+          position: batch[i],
+          deliveryCount: 0,
+          seq: batch[i],
+          memSize: 0,
+        };
+        if (this.closed) return;
+        this.keepInMemory(msg);
+      }
+    } catch (err) {
+      // Put the positions back so nothing is lost; a corrupt record is an operator problem, logged loudly.
+      for (let i = batch.length - 1; i >= 0; i--) this.spilled.unshift(batch[i]);
+      this.ctx.logger.error({ err, queue: this.key }, "page-in from the journal failed");
+      throw err;
+    }
+  }
+
+  /** Snapshot of messages waiting in RAM, in dispatch order (for browsing and admin views). */
+  pendingSnapshot(): BrokerMessage[] {
+    const out: BrokerMessage[] = [];
+    for (let p = 9; p >= 0; p--) for (const m of this.pending[p]) out.push(m);
+    return out;
+  }
+
+  spilledSnapshot(): number[] {
+    return [...this.spilled];
+  }
+
+  /** Smallest journal position this queue still needs (for segment reclaim); Infinity if none. */
+  minLivePosition(): number {
+    let min = this.spilled.length > 0 ? (this.spilled.peek() as number) : Infinity;
+    for (const dq of this.pending) for (const m of dq) if (m.position >= 0 && m.position < min) min = m.position;
+    for (const c of this.consumers) for (const m of c.inflight.values()) if (m.position >= 0 && m.position < min) min = m.position;
+    return min;
+  }
+
+  /** Removes every waiting message (not in-flight ones); returns how many. */
+  purge(): number {
+    const removed = this.depth;
+    if (this.journaled && removed > 0) this.ctx.store.appendPurge(this.key);
+    for (const dq of this.pending) {
+      for (const m of dq) this.release(m);
+      dq.clear();
+    }
+    this.pendingCount = 0;
+    this.spilled.clear();
+    this.stats.dequeued += removed;
+    return removed;
+  }
+
+  /** Removes waiting messages the predicate selects (admin move/remove); journals each removal. */
+  removeWhere(pred: (m: BrokerMessage) => boolean, limit = Infinity): BrokerMessage[] {
+    const out: BrokerMessage[] = [];
+    for (const dq of this.pending) {
+      const taken = dq.filter((m) => {
+        if (out.length >= limit || !pred(m)) return true;
+        out.push(m);
+        return false;
+      });
+      this.pendingCount -= taken.length;
+    }
+    for (const m of out) {
+      if (this.journaled && m.position >= 0) this.ctx.store.appendRemove(this.key, m.position);
+      this.release(m);
+      this.stats.dequeued++;
+    }
+    return out;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const dq of this.pending) {
+      for (const m of dq) this.release(m);
+      dq.clear();
+    }
+    this.pendingCount = 0;
+  }
+}

@@ -1,0 +1,26 @@
+import type { BrokerMessage } from "./BrokerMessage";
+import type { Queue } from "./Queue";
+import type { Subscription } from "./Subscription";
+
+/** A durable topic subscription: a journaled queue that outlives its consumer's connection. */
+export interface DurableSubscription {
+  clientId: string;
+  subName: string;
+  topic: string;
+  selectorText: string;
+  matches: (msg: BrokerMessage) => boolean;
+  queue: Queue;
+  /** Journal position of the DurableSub record, re-logged before segment reclaim passes it. */
+  recordPosition: number;
+}
+
+/** A /topic/ destination: every subscription gets its own copy of each message. */
+export class Topic {
+  /** Non-durable subscriptions, each with its own in-memory buffer queue. */
+  readonly subscribers = new Map<Subscription, Queue>();
+  readonly durables = new Map<string, DurableSubscription>();
+  enqueued = 0;
+  readonly createdAt = Date.now();
+
+  constructor(readonly destination: string) {}
+}

@@ -1,0 +1,182 @@
+// Append-only transaction log with group commit (ZooKeeper's FileTxnLog + SyncRequestProcessor).
+// A batch of records is written with one writev and made durable with one fdatasync; callers
+// release responses only after append() resolves. Records: u32 length, u32 crc32, txn bytes.
+// A crash can leave a torn last record; recovery stops at the first record that is short or
+// fails its crc and truncates the file there (those txns were never acknowledged).
+import { mkdir, open, readdir, readFile, rename, truncate, unlink, type FileHandle } from "node:fs/promises";
+import { join } from "node:path";
+import { crc32 } from "./crc32";
+import { decodeTxn, type Txn } from "./txn";
+
+const LOG_MAGIC = Buffer.from("TZKL0001", "latin1");
+const SNAP_SUFFIX_LEN = 16;
+
+export function hex16(zxid: number): string {
+  return zxid.toString(16).padStart(SNAP_SUFFIX_LEN, "0");
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, "r");
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+export class TxnLog {
+  private constructor(
+    private fh: FileHandle,
+    readonly dir: string,
+    private fileName: string,
+  ) {}
+
+  /** Starts a new log file whose first txn will be `firstZxid`. */
+  static async open(dir: string, firstZxid: number): Promise<TxnLog> {
+    await mkdir(dir, { recursive: true });
+    const name = `log.${hex16(firstZxid)}`;
+    const fh = await open(join(dir, name), "a");
+    await fh.write(LOG_MAGIC);
+    await fh.sync();
+    await fsyncDir(dir);
+    return new TxnLog(fh, dir, name);
+  }
+
+  file(): string {
+    return this.fileName;
+  }
+
+  /** Appends encoded txns and returns once they are on disk. */
+  async append(txns: Buffer[]): Promise<void> {
+    const parts: Buffer[] = [];
+    for (const t of txns) {
+      const head = Buffer.allocUnsafe(8);
+      head.writeUInt32BE(t.length, 0);
+      head.writeUInt32BE(crc32(t), 4);
+      parts.push(head, t);
+    }
+    await this.fh.writev(parts);
+    await this.fh.datasync();
+  }
+
+  /** Closes this file and continues in a new one (after a snapshot, so old files can be purged). */
+  async roll(firstZxid: number): Promise<void> {
+    const next = await TxnLog.open(this.dir, firstZxid);
+    await this.fh.close();
+    this.fh = next.fh;
+    this.fileName = next.fileName;
+  }
+
+  async close(): Promise<void> {
+    await this.fh.close();
+  }
+}
+
+export interface RecoveredState {
+  snapshot: Buffer | null;
+  snapshotZxid: number;
+  txns: Txn[];
+}
+
+function zxidOfName(name: string, prefix: string): number | null {
+  if (!name.startsWith(prefix)) return null;
+  const hex = name.slice(prefix.length);
+  if (!/^[0-9a-f]{16}$/.test(hex)) return null;
+  return parseInt(hex, 16);
+}
+
+/** Reads the newest intact snapshot and every logged txn after it, repairing a torn log tail. */
+export async function recoverState(dir: string): Promise<RecoveredState> {
+  await mkdir(dir, { recursive: true });
+  const names = await readdir(dir);
+  const snaps = names
+    .map((n) => ({ n, z: zxidOfName(n, "snapshot.") }))
+    .filter((x): x is { n: string; z: number } => x.z !== null)
+    .sort((a, b) => b.z - a.z);
+  let snapshot: Buffer | null = null;
+  let snapshotZxid = 0;
+  for (const s of snaps) {
+    const buf = await readFile(join(dir, s.n));
+    if (buf.length < 4) continue;
+    const body = buf.subarray(0, buf.length - 4);
+    if (crc32(body) !== buf.readUInt32BE(buf.length - 4)) continue; // damaged: fall back to an older one
+    snapshot = body;
+    snapshotZxid = s.z;
+    break;
+  }
+  const logs = names
+    .map((n) => ({ n, z: zxidOfName(n, "log.") }))
+    .filter((x): x is { n: string; z: number } => x.z !== null)
+    .sort((a, b) => a.z - b.z);
+  const txns: Txn[] = [];
+  let last = snapshotZxid;
+  for (const l of logs) {
+    const path = join(dir, l.n);
+    const buf = await readFile(path);
+    if (buf.length < LOG_MAGIC.length || !buf.subarray(0, LOG_MAGIC.length).equals(LOG_MAGIC)) {
+      await truncate(path, 0);
+      continue;
+    }
+    let pos = LOG_MAGIC.length;
+    let good = pos;
+    while (pos + 8 <= buf.length) {
+      const len = buf.readUInt32BE(pos);
+      const crc = buf.readUInt32BE(pos + 4);
+      if (pos + 8 + len > buf.length) break;
+      const body = buf.subarray(pos + 8, pos + 8 + len);
+      if (crc32(body) !== crc) break;
+      const txn = decodeTxn(body);
+      pos += 8 + len;
+      good = pos;
+      // Zxids only grow; anything at or below what we have is covered by the snapshot.
+      if (txn.zxid > last) {
+        txns.push(txn);
+        last = txn.zxid;
+      }
+    }
+    if (good < buf.length) await truncate(path, good);
+  }
+  return { snapshot, snapshotZxid, txns };
+}
+
+/** Writes a snapshot durably: tmp file, fsync, rename, fsync dir. */
+export async function writeSnapshot(dir: string, zxid: number, body: Buffer): Promise<string> {
+  const name = `snapshot.${hex16(zxid)}`;
+  const tmp = join(dir, `${name}.tmp`);
+  const fh = await open(tmp, "w");
+  try {
+    const tail = Buffer.allocUnsafe(4);
+    tail.writeUInt32BE(crc32(body), 0);
+    await fh.writev([body, tail]);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, join(dir, name));
+  await fsyncDir(dir);
+  return name;
+}
+
+/**
+ * Keeps the newest `keep` snapshots and the logs needed to replay from the oldest of them.
+ * A log file is removable when the next log file starts at or before that snapshot's zxid + 1.
+ */
+export async function purgeOld(dir: string, keep: number, activeLog: string): Promise<void> {
+  const names = await readdir(dir);
+  const snaps = names
+    .map((n) => ({ n, z: zxidOfName(n, "snapshot.") }))
+    .filter((x): x is { n: string; z: number } => x.z !== null)
+    .sort((a, b) => b.z - a.z);
+  if (snaps.length < keep) return;
+  for (const s of snaps.slice(keep)) await unlink(join(dir, s.n)).catch(() => undefined);
+  const floor = snaps[keep - 1].z;
+  const logs = names
+    .map((n) => ({ n, z: zxidOfName(n, "log.") }))
+    .filter((x): x is { n: string; z: number } => x.z !== null)
+    .sort((a, b) => a.z - b.z);
+  for (let i = 0; i + 1 < logs.length; i++) {
+    if (logs[i].n === activeLog) continue;
+    if (logs[i + 1].z <= floor + 1) await unlink(join(dir, logs[i].n)).catch(() => undefined);
+  }
+  for (const n of names) if (n.endsWith(".tmp")) await unlink(join(dir, n)).catch(() => undefined);
+}

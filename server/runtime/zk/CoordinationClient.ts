@@ -1,0 +1,525 @@
+import { EventEmitter } from "node:events";
+import { createClient, type Client, type Event as LibraryEvent, type Stat } from "node-zookeeper-client";
+import type { Logger } from "pino";
+import { CoordinationError } from "./CoordinationError";
+import { connectionManagerOf, LIBRARY_STATES, setTransactionOpVersion } from "./LibraryInternals";
+import { createModeFlag, type CreateMode, type MultiOp, type MultiResult } from "./MultiOp";
+import { watchEventTypeFromWire, type WatchEvent, type Watcher } from "./WatchEvent";
+import { toZnodeStat, type ZnodeStat } from "./ZnodeStat";
+
+/**
+ * The one door through which all of Tandem reaches coordination: a ZooKeeper-protocol client that
+ * works the same against the embedded coordinator and a real ZooKeeper 3.5+ ensemble.
+ *
+ * Built on node-zookeeper-client 1.1.3 (pure JavaScript, the most used Node client; the
+ * `zookeeper` package wraps the C client and needs a native build). What this layer adds, Curator
+ * style, because election code must be able to trust these states:
+ * - "suspended" as soon as the connection drops, "lost" once the session is gone: when the server
+ *   says it expired, or when we could not reach any server for a whole session timeout (the server
+ *   has expired it by then, and a master must not keep serving in the meantime), or after close().
+ * - After a loss a new session is opened automatically; "reconnected" reports it with
+ *   newSession=true so recipes re-create their ephemerals and re-arm their watches.
+ * - Operations outstanding on a lost session are rejected with SESSION_EXPIRED (the library
+ *   would leave them pending forever) and every outstanding watch fires once with "session_lost".
+ * - Idempotent reads are retried after a connection loss within the same session.
+ *
+ * The ConnectRequest the library sends has no trailing readOnly byte. Servers since 3.4 accept
+ * that as an "old client" that must not be given a read-only session, which is what we want: a
+ * partitioned minority server must never look like a healthy connection to election code.
+ */
+export type SessionState = "connected" | "suspended" | "lost";
+
+export interface CoordinationClientOptions {
+  /** "host:port,host:port[/chroot]" */
+  connectString: string;
+  /** Requested session timeout; the server clamps it to [2, 20] x its tickTime. */
+  sessionTimeoutMs?: number;
+  /** connect() rejects with CONNECT_TIMEOUT when no session is established in this time. */
+  connectTimeoutMs?: number;
+  logger: Logger;
+}
+
+export interface ReconnectedEvent {
+  sessionIdHex: string;
+  /** true: the previous session was lost and this is a fresh one (ephemerals and watches are gone). */
+  newSession: boolean;
+}
+
+export interface CoordinationClientEvents {
+  state: [SessionState];
+  reconnected: [ReconnectedEvent];
+}
+
+interface PendingWatch {
+  path: string;
+  fired: boolean;
+  fire(event: WatchEvent): void;
+}
+
+/** One ZooKeeper session, backed by one library client. */
+interface Session {
+  readonly zk: Client;
+  readonly ordinal: number;
+  idHex: string;
+  timeoutMs: number;
+  connectedOnce: boolean;
+  dead: boolean;
+  /** Rejecters of operations issued on this session and not answered yet. */
+  readonly inflight: Set<(err: CoordinationError) => void>;
+  readonly watches: Set<PendingWatch>;
+  lostTimer: NodeJS.Timeout | undefined;
+  watchdog: NodeJS.Timeout | undefined;
+  lastReceiveAt: number;
+}
+
+const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+/** Delay between rounds over all servers after every one of them refused. */
+const SPIN_DELAY_MS = 200;
+/** A read is retried at most this often after CONNECTION_LOSS (each loss means one reconnect). */
+const MAX_READ_RETRIES = 5;
+const POLITE_CLOSE_WAIT_MS = 2_000;
+
+export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
+  private readonly log: Logger;
+  private readonly requestedTimeoutMs: number;
+  private session: Session | undefined;
+  private sessionCount = 0;
+  private current: SessionState = "suspended";
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly opts: CoordinationClientOptions) {
+    super();
+    this.log = opts.logger.child({ component: "zk-client" });
+    this.requestedTimeoutMs = opts.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
+  }
+
+  /** Opens a session; rejects with CONNECT_TIMEOUT if none is established in connectTimeoutMs. */
+  static async connect(opts: CoordinationClientOptions): Promise<CoordinationClient> {
+    const client = new CoordinationClient(opts);
+    const limitMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const connected = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), limitMs);
+      client.once("reconnected", () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    client.openSession();
+    if (!(await connected)) {
+      await client.close();
+      throw new CoordinationError(
+        "CONNECT_TIMEOUT",
+        `could not establish a coordination session with ${opts.connectString} within ${limitMs} ms`,
+      );
+    }
+    return client;
+  }
+
+  /** Current session id as 16 hex digits (as in `ephemeralOwner`); "" while none is established. */
+  get sessionIdHex(): string {
+    const s = this.session;
+    return s !== undefined && s.connectedOnce && !s.dead ? s.idHex : "";
+  }
+
+  get state(): SessionState {
+    return this.current;
+  }
+
+  /** Negotiated session timeout of the current session. */
+  get sessionTimeoutMs(): number {
+    return this.session?.timeoutMs ?? this.requestedTimeoutMs;
+  }
+
+  /**
+   * Session id and password of the current session, as ZooKeeper#getSessionId/getSessionPasswd:
+   * for tools that take over or end a session from another connection (e.g. tests forcing expiry).
+   */
+  sessionCredentials(): { sessionId: Buffer; password: Buffer } {
+    const s = this.liveSession("sessionCredentials", "/");
+    return { sessionId: s.zk.getSessionId(), password: s.zk.getSessionPassword() };
+  }
+
+  async create(path: string, data: Buffer | null, mode: CreateMode): Promise<string> {
+    return this.call<string>("create", path, false, (zk, done) => {
+      const cb = (err: unknown, created: string): void => done(err, created);
+      if (data) zk.create(path, data, createModeFlag(mode), cb);
+      else zk.create(path, createModeFlag(mode), cb);
+    });
+  }
+
+  /** mkdir -p of persistent nodes; tolerant of concurrent creators and of connection loss. */
+  async ensurePath(path: string): Promise<void> {
+    if ((await this.exists(path)) !== null) return;
+    const parts = path.split("/").filter((p) => p.length > 0);
+    let prefix = "";
+    for (const part of parts) {
+      prefix += `/${part}`;
+      // Retrying a create after CONNECTION_LOSS is safe here because NODE_EXISTS counts as success.
+      await this.call<string>("create", prefix, true, (zk, done) =>
+        zk.create(prefix, createModeFlag("persistent"), (err, created) => done(err, created)),
+      ).catch((err: unknown) => {
+        if (!(err instanceof CoordinationError && err.code === "NODE_EXISTS")) throw err;
+      });
+    }
+  }
+
+  /** Data and stat of a node, or null when it does not exist (then no watch is set: use exists()). */
+  async getData(path: string, watch?: Watcher): Promise<{ data: Buffer | null; stat: ZnodeStat } | null> {
+    return this.call<{ data: Buffer | null; stat: ZnodeStat } | null>("getData", path, true, (zk, done, wrap) => {
+      const w = wrap(watch);
+      const cb = (err: unknown, data: Buffer | undefined, stat: Stat): void => {
+        if (isWireCode(err, -101)) return done(null, null);
+        done(err, err ? undefined : { data: data ?? null, stat: toZnodeStat(stat) }, true);
+      };
+      if (w) zk.getData(path, w, cb);
+      else zk.getData(path, cb);
+    });
+  }
+
+  async setData(path: string, data: Buffer, version = -1): Promise<ZnodeStat> {
+    return this.call<ZnodeStat>("setData", path, false, (zk, done) =>
+      zk.setData(path, data, version, (err, stat) => done(err, err ? undefined : toZnodeStat(stat))),
+    );
+  }
+
+  /** Stat or null. With a watch: fires on creation when absent, on change/deletion when present. */
+  async exists(path: string, watch?: Watcher): Promise<ZnodeStat | null> {
+    return this.call<ZnodeStat | null>("exists", path, true, (zk, done, wrap) => {
+      const w = wrap(watch);
+      const cb = (err: unknown, stat: Stat | null): void =>
+        // The library registers the watch for both outcomes, so both count as armed.
+        done(err, err ? undefined : stat ? toZnodeStat(stat) : null, true);
+      if (w) zk.exists(path, w, cb);
+      else zk.exists(path, cb);
+    });
+  }
+
+  /** Child names (unsorted, as the server returns them) or null when the node does not exist. */
+  async getChildren(path: string, watch?: Watcher): Promise<string[] | null> {
+    return this.call<string[] | null>("getChildren", path, true, (zk, done, wrap) => {
+      const w = wrap(watch);
+      const cb = (err: unknown, children: string[]): void => {
+        if (isWireCode(err, -101)) return done(null, null);
+        done(err, err ? undefined : children, true);
+      };
+      if (w) zk.getChildren(path, w, cb);
+      else zk.getChildren(path, cb);
+    });
+  }
+
+  async delete(path: string, version = -1): Promise<void> {
+    return this.call<void>("delete", path, false, (zk, done) => zk.remove(path, version, (err) => done(err)));
+  }
+
+  /** Atomic transaction: all operations apply or none; the error names the failing op (`opIndex`). */
+  async multi(ops: MultiOp[]): Promise<MultiResult[]> {
+    const where = ops[0]?.path ?? "/";
+    return this.call<MultiResult[]>("multi", where, false, (zk, done) => {
+      const tx = zk.transaction();
+      ops.forEach((op, i) => {
+        switch (op.op) {
+          case "create":
+            if (op.data) tx.create(op.path, op.data, createModeFlag(op.mode));
+            else tx.create(op.path, createModeFlag(op.mode));
+            break;
+          case "setData":
+            tx.setData(op.path, op.data);
+            setTransactionOpVersion(tx, i, op.version ?? -1);
+            break;
+          case "delete":
+            tx.remove(op.path);
+            setTransactionOpVersion(tx, i, op.version ?? -1);
+            break;
+          case "check":
+            tx.check(op.path);
+            setTransactionOpVersion(tx, i, op.version);
+            break;
+        }
+      });
+      tx.commit((err, results: unknown) => {
+        const list = Array.isArray(results) ? (results as Array<{ type: number; err?: number; path?: string; stat?: Stat }>) : [];
+        if (err) {
+          // The failing op carries the real code; ops before it report OK, after it -2.
+          const idx = list.findIndex((r) => r.type === -1 && r.err !== 0 && r.err !== -2);
+          if (idx >= 0) {
+            return done(CoordinationError.fromLibrary(err, `multi op #${idx} (${ops[idx]?.op})`, ops[idx]?.path, idx));
+          }
+          return done(err);
+        }
+        const out: MultiResult[] = [];
+        for (const [i, op] of ops.entries()) {
+          const r = list[i];
+          if (op.op === "create") out.push({ op: "create", path: r?.path ?? op.path });
+          else if (op.op === "setData" && r?.stat) out.push({ op: "setData", stat: toZnodeStat(r.stat) });
+          else if (op.op === "setData") return done(new Error(`multi op #${i}: setData result without stat`));
+          else out.push({ op: op.op });
+        }
+        done(null, out);
+      });
+    });
+  }
+
+  /** Idempotent. Ends the session (the server deletes its ephemerals at once) and stops reconnecting. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closed = true;
+    const s = this.session;
+    this.closing = (async (): Promise<void> => {
+      if (s !== undefined && !s.dead) {
+        this.killSession(s, new CoordinationError("CLOSED", "coordination client closed"), false);
+        await this.shutdownLibraryClient(s, true);
+      }
+      this.setState("lost");
+      this.log.info({ session: s?.idHex }, "coordination client closed");
+    })();
+    return this.closing;
+  }
+
+  // ---- sessions -------------------------------------------------------------------------------
+
+  private openSession(): void {
+    this.sessionCount += 1;
+    const zk = createClient(this.opts.connectString, {
+      sessionTimeout: this.requestedTimeoutMs,
+      spinDelay: SPIN_DELAY_MS,
+      retries: 0,
+    });
+    const s: Session = {
+      zk,
+      ordinal: this.sessionCount,
+      idHex: "",
+      timeoutMs: this.requestedTimeoutMs,
+      connectedOnce: false,
+      dead: false,
+      inflight: new Set(),
+      watches: new Set(),
+      lostTimer: undefined,
+      watchdog: undefined,
+      lastReceiveAt: 0,
+    };
+    this.session = s;
+    zk.on("state", (st: { code: number }) => this.onLibraryState(s, st.code));
+    zk.connect();
+  }
+
+  private onLibraryState(s: Session, code: number): void {
+    if (s.dead || s !== this.session) return;
+    switch (code) {
+      case 3: {
+        // SYNC_CONNECTED: first connect, or the same session resumed on some server.
+        if (s.lostTimer) clearTimeout(s.lostTimer);
+        s.lostTimer = undefined;
+        s.idHex = s.zk.getSessionId().toString("hex");
+        s.timeoutMs = s.zk.getSessionTimeout();
+        const first = !s.connectedOnce;
+        s.connectedOnce = true;
+        this.startWatchdog(s);
+        this.log.info({ session: s.idHex, timeoutMs: s.timeoutMs, resumed: !first }, "coordination session connected");
+        this.setState("connected");
+        this.emit("reconnected", { sessionIdHex: s.idHex, newSession: first });
+        return;
+      }
+      case 0: {
+        // DISCONNECTED: the library is already trying the next server with the same session.
+        this.stopWatchdog(s);
+        if (!s.connectedOnce) return; // still establishing: state stays as it is ("lost" or initial)
+        this.setState("suspended");
+        if (s.lostTimer === undefined) {
+          s.lostTimer = setTimeout(() => {
+            this.log.warn({ session: s.idHex, timeoutMs: s.timeoutMs }, "no server reachable for a session timeout");
+            this.loseSession(s, "not reconnected within the session timeout");
+          }, s.timeoutMs);
+        }
+        return;
+      }
+      case -122:
+        this.loseSession(s, "expired by the server");
+        return;
+      case 4:
+        this.loseSession(s, "authentication failed");
+        return;
+      default:
+        // CONNECTED_READ_ONLY cannot happen: we never offer the readOnly flag (see class comment).
+        this.log.warn({ code }, "unexpected coordination client state");
+    }
+  }
+
+  /** The session is gone for good: fail its work, fire its watches, and start a fresh one. */
+  private loseSession(s: Session, reason: string): void {
+    if (s.dead || this.closed) return;
+    this.log.warn({ session: s.idHex, reason }, "coordination session lost");
+    const watches = this.killSession(s, new CoordinationError("SESSION_EXPIRED", `coordination session ${s.idHex} lost: ${reason}`), true);
+    void this.shutdownLibraryClient(s, false);
+    this.setState("lost");
+    for (const w of watches) w.fire({ type: "session_lost", path: w.path });
+    if (!this.closed) this.openSession();
+  }
+
+  /** Marks a session dead, rejects its outstanding operations; returns its unfired watches. */
+  private killSession(s: Session, err: CoordinationError, keepWatches: boolean): PendingWatch[] {
+    s.dead = true;
+    if (s.lostTimer) clearTimeout(s.lostTimer);
+    s.lostTimer = undefined;
+    this.stopWatchdog(s);
+    const rejecters = [...s.inflight];
+    s.inflight.clear();
+    for (const reject of rejecters) reject(err);
+    const watches = keepWatches ? [...s.watches] : [];
+    s.watches.clear();
+    return watches;
+  }
+
+  private async shutdownLibraryClient(s: Session, polite: boolean): Promise<void> {
+    const cm = connectionManagerOf(s.zk);
+    if (polite && cm.state === LIBRARY_STATES.CONNECTED) {
+      // closeSession makes the server delete our ephemerals now instead of after the timeout.
+      await new Promise<void>((resolve) => {
+        const onState = (st: number): void => {
+          if (st === LIBRARY_STATES.CLOSED) finish();
+        };
+        const timer = setTimeout(() => finish(), POLITE_CLOSE_WAIT_MS);
+        const finish = (): void => {
+          clearTimeout(timer);
+          cm.removeListener("state", onState);
+          resolve();
+        };
+        cm.on("state", onState);
+        s.zk.close();
+      });
+    }
+    if (cm.state !== LIBRARY_STATES.CLOSED) {
+      // CLOSING makes the library's socket-close handler stop instead of reconnecting.
+      cm.setState(LIBRARY_STATES.CLOSING);
+      cm.socket?.destroy();
+    }
+  }
+
+  /** Read timeout the library lacks (see LibraryInternals): 2/3 of the session timeout, as Java. */
+  private startWatchdog(s: Session): void {
+    this.stopWatchdog(s);
+    const cm = connectionManagerOf(s.zk);
+    const socket = cm.socket;
+    if (socket === undefined) return;
+    s.lastReceiveAt = Date.now();
+    socket.on("data", () => {
+      s.lastReceiveAt = Date.now();
+    });
+    const readTimeoutMs = Math.floor((s.timeoutMs * 2) / 3);
+    s.watchdog = setInterval(() => {
+      if (cm.socket !== socket || socket.destroyed) return this.stopWatchdog(s);
+      const silentMs = Date.now() - s.lastReceiveAt;
+      if (silentMs > readTimeoutMs) {
+        this.log.warn({ session: s.idHex, silentMs }, "coordination server silent past the read timeout; reconnecting");
+        socket.destroy();
+      }
+    }, Math.max(50, Math.floor(s.timeoutMs / 10)));
+  }
+
+  private stopWatchdog(s: Session): void {
+    if (s.watchdog) clearInterval(s.watchdog);
+    s.watchdog = undefined;
+  }
+
+  private setState(next: SessionState): void {
+    if (this.current === next) return;
+    this.current = next;
+    this.emit("state", next);
+  }
+
+  private liveSession(op: string, path: string): Session {
+    if (this.closed) throw new CoordinationError("CLOSED", `${op} ${path}: coordination client is closed`, path);
+    const s = this.session;
+    if (s === undefined || s.dead || !s.connectedOnce) {
+      // Between a lost session and its replacement: fail fast so callers re-run on "reconnected".
+      throw new CoordinationError("SESSION_EXPIRED", `${op} ${path}: no coordination session (lost, re-establishing)`, path);
+    }
+    return s;
+  }
+
+  /**
+   * Runs one library call on the current session. `done(err, value, armed)`: `armed` says the
+   * library registered the watch (it does so only on success, and for exists also on NO_NODE).
+   */
+  private call<T>(
+    op: string,
+    path: string,
+    retryOnConnectionLoss: boolean,
+    fn: (
+      zk: Client,
+      done: (err: unknown, value?: T, armed?: boolean) => void,
+      wrap: (watch: Watcher | undefined) => ((e: LibraryEvent) => void) | undefined,
+    ) => void,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const attempt = (n: number): void => {
+        let s: Session;
+        try {
+          s = this.liveSession(op, path);
+        } catch (err) {
+          return reject(err);
+        }
+        let settled = false;
+        let pending: PendingWatch | undefined;
+        const fail = (err: CoordinationError): void => {
+          if (settled) return;
+          settled = true;
+          reject(err);
+        };
+        s.inflight.add(fail);
+        const wrap = (watch: Watcher | undefined): ((e: LibraryEvent) => void) | undefined => {
+          if (watch === undefined) return undefined;
+          const pw: PendingWatch = {
+            path,
+            fired: false,
+            fire: (event) => {
+              if (pw.fired) return;
+              pw.fired = true;
+              s.watches.delete(pw);
+              try {
+                watch(event);
+              } catch (err) {
+                this.log.error({ err, path }, "watcher threw");
+              }
+            },
+          };
+          pending = pw;
+          return (e: LibraryEvent) => {
+            const type = watchEventTypeFromWire(e.getType());
+            if (type !== undefined) pw.fire({ type, path: e.getPath() });
+          };
+        };
+        const done = (err: unknown, value?: T, armed?: boolean): void => {
+          if (settled) return;
+          s.inflight.delete(fail);
+          if (err) {
+            const e = CoordinationError.fromLibrary(err, op, path);
+            if (retryOnConnectionLoss && e.code === "CONNECTION_LOSS" && n < MAX_READ_RETRIES && !s.dead && !this.closed) {
+              // The library queues the re-issued request until it has reconnected.
+              return attempt(n + 1);
+            }
+            settled = true;
+            return reject(e);
+          }
+          settled = true;
+          if (armed && pending !== undefined && !pending.fired) s.watches.add(pending);
+          resolve(value as T);
+        };
+        try {
+          fn(s.zk, done, wrap);
+        } catch (err) {
+          // The library validates paths and sizes with synchronous asserts.
+          s.inflight.delete(fail);
+          settled = true;
+          reject(new CoordinationError("BAD_ARGUMENTS", `${op} ${path}: ${(err as Error).message}`, path, undefined, { cause: err }));
+        }
+      };
+      attempt(0);
+    });
+  }
+}
+
+function isWireCode(err: unknown, code: number): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === code;
+}
