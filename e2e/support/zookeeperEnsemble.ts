@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createClient } from "node-zookeeper-client";
 
 /**
  * A real Apache ZooKeeper 3.8 ensemble (the Debian `zookeeper` package) on loopback, for tests
@@ -245,5 +246,43 @@ export class ZookeeperEnsemble {
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`${what} within ${timeoutMs} ms (logs under ${this.root})`);
+  }
+}
+
+/**
+ * Ends someone else's session, the way Curator's KillSession does: attach to it from a second
+ * connection with its id and password, then close that connection. The server deletes the
+ * session's ephemerals at once and the owner learns on its next contact that it has expired.
+ */
+export async function expireSession(
+  connectString: string,
+  creds: { sessionId: Buffer; password: Buffer },
+  timeoutMs = 10_000,
+): Promise<void> {
+  // sessionId/sessionPassword are library options its type definitions do not list.
+  const options = { sessionId: creds.sessionId, sessionPassword: creds.password, sessionTimeout: 4_000, retries: 0 };
+  const zk = createClient(connectString, options as unknown as Parameters<typeof createClient>[1]);
+  let closed = false;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`could not attach to session ${creds.sessionId.toString("hex")}`)), timeoutMs);
+      zk.once("connected", () => {
+        // Closing the borrowed handle closes the session itself.
+        zk.once("disconnected", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        closed = true;
+        zk.close();
+      });
+      zk.once("expired", () => {
+        closed = true; // the library closes an expired handle itself
+        clearTimeout(timer);
+        resolve();
+      });
+      zk.connect();
+    });
+  } finally {
+    if (!closed) zk.close();
   }
 }

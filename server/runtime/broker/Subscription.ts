@@ -1,4 +1,4 @@
-import type { Selector } from "../selector/compileSelector";
+import type { Selector } from "../selector/Selector";
 import type { BrokerMessage } from "./BrokerMessage";
 import type { Queue } from "./Queue";
 import { headerValue } from "./BrokerMessage";

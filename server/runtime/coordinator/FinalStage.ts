@@ -39,7 +39,7 @@ export class FinalStage implements Stage {
     if (!origin || !origin.isOpen()) return;
     const zxid = req.txn ? req.txn.zxid : this.tree.lastZxid;
     if (body.op === "createSession") {
-      origin.sessionEstablished(req.sessionId, body.timeout, Buffer.alloc(0));
+      origin.sessionEstablished(req.sessionId, body.timeout);
       return;
     }
     if (body.op === "expireSession" || body.op === "deleteContainer") return;

@@ -83,6 +83,7 @@ export class FrameDecoder {
   }
 
   private take(n: number): Buffer {
+    if (n === 0) return Buffer.alloc(0); // an empty frame may arrive when nothing is buffered
     const c0 = this.chunks[0];
     this.buffered -= n;
     if (c0.length >= n) {

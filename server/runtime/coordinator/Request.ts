@@ -9,7 +9,7 @@ export interface RequestOrigin extends Watcher {
   isOpen(): boolean;
   send(frame: Buffer): void;
   /** Sends the ConnectResponse of a new session and starts reading requests. */
-  sessionEstablished(sessionId: bigint, timeout: number, passwd: Buffer): void;
+  sessionEstablished(sessionId: bigint, timeout: number): void;
   /** Ends the connection after pending output is flushed. */
   closeGracefully(reason: CloseReason): void;
   noteReply(type: number, xid: number, zxid: number, receivedAt: number): void;

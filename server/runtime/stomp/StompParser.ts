@@ -151,7 +151,7 @@ export class StompParser {
           }
           pos = nl + 1;
           if (err !== undefined) return this.fail(events, err[0], err[1]);
-          // headLine may have completed an empty-bodied frame (content-length:0 needs its NUL first).
+          // headLine may have switched to a body phase; the loop picks it up from `pos`.
           continue;
         }
 

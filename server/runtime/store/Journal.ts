@@ -26,6 +26,13 @@ export interface JournalRecord {
 const DEFAULT_SEGMENT_SIZE = 64 * 1024 * 1024;
 const MIN_SEGMENT_SIZE = 64;
 const MAX_SEGMENT_SIZE = 0x4000_0000;
+/**
+ * Segment files are extended with zeros this far ahead of the writer (ZooKeeper's txn-log
+ * padding, RocketMQ's mapped-file warm-up): overwriting already-allocated blocks lets fdatasync
+ * skip the inode-size journal commit that every appending write would otherwise need, which on
+ * ext4 roughly doubles fsyncs per second. Recovery treats the zero tail as the end of the log.
+ */
+const PAD_CHUNK = 4 * 1024 * 1024;
 /** readAt() reads this much in one I/O so that typical bodies need a single read. */
 const READ_AHEAD = 4096;
 
@@ -83,6 +90,9 @@ export class Journal {
   private activeFh: FileHandle;
   private activeSegment: Segment;
   private activeDirty = false;
+  /** Size of the active file, zero padding included (>= activeSegment.written). */
+  private paddedSize: number;
+  private zeros: Buffer | null = null;
   private retiring: RetiringHandle[] = [];
   private dirDirty = false;
 
@@ -123,6 +133,7 @@ export class Journal {
     this.dirFh = dirFh;
     this.activeFh = activeFh;
     this.activeSegment = segments[segments.length - 1];
+    this.paddedSize = this.activeSegment.length; // recovery trimmed the file to its records
     this.endPos = this.writtenPos = this.durablePos = recovery.endPosition;
   }
 
@@ -358,6 +369,10 @@ export class Journal {
     });
   }
 
+  /**
+   * Segment files in position order; `size` is the bytes of records in each. The active file may
+   * be longer (zero padding), so a file transfer must copy exactly `size` bytes.
+   */
   segmentFiles(): Array<{ base: number; path: string; size: number }> {
     return this.segments.filter((s) => s.created).map((s) => ({ base: s.base, path: s.path, size: s.written }));
   }
@@ -389,6 +404,12 @@ export class Journal {
     await this.onLane(async () => {
       for (const r of this.retiring) await r.fh.close();
       this.retiring = [];
+      if (!this.failure && this.paddedSize > this.activeSegment.written) {
+        // Leave a tidy file (exactly its records); recovery would cope with the padding anyway.
+        await this.activeFh.truncate(this.activeSegment.written);
+        this.fsyncCount++;
+        await this.activeFh.datasync();
+      }
       await this.activeFh.close();
       await this.dirFh.close();
       this.readers.evictAll();
@@ -434,18 +455,37 @@ export class Journal {
       }
       this.chunks.shift();
       segment.written += chunk.bytes;
+      this.paddedSize = Math.max(this.paddedSize, segment.written);
       this.writtenPos = chunk.start + chunk.bytes;
       this.activeDirty = true;
       settle(this.writtenWaiters, this.writtenPos);
       this.kickSync();
+      if (this.paddedSize - segment.written < PAD_CHUNK / 2 && this.paddedSize < this.segmentSize) await this.pad();
     }
+  }
+
+  private async pad(): Promise<void> {
+    const target = Math.min(this.segmentSize, this.activeSegment.written + PAD_CHUNK);
+    if (!this.zeros) this.zeros = Buffer.alloc(Math.min(PAD_CHUNK, this.segmentSize));
+    for (let at = this.paddedSize; at < target; ) {
+      const n = Math.min(this.zeros.length, target - at);
+      const { bytesWritten } = await this.activeFh.write(this.zeros, 0, n, at);
+      if (bytesWritten !== n) throw new Error(`journal short padding write in ${this.activeSegment.path}: ${bytesWritten} of ${n} bytes`);
+      at += n;
+    }
+    this.paddedSize = target;
+    this.activeDirty = true;
   }
 
   private async rollFile(segment: Segment): Promise<void> {
     // "wx": a segment file must never already exist; finding one means two journals share a dir.
     const fh = await open(segment.path, "wx");
     segment.created = true;
-    this.retiring.push({ fh: this.activeFh, dirty: this.activeDirty });
+    // A finished segment holds exactly its records: file transfer and recovery then need no
+    // special case for padding in the middle of the log. The next sync round makes this durable.
+    if (this.paddedSize > this.activeSegment.written) await this.activeFh.truncate(this.activeSegment.written);
+    this.retiring.push({ fh: this.activeFh, dirty: true });
+    this.paddedSize = 0;
     this.activeFh = fh;
     this.activeSegment = segment;
     this.activeDirty = false;
@@ -526,6 +566,7 @@ export class Journal {
     // recovery treats as the end of the log, so the divergent tail cannot come back.
     const length = position - keep.base;
     await this.activeFh.truncate(length);
+    this.paddedSize = length;
     this.fsyncCount++;
     await this.activeFh.datasync();
     keep.length = keep.written = length;

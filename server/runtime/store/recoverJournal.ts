@@ -1,11 +1,12 @@
-import { mkdir, open, readdir, stat, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, stat, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { scanSegmentFile } from "./scanSegmentFile";
+import { readFully, scanSegmentFile } from "./scanSegmentFile";
 
 export interface JournalRecovery {
   segments: number;
   records: number;
+  /** Bytes of torn or corrupt log data cut off (zero padding past the last record is not counted). */
   truncatedBytes: number;
   endPosition: number;
 }
@@ -70,13 +71,20 @@ export async function recoverJournal(
         records++;
       });
       if (scan.fault !== null) {
-        logger?.warn(
-          { path, position: base + scan.next, cutBytes: size - scan.next, fault: scan.fault },
-          "journal recovery cutting torn or corrupt tail",
-        );
+        // Segment files are zero-padded ahead of the writer (see Journal.pad), so an all-zero
+        // remainder is the normal end of a segment, not damage. Anything non-zero is a torn or
+        // corrupt tail: never acknowledged, because an fdatasync covering a later record would
+        // have covered this one too.
+        const garbage = (await nonZeroExtent(fh, scan.next, size)) - scan.next;
+        if (garbage > 0) {
+          logger?.warn(
+            { path, position: base + scan.next, cutBytes: garbage, fault: scan.fault },
+            "journal recovery cutting torn or corrupt tail",
+          );
+          truncatedBytes += garbage;
+          cut = true;
+        }
         await fh.truncate(scan.next);
-        truncatedBytes += size - scan.next;
-        cut = true;
       }
       await fh.datasync();
       segments.push({ base, path, length: scan.next });
@@ -109,4 +117,22 @@ export async function recoverJournal(
   };
   logger?.info({ dir, ...recovery, startPosition: segments[0].base }, "journal recovered");
   return { segments, recovery };
+}
+
+/** Offset just past the last non-zero byte in [from, end) of the file, or `from` if all zero. */
+async function nonZeroExtent(fh: FileHandle, from: number, end: number): Promise<number> {
+  let extent = from;
+  const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, end - from)));
+  for (let offset = from; offset < end; ) {
+    const got = await readFully(fh, buf.subarray(0, Math.min(buf.length, end - offset)), offset);
+    if (got === 0) break;
+    for (let i = got - 1; i >= 0; i--) {
+      if (buf[i] !== 0) {
+        extent = offset + i + 1;
+        break;
+      }
+    }
+    offset += got;
+  }
+  return extent;
 }

@@ -1,0 +1,49 @@
+import type { Command } from "commander";
+import { pino } from "pino";
+import { ConfigError, loadClusterFile } from "../config/loadClusterFile";
+import { resolveNodeConfig } from "../config/resolveNodeConfig";
+import { BrokerNode } from "../runtime/node";
+
+/** `tandem broker --config cluster.yaml --node mq1`: runs one broker node in this process. */
+export function registerBrokerCommand(program: Command): void {
+  program
+    .command("broker")
+    .description("run one broker node of the cluster file")
+    .requiredOption("-c, --config <file>", "cluster file (YAML)")
+    .option("-n, --node <name>", "node name in the cluster file (default: the only node)")
+    .option("--data-dir <dir>", "override the node's data directory")
+    .option("--log-level <level>", "log level", process.env.TANDEM_LOG_LEVEL ?? "info")
+    .action(async (opts: { config: string; node?: string; dataDir?: string; logLevel: string }) => {
+      const logger = pino({ level: opts.logLevel, base: { service: "broker" } });
+      let node: BrokerNode;
+      try {
+        const cluster = await loadClusterFile(opts.config);
+        const all = cluster.groups.flatMap((g) => g.nodes.map((n) => n.name));
+        const name = opts.node ?? (all.length === 1 ? all[0] : undefined);
+        if (!name) throw new Error(`the cluster file has ${all.length} nodes (${all.join(", ")}): pick one with --node`);
+        const config = resolveNodeConfig(cluster, name);
+        if (opts.dataDir) config.dataDir = opts.dataDir;
+        node = new BrokerNode({ config, logger: logger.child({ node: name }) });
+        await node.start();
+      } catch (err) {
+        if (err instanceof ConfigError) process.stderr.write(err.message + "\n");
+        else logger.fatal({ err }, "broker failed to start");
+        process.exit(2);
+      }
+      for (const [listener, port] of node.ports) {
+        process.stderr.write(`tandem broker ${node.config.nodeName}: STOMP ${listener} on ${node.config.transports.find((t) => t.name === listener)?.host}:${port}\n`);
+      }
+      const shutdown = (signal: string): void => {
+        logger.info({ signal }, "stopping");
+        node.stop().then(
+          () => process.exit(0),
+          (err) => {
+            logger.error({ err }, "stop failed");
+            process.exit(1);
+          },
+        );
+      };
+      process.once("SIGTERM", () => shutdown("SIGTERM"));
+      process.once("SIGINT", () => shutdown("SIGINT"));
+    });
+}

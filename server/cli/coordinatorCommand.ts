@@ -1,0 +1,56 @@
+// `tandem coordinator`: runs the embedded ZooKeeper-protocol coordinator as its own process.
+import type { Command } from "commander";
+import { pino } from "pino";
+import { CoordinatorServer } from "../runtime/coordinator/CoordinatorServer";
+
+function intOption(name: string): (v: string) => number {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+    return n;
+  };
+}
+
+export function registerCoordinatorCommand(program: Command): void {
+  program
+    .command("coordinator")
+    .description("run the ZooKeeper-protocol coordinator")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "client port (0 = ephemeral)", intOption("port"), 2181)
+    .option("--data-dir <dir>", "transaction log and snapshot directory", "./data/coordinator")
+    .option("--tick-time <ms>", "ZooKeeper tickTime in ms", intOption("tick-time"), 2000)
+    .option("--min-session-timeout <ms>", "default 2 x tickTime", intOption("min-session-timeout"))
+    .option("--max-session-timeout <ms>", "default 20 x tickTime", intOption("max-session-timeout"))
+    .option("--max-client-cnxns <n>", "connections per client address (0 = unlimited)", intOption("max-client-cnxns"), 60)
+    .option("--max-buffer <bytes>", "jute.maxbuffer", intOption("max-buffer"), 1048575)
+    .option("--snapshot-every <txns>", "snapshot after this many txns", intOption("snapshot-every"), 10000)
+    .option("--4lw <words>", 'four-letter-word whitelist, comma separated ("*" = all)', "*")
+    .action(async (o: Record<string, unknown>) => {
+      const logger = pino({ base: { pid: process.pid } });
+      const server = await CoordinatorServer.start({
+        host: o.host as string,
+        port: o.port as number,
+        dataDir: o.dataDir as string,
+        tickTime: o.tickTime as number,
+        minSessionTimeout: o.minSessionTimeout as number | undefined,
+        maxSessionTimeout: o.maxSessionTimeout as number | undefined,
+        maxClientCnxns: o.maxClientCnxns as number,
+        maxBuffer: o.maxBuffer as number,
+        snapshotEvery: o.snapshotEvery as number,
+        fourLetterWords: String(o["4lw"]).split(",").map((s) => s.trim()).filter(Boolean),
+        logger,
+      });
+      const shutdown = (signal: string): void => {
+        logger.info({ service: "coordinator", signal }, "stopping");
+        server.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error({ err: String(err) }, "stop failed");
+            process.exit(1);
+          },
+        );
+      };
+      process.once("SIGTERM", () => shutdown("SIGTERM"));
+      process.once("SIGINT", () => shutdown("SIGINT"));
+    });
+}

@@ -1,0 +1,404 @@
+// Tandem's embedded coordinator: a ZooKeeper-protocol server (standalone mode).
+// Composition root of the coordinator: recovery, the request pipeline
+// (PrepStage → SyncStage → FinalStage, after ZooKeeper's request processors), sessions,
+// connections and the client port.
+//
+// Zxids: epoch in the high 32 bits, counter in the low 32. Every start bumps the epoch
+// (persisted in dataDir/currentEpoch before the port opens), as a ZooKeeper leader election
+// would, so zxids never go backwards across restarts, even after kill -9 (pitfall Z1).
+//
+// Sessions are durable (createSession/closeSession are logged txns). After a restart every
+// recovered session gets a fresh deadline of its timeout: its client may reconnect with the
+// same id and password and keep its ephemerals; otherwise it expires and they are deleted.
+import { randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename } from "node:fs/promises";
+import { createServer, type Server, type Socket } from "node:net";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { authenticate } from "./acl";
+import { DataTree } from "./DataTree";
+import { FinalStage } from "./FinalStage";
+import { renderFourLetterWord, type ServerSnapshot } from "./fourLetterWords";
+import { PrepStage } from "./PrepStage";
+import { OpCode, type ConnectRequest, type Id } from "./protocol";
+import type { CloseReason, Request } from "./Request";
+import { ServerCnxn, type CnxnHost } from "./ServerCnxn";
+import { SessionTracker } from "./SessionTracker";
+import { SyncStage } from "./SyncStage";
+import { purgeOld, recoverState, TxnLog, writeSnapshot } from "./TxnLog";
+import { WatchManager } from "./WatchManager";
+
+export interface CoordinatorOptions {
+  host?: string;
+  port?: number;
+  dataDir: string;
+  tickTime?: number;
+  minSessionTimeout?: number;
+  maxSessionTimeout?: number;
+  maxClientCnxns?: number;
+  maxBuffer?: number;
+  fourLetterWords?: string[];
+  /** Take a snapshot after this many txns (default 10000). */
+  snapshotEvery?: number;
+  logger: Logger;
+}
+
+const TWO_32 = 4294967296;
+
+async function writeDurably(path: string, data: Buffer): Promise<void> {
+  const tmp = `${path}.tmp`;
+  const fh = await open(tmp, "w");
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
+}
+
+async function readOrCreateSecret(dir: string): Promise<Buffer> {
+  const path = join(dir, "session.secret");
+  try {
+    const b = await readFile(path);
+    if (b.length === 32) return b;
+  } catch {
+    // first start
+  }
+  const s = randomBytes(32);
+  await writeDurably(path, s);
+  return s;
+}
+
+async function bumpEpoch(dir: string, lastZxid: number): Promise<number> {
+  const path = join(dir, "currentEpoch");
+  let stored = 0;
+  try {
+    stored = parseInt((await readFile(path, "utf8")).trim(), 10) || 0;
+  } catch {
+    // first start
+  }
+  const epoch = Math.max(stored, Math.floor(lastZxid / TWO_32)) + 1;
+  await writeDurably(path, Buffer.from(`${epoch}\n`));
+  return epoch;
+}
+
+export class CoordinatorServer implements CnxnHost {
+  private readonly cnxns = new Set<ServerCnxn>();
+  private readonly perAddress = new Map<string, number>();
+  private readonly bySession = new Map<bigint, ServerCnxn>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private stopping: Promise<void> | null = null;
+  private txnsSinceSnapshot = 0;
+  private snapshotting: Promise<void> | null = null;
+  private packetsReceivedClosed = 0;
+  private packetsSentClosed = 0;
+  private readonly tickTime: number;
+  private readonly minTimeout: number;
+  private readonly maxTimeout: number;
+  private readonly whitelist: string[];
+  private server!: Server;
+  private prep!: PrepStage;
+  private sync!: SyncStage;
+  private bound = { host: "", port: 0 };
+
+  private constructor(
+    private readonly opts: CoordinatorOptions,
+    private readonly committed: DataTree,
+    private readonly prepared: DataTree,
+    private readonly watches: WatchManager,
+    private readonly sessions: SessionTracker,
+    private readonly log: TxnLog,
+    private readonly logger: Logger,
+  ) {
+    this.tickTime = opts.tickTime ?? 2000;
+    this.minTimeout = opts.minSessionTimeout ?? 2 * this.tickTime;
+    this.maxTimeout = opts.maxSessionTimeout ?? 20 * this.tickTime;
+    this.whitelist = opts.fourLetterWords ?? ["*"];
+  }
+
+  static async start(opts: CoordinatorOptions): Promise<CoordinatorServer> {
+    const logger = opts.logger;
+    await mkdir(opts.dataDir, { recursive: true });
+    const secret = await readOrCreateSecret(opts.dataDir);
+    const state = await recoverState(opts.dataDir);
+    const build = (): DataTree => {
+      const t = state.snapshot ? DataTree.deserialize(state.snapshot) : new DataTree();
+      for (const txn of state.txns) t.apply(txn);
+      return t;
+    };
+    const committed = build();
+    const prepared = build();
+    const epoch = await bumpEpoch(opts.dataDir, committed.lastZxid);
+    const log = await TxnLog.open(opts.dataDir, epoch * TWO_32 + 1);
+    const now = Date.now();
+    const sessions = new SessionTracker(secret, now);
+    for (const [id, timeout] of committed.sessions) sessions.add(id, timeout, now);
+    logger.info(
+      { dataDir: opts.dataDir, snapshotZxid: state.snapshotZxid, replayed: state.txns.length, lastZxid: committed.lastZxid, epoch, sessions: committed.sessions.size },
+      "recovered",
+    );
+    const srv = new CoordinatorServer(opts, committed, prepared, new WatchManager(), sessions, log, logger);
+    await srv.listen(epoch);
+    return srv;
+  }
+
+  private async listen(epoch: number): Promise<void> {
+    const final = new FinalStage(this.committed, this.watches, {
+      sessionClosed: (id, expired) => this.onSessionClosed(id, expired),
+      txnApplied: () => this.onTxnApplied(),
+    });
+    this.sync = new SyncStage(this.log, final, (err) => {
+      this.logger.fatal({ err: err.message }, "transaction log write failed; stopping (nothing more can be acknowledged)");
+      void this.stop();
+    });
+    this.prep = new PrepStage(this.prepared, epoch, this.sessions, this.sync);
+    this.server = createServer((s) => this.accept(s));
+    const host = this.opts.host ?? "127.0.0.1";
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.opts.port ?? 2181, host, () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
+    const addr = this.server.address();
+    this.bound = { host, port: typeof addr === "object" && addr ? addr.port : 0 };
+    // Expiry is checked twice per tick, so a session ends within [timeout, timeout + tickTime).
+    this.timers.push(setInterval(() => this.expireSessions(), Math.max(50, this.tickTime / 2)));
+    this.timers.push(setInterval(() => this.cleanContainers(), Math.max(1000, 5 * this.tickTime)));
+    this.logger.info({ service: "coordinator", host, port: this.bound.port }, "listening");
+  }
+
+  address(): { host: string; port: number } {
+    return { ...this.bound };
+  }
+
+  // ------------------------------------------------------------ connections
+
+  private accept(socket: Socket): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    const addr = socket.remoteAddress ?? "unknown";
+    const limit = this.opts.maxClientCnxns ?? 60;
+    const count = this.perAddress.get(addr) ?? 0;
+    if (limit > 0 && count >= limit) {
+      this.logger.warn({ remote: addr, limit }, "too many connections from this address; closing (maxClientCnxns)");
+      socket.destroy();
+      return;
+    }
+    this.perAddress.set(addr, count + 1);
+    const cnxn = new ServerCnxn(socket, this, this.opts.maxBuffer ?? 1048575, this.logger);
+    this.cnxns.add(cnxn);
+  }
+
+  closed(cnxn: ServerCnxn, reason: CloseReason): void {
+    if (!this.cnxns.delete(cnxn)) return;
+    this.packetsReceivedClosed += cnxn.packetsReceived;
+    this.packetsSentClosed += cnxn.packetsSent;
+    const addr = cnxn.remoteAddress();
+    const n = (this.perAddress.get(addr) ?? 1) - 1;
+    if (n <= 0) this.perAddress.delete(addr);
+    else this.perAddress.set(addr, n);
+    // Watches die with the connection; the session (and its ephemerals) does not (pitfall Z3).
+    this.watches.removeWatcher(cnxn);
+    if (cnxn.sessionId !== 0n && this.bySession.get(cnxn.sessionId) === cnxn) this.bySession.delete(cnxn.sessionId);
+    if (reason !== "clientClosed" && reason !== "fourLetterWord") {
+      this.logger.debug({ remote: cnxn.remoteLabel(), sessionId: cnxn.sessionId.toString(16), reason }, "connection closed");
+    }
+  }
+
+  lastZxid(): number {
+    return this.committed.lastZxid;
+  }
+
+  connect(cnxn: ServerCnxn, req: ConnectRequest): void {
+    if (req.lastZxidSeen > this.committed.lastZxid) {
+      // Section 1.(a)12: the client has seen a newer state than ours; it must try another server.
+      this.logger.warn({ remote: cnxn.remoteLabel(), clientZxid: req.lastZxidSeen, ourZxid: this.committed.lastZxid }, "refusing session: client zxid ahead");
+      cnxn.close("zxidAhead");
+      return;
+    }
+    const timeout = Math.min(this.maxTimeout, Math.max(this.minTimeout, req.timeOut));
+    if (req.sessionId === 0n) {
+      const id = this.sessions.newSessionId();
+      this.bySession.set(id, cnxn);
+      this.submit({
+        origin: cnxn, sessionId: id, xid: 0, type: OpCode.createSession,
+        body: { op: "createSession", timeout, connect: req }, ids: cnxn.ids,
+        receivedAt: Date.now(), txn: null, err: 0, multiErrors: null,
+      });
+      return;
+    }
+    const id = req.sessionId;
+    const ok = this.sessions.isActive(id) && req.passwd.length === 16 && req.passwd.equals(this.sessions.passwordFor(id));
+    if (!ok) {
+      cnxn.sessionRejected("sessionExpired");
+      return;
+    }
+    const old = this.bySession.get(id);
+    // Section 1.(a)14: the session moved here; the old connection must go.
+    if (old && old !== cnxn) old.closeGracefully("sessionMoved");
+    this.bySession.set(id, cnxn);
+    this.sessions.setTimeout(id, timeout, Date.now());
+    cnxn.sessionEstablished(id, timeout);
+  }
+
+  touch(sessionId: bigint): void {
+    if (sessionId !== 0n) this.sessions.touch(sessionId, Date.now());
+  }
+
+  submit(req: Request): void {
+    if (this.stopping) return;
+    this.prep.submit(req);
+  }
+
+  authenticate(scheme: string, auth: Buffer): Id | null {
+    return authenticate(scheme, auth);
+  }
+
+  passwordFor(sessionId: bigint): Buffer {
+    return this.sessions.passwordFor(sessionId);
+  }
+
+  // ------------------------------------------------------------ sessions, containers, snapshots
+
+  private internalRequest(sessionId: bigint, body: Request["body"], type: number): Request {
+    return {
+      origin: null, sessionId, xid: 0, type, body, ids: [{ scheme: "super", id: "coordinator" }],
+      receivedAt: Date.now(), txn: null, err: 0, multiErrors: null,
+    };
+  }
+
+  private expireSessions(): void {
+    for (const id of this.sessions.expired(Date.now())) {
+      this.logger.info({ sessionId: `0x${BigInt.asUintN(64, id).toString(16)}`, timeout: this.sessions.timeoutOf(id) }, "session expired");
+      this.submit(this.internalRequest(id, { op: "expireSession" }, OpCode.closeSession));
+    }
+  }
+
+  private cleanContainers(): void {
+    for (const path of this.prepared.emptyContainers()) {
+      this.submit(this.internalRequest(0n, { op: "deleteContainer", path }, OpCode.deleteContainer));
+    }
+  }
+
+  private onSessionClosed(id: bigint, expired: boolean): void {
+    this.sessions.remove(id);
+    const cnxn = this.bySession.get(id);
+    this.bySession.delete(id);
+    if (expired && cnxn) cnxn.closeGracefully("sessionExpired");
+  }
+
+  private onTxnApplied(): void {
+    this.txnsSinceSnapshot++;
+    if (this.txnsSinceSnapshot >= (this.opts.snapshotEvery ?? 10000) && !this.snapshotting) void this.snapshot();
+  }
+
+  /** Snapshot of the committed tree as of now; the body is taken synchronously so it is consistent. */
+  private snapshot(): Promise<void> {
+    if (this.snapshotting) return this.snapshotting;
+    this.txnsSinceSnapshot = 0;
+    const zxid = this.committed.lastZxid;
+    const body = this.committed.serialize();
+    this.snapshotting = (async () => {
+      try {
+        await writeSnapshot(this.opts.dataDir, zxid, body);
+        this.sync.requestRoll();
+        await purgeOld(this.opts.dataDir, 2, this.sync.activeLogFile());
+        this.logger.info({ zxid: `0x${zxid.toString(16)}`, bytes: body.length }, "snapshot written");
+      } catch (e) {
+        this.logger.error({ err: String(e) }, "snapshot failed; the log still holds every txn");
+      } finally {
+        this.snapshotting = null;
+      }
+    })();
+    return this.snapshotting;
+  }
+
+  // ------------------------------------------------------------ 4lw
+
+  fourLetterWord(word: string): string {
+    return renderFourLetterWord(word, this.statsSnapshot(), this.whitelist);
+  }
+
+  private statsSnapshot(): ServerSnapshot {
+    let received = this.packetsReceivedClosed;
+    let sent = this.packetsSentClosed;
+    let min = Number.MAX_SAFE_INTEGER;
+    let max = 0;
+    let total = 0;
+    let count = 0;
+    const connections = [...this.cnxns].filter((c) => c.isEstablished()).map((c) => {
+      received += c.packetsReceived;
+      sent += c.packetsSent;
+      if (c.latencyCount > 0) {
+        min = Math.min(min, c.minLatency);
+        max = Math.max(max, c.maxLatency);
+        total += c.totalLatency;
+        count += c.latencyCount;
+      }
+      return {
+        remote: c.remoteLabel(), queued: 0, received: c.packetsReceived, sent: c.packetsSent,
+        sessionId: c.sessionId, lastOp: c.lastOp, established: c.established, timeout: c.timeout,
+        lastCxid: c.lastCxid, lastZxid: c.lastZxidSent, lastResponse: c.lastResponseTime,
+        lastLatency: c.lastLatency, minLatency: c.latencyCount ? c.minLatency : 0,
+        avgLatency: c.latencyCount ? Math.round(c.totalLatency / c.latencyCount) : 0, maxLatency: c.maxLatency,
+      };
+    });
+    return {
+      lastZxid: this.committed.lastZxid,
+      nodeCount: this.committed.nodeCount(),
+      watchCount: this.watches.count(),
+      watchPaths: this.watches.pathCount(),
+      watchers: this.watches.watcherCount(),
+      ephemerals: this.committed.ephemeralCount(),
+      dataSize: this.committed.approximateDataSize(),
+      sessions: this.sessions.size(),
+      outstanding: 0,
+      received,
+      sent,
+      minLatency: count ? min : 0,
+      avgLatency: count ? total / count : 0,
+      maxLatency: max,
+      connections,
+      env: {
+        "host.name": hostname(),
+        "java.version": `node-${process.versions.node}`,
+        "os.name": process.platform,
+        "user.dir": process.cwd(),
+      },
+      conf: {
+        clientPort: this.bound.port,
+        dataDir: this.opts.dataDir,
+        tickTime: this.tickTime,
+        maxClientCnxns: this.opts.maxClientCnxns ?? 60,
+        minSessionTimeout: this.minTimeout,
+        maxSessionTimeout: this.maxTimeout,
+        serverId: 0,
+      },
+    };
+  }
+
+  // ------------------------------------------------------------ stop
+
+  /** Stops accepting, closes every connection, drains the pipeline, snapshots, closes the log. Idempotent. */
+  stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.stopping = (async () => {
+      for (const t of this.timers) clearInterval(t);
+      const closedServer = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      for (const c of [...this.cnxns]) c.close("serverStopping");
+      await this.sync.idle();
+      if (this.snapshotting) await this.snapshotting;
+      if (this.txnsSinceSnapshot > 0) await this.snapshot();
+      await this.log.close().catch(() => undefined);
+      await closedServer;
+      this.logger.info({ service: "coordinator" }, "stopped");
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,218 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { digestId } from "./acl";
+import { DataTree } from "./DataTree";
+import { PrepStage } from "./PrepStage";
+import { CONTAINER_OWNER, Err, EventType, OpCode, type ClientRequest, type MultiOp } from "./protocol";
+import type { Request } from "./Request";
+import { SessionTracker } from "./SessionTracker";
+import { decodeTxn, encodeTxn } from "./txn";
+import { WatchManager, type Watcher } from "./WatchManager";
+
+const EPOCH = 3;
+const Z = (n: number): number => EPOCH * 4294967296 + n;
+
+/** Prepared tree + prep stage feeding a committed tree, the way the server wires them (minus the log). */
+function harness(): { prepared: DataTree; committed: DataTree; send: (body: ClientRequest, sessionId?: bigint, ids?: Request["ids"]) => Request } {
+  const prepared = new DataTree();
+  const committed = new DataTree();
+  let clock = 1000;
+  const sessions = new SessionTracker(Buffer.alloc(32), 0);
+  const prep = new PrepStage(prepared, EPOCH, sessions, { submit: (r) => { if (r.txn) committed.apply(decodeTxn(encodeTxn(r.txn))); } }, () => ++clock);
+  const send = (body: ClientRequest, sessionId = 0x77n, ids: Request["ids"] = [{ scheme: "world", id: "anyone" }]): Request => {
+    const req: Request = { origin: null, sessionId, xid: 1, type: 0, body, ids, receivedAt: 0, txn: null, err: 0, multiErrors: null };
+    prep.submit(req);
+    return req;
+  };
+  return { prepared, committed, send };
+}
+
+const open = [{ perms: 31, id: { scheme: "world", id: "anyone" } }];
+const create = (path: string, flags = 0, data = ""): MultiOp => ({ op: "create", type: OpCode.create, path, data: Buffer.from(data), acl: open, flags });
+
+describe("DataTree through the prepare stage", () => {
+  test("has / and /zookeeper, which clients cannot delete or write", () => {
+    const h = harness();
+    assert.ok(h.committed.getNode("/zookeeper"));
+    assert.equal(h.send({ op: "delete", path: "/zookeeper", version: -1 }).err, Err.BadArguments);
+    assert.equal(h.send({ op: "setData", path: "/zookeeper", data: Buffer.from("x"), version: -1 }).err, Err.BadArguments);
+  });
+
+  test("stat bookkeeping: version, cversion, aversion, mzxid, pzxid, numChildren, dataLength", () => {
+    const h = harness();
+    const r1 = h.send(create("/a", 0, "hello"));
+    assert.equal(r1.err, 0);
+    assert.equal(r1.txn!.zxid, Z(1));
+    const a = h.committed.statOf(h.committed.getNode("/a")!);
+    assert.equal(a.czxid, Z(1));
+    assert.equal(a.mzxid, Z(1));
+    assert.equal(a.pzxid, Z(1));
+    assert.equal(a.dataLength, 5);
+    assert.equal(a.version, 0);
+    h.send(create("/a/b"));
+    h.send({ op: "setData", path: "/a", data: Buffer.from("hi"), version: 0 });
+    h.send({ op: "setACL", path: "/a", acl: open, version: 0 });
+    h.send({ op: "delete", path: "/a/b", version: 0 });
+    const s = h.committed.statOf(h.committed.getNode("/a")!);
+    assert.equal(s.version, 1);
+    assert.equal(s.mzxid, Z(3));
+    assert.equal(s.aversion, 1);
+    assert.equal(s.cversion, 2, "create and delete of a child both count");
+    assert.equal(s.pzxid, Z(5));
+    assert.equal(s.numChildren, 0);
+    assert.equal(s.dataLength, 2);
+    assert.equal(s.czxid, Z(1));
+  });
+
+  test("errors: NodeExists, NoNode parent, BadVersion, NotEmpty, NoChildrenForEphemerals, InvalidACL, bad path", () => {
+    const h = harness();
+    h.send(create("/a"));
+    assert.equal(h.send(create("/a")).err, Err.NodeExists);
+    assert.equal(h.send(create("/x/y")).err, Err.NoNode);
+    assert.equal(h.send({ op: "setData", path: "/a", data: Buffer.alloc(0), version: 7 }).err, Err.BadVersion);
+    assert.equal(h.send({ op: "setData", path: "/a", data: Buffer.alloc(0), version: -1 }).err, 0, "-1 matches any version");
+    h.send(create("/a/c"));
+    assert.equal(h.send({ op: "delete", path: "/a", version: -1 }).err, Err.NotEmpty);
+    h.send(create("/e", 1));
+    assert.equal(h.send(create("/e/child")).err, Err.NoChildrenForEphemerals);
+    assert.equal(h.send({ ...create("/acl"), acl: [] } as MultiOp).err, Err.InvalidACL);
+    for (const bad of ["a", "/a/", "/a//b", "/a/./b", "/a/../b", "/a\u0000b"]) {
+      assert.equal(h.send(create(bad)).err, Err.BadArguments, bad);
+    }
+    assert.equal(h.send(create("/nonexistent", 0)).err, 0);
+    assert.equal(h.committed.lastZxid, h.prepared.lastZxid, "failed writes take no zxid");
+  });
+
+  test("sequential names come from the parent's cversion, %010d, with gaps after deletes", () => {
+    const h = harness();
+    h.send(create("/q"));
+    const p1 = h.send(create("/q/n-", 2)).txn!.op;
+    assert.equal(p1.type === "create" && p1.path, "/q/n-0000000000");
+    h.send({ op: "delete", path: "/q/n-0000000000", version: -1 });
+    const p2 = h.send(create("/q/n-", 3)).txn!.op;
+    assert.equal(p2.type === "create" && p2.path, "/q/n-0000000002");
+    assert.equal(p2.type === "create" && p2.ephemeralOwner, 0x77n);
+    const p3 = h.send(create("/q/", 2)).txn!.op;
+    assert.equal(p3.type === "create" && p3.path, "/q/0000000003", "a sequential path may end in /");
+  });
+
+  test("multi is all or nothing: per-op errors, prepared tree rolled back, no zxid consumed", () => {
+    const h = harness();
+    h.send(create("/m"));
+    const before = h.prepared.lastZxid;
+    const cv = h.prepared.getNode("/m")!.cversion;
+    const r = h.send({ op: "multi", ops: [create("/m/a"), { op: "setData", path: "/m", data: Buffer.from("x"), version: -1 }, { op: "check", path: "/m", version: 99 }, create("/m/b")] });
+    assert.equal(r.txn, null);
+    assert.deepEqual(r.multiErrors, [0, 0, Err.BadVersion, Err.RuntimeInconsistency]);
+    assert.equal(h.prepared.getNode("/m/a"), undefined);
+    assert.equal(h.prepared.getNode("/m")!.cversion, cv);
+    assert.equal(h.prepared.getNode("/m")!.version, 0);
+    assert.equal(h.prepared.getNode("/m")!.data.length, 0);
+    assert.equal(h.prepared.lastZxid, before);
+    // The next write gets the next zxid, not one after a hole.
+    assert.equal(h.send(create("/m/z")).txn!.zxid, before + 1);
+  });
+
+  test("multi success: one zxid for all ops, later ops see earlier ones", () => {
+    const h = harness();
+    const r = h.send({ op: "multi", ops: [create("/p"), create("/p/s-", 2), { op: "check", path: "/p", version: 0 }, { op: "setData", path: "/p", data: Buffer.from("d"), version: 0 }, { op: "delete", path: "/p/s-0000000000", version: 0 }] });
+    assert.equal(r.err, 0);
+    assert.ok(r.txn);
+    const p = h.committed.getNode("/p")!;
+    assert.equal(p.czxid, r.txn.zxid);
+    assert.equal(p.mzxid, r.txn.zxid);
+    assert.equal(p.cversion, 2);
+    assert.equal(p.children.size, 0);
+  });
+
+  test("closing a session deletes exactly its ephemerals", () => {
+    const h = harness();
+    h.send({ op: "createSession", timeout: 4000, connect: undefined as never } as never, 0x10n);
+    h.send(create("/e1", 1), 0x10n);
+    h.send(create("/e2", 3), 0x10n);
+    h.send(create("/other", 1), 0x11n);
+    assert.deepEqual([...h.committed.ephemeralsOf(0x10n)].sort(), ["/e1", "/e20000000001"]);
+    h.send({ op: "closeSession" }, 0x10n);
+    assert.equal(h.committed.getNode("/e1"), undefined);
+    assert.equal(h.committed.getNode("/e20000000001"), undefined);
+    assert.ok(h.committed.getNode("/other"));
+    assert.equal(h.committed.sessions.has(0x10n), false);
+  });
+
+  test("ACLs: digest identity grants, others get NoAuth", () => {
+    const h = harness();
+    const me = { scheme: "digest", id: digestId("user:pw") };
+    const acl = [{ perms: 31, id: me }];
+    assert.equal(h.send({ op: "create", type: 1, path: "/s", data: Buffer.alloc(0), acl, flags: 0 }).err, 0);
+    assert.equal(h.send({ op: "setData", path: "/s", data: Buffer.from("x"), version: -1 }).err, Err.NoAuth);
+    assert.equal(h.send({ op: "setData", path: "/s", data: Buffer.from("x"), version: -1 }, 1n, [me]).err, 0);
+    assert.equal(h.send({ op: "create", type: 1, path: "/t", data: Buffer.alloc(0), acl: [{ perms: 31, id: { scheme: "auth", id: "" } }], flags: 0 }).err, Err.InvalidACL);
+    const r = h.send({ op: "create", type: 1, path: "/t", data: Buffer.alloc(0), acl: [{ perms: 31, id: { scheme: "auth", id: "" } }], flags: 0 }, 1n, [{ scheme: "world", id: "anyone" }, me]);
+    assert.equal(r.err, 0);
+    assert.deepEqual(h.committed.getNode("/t")!.acl, [{ perms: 31, id: me }]);
+  });
+
+  test("containers are marked and reported empty only after they had children", () => {
+    const h = harness();
+    h.send(create("/c", 4));
+    assert.equal(h.committed.getNode("/c")!.ephemeralOwner, CONTAINER_OWNER);
+    assert.deepEqual(h.committed.emptyContainers(), []);
+    h.send(create("/c/x"));
+    h.send({ op: "delete", path: "/c/x", version: -1 });
+    assert.deepEqual(h.committed.emptyContainers(), ["/c"]);
+  });
+
+  test("snapshot round trip keeps nodes, stats, ephemerals and sessions", () => {
+    const h = harness();
+    h.send({ op: "createSession", timeout: 6000, connect: undefined as never } as never, 0x42n);
+    h.send(create("/a", 0, "x"));
+    h.send(create("/a/b", 1, "y"), 0x42n);
+    h.send(create("/c", 4));
+    const copy = DataTree.deserialize(h.committed.serialize());
+    assert.equal(copy.lastZxid, h.committed.lastZxid);
+    assert.deepEqual(copy.statOf(copy.getNode("/a")!), h.committed.statOf(h.committed.getNode("/a")!));
+    assert.deepEqual(copy.statOf(copy.getNode("/")!), h.committed.statOf(h.committed.getNode("/")!));
+    assert.deepEqual(copy.ephemeralsOf(0x42n), ["/a/b"]);
+    assert.equal(copy.sessions.get(0x42n), 6000);
+    assert.equal(copy.getNode("/a/b")!.data.toString(), "y");
+    assert.equal(copy.nodeCount(), h.committed.nodeCount());
+  });
+});
+
+describe("WatchManager", () => {
+  function recorder(): Watcher & { events: [number, string][] } {
+    const events: [number, string][] = [];
+    return { events, notify: (t, p) => events.push([t, p]) };
+  }
+
+  test("one-shot, deduplicated per watcher, delete hits data and child watches once", () => {
+    const wm = new WatchManager();
+    const a = recorder();
+    const b = recorder();
+    wm.addDataWatch("/x", a);
+    wm.addDataWatch("/x", a);
+    wm.addChildWatch("/x", a);
+    wm.addChildWatch("/", b);
+    wm.trigger({ type: EventType.NodeDeleted, path: "/x" }, 1);
+    wm.trigger({ type: EventType.NodeChildrenChanged, path: "/" }, 1);
+    wm.trigger({ type: EventType.NodeDeleted, path: "/x" }, 2);
+    wm.trigger({ type: EventType.NodeChildrenChanged, path: "/" }, 2);
+    assert.deepEqual(a.events, [[EventType.NodeDeleted, "/x"]]);
+    assert.deepEqual(b.events, [[EventType.NodeChildrenChanged, "/"]]);
+    assert.equal(wm.count(), 0);
+  });
+
+  test("data change does not fire child watches; removed watchers get nothing", () => {
+    const wm = new WatchManager();
+    const a = recorder();
+    const b = recorder();
+    wm.addChildWatch("/x", a);
+    wm.addDataWatch("/x", b);
+    wm.trigger({ type: EventType.NodeDataChanged, path: "/x" }, 1);
+    assert.deepEqual(a.events, []);
+    assert.deepEqual(b.events, [[EventType.NodeDataChanged, "/x"]]);
+    wm.removeWatcher(a);
+    wm.trigger({ type: EventType.NodeChildrenChanged, path: "/x" }, 2);
+    assert.deepEqual(a.events, []);
+  });
+});

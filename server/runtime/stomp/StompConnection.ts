@@ -1,0 +1,745 @@
+import type { Logger } from "pino";
+import type { BrokerPolicy } from "../../config/clusterSchema";
+import { Broker, BrokerError, type ResolvedTarget, type TxAck, type TxSend } from "../broker/Broker";
+import { BROKER_HEADERS, type BrokerMessage } from "../broker/BrokerMessage";
+import type { AckMode, ConsumerSink, Subscription } from "../broker/Subscription";
+import { compileSelector } from "../selector/compileSelector";
+import type { CloseReason } from "./CloseReason";
+import { encodeFrame } from "./encodeFrame";
+import { getHeader, type StompFrame, type StompHeaders, type StompVersion } from "./StompFrame";
+import { StompParser, type StompParseErrorCode } from "./StompParser";
+import type { StompTransport } from "./StompTransport";
+
+const SUPPORTED: StompVersion[] = ["1.2", "1.1", "1.0"];
+const SERVER_NAME = "Tandem/0.1.0";
+const CLIENT_COMMANDS = new Set([
+  "CONNECT", "STOMP", "SEND", "SUBSCRIBE", "UNSUBSCRIBE", "ACK", "NACK", "BEGIN", "COMMIT", "ABORT", "DISCONNECT",
+]);
+
+/** Who the peer turned out to be at CONNECT; `null` user means anonymous access was allowed. */
+export interface Principal {
+  user: string | null;
+  groups: string[];
+}
+
+/** Authentication and per-destination authorisation, supplied by the node (see security config). */
+export interface AccessControl {
+  authenticate(login: string | undefined, passcode: string | undefined): Principal | string;
+  /** Returns a refusal reason, or null when allowed. */
+  authorize(principal: Principal, action: "read" | "write" | "admin", destination: string): string | null;
+}
+
+export interface StompConnectionHooks {
+  onClose(conn: StompConnection, reason: CloseReason): void;
+}
+
+export interface StompConnectionOptions {
+  id: string;
+  transport: StompTransport;
+  broker: Broker;
+  policy: BrokerPolicy;
+  maxFrameSize: number;
+  access: AccessControl;
+  logger: Logger;
+  hooks: StompConnectionHooks;
+  /** When the node is not allowed to serve (slave, lost quorum), CONNECT is refused with this reason. */
+  serving: () => string | null;
+}
+
+interface Transaction {
+  sends: TxSend[];
+  acks: TxAck[];
+}
+
+const PARSE_ERROR_REASON: Record<StompParseErrorCode, CloseReason> = {
+  frame_too_large: "frame_too_large",
+  too_many_headers: "header_limit",
+  header_too_long: "header_limit",
+  malformed_header: "protocol_error",
+  bad_escape: "protocol_error",
+  bad_content_length: "protocol_error",
+  bad_command: "protocol_error",
+  missing_null: "protocol_error",
+};
+
+/**
+ * One STOMP session: the protocol converter between frames and the broker (ActiveMQ's
+ * ProtocolConverter). One dispatch checks the connection state before any command handler runs;
+ * one idempotent close(reason) ends everything.
+ *
+ * Errors follow the spec, not ActiveMQ's lenient mode: every ERROR frame is followed by closing
+ * the connection (STOMP 1.2 "ERROR": the server MUST close the connection after sending it).
+ */
+export class StompConnection implements ConsumerSink {
+  readonly id: string;
+  readonly connectedAt = Date.now();
+  private readonly parser: StompParser;
+  private state: "awaiting_connect" | "connected" | "closed" = "awaiting_connect";
+  version: StompVersion = "1.0";
+  principal: Principal | null = null;
+  clientId: string | null = null;
+  private readonly subs = new Map<string, Subscription>();
+  private readonly txs = new Map<string, Transaction>();
+  /** Receipts leave in frame order: each waits for everything before it (spec: a RECEIPT confirms all earlier frames). */
+  private receiptChain: Promise<void> = Promise.resolve();
+  private receiptsOutstanding = 0;
+  private lastRead = Date.now();
+  private lastWrite = Date.now();
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private connectTimer: NodeJS.Timeout | null = null;
+  private paused = false;
+  readonly stats = { framesIn: 0, framesOut: 0, messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
+  closeReason: CloseReason | null = null;
+
+  constructor(private readonly o: StompConnectionOptions) {
+    this.id = o.id;
+    this.parser = new StompParser({
+      maxFrameSize: o.maxFrameSize,
+      maxHeaders: 1000,
+      maxHeaderLineLength: Math.min(o.maxFrameSize, 64 * 1024),
+    });
+    this.connectTimer = setTimeout(() => {
+      if (this.state === "awaiting_connect") this.fail("connect_timeout", "No CONNECT frame within the connect timeout");
+    }, o.policy.connectTimeout);
+    this.connectTimer.unref();
+  }
+
+  get connectionId(): string {
+    return this.id;
+  }
+
+  get remoteAddress(): string {
+    return this.o.transport.remoteAddress;
+  }
+
+  get transportKind(): string {
+    return this.o.transport.kind;
+  }
+
+  get subscriptions(): ReadonlyMap<string, Subscription> {
+    return this.subs;
+  }
+
+  get isOpen(): boolean {
+    return this.state !== "closed";
+  }
+
+  /** Bytes from the transport. */
+  receive(chunk: Buffer): void {
+    if (this.state === "closed") return;
+    this.lastRead = Date.now();
+    this.stats.bytesIn += chunk.length;
+    const events = this.parser.push(chunk);
+    for (const ev of events) {
+      if (!this.isOpen) return;
+      if (ev.kind === "frame") {
+        this.stats.framesIn++;
+        this.handle(ev.frame);
+      } else if (ev.kind === "error") {
+        this.o.logger.info({ conn: this.id, remote: this.remoteAddress, code: ev.code }, ev.message);
+        this.fail(PARSE_ERROR_REASON[ev.code], ev.message);
+        return;
+      }
+    }
+  }
+
+  /** The transport's outgoing buffer drained: resume dispatch to this connection's consumers. */
+  drained(): void {
+    for (const sub of this.subs.values()) sub.source?.scheduleDispatch();
+  }
+
+  /** The transport closed underneath us. */
+  transportClosed(error?: Error): void {
+    this.close(error ? "socket_error" : "client_eof");
+  }
+
+  writable(): boolean {
+    return this.state === "connected" && this.o.transport.pendingBytes() < this.o.policy.maxPendingBytesPerConnection;
+  }
+
+  sendMessage(sub: Subscription, msg: BrokerMessage): void {
+    const h: StompHeaders = [
+      ["subscription", sub.id],
+      ["message-id", msg.id],
+      ["destination", sub.options.destination],
+    ];
+    if (sub.options.ackMode !== "auto" && this.version === "1.2") h.push(["ack", `${msg.id}|${sub.id}`]);
+    if (msg.persistent) h.push(["persistent", "true"]);
+    h.push(["priority", String(msg.priority)], ["expires", String(msg.expires)], ["timestamp", String(msg.timestamp)]);
+    if (msg.deliveryCount > 1) h.push(["redelivered", "true"], ["delivery-count", String(msg.deliveryCount)]);
+    for (const kv of msg.headers) h.push(kv);
+    if (msg.hasContentLength) h.push(["content-length", String(msg.bodySize)]);
+    this.stats.messagesOut++;
+    this.write(encodeFrame("MESSAGE", h, msg.body ?? undefined, this.version));
+  }
+
+  private write(buf: Buffer): void {
+    if (this.state === "closed") return;
+    this.stats.framesOut++;
+    this.stats.bytesOut += buf.length;
+    this.lastWrite = Date.now();
+    this.o.transport.write(buf);
+  }
+
+  private sendFrame(command: string, headers: StompHeaders, body?: Buffer): void {
+    this.write(encodeFrame(command, headers, body, this.version));
+  }
+
+  private sendReceipt(receipt: string): void {
+    this.sendFrame("RECEIPT", [["receipt-id", receipt]]);
+  }
+
+  /** Sends ERROR (message header + details body) and closes — the spec's rule for every ERROR. */
+  fail(reason: CloseReason, message: string, frame?: StompFrame, extra: StompHeaders = []): void {
+    if (this.state === "closed") return;
+    const headers: StompHeaders = [["message", message], ["content-type", "text/plain"], ...extra];
+    const receipt = frame ? getHeader(frame, "receipt") : undefined;
+    if (receipt !== undefined) headers.push(["receipt-id", receipt]);
+    const body = frame ? Buffer.from(`${message}\n\nframe: ${frame.command}\n`) : Buffer.from(message + "\n");
+    this.sendFrame("ERROR", headers, body);
+    this.close(reason);
+  }
+
+  /** Idempotent: releases subscriptions (their in-flight messages are redelivered) and rolls back transactions. */
+  close(reason: CloseReason): void {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    this.closeReason = reason;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    for (const tx of this.txs.values()) this.rollback(tx);
+    this.txs.clear();
+    for (const sub of this.subs.values()) this.o.broker.unsubscribe(sub, false);
+    this.subs.clear();
+    this.o.broker.connectionClosed(this.id);
+    if (reason === "socket_error" || reason === "client_eof" || reason === "heartbeat_timeout") this.o.transport.destroy();
+    else this.o.transport.end();
+    this.o.hooks.onClose(this, reason);
+  }
+
+  private handle(frame: StompFrame): void {
+    const cmd = frame.command;
+    if (!CLIENT_COMMANDS.has(cmd)) {
+      this.fail("unknown_command", `Unknown STOMP action: ${cmd}`, frame);
+      return;
+    }
+    if (this.state === "awaiting_connect") {
+      if (cmd !== "CONNECT" && cmd !== "STOMP") {
+        this.fail("protocol_error", "Not connected.", frame);
+        return;
+      }
+      this.onConnect(frame);
+      return;
+    }
+    try {
+      switch (cmd) {
+        case "CONNECT":
+        case "STOMP":
+          this.fail("protocol_error", "Already connected.", frame);
+          return;
+        case "SEND":
+          this.onSend(frame);
+          return;
+        case "SUBSCRIBE":
+          this.onSubscribe(frame);
+          return;
+        case "UNSUBSCRIBE":
+          this.onUnsubscribe(frame);
+          return;
+        case "ACK":
+        case "NACK":
+          this.onAck(frame, cmd === "NACK");
+          return;
+        case "BEGIN":
+        case "COMMIT":
+        case "ABORT":
+          this.onTransaction(frame, cmd);
+          return;
+        case "DISCONNECT":
+          this.onDisconnect(frame);
+          return;
+      }
+    } catch (err) {
+      if (err instanceof BrokerError) {
+        this.fail("protocol_error", err.message, frame);
+        return;
+      }
+      this.o.logger.error({ err, conn: this.id, command: cmd }, "frame handling failed");
+      this.fail("protocol_error", `internal error while handling ${cmd}`, frame);
+    }
+  }
+
+  private onConnect(frame: StompFrame): void {
+    const accept = getHeader(frame, "accept-version");
+    const offered = accept === undefined ? ["1.0"] : accept.split(",").map((v) => v.trim());
+    const version = SUPPORTED.find((v) => offered.includes(v));
+    if (!version) {
+      this.fail("version_mismatch", `Supported protocol versions are ${SUPPORTED.slice().reverse().join(",")}`, frame, [
+        ["version", "1.0,1.1,1.2"],
+      ]);
+      return;
+    }
+    this.version = version;
+    this.parser.version = version;
+    const notServing = this.o.serving();
+    if (notServing) {
+      this.fail("not_master", notServing, frame);
+      return;
+    }
+    const principal = this.o.access.authenticate(getHeader(frame, "login"), getHeader(frame, "passcode"));
+    if (typeof principal === "string") {
+      this.o.logger.warn({ conn: this.id, remote: this.remoteAddress, login: getHeader(frame, "login") }, `authentication refused: ${principal}`);
+      this.fail("auth_failed", principal, frame);
+      return;
+    }
+    this.principal = principal;
+    let cx = 0;
+    let cy = 0;
+    const hb = getHeader(frame, "heart-beat");
+    if (hb !== undefined && version !== "1.0") {
+      const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(hb);
+      if (!m) {
+        this.fail("protocol_error", `Invalid heart-beat header: ${hb}`, frame);
+        return;
+      }
+      cx = Number(m[1]);
+      cy = Number(m[2]);
+    }
+    const [sx, sy] = this.o.policy.heartBeat;
+    const clientId = getHeader(frame, "client-id");
+    if (clientId) this.clientId = clientId;
+    this.state = "connected";
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    const headers: StompHeaders = [
+      ["version", version],
+      ["heart-beat", `${sx},${sy}`],
+      ["session", this.id],
+      ["server", SERVER_NAME],
+    ];
+    const receipt = getHeader(frame, "receipt");
+    if (receipt !== undefined) headers.push(["receipt-id", receipt]);
+    this.sendFrame("CONNECTED", headers);
+    this.startHeartbeats(sx && cy ? Math.max(sx, cy) : 0, cx && sy ? Math.max(cx, sy) : 0);
+  }
+
+  /** Spec 1.1 "Heart-beating": we send every `sendEvery` ms of silence; the peer must be heard every `expectEvery` ms (with a grace margin). */
+  private startHeartbeats(sendEvery: number, expectEvery: number): void {
+    if (!sendEvery && !expectEvery) return;
+    const deadAfter = expectEvery * this.o.policy.heartBeatGraceMultiplier;
+    const tick = Math.max(50, Math.min(sendEvery || Infinity, expectEvery || Infinity) / 2);
+    this.heartbeatTimer = setInterval(() => {
+      const now = Date.now();
+      if (deadAfter && now - this.lastRead > deadAfter) {
+        this.o.logger.info({ conn: this.id, silentMs: now - this.lastRead }, "heart-beat timeout");
+        this.close("heartbeat_timeout");
+        return;
+      }
+      if (sendEvery && now - this.lastWrite >= sendEvery) {
+        this.lastWrite = now;
+        this.o.transport.write(Buffer.from("\n"));
+      }
+    }, tick);
+    this.heartbeatTimer.unref();
+  }
+
+  private requireHeader(frame: StompFrame, name: string, message: string): string | null {
+    const v = getHeader(frame, name);
+    if (v === undefined || v === "") {
+      this.fail("protocol_error", message, frame);
+      return null;
+    }
+    return v;
+  }
+
+  private authorize(action: "read" | "write" | "admin", destination: string, frame: StompFrame): boolean {
+    const refusal = this.o.access.authorize(this.principal as Principal, action, destination);
+    if (refusal === null) return true;
+    this.o.logger.warn({ conn: this.id, user: this.principal?.user, action, destination }, `not authorized: ${refusal}`);
+    this.fail("not_authorized", refusal, frame);
+    return false;
+  }
+
+  private onSend(frame: StompFrame): void {
+    const destination = this.requireHeader(frame, "destination", "SEND received without a Destination specified!");
+    if (destination === null) return;
+    const target = this.o.broker.resolve(destination, this.id);
+    if (!this.authorize("write", target.key, frame)) return;
+    const headers: StompHeaders = [];
+    let persistent = false;
+    let priority = 4;
+    let expires = 0;
+    let hasContentLength = false;
+    const seen = new Set<string>();
+    for (const [k, v] of frame.headers) {
+      if (seen.has(k)) continue; // spec 1.2: the first occurrence of a repeated header is the one that counts
+      seen.add(k);
+      switch (k) {
+        case "persistent":
+          persistent = v === "true";
+          continue;
+        case "priority": {
+          const p = Number(v);
+          if (!Number.isInteger(p) || p < 0 || p > 9) {
+            this.fail("protocol_error", `priority must be an integer 0-9, got "${v}"`, frame);
+            return;
+          }
+          priority = p;
+          continue;
+        }
+        case "expires": {
+          const e = Number(v);
+          if (!Number.isFinite(e) || e < 0) {
+            this.fail("protocol_error", `expires must be an absolute time in epoch milliseconds, got "${v}"`, frame);
+            return;
+          }
+          expires = e;
+          continue;
+        }
+        case "content-length":
+          hasContentLength = true;
+          continue;
+        case "reply-to":
+          headers.push([k, this.o.broker.remoteName(v, this.id)]);
+          continue;
+      }
+      if (BROKER_HEADERS.has(k)) continue;
+      headers.push([k, v]);
+    }
+    // Copy the body: the parser's slice may pin the whole socket chunk it came in.
+    const msg = this.o.broker.createMessage({
+      destination: target.key,
+      headers,
+      body: Buffer.from(frame.body),
+      persistent,
+      hasContentLength,
+      priority,
+      expires,
+    });
+    this.stats.messagesIn++;
+    const txName = getHeader(frame, "transaction");
+    if (txName !== undefined) {
+      const tx = this.txs.get(txName);
+      if (!tx) {
+        this.fail("protocol_error", `Invalid transaction id: ${txName}`, frame);
+        return;
+      }
+      tx.sends.push({ target, msg });
+      this.receiptAfter(frame, -1);
+      return;
+    }
+    const position = this.o.broker.send(target, msg, this.id);
+    this.receiptAfter(frame, position);
+    this.applyFlowControl(persistent);
+  }
+
+  /**
+   * Producer flow control: when the node is over its memory limit, stop reading this socket until
+   * usage falls (ActiveMQ's producerFlowControl). Persistent sends are paused only by the store
+   * limit, because their bodies can live on disk.
+   */
+  private applyFlowControl(persistent: boolean): void {
+    if (this.paused) return;
+    const broker = this.o.broker;
+    const overMemory = !persistent && broker.memory.isFull();
+    const overStore = persistent && broker.store.journal.endPosition - broker.store.journal.startPosition > this.o.policy.storeLimit;
+    if (!overMemory && !overStore) return;
+    this.paused = true;
+    broker.memory.blockedProducers++;
+    this.o.transport.pause();
+    const resume = (): void => {
+      if (this.state === "closed") return;
+      const stillOverStore = persistent && broker.store.journal.endPosition - broker.store.journal.startPosition > this.o.policy.storeLimit;
+      if (stillOverStore) {
+        setTimeout(resume, 200).unref();
+        return;
+      }
+      this.paused = false;
+      broker.memory.blockedProducers--;
+      this.o.transport.resume();
+    };
+    if (overMemory) broker.memory.whenAvailable(resume);
+    else setTimeout(resume, 200).unref();
+  }
+
+  /** Sends the frame's RECEIPT once `position` satisfies the sync policy and all earlier receipts went out. */
+  private receiptAfter(frame: StompFrame, position: number): void {
+    const receipt = getHeader(frame, "receipt");
+    const durable = position >= 0 ? this.o.broker.store.awaitDurable(position) : null;
+    if (receipt === undefined) {
+      durable?.catch((err: Error) => this.fail("not_master", `message could not be stored: ${err.message}`));
+      return;
+    }
+    if (durable === null && this.receiptsOutstanding === 0) {
+      this.sendReceipt(receipt);
+      return;
+    }
+    this.receiptsOutstanding++;
+    const before = this.receiptChain;
+    this.receiptChain = (async () => {
+      await before;
+      try {
+        if (durable) await durable;
+        this.sendReceipt(receipt);
+      } catch (err) {
+        this.fail("not_master", `message could not be stored: ${(err as Error).message}`, frame);
+      } finally {
+        this.receiptsOutstanding--;
+      }
+    })();
+  }
+
+  private onSubscribe(frame: StompFrame): void {
+    const destination = this.requireHeader(frame, "destination", "SUBSCRIBE received without a Destination specified!");
+    if (destination === null) return;
+    let id = getHeader(frame, "id");
+    if (id === undefined || id === "") {
+      if (this.version !== "1.0") {
+        this.fail("protocol_error", "SUBSCRIBE received without a subscription id!", frame);
+        return;
+      }
+      id = destination; // STOMP 1.0 subscriptions may be anonymous; the destination names them
+    }
+    if (this.subs.has(id)) {
+      this.fail("protocol_error", `A subscription with id ${id} already exists on this connection`, frame);
+      return;
+    }
+    const ackText = getHeader(frame, "ack") ?? "auto";
+    if (ackText !== "auto" && ackText !== "client" && ackText !== "client-individual") {
+      this.fail("protocol_error", `Invalid ack mode: ${ackText} (auto, client or client-individual)`, frame);
+      return;
+    }
+    const target = this.o.broker.resolve(destination, this.id);
+    if (!this.authorize("read", target.key, frame)) return;
+    const isTopic = target.kind === "topic" || target.kind === "temp-topic";
+    let prefetch = isTopic ? this.o.policy.topicPrefetch : this.o.policy.queuePrefetch;
+    const prefetchText = getHeader(frame, "activemq.prefetchSize");
+    if (prefetchText !== undefined) {
+      const n = Number(prefetchText);
+      if (!Number.isInteger(n) || n < 1) {
+        this.fail("protocol_error", `activemq.prefetchSize must be a positive integer, got "${prefetchText}"`, frame);
+        return;
+      }
+      prefetch = n;
+    }
+    const selectorText = getHeader(frame, "selector");
+    let selector = null;
+    if (selectorText !== undefined && selectorText.trim() !== "") {
+      const compiled = compileSelector(selectorText);
+      if (!compiled.ok) {
+        this.fail("protocol_error", `Invalid selector: ${compiled.error}`, frame);
+        return;
+      }
+      selector = compiled.selector;
+    }
+    const subName = getHeader(frame, "activemq.subscriptionName") ?? getHeader(frame, "durable-subscription-name");
+    let durable: { clientId: string; subName: string } | undefined;
+    if (subName) {
+      if (!isTopic) {
+        this.fail("protocol_error", "cannot durably subscribe to a Queue destination!", frame);
+        return;
+      }
+      if (!this.clientId) {
+        this.fail("protocol_error", "a durable subscription needs a client-id header on CONNECT", frame);
+        return;
+      }
+      durable = { clientId: this.clientId, subName };
+    }
+    const sub = this.o.broker.subscribe(
+      this,
+      target,
+      {
+        id,
+        destination,
+        ackMode: ackText as AckMode,
+        prefetch,
+        selector,
+        selectorText,
+        exclusive: getHeader(frame, "activemq.exclusive") === "true",
+        priority: Number(getHeader(frame, "activemq.priority") ?? 0) || 0,
+        noLocal: getHeader(frame, "activemq.noLocal") === "true",
+      },
+      durable,
+    );
+    this.subs.set(id, sub);
+    // The queue schedules its first dispatch on the next turn, so this RECEIPT precedes every MESSAGE.
+    const receipt = getHeader(frame, "receipt");
+    if (receipt !== undefined) this.sendReceiptOrdered(receipt);
+  }
+
+  private sendReceiptOrdered(receipt: string): void {
+    if (this.receiptsOutstanding === 0) {
+      this.sendReceipt(receipt);
+      return;
+    }
+    this.receiptsOutstanding++;
+    const before = this.receiptChain;
+    this.receiptChain = before.then(() => {
+      this.receiptsOutstanding--;
+      this.sendReceipt(receipt);
+    });
+  }
+
+  private onUnsubscribe(frame: StompFrame): void {
+    let id = getHeader(frame, "id");
+    if (id === undefined && this.version === "1.0") id = getHeader(frame, "destination");
+    if (id === undefined) {
+      this.fail("protocol_error", "UNSUBSCRIBE received without a subscription id!", frame);
+      return;
+    }
+    const sub = this.subs.get(id);
+    const destroyName = getHeader(frame, "activemq.subscriptionName") ?? getHeader(frame, "durable-subscription-name");
+    if (!sub) {
+      this.fail("protocol_error", `No subscription with id ${id}`, frame);
+      return;
+    }
+    this.subs.delete(id);
+    this.o.broker.unsubscribe(sub, destroyName !== undefined);
+    const receipt = getHeader(frame, "receipt");
+    if (receipt !== undefined) this.sendReceiptOrdered(receipt);
+  }
+
+  /** Finds the subscription and message an ACK/NACK names, per version (brokers.md (e)13). */
+  private locateAck(frame: StompFrame): { sub: Subscription; messageId: string } | string {
+    if (this.version === "1.2") {
+      const ack = getHeader(frame, "id");
+      if (!ack) return "ACK received without a ack id for acknowledge!";
+      const bar = ack.indexOf("|");
+      const messageId = bar >= 0 ? ack.slice(0, bar) : ack;
+      const sub = bar >= 0 ? this.subs.get(ack.slice(bar + 1)) : this.findInflight(messageId);
+      if (!sub || !sub.inflight.has(messageId)) return `Unexpected ACK received for message-id [${ack}]`;
+      return { sub, messageId };
+    }
+    const messageId = getHeader(frame, "message-id");
+    if (!messageId) return "ACK received without a message-id to acknowledge!";
+    const subId = getHeader(frame, "subscription");
+    const sub = subId !== undefined && this.version === "1.1" ? this.subs.get(subId) : this.findInflight(messageId);
+    if (!sub || !sub.inflight.has(messageId)) return `Unexpected ACK received for message-id [${messageId}]`;
+    return { sub, messageId };
+  }
+
+  private findInflight(messageId: string): Subscription | undefined {
+    for (const sub of this.subs.values()) if (sub.inflight.has(messageId)) return sub;
+    return undefined;
+  }
+
+  private onAck(frame: StompFrame, nack: boolean): void {
+    if (nack && this.version === "1.0") {
+      this.fail("protocol_error", "NACK is not part of STOMP 1.0", frame);
+      return;
+    }
+    const found = this.locateAck(frame);
+    if (typeof found === "string") {
+      this.fail("protocol_error", found, frame);
+      return;
+    }
+    const { sub, messageId } = found;
+    const msgs = sub.takeAcked(messageId) ?? [];
+    const txName = getHeader(frame, "transaction");
+    if (txName !== undefined) {
+      const tx = this.txs.get(txName);
+      if (!tx) {
+        // Put them back in flight so the failed ACK changes nothing.
+        for (const m of msgs) sub.inflight.set(m.id, m);
+        this.fail("protocol_error", `Invalid transaction id: ${txName}`, frame);
+        return;
+      }
+      if (nack) {
+        // A transactional NACK takes effect at once; rolling back a NACK has no meaning for redelivery.
+        for (let i = msgs.length - 1; i >= 0; i--) sub.source?.redeliver(msgs[i]);
+      } else {
+        for (const m of msgs) tx.acks.push({ sub, msg: m });
+      }
+      this.receiptAfter(frame, -1);
+      return;
+    }
+    let position = -1;
+    if (nack) {
+      for (let i = msgs.length - 1; i >= 0; i--) sub.source?.redeliver(msgs[i]);
+    } else {
+      for (const m of msgs) {
+        sub.acked++;
+        sub.source?.acknowledge(m, true);
+      }
+      // An acknowledged ACK must survive a crash too: its REMOVE record is covered by the receipt.
+      if (msgs.some((m) => m.position >= 0)) position = this.o.broker.store.journal.endPosition - 1;
+    }
+    this.receiptAfter(frame, position);
+  }
+
+  private onTransaction(frame: StompFrame, cmd: "BEGIN" | "COMMIT" | "ABORT"): void {
+    const name = getHeader(frame, "transaction");
+    if (!name) {
+      this.fail("protocol_error", `Must specify the transaction you are beginning`, frame);
+      return;
+    }
+    if (cmd === "BEGIN") {
+      if (this.txs.has(name)) {
+        this.fail("protocol_error", `The transaction was already started: ${name}`, frame);
+        return;
+      }
+      this.txs.set(name, { sends: [], acks: [] });
+      this.receiptAfter(frame, -1);
+      return;
+    }
+    const tx = this.txs.get(name);
+    if (!tx) {
+      this.fail("protocol_error", `Invalid transaction id: ${name}`, frame);
+      return;
+    }
+    this.txs.delete(name);
+    if (cmd === "ABORT") {
+      this.rollback(tx);
+      this.receiptAfter(frame, -1);
+      return;
+    }
+    const { position, apply } = this.o.broker.commit(tx.sends, tx.acks);
+    apply();
+    this.receiptAfter(frame, position);
+  }
+
+  /** ABORT or connection loss: sends are dropped, acked messages are handed back for redelivery. */
+  private rollback(tx: Transaction): void {
+    for (let i = tx.acks.length - 1; i >= 0; i--) {
+      const { sub, msg } = tx.acks[i];
+      sub.source?.redeliver(msg);
+    }
+  }
+
+  private onDisconnect(frame: StompFrame): void {
+    const receipt = getHeader(frame, "receipt");
+    if (receipt === undefined) {
+      this.close("client_disconnect");
+      return;
+    }
+    this.receiptsOutstanding++;
+    const before = this.receiptChain;
+    this.receiptChain = before.then(() => {
+      this.sendReceipt(receipt);
+      this.close("client_disconnect");
+    });
+  }
+
+  /** A summary for the admin API. */
+  describe(): Record<string, unknown> {
+    return {
+      id: this.id,
+      remoteAddress: this.remoteAddress,
+      transport: this.transportKind,
+      version: this.version,
+      user: this.principal?.user ?? null,
+      clientId: this.clientId,
+      connectedAt: new Date(this.connectedAt).toISOString(),
+      subscriptions: [...this.subs.values()].map((s) => ({
+        id: s.id,
+        destination: s.options.destination,
+        ackMode: s.options.ackMode,
+        prefetch: s.options.prefetch,
+        inflight: s.inflight.size,
+        dispatched: s.dispatched,
+        selector: s.options.selectorText ?? null,
+      })),
+      paused: this.paused,
+      ...this.stats,
+    };
+  }
+}
