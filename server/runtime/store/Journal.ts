@@ -102,6 +102,7 @@ export class Journal {
   private durablePos: number;
 
   private writing = false;
+  private writerRun: Promise<void> = Promise.resolve();
   private writeScheduled = false;
   private syncWaiters: Waiter[] = [];
   private writtenWaiters: Waiter[] = [];
@@ -212,6 +213,7 @@ export class Journal {
    * replication rather than be patched over.
    */
   appendReplicated(position: number, payload: Buffer): void {
+    this.assertAppendable();
     if (position !== this.endPos) {
       throw new Error(`replication invariant broken: record for position ${position} but journal endPosition is ${this.endPos}`);
     }
@@ -256,6 +258,9 @@ export class Journal {
       if (position >= this.writtenPos) {
         // Synchronous from here: the queue holds exactly [writtenPos, endPos) at this moment.
         return this.readFromMemory(position, end, onRecord);
+      }
+      if (position < this.startPosition) {
+        throw new Error(`journal segments reclaimed during read: position ${position} < startPosition ${this.startPosition}`);
       }
       const segment = this.segmentFor(position);
       const segmentEnd = Math.min(end, this.writtenPos, segment.base + segment.written);
@@ -334,6 +339,7 @@ export class Journal {
     this.truncating = true;
     try {
       await this.sync();
+      await this.writerIdle();
       await this.onLane(() => this.truncateFiles(position)).catch((err: unknown) => {
         // A half-done truncate leaves the in-memory view and the files disagreeing.
         this.fail(err, "truncate");
@@ -401,6 +407,7 @@ export class Journal {
         // release the file handles.
       }
     }
+    await this.writerIdle();
     await this.onLane(async () => {
       for (const r of this.retiring) await r.fh.close();
       this.retiring = [];
@@ -431,7 +438,18 @@ export class Journal {
   private startWriter(): void {
     if (this.writing || this.failure || this.chunks.length === 0) return;
     this.writing = true;
-    this.writeLoop().catch((err: unknown) => this.fail(err, "write"));
+    this.writerRun = this.writeLoop().catch((err: unknown) => {
+      this.writing = false; // startWriter() refuses to restart once failure is set
+      this.fail(err, "write");
+    });
+  }
+
+  /**
+   * Waits until the writer has stopped, padding included. Only meaningful while appends are
+   * refused (truncate, close); otherwise it could restart at any moment.
+   */
+  private async writerIdle(): Promise<void> {
+    while (this.writing) await this.writerRun;
   }
 
   private async writeLoop(): Promise<void> {

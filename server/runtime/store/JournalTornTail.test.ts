@@ -52,6 +52,16 @@ async function fixture(alone: boolean): Promise<Fixture> {
   };
 }
 
+/**
+ * What recovery reports as cut: the damaged bytes up to the last non-zero one. A trailing run of
+ * zeros is indistinguishable from the zero padding segment files carry, so it is not counted.
+ */
+function damagedBytes(tail: Buffer): number {
+  let n = tail.length;
+  while (n > 0 && tail[n - 1] === 0) n--;
+  return n;
+}
+
 async function expectCut(f: Fixture, expectedTruncated: number, label: string): Promise<void> {
   const journal = await Journal.open({ dir: f.dir, segmentSize: SEGMENT_SIZE });
   try {
@@ -78,7 +88,7 @@ for (const alone of [false, true]) {
       const f = await fixture(alone);
       for (let k = 0; k < f.lastSize; k++) {
         await writeFile(f.segmentPath, f.original.subarray(0, f.lastOffset + k));
-        await expectCut(f, k, `cut at +${k}`);
+        await expectCut(f, damagedBytes(f.original.subarray(f.lastOffset, f.lastOffset + k)), `cut at +${k}`);
       }
     });
 
@@ -88,7 +98,7 @@ for (const alone of [false, true]) {
         const damaged = Buffer.from(f.original);
         damaged[f.lastOffset + k] ^= 0x5a;
         await writeFile(f.segmentPath, damaged);
-        await expectCut(f, f.lastSize, `flip at +${k}`);
+        await expectCut(f, damagedBytes(damaged.subarray(f.lastOffset)), `flip at +${k}`);
       }
     });
 
@@ -100,12 +110,13 @@ for (const alone of [false, true]) {
         const damaged = Buffer.from(f.original);
         damaged.fill(0, f.lastOffset + k);
         await writeFile(f.segmentPath, damaged);
-        await expectCut(f, f.lastSize, `zeroed from +${k}`);
+        await expectCut(f, damagedBytes(damaged.subarray(f.lastOffset)), `zeroed from +${k}`);
       }
-      // Zeros after an intact last record: the record stays, the zeros go.
+      // Zero padding after an intact last record is the normal end of a segment: nothing lost.
       await writeFile(f.segmentPath, Buffer.concat([f.original, Buffer.alloc(40)]));
       const journal = await Journal.open({ dir: f.dir, segmentSize: SEGMENT_SIZE });
-      assert.equal(journal.recovery.truncatedBytes, 40);
+      assert.equal(journal.recovery.truncatedBytes, 0);
+      assert.equal(journal.endPosition, f.lastPosition + f.lastSize);
       assert.equal(journal.recovery.records, COUNT + (alone ? 1 : 0));
       assert.deepEqual(await journal.readAt(f.lastPosition), payloadFor(COUNT - 1));
       await journal.close();

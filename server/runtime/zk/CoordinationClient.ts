@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import type { Socket } from "node:net";
 import { createClient, type Client, type Event as LibraryEvent, type Stat } from "node-zookeeper-client";
 import type { Logger } from "pino";
 import { CoordinationError } from "./CoordinationError";
@@ -302,6 +303,7 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
     this.session = s;
     zk.on("state", (st: { code: number }) => this.onLibraryState(s, st.code));
     zk.connect();
+    this.startWatchdog(s);
   }
 
   private onLibraryState(s: Session, code: number): void {
@@ -315,7 +317,6 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
         s.timeoutMs = s.zk.getSessionTimeout();
         const first = !s.connectedOnce;
         s.connectedOnce = true;
-        this.startWatchdog(s);
         this.log.info({ session: s.idHex, timeoutMs: s.timeoutMs, resumed: !first }, "coordination session connected");
         this.setState("connected");
         this.emit("reconnected", { sessionIdHex: s.idHex, newSession: first });
@@ -323,7 +324,6 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
       }
       case 0: {
         // DISCONNECTED: the library is already trying the next server with the same session.
-        this.stopWatchdog(s);
         if (!s.connectedOnce) return; // still establishing: state stays as it is ("lost" or initial)
         this.setState("suspended");
         if (s.lostTimer === undefined) {
@@ -396,25 +396,43 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
     }
   }
 
-  /** Read timeout the library lacks (see LibraryInternals): 2/3 of the session timeout, as Java. */
+  /**
+   * Connection watchdog for the two timeouts the library lacks (see LibraryInternals), running for
+   * the whole life of a session:
+   * - read timeout: connected but nothing received for 2/3 of the session timeout (as Java);
+   * - handshake timeout: TCP connected but no ConnectResponse within sessionTimeout/serverCount
+   *   (the library only times out the TCP connect, so a server that accepts and never answers
+   *   would hold it forever instead of letting it try the next one).
+   * Destroying the socket makes the library move on to the next server.
+   */
   private startWatchdog(s: Session): void {
-    this.stopWatchdog(s);
     const cm = connectionManagerOf(s.zk);
-    const socket = cm.socket;
-    if (socket === undefined) return;
-    s.lastReceiveAt = Date.now();
-    socket.on("data", () => {
-      s.lastReceiveAt = Date.now();
-    });
-    const readTimeoutMs = Math.floor((s.timeoutMs * 2) / 3);
+    const servers = Math.max(1, this.opts.connectString.split("/")[0]!.split(",").filter((h) => h.length > 0).length);
+    let socket: Socket | undefined;
+    let since = Date.now();
     s.watchdog = setInterval(() => {
-      if (cm.socket !== socket || socket.destroyed) return this.stopWatchdog(s);
-      const silentMs = Date.now() - s.lastReceiveAt;
-      if (silentMs > readTimeoutMs) {
-        this.log.warn({ session: s.idHex, silentMs }, "coordination server silent past the read timeout; reconnecting");
-        socket.destroy();
+      const current = cm.socket;
+      if (current === undefined || current.destroyed) return;
+      const now = Date.now();
+      if (current !== socket) {
+        socket = current;
+        since = now;
+        s.lastReceiveAt = now;
+        current.on("data", () => {
+          s.lastReceiveAt = Date.now();
+        });
+        return;
       }
-    }, Math.max(50, Math.floor(s.timeoutMs / 10)));
+      if (cm.state === LIBRARY_STATES.CONNECTED) {
+        const silentMs = now - s.lastReceiveAt;
+        if (silentMs > Math.floor((s.timeoutMs * 2) / 3)) {
+          this.log.warn({ session: s.idHex, silentMs }, "coordination server silent past the read timeout; reconnecting");
+        }
+      } else if (cm.state === LIBRARY_STATES.CONNECTING && !current.connecting && now - since > Math.max(500, s.timeoutMs / servers)) {
+        this.log.warn({ session: s.idHex }, "coordination server did not answer the handshake; trying the next one");
+        current.destroy();
+      }
+    }, Math.max(50, Math.floor(this.requestedTimeoutMs / 10)));
   }
 
   private stopWatchdog(s: Session): void {

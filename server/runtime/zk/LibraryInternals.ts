@@ -11,6 +11,8 @@ import type { Client, Transaction } from "node-zookeeper-client";
  *   TCP connection (partition, SIGSTOP, dead host) is never detected. The Java client closes the
  *   connection after 2/3 of the session timeout without reading anything; we do the same by
  *   watching the socket's "data" events and destroying it, which makes the library fail over.
+ *   Likewise it times out only the TCP connect, not the handshake after it, so a server that
+ *   accepts and never answers would hold it forever; the same watchdog covers that.
  * - `state` / "state" events / `setState`: the public Client never reports CLOSED, and closing a
  *   client whose connection is down leaves its reconnect loop running; we need both to end a
  *   session for good.

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what the test suites use on a fresh Debian machine: real peers (stomp.py, kazoo,
+# ZooKeeper 3.8 + zkCli.sh, Chromium, PostgreSQL), then the npm dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends \
+    python3-stomp python3-kazoo zookeeper default-jre-headless chromium postgresql >/dev/null
+fi
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 NEXT_TELEMETRY_DISABLED=1
+npm ci --no-audit --no-fund
