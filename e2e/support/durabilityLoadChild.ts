@@ -36,7 +36,6 @@ async function main(): Promise<void> {
   const tasks: Array<Promise<void>> = [];
   for (let p = 0; p < config.producers; p++) tasks.push(produce(config, p, log));
   if (config.consume) tasks.push(consume(config, log));
-  process.stdout.write("READY\n");
   await Promise.all(tasks);
   flush();
 }

@@ -27,13 +27,22 @@ export class MessageStore {
   private nextTxId: number;
 
   constructor(
-    readonly journal: Journal,
+    public journal: Journal,
     private gate: DurabilityGate,
     private readonly logger: Logger,
   ) {
     // Transaction ids only need to be unique within one journal's lifetime; a time base keeps
     // them unique across restarts without persisting a counter.
     this.nextTxId = Date.now() * 1000;
+  }
+
+  /** Called after every append (replication ships new records to slaves from here). */
+  appendListener: (() => void) | null = null;
+
+  private write(record: Buffer): number {
+    const position = this.journal.append(record);
+    this.appendListener?.();
+    return position;
   }
 
   get policy(): string {
@@ -62,27 +71,31 @@ export class MessageStore {
       headers: m.headers,
       body: m.body ?? Buffer.alloc(0),
     };
-    return this.journal.append(encodeEntry(entry));
+    return this.write(encodeEntry(entry));
   }
 
   appendRemove(store: string, addPosition: number, txId = 0): number {
-    return this.journal.append(encodeEntry({ type: EntryType.Remove, txId, store, addPosition }));
+    return this.write(encodeEntry({ type: EntryType.Remove, txId, store, addPosition }));
   }
 
   appendCommit(txId: number): number {
-    return this.journal.append(encodeEntry({ type: EntryType.Commit, txId }));
+    return this.write(encodeEntry({ type: EntryType.Commit, txId }));
   }
 
   appendPurge(store: string): number {
-    return this.journal.append(encodeEntry({ type: EntryType.Purge, store }));
+    return this.write(encodeEntry({ type: EntryType.Purge, store }));
   }
 
   appendDurableSub(sub: RecoveredDurableSub): number {
-    return this.journal.append(encodeEntry({ type: EntryType.DurableSub, ...sub }));
+    return this.write(encodeEntry({ type: EntryType.DurableSub, ...sub }));
   }
 
   appendDurableUnsub(clientId: string, subName: string): number {
-    return this.journal.append(encodeEntry({ type: EntryType.DurableUnsub, clientId, subName }));
+    return this.write(encodeEntry({ type: EntryType.DurableUnsub, clientId, subName }));
+  }
+
+  appendTerm(termId: string): number {
+    return this.write(encodeEntry({ type: EntryType.Term, termId }));
   }
 
   /** Resolves when `position` satisfies the node's sync policy. */

@@ -12,6 +12,8 @@ export const enum EntryType {
   DurableSub = 4,
   DurableUnsub = 5,
   Purge = 6,
+  /** A master tenure begins here (replication uses it to find where a returning node diverged). */
+  Term = 7,
 }
 
 export interface AddEntry {
@@ -34,7 +36,9 @@ export interface DurableUnsubEntry { type: EntryType.DurableUnsub; clientId: str
 /** Removes every message the store holds at the moment this record is replayed. */
 export interface PurgeEntry { type: EntryType.Purge; store: string }
 
-export type StoreEntry = AddEntry | RemoveEntry | CommitEntry | DurableSubEntry | DurableUnsubEntry | PurgeEntry;
+export interface TermEntry { type: EntryType.Term; termId: string }
+
+export type StoreEntry = AddEntry | RemoveEntry | CommitEntry | DurableSubEntry | DurableUnsubEntry | PurgeEntry | TermEntry;
 
 export function encodeEntry(e: StoreEntry): Buffer {
   const w = new BinaryWriter(e.type === EntryType.Add ? 128 + e.body.length : 64);
@@ -60,6 +64,9 @@ export function encodeEntry(e: StoreEntry): Buffer {
       break;
     case EntryType.Purge:
       w.str(e.store);
+      break;
+    case EntryType.Term:
+      w.str(e.termId);
       break;
   }
   return w.finish();
@@ -96,6 +103,8 @@ export function decodeEntry(buf: Buffer): StoreEntry {
       return { type, clientId: r.str(), subName: r.str() };
     case EntryType.Purge:
       return { type, store: r.str() };
+    case EntryType.Term:
+      return { type, termId: r.str() };
     default:
       throw new Error(`unknown store record type ${type}`);
   }

@@ -427,6 +427,7 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
         const silentMs = now - s.lastReceiveAt;
         if (silentMs > Math.floor((s.timeoutMs * 2) / 3)) {
           this.log.warn({ session: s.idHex, silentMs }, "coordination server silent past the read timeout; reconnecting");
+          current.destroy();
         }
       } else if (cm.state === LIBRARY_STATES.CONNECTING && !current.connecting && now - since > Math.max(500, s.timeoutMs / servers)) {
         this.log.warn({ session: s.idHex }, "coordination server did not answer the handshake; trying the next one");

@@ -1,3 +1,0 @@
-import { Command } from "commander";
-import { registerCoordinatorCommand } from "../../cli/coordinatorCommand";
-const p = new Command("t"); registerCoordinatorCommand(p); await p.parseAsync(process.argv);

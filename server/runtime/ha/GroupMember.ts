@@ -1,0 +1,239 @@
+import { EventEmitter } from "node:events";
+import type { Logger } from "pino";
+import type { CoordinationClient, SessionState } from "../zk/CoordinationClient";
+import { EphemeralMember } from "../zk/EphemeralMember";
+import { GroupWatcher, type GroupMember as WatchedMember } from "../zk/GroupWatcher";
+import { decideElection, type ElectionInput } from "./decideElection";
+import { eidOf, MEMBER_NAME, parseMemberData, type MemberData } from "./memberData";
+
+export type GroupRole = "joining" | "slave" | "master" | "stopped";
+
+/** What the node does when its role changes; GroupMember only decides. */
+export interface GroupRoleHooks {
+  /** Journal end position, published while no master is followed. */
+  position(): number;
+  /** Become master; resolves with the addresses to publish. */
+  promote(termId: string): Promise<{ replicationAddress: string; clients: string[]; admin: string | null }>;
+  /** Stop serving at once (no more receipts, listeners closed). */
+  demote(reason: string): Promise<void>;
+  /** Replicate from the master at `address` ("tcp://host:port"). */
+  follow(address: string, masterName: string): Promise<void>;
+  unfollow(): Promise<void>;
+}
+
+export interface GroupMemberOptions {
+  client: CoordinationClient;
+  zkPath: string;
+  brokerName: string;
+  groupName: string;
+  nodeName: string;
+  weight: number;
+  replicas: number;
+  hooks: GroupRoleHooks;
+  logger: Logger;
+}
+
+export interface GroupMemberEvents {
+  role: [GroupRole, string];
+}
+
+/**
+ * A node's membership in its HA group, after ActiveMQ's replicated-store election (brokers.md
+ * §b1): an ephemeral-sequential member znode under `zkPath`, the lowest member acting as
+ * elector, and each node acting on the elector's `elected` field. Every change is evaluated by
+ * one serial loop, so promote/demote/follow never interleave.
+ *
+ * Safety: a master demotes itself the moment its coordinator session is suspended — before the
+ * session can expire and another member be elected — so two masters never acknowledge writes.
+ */
+export class GroupMember extends EventEmitter<GroupMemberEvents> {
+  role: GroupRole = "joining";
+  private member: EphemeralMember | null = null;
+  private watcher: GroupWatcher | null = null;
+  private data: MemberData;
+  private following: string | null = null;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  readonly quorum: number;
+  lastDecision = "";
+  members: Array<{ eid: string; data: MemberData }> = [];
+
+  private readonly onState = (state: SessionState): void => {
+    if (state !== "connected" && this.role === "master") {
+      this.o.logger.warn({ state }, "coordinator session not connected: master stops serving now");
+      this.setRole("slave", `coordinator session ${state}`);
+      void this.o.hooks.demote(`coordinator session ${state}`).finally(() => this.kick());
+    } else {
+      this.kick();
+    }
+  };
+
+  constructor(private readonly o: GroupMemberOptions) {
+    super();
+    this.quorum = Math.floor(o.replicas / 2) + 1;
+    this.data = {
+      id: o.brokerName,
+      container: o.nodeName,
+      address: null,
+      position: o.hooks.position(),
+      weight: o.weight,
+      elected: null,
+      clients: [],
+      group: o.groupName,
+      admin: null,
+    };
+  }
+
+  get eid(): string | null {
+    const name = this.member?.name;
+    return name ? eidOf(name) : null;
+  }
+
+  async start(): Promise<void> {
+    await this.o.client.ensurePath(this.o.zkPath);
+    this.o.client.on("state", this.onState);
+    this.member = await EphemeralMember.start({
+      client: this.o.client,
+      prefix: `${this.o.zkPath}/0`,
+      data: this.data,
+      logger: this.o.logger,
+    });
+    this.member.on("registered", (name) => {
+      this.o.logger.info({ member: name }, "registered as group member");
+      this.kick();
+    });
+    this.member.on("lost", () => {
+      if (this.role === "master") {
+        this.setRole("slave", "member znode lost");
+        void this.o.hooks.demote("member znode lost").finally(() => this.kick());
+      }
+    });
+    this.member.on("error", (err) => this.o.logger.error({ err }, "group membership error"));
+    this.watcher = await GroupWatcher.start({ client: this.o.client, path: this.o.zkPath, logger: this.o.logger });
+    this.watcher.on("snapshot", () => this.kick());
+    this.watcher.on("error", (err) => this.o.logger.error({ err }, "group watcher error"));
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.o.client.off("state", this.onState);
+    this.watcher?.close();
+    await this.member?.close();
+    this.setRole("stopped", "stopping");
+  }
+
+  /** Re-evaluates soon (coalesced). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.evaluate();
+        } catch (err) {
+          this.o.logger.error({ err }, "group evaluation failed; retrying");
+          setTimeout(() => this.kick(), 200).unref();
+        }
+      } while (this.again && !this.stopped);
+      this.running = false;
+    })();
+  }
+
+  /** The follower's link to the master dropped while that master is still elected: retry. */
+  followerLost(): void {
+    this.following = null;
+    setTimeout(() => this.kick(), 100).unref();
+  }
+
+  private setRole(role: GroupRole, why: string): void {
+    if (this.role === role) return;
+    this.role = role;
+    this.o.logger.info({ role, why }, `group role: ${role}`);
+    this.emit("role", role, why);
+  }
+
+  private readMembers(snapshot: WatchedMember[]): ElectionInput[] {
+    const out: ElectionInput[] = [];
+    for (const m of snapshot) {
+      if (!MEMBER_NAME.test(m.name)) continue;
+      const data = parseMemberData(m.data);
+      if (data) out.push({ eid: eidOf(m.name), data });
+    }
+    return out.sort((a, b) => (a.eid < b.eid ? -1 : a.eid > b.eid ? 1 : 0));
+  }
+
+  private async publish(patch: Partial<MemberData>): Promise<void> {
+    const next = { ...this.data, ...patch };
+    if (JSON.stringify(next) === JSON.stringify(this.data)) return;
+    this.data = next;
+    await this.member?.update(this.data);
+  }
+
+  private async evaluate(): Promise<void> {
+    if (this.stopped || !this.watcher || !this.member) return;
+    const myEid = this.eid;
+    const members = this.readMembers(this.watcher.snapshot);
+    this.members = members;
+    const connected = this.o.client.state === "connected";
+    if (!myEid || !members.some((m) => m.eid === myEid) || !connected) {
+      if (this.role === "master") {
+        this.setRole("slave", "not a registered member");
+        await this.o.hooks.demote("not a registered member of the group");
+      }
+      return;
+    }
+    const elector = members[0];
+    if (elector.eid === myEid) {
+      const decision = decideElection(members, this.quorum, this.data.elected);
+      if (decision.reason !== this.lastDecision) {
+        this.lastDecision = decision.reason;
+        this.o.logger.info({ elected: decision.elected, members: members.length }, `elector: ${decision.reason}`);
+      }
+      if (decision.elected !== this.data.elected) await this.publish({ elected: decision.elected });
+    }
+    // Read the decision back from the elector's znode (our own write included, once it is seen).
+    const electedEid = elector.eid === myEid ? this.data.elected : elector.data.elected;
+    if (electedEid === myEid) {
+      if (this.role !== "master") {
+        if (this.following) {
+          await this.o.hooks.unfollow();
+          this.following = null;
+        }
+        const termId = `${myEid}@${this.o.client.sessionIdHex}`;
+        const addrs = await this.o.hooks.promote(termId);
+        this.setRole("master", "elected");
+        await this.publish({ address: addrs.replicationAddress, clients: addrs.clients, admin: addrs.admin, position: -1 });
+      }
+      return;
+    }
+    if (this.role === "master") {
+      this.setRole("slave", electedEid ? `member ${electedEid} was elected` : "no master elected (quorum lost?)");
+      await this.o.hooks.demote(electedEid ? "another member was elected" : "quorum lost");
+      await this.publish({ address: null, clients: [], admin: null });
+    }
+    if (this.role === "joining") this.setRole("slave", "joined");
+    const master = electedEid ? members.find((m) => m.eid === electedEid) : undefined;
+    const address = master?.data.address ?? null;
+    if (master && address) {
+      if (this.following !== address) {
+        if (this.following) await this.o.hooks.unfollow();
+        this.following = address;
+        await this.publish({ position: -1 });
+        await this.o.hooks.follow(address, master.data.container ?? master.eid);
+      }
+      return;
+    }
+    if (this.following) {
+      await this.o.hooks.unfollow();
+      this.following = null;
+    }
+    await this.publish({ position: this.o.hooks.position() });
+  }
+}

@@ -1,0 +1,105 @@
+import type { Logger } from "pino";
+import type { DurabilityGate } from "../store/DurabilityGate";
+import type { Journal } from "../store/Journal";
+
+export interface ReplicationPolicy {
+  /** Name shown to operators (quorum_mem, SYNC_MASTER/ASYNC_FLUSH …). */
+  name: string;
+  local: "mem" | "disk";
+  remote: "none" | "mem" | "disk";
+  /** Slaves that must have a record before it is acknowledged (replicas/2 for quorum policies). */
+  minSlaveAcks: number;
+}
+
+interface Waiter {
+  position: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * Holds receipts until the group's sync policy is met: the local part (fsync or memory) and
+ * `minSlaveAcks` slaves having acknowledged the record (in memory or on disk). Like ActiveMQ's
+ * replicated store it has no timeout — it logs while it waits — and it fails every waiter when
+ * the node stops being master, so no receipt leaves a node that is no longer entitled to give it.
+ */
+export class ReplicationGate implements DurabilityGate {
+  private readonly slaves = new Map<string, { mem: number; disk: number }>();
+  private waiters: Waiter[] = [];
+  private failed: Error | null = null;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly journal: Journal,
+    readonly repl: ReplicationPolicy,
+    private readonly logger: Logger,
+  ) {
+    this.timer = setInterval(() => this.logWaiting(), 1000);
+    this.timer.unref();
+  }
+
+  get policy(): string {
+    return this.repl.name;
+  }
+
+  awaitDurable(position: number): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    const local = this.repl.local === "disk" ? this.journal.sync() : null;
+    if (this.repl.remote === "none" || this.repl.minSlaveAcks === 0) return local ?? Promise.resolve();
+    const remote = this.acked(position)
+      ? null
+      : new Promise<void>((resolve, reject) => this.waiters.push({ position, resolve, reject }));
+    if (!local) return remote ?? Promise.resolve();
+    if (!remote) return local;
+    return Promise.all([local, remote]).then(() => undefined);
+  }
+
+  /** A slave reported how far it has the log in memory and on disk. */
+  onAck(slave: string, mem: number, disk: number): void {
+    this.slaves.set(slave, { mem, disk });
+    if (this.waiters.length === 0) return;
+    const threshold = this.threshold();
+    const still: Waiter[] = [];
+    for (const w of this.waiters) {
+      if (w.position < threshold) w.resolve();
+      else still.push(w);
+    }
+    this.waiters = still;
+  }
+
+  slaveGone(slave: string): void {
+    this.slaves.delete(slave);
+  }
+
+  /** The node stopped being master: every held receipt fails (the client will resend elsewhere). */
+  fail(err: Error): void {
+    this.failed = err;
+    clearInterval(this.timer);
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w.reject(err);
+  }
+
+  snapshot(): Array<{ slave: string; mem: number; disk: number }> {
+    return [...this.slaves].map(([slave, p]) => ({ slave, ...p }));
+  }
+
+  /** Positions below this are held by at least minSlaveAcks slaves. */
+  private threshold(): number {
+    const acked = [...this.slaves.values()].map((p) => (this.repl.remote === "disk" ? p.disk : p.mem)).sort((a, b) => b - a);
+    return acked.length >= this.repl.minSlaveAcks ? acked[this.repl.minSlaveAcks - 1] : -1;
+  }
+
+  private acked(position: number): boolean {
+    return position < this.threshold();
+  }
+
+  private logWaiting(): void {
+    if (this.waiters.length === 0) return;
+    const oldest = this.waiters[0];
+    this.logger.warn(
+      { position: oldest.position, waiting: this.waiters.length, slaves: this.snapshot() },
+      `Store update waiting on ${this.repl.minSlaveAcks} replica(s) to catch up to log position ${oldest.position}`,
+    );
+  }
+}

@@ -1,0 +1,200 @@
+import { EventEmitter } from "node:events";
+import { open } from "node:fs/promises";
+import { connect, type Socket } from "node:net";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { Journal } from "../store/Journal";
+import { segmentFileName } from "../store/recoverJournal";
+import { decodeEntry, EntryType } from "../store/storeEntry";
+import { encodeAck, encodeJson, ReplDecoder, ReplType, type ReplFrame } from "./replicationCodec";
+import type { TermHistory } from "./TermHistory";
+
+export interface ReplicationSlaveOptions {
+  host: string;
+  port: number;
+  nodeName: string;
+  securityToken: string;
+  journal: () => Journal;
+  journalDir: string;
+  /** Closes the journal and deletes its files (full resync). */
+  wipeJournal: () => Promise<void>;
+  /** Opens the journal on whatever files are in its directory now. */
+  reopenJournal: () => Promise<Journal>;
+  terms: TermHistory;
+  logger: Logger;
+}
+
+export interface ReplicationSlaveEvents {
+  /** The link ended (master gone, error, or stop()); carries the reason. */
+  closed: [string];
+  attached: [{ mode: "stream" | "full"; from: number }];
+}
+
+/**
+ * The slave's side of replication: logs in with the group's token, truncates a divergent tail or
+ * takes whole segment files, then appends the master's records at exactly the master's positions
+ * and acknowledges how far it has them in memory and on disk.
+ */
+export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
+  private socket: Socket | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private syncing = false;
+  private syncAgain = false;
+  private fileHandles = new Map<number, Awaited<ReturnType<typeof open>>>();
+  records = 0;
+  master: string | null = null;
+
+  constructor(private readonly o: ReplicationSlaveOptions) {
+    super();
+  }
+
+  start(): void {
+    const socket = connect({ host: this.o.host, port: this.o.port });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    const decoder = new ReplDecoder();
+    socket.on("connect", () => {
+      const j = this.o.journal();
+      socket.write(
+        encodeJson(ReplType.Login, {
+          token: this.o.securityToken,
+          node: this.o.nodeName,
+          endPosition: j.endPosition,
+          startPosition: j.startPosition,
+          terms: this.o.terms.list(),
+        }),
+      );
+    });
+    socket.on("data", (chunk: Buffer) => {
+      const { frames, error } = decoder.push(chunk);
+      for (const f of frames) this.chain = this.chain.then(() => this.handle(f)).catch((err: Error) => this.abort(err.message));
+      if (error) this.abort(`bad frame from master: ${error}`);
+    });
+    socket.on("error", (err) => this.abort(err.message));
+    socket.on("close", () => this.abort("connection closed"));
+  }
+
+  /** Ends the link and waits until no frame is being applied, so the journal can change hands. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.socket?.destroy();
+    await this.chain.catch(() => {});
+    await this.closeFiles();
+  }
+
+  private abort(reason: string): void {
+    if (!this.socket) return;
+    const s = this.socket;
+    this.socket = null;
+    s.destroy();
+    void this.chain.catch(() => {}).then(async () => {
+      await this.closeFiles();
+      this.emit("closed", reason);
+    });
+  }
+
+  private async handle(f: ReplFrame): Promise<void> {
+    if (this.stopped) return;
+    switch (f.type) {
+      case ReplType.LoginOk: {
+        this.master = f.body.master;
+        const j = this.o.journal();
+        if (f.body.mode === "stream") {
+          if (f.body.truncateTo < j.endPosition) {
+            this.o.logger.warn(
+              { from: f.body.truncateTo, end: j.endPosition, master: f.body.master },
+              "truncating a log tail the new master never had (writes never acknowledged)",
+            );
+            await j.truncate(f.body.truncateTo);
+          }
+          await this.o.terms.truncate(f.body.truncateTo);
+          this.emit("attached", { mode: "stream", from: f.body.truncateTo });
+          this.ack();
+        } else {
+          this.o.logger.warn({ master: f.body.master }, "full resync: replacing this node's journal with the master's segments");
+          await this.o.wipeJournal();
+          await this.o.terms.replace(f.body.terms);
+        }
+        return;
+      }
+      case ReplType.FileChunk: {
+        let fh = this.fileHandles.get(f.base);
+        if (!fh) {
+          fh = await open(join(this.o.journalDir, segmentFileName(f.base)), "w");
+          this.fileHandles.set(f.base, fh);
+        }
+        await fh.write(f.data, 0, f.data.length, f.offset);
+        return;
+      }
+      case ReplType.FilesDone: {
+        for (const fh of this.fileHandles.values()) await fh.sync();
+        await this.closeFiles();
+        const j = await this.o.reopenJournal();
+        if (j.endPosition !== f.endPosition) {
+          throw new Error(`full resync ended at ${j.endPosition}, master said ${f.endPosition}`);
+        }
+        await this.o.terms.truncate(f.endPosition);
+        this.emit("attached", { mode: "full", from: f.endPosition });
+        this.ack();
+        return;
+      }
+      case ReplType.Records: {
+        const j = this.o.journal();
+        for (const r of f.records) {
+          // appendReplicated throws if the position is not our end: a broken invariant ends the link loudly.
+          j.appendReplicated(r.position, r.payload);
+          this.records++;
+          if (r.payload[0] === EntryType.Term) {
+            const e = decodeEntry(r.payload);
+            if (e.type === EntryType.Term) await this.o.terms.add({ id: e.termId, start: r.position });
+          }
+        }
+        this.ack();
+        this.syncToDisk();
+        return;
+      }
+      case ReplType.Error:
+        throw new Error(`master refused: ${f.message}`);
+      default:
+        throw new Error(`unexpected frame ${f.type} from master`);
+    }
+  }
+
+  private ack(): void {
+    const j = this.o.journal();
+    this.socket?.write(encodeAck(j.endPosition, j.durablePosition));
+  }
+
+  /** Group-commits what arrived, then tells the master how far the disk has it (remote_disk policies). */
+  private syncToDisk(): void {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return;
+    }
+    this.syncing = true;
+    this.o
+      .journal()
+      .sync()
+      .then(
+        () => {
+          this.syncing = false;
+          this.ack();
+          if (this.syncAgain) {
+            this.syncAgain = false;
+            this.syncToDisk();
+          }
+        },
+        (err: Error) => {
+          this.syncing = false;
+          this.abort(`journal sync failed: ${err.message}`);
+        },
+      );
+  }
+
+  private async closeFiles(): Promise<void> {
+    const hs = [...this.fileHandles.values()];
+    this.fileHandles.clear();
+    await Promise.all(hs.map((h) => h.close().catch(() => {})));
+  }
+}
