@@ -30,9 +30,17 @@ export function registerBrokerCommand(program: Command): void {
         else logger.fatal({ err }, "broker failed to start");
         process.exit(2);
       }
-      for (const [listener, port] of node.ports) {
-        process.stderr.write(`tandem broker ${node.config.nodeName}: STOMP ${listener} on ${node.config.transports.find((t) => t.name === listener)?.host}:${port}\n`);
-      }
+      const announce = (): void => {
+        for (const [listener, port] of node.ports) {
+          const host = node.config.transports.find((t) => t.name === listener)?.host;
+          process.stderr.write(`tandem broker ${node.config.nodeName} (${node.role}): ${listener} on ${host}:${port}\n`);
+        }
+      };
+      announce();
+      node.onRole = (role) => {
+        process.stderr.write(`tandem broker ${node.config.nodeName}: role ${role}\n`);
+        if (role === "master") announce();
+      };
       const shutdown = (signal: string): void => {
         logger.info({ signal }, "stopping");
         node.stop().then(

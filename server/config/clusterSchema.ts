@@ -98,6 +98,9 @@ export const groupSchema = z.strictObject({
   replicas: z.number().int().min(1).max(9).default(1),
   sync: z.enum(SYNC_POLICIES).default("quorum_mem"),
   securityToken: z.string().default(""),
+  /** RocketMQ-style roles as options of the same group (seed 002 §2.3-2.4); when set they override `sync`. */
+  brokerRole: z.enum(["ASYNC_MASTER", "SYNC_MASTER"]).optional(),
+  flushDiskType: z.enum(["ASYNC_FLUSH", "SYNC_FLUSH"]).optional(),
   nodes: z.array(nodeSchema).min(1, "a group needs at least one node"),
 });
 

@@ -12,6 +12,8 @@ export interface NodeConfig {
   transports: Array<{ name: string } & TransportUri>;
   sync: SyncPolicy;
   replicas: number;
+  brokerRole?: "ASYNC_MASTER" | "SYNC_MASTER";
+  flushDiskType?: "ASYNC_FLUSH" | "SYNC_FLUSH";
   zkPath: string;
   zkAddress: string | undefined;
   zkSessionTimeout: number;
@@ -49,6 +51,8 @@ export function resolveNodeConfig(cluster: ClusterConfig, nodeName: string, base
     transports: node.transportConnectors.map((t) => ({ name: t.name, ...t.uri })),
     sync: group.sync,
     replicas: group.replicas,
+    brokerRole: group.brokerRole,
+    flushDiskType: group.flushDiskType,
     zkPath: group.zkPath ?? `/tandem/${cluster.brokerName}/groups/${group.name}`,
     zkAddress: cluster.zkAddress,
     zkSessionTimeout: cluster.zkSessionTimeout,

@@ -1,48 +1,130 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { NodeConfig } from "../config/resolveNodeConfig";
 import { Broker } from "./broker/Broker";
+import { GroupMember, type GroupRole } from "./ha/GroupMember";
+import { ReplicationGate, type ReplicationPolicy } from "./ha/ReplicationGate";
+import { ReplicationMaster } from "./ha/ReplicationMaster";
+import { ReplicationSlave } from "./ha/ReplicationSlave";
+import { replicationPolicyFor } from "./ha/replicationPolicyFor";
+import { TermHistory } from "./ha/TermHistory";
 import { localDiskGate, localMemGate, type DurabilityGate } from "./store/DurabilityGate";
 import { Journal } from "./store/Journal";
 import { MessageStore } from "./store/MessageStore";
 import { openAccess } from "./stomp/openAccess";
 import { StompServer } from "./stomp/StompServer";
+import { CoordinationClient } from "./zk/CoordinationClient";
 
 export interface BrokerNodeOptions {
   config: NodeConfig;
   logger: Logger;
 }
 
+export type NodeRole = "standalone" | GroupRole;
+
 /**
- * One broker node: journal → recovery → broker → listeners, stopped in reverse. The composition
- * root of a `tandem broker` process; it never loads the web stack.
+ * One broker node: the composition root of a `tandem broker` process; it never loads the web
+ * stack. Standalone (a group of one): journal → recovery → broker → listeners. In an HA group the
+ * journal is opened at once, but the broker and its client listeners exist only while this node
+ * is the elected master; as a slave it only replicates the master's journal (brokers.md §b1.5-8:
+ * slaves accept no client connections — the port is closed, so every client sees a slave as down).
  */
 export class BrokerNode {
   readonly config: NodeConfig;
   journal!: Journal;
   store!: MessageStore;
-  broker!: Broker;
-  stomp!: StompServer;
+  broker: Broker | null = null;
+  stomp: StompServer | null = null;
+  terms!: TermHistory;
+  zk: CoordinationClient | null = null;
+  group: GroupMember | null = null;
+  replicationMaster: ReplicationMaster | null = null;
+  replicationSlave: ReplicationSlave | null = null;
+  gate: DurabilityGate | null = null;
   readonly ports = new Map<string, number>();
   private readonly logger: Logger;
   private stopped = false;
   readonly startedAt = Date.now();
+  /** Serialises promote/demote/follow so the journal never has two owners. */
+  private lane: Promise<void> = Promise.resolve();
+  readonly replicationPolicy: ReplicationPolicy;
+  /** Fires whenever the role changes (for the admin API / console). */
+  onRole: (role: NodeRole) => void = () => {};
 
   constructor(options: BrokerNodeOptions) {
     this.config = options.config;
     this.logger = options.logger;
+    this.replicationPolicy = replicationPolicyFor(this.config);
+  }
+
+  get role(): NodeRole {
+    return this.group ? this.group.role : "standalone";
+  }
+
+  get journalDir(): string {
+    return join(this.config.dataDir, "journal");
   }
 
   async start(): Promise<void> {
     const c = this.config;
-    await mkdir(c.dataDir, { recursive: true });
-    this.journal = await Journal.open({
-      dir: join(c.dataDir, "journal"),
-      segmentSize: c.policy.journalMaxFileLength,
+    await mkdir(this.journalDir, { recursive: true });
+    this.terms = await TermHistory.load(join(c.dataDir, "terms.json"));
+    this.journal = await this.openJournal();
+    if (c.groupNodes.length <= 1) {
+      await this.serve(this.standaloneGate());
+      return;
+    }
+    if (!c.zkAddress) throw new Error(`group ${c.groupName} has ${c.groupNodes.length} nodes: zkAddress is required for election`);
+    this.zk = await CoordinationClient.connect({
+      connectString: c.zkAddress,
+      sessionTimeoutMs: c.zkSessionTimeout,
       logger: this.logger,
     });
-    this.store = new MessageStore(this.journal, this.localGate(), this.logger);
+    this.group = new GroupMember({
+      client: this.zk,
+      zkPath: c.zkPath,
+      brokerName: c.brokerName,
+      groupName: c.groupName,
+      nodeName: c.nodeName,
+      weight: c.weight,
+      replicas: c.replicas,
+      logger: this.logger,
+      hooks: {
+        position: () => this.journal.endPosition,
+        promote: (termId) => this.inLane(() => this.promote(termId)),
+        demote: (reason) => this.inLane(() => this.unserve(reason)),
+        follow: (address, master) => this.inLane(() => this.follow(address, master)),
+        unfollow: () => this.inLane(() => this.unfollow()),
+      },
+    });
+    this.group.on("role", (role) => this.onRole(role));
+    await this.group.start();
+    this.logger.info({ zkPath: c.zkPath, quorum: this.group.quorum, sync: this.replicationPolicy.name }, "joined HA group");
+  }
+
+  private inLane<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.lane.then(task);
+    this.lane = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private openJournal(): Promise<Journal> {
+    return Journal.open({
+      dir: this.journalDir,
+      segmentSize: this.config.policy.journalMaxFileLength,
+      logger: this.logger,
+    });
+  }
+
+  /** Rebuilds the broker from the journal and opens the client listeners. */
+  private async serve(gate: DurabilityGate): Promise<void> {
+    const c = this.config;
+    this.gate = gate;
+    this.store = new MessageStore(this.journal, gate, this.logger);
     const recovered = await this.store.recover();
     this.logger.info(
       {
@@ -54,19 +136,21 @@ export class BrokerNode {
       },
       "journal recovered",
     );
-    this.broker = new Broker(c.nodeName, c.policy, this.store, this.logger);
-    this.broker.restore(recovered);
-    this.broker.startMaintenance();
-    this.stomp = new StompServer({
+    const broker = new Broker(c.nodeName, c.policy, this.store, this.logger);
+    broker.restore(recovered);
+    broker.startMaintenance();
+    this.broker = broker;
+    const stomp = new StompServer({
       nodeName: c.nodeName,
-      broker: this.broker,
+      broker,
       policy: c.policy,
       access: openAccess(),
       logger: this.logger,
-      serving: () => null,
+      serving: () => (this.broker === broker ? null : "This node is not the master of its group"),
     });
-    this.broker.onSlowConsumer = (sub) => {
-      const conn = this.stomp.connections.get(sub.sink.connectionId);
+    this.stomp = stomp;
+    broker.onSlowConsumer = (sub) => {
+      const conn = stomp.connections.get(sub.sink.connectionId);
       conn?.fail("slow_consumer", `Slow consumer: subscription ${sub.id} fell too far behind its topic`);
     };
     this.logger.warn("no users are configured: STOMP clients connect anonymously with full rights");
@@ -75,7 +159,7 @@ export class BrokerNode {
         this.logger.warn({ transport: t.name, scheme: t.scheme }, "transport scheme not served by this node yet; skipped");
         continue;
       }
-      const port = await this.stomp.listen({
+      const port = await stomp.listen({
         name: t.name,
         host: t.host,
         port: t.port,
@@ -86,8 +170,26 @@ export class BrokerNode {
     }
   }
 
-  /** The node's own sync policy; the replicated policies are served by HA groups. */
-  private localGate(): DurabilityGate {
+  /** Stops serving clients at once: receipts held by the gate fail, connections close, state is dropped. */
+  private async unserve(reason: string): Promise<void> {
+    const broker = this.broker;
+    this.broker = null;
+    if (this.gate instanceof ReplicationGate) this.gate.fail(new Error(`no longer master: ${reason}`));
+    if (this.stomp) {
+      this.stomp.closeAll("not_master");
+      await this.stomp.stop();
+      this.stomp = null;
+    }
+    broker?.stop();
+    this.store?.setGate(localMemGate());
+    if (this.store) this.store.appendListener = null;
+    await this.replicationMaster?.stop();
+    this.replicationMaster = null;
+    this.ports.clear();
+    if (broker) this.logger.warn({ reason }, "stopped serving clients");
+  }
+
+  private standaloneGate(): DurabilityGate {
     switch (this.config.sync) {
       case "local_mem":
         return localMemGate();
@@ -101,11 +203,99 @@ export class BrokerNode {
     }
   }
 
+  private async promote(termId: string): Promise<{ replicationAddress: string; clients: string[]; admin: string | null }> {
+    await this.unfollow();
+    const c = this.config;
+    const gate = new ReplicationGate(this.journal, this.replicationPolicy, this.logger);
+    // The term record starts this tenure in the log: a returning node finds its divergence by it.
+    const start = this.journal.endPosition;
+    await this.serveAsMaster(gate, termId, start);
+    const bind = new URL(c.bind.replace(/^tcp:/, "http:"));
+    const master = new ReplicationMaster({
+      host: bind.hostname,
+      port: Number(bind.port || 62621),
+      nodeName: c.nodeName,
+      securityToken: c.securityToken,
+      journal: this.journal,
+      terms: () => this.terms.list(),
+      gate,
+      logger: this.logger,
+    });
+    const port = await master.start();
+    this.replicationMaster = master;
+    this.store.appendListener = () => master.notify();
+    master.notify();
+    const clients = [...this.ports.entries()].map(([name, p]) => {
+      const t = c.transports.find((x) => x.name === name);
+      return `${t?.scheme ?? "stomp"}://${t?.host ?? c.hostname}:${p}`;
+    });
+    this.logger.info({ termId, start, clients }, "promoted to master");
+    return { replicationAddress: `tcp://${c.hostname}:${port}`, clients, admin: null };
+  }
+
+  private async serveAsMaster(gate: ReplicationGate, termId: string, start: number): Promise<void> {
+    this.store = new MessageStore(this.journal, gate, this.logger);
+    const pos = this.store.appendTerm(termId);
+    await this.terms.add({ id: termId, start: pos });
+    await this.journal.sync();
+    await this.serve(gate);
+    void start;
+  }
+
+  private async follow(address: string, masterName: string): Promise<void> {
+    await this.unfollow();
+    const url = new URL(address.replace(/^tcp:/, "http:"));
+    const slave = new ReplicationSlave({
+      host: url.hostname,
+      port: Number(url.port),
+      nodeName: this.config.nodeName,
+      securityToken: this.config.securityToken,
+      journal: () => this.journal,
+      journalDir: this.journalDir,
+      wipeJournal: async () => {
+        await this.journal.close();
+        for (const f of await readdir(this.journalDir)) await rm(join(this.journalDir, f), { force: true });
+      },
+      reopenJournal: async () => {
+        this.journal = await this.openJournal();
+        return this.journal;
+      },
+      terms: this.terms,
+      logger: this.logger.child({ master: masterName }),
+    });
+    slave.on("attached", (a) => this.logger.info({ master: masterName, ...a }, "replicating from master"));
+    slave.on("closed", (reason) => {
+      if (this.replicationSlave !== slave) return;
+      this.replicationSlave = null;
+      this.logger.info({ master: masterName, reason }, "replication link closed");
+      this.group?.followerLost();
+    });
+    this.replicationSlave = slave;
+    slave.start();
+  }
+
+  private async unfollow(): Promise<void> {
+    const slave = this.replicationSlave;
+    this.replicationSlave = null;
+    if (slave) await slave.stop();
+  }
+
+  /** Planned handover: stop being master so that an up-to-date slave takes over. */
+  async handover(): Promise<void> {
+    if (!this.group || this.group.role !== "master") throw new Error("this node is not a master");
+    await this.group.stop();
+    await this.inLane(() => this.unserve("handover requested"));
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await this.stomp?.stop();
-    this.broker?.stop();
+    await this.group?.stop();
+    await this.inLane(async () => {
+      await this.unfollow();
+      await this.unserve("shutdown");
+    });
+    await this.zk?.close();
     await this.journal?.close();
   }
 }

@@ -1,0 +1,185 @@
+// Load generator process for the broker benchmarks. It runs in its own process (its own core on
+// a 2-core machine) so the client side is not the broker's bottleneck; it prints one JSON line
+// (LoadgenResult) on stdout when done.
+// Usage: node --import tsx bench/loadgen.ts '<json LoadgenConfig>'
+import { performance } from "node:perf_hooks";
+import { getHeader } from "../server/runtime/stomp/StompFrame";
+import { RawStompClient } from "../e2e/support/RawStompClient";
+import { LatencyRecorder } from "./LatencyRecorder";
+
+export interface LoadgenConfig {
+  port: number;
+  queue: string;
+  producers: number;
+  consumers: number;
+  persistent: boolean;
+  /** 0: no receipts; 1: a receipt on every SEND; N: a receipt on every Nth SEND. */
+  receiptEvery: number;
+  /** Receipts a producer may have outstanding: 1 = strict (wait for each), 64 = pipelined. */
+  window: number;
+  /** Producers stop after this long … */
+  durationMs: number;
+  /** … or after this many messages in total, whichever comes first (0 = no count bound). */
+  count: number;
+  /** Consumers without producers stop after receiving this many (backlog drain). */
+  expect: number;
+  bodySize: number;
+  ackMode: "auto" | "client-individual";
+  prefetch: number;
+  /** After producers stop, consumers get this long to catch up. */
+  drainTimeoutMs: number;
+}
+
+export interface LoadgenResult {
+  sent: number;
+  receipted: number;
+  consumed: number;
+  produceSeconds: number;
+  /** From the first send (or subscribe) to the last message consumed. */
+  consumeSeconds: number;
+  sendRate: number;
+  receiptRate: number;
+  consumeRate: number;
+  /** send → RECEIPT, ms. */
+  receiptP50: number;
+  receiptP99: number;
+  /** send → MESSAGE at a consumer (timestamp header; same process, same clock), ms. */
+  e2eP50: number;
+  e2eP99: number;
+  errors: string[];
+}
+
+/** Bytes allowed in a producer's socket buffer before it waits for 'drain' (TCP backpressure). */
+const MAX_PENDING_BYTES = 1 << 20;
+
+export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
+  const errors: string[] = [];
+  const receiptLat = new LatencyRecorder();
+  const e2eLat = new LatencyRecorder();
+  const body = Buffer.alloc(c.bodySize, 0x78);
+  let sent = 0;
+  let receipted = 0;
+  let consumed = 0;
+  let lastConsumeAt = 0;
+  let producing = c.producers > 0;
+  let wakeConsumersDone: (() => void) | null = null;
+
+  const consumerClients = await Promise.all(Array.from({ length: c.consumers }, () => RawStompClient.connect({ port: c.port })));
+  const producerClients = await Promise.all(Array.from({ length: c.producers }, () => RawStompClient.connect({ port: c.port })));
+  const started = performance.now();
+
+  const consumersDone = (): boolean =>
+    !producing && (c.producers > 0 ? consumed >= sent : consumed >= c.expect);
+  consumerClients.forEach((client, i) => {
+    client.onMessage = (frame) => {
+      const now = performance.now();
+      consumed++;
+      lastConsumeAt = now;
+      const ts = getHeader(frame, "ts");
+      if (ts !== undefined) e2eLat.record(now - Number(ts));
+      if (c.ackMode !== "auto") client.ack(frame);
+      if (consumersDone()) wakeConsumersDone?.();
+    };
+    void client.closed.then((err) => err && errors.push(`consumer ${i}: ${err.message}`));
+  });
+  await Promise.all(consumerClients.map((client, i) => client.subscribe(c.queue, `s${i}`, c.ackMode, c.prefetch)));
+
+  const deadline = started + c.durationMs;
+  const budget = (): boolean => performance.now() < deadline && (c.count === 0 || sent < c.count);
+
+  const produce = async (client: RawStompClient): Promise<void> => {
+    let outstanding = 0;
+    let wake: (() => void) | null = null;
+    const onClose = client.closed.then(() => wake?.());
+    void onClose;
+    let seq = 0;
+    while (client.isOpen && budget()) {
+      if (outstanding >= c.window) {
+        await new Promise<void>((r) => (wake = r));
+        wake = null;
+        continue;
+      }
+      if (client.pendingBytes > MAX_PENDING_BYTES) {
+        await client.waitDrain();
+        continue;
+      }
+      seq++;
+      sent++;
+      const t0 = performance.now();
+      const headers: Array<[string, string]> = [["destination", c.queue], ["ts", t0.toFixed(3)]];
+      if (c.persistent) headers.push(["persistent", "true"]);
+      if (c.receiptEvery > 0 && seq % c.receiptEvery === 0) {
+        outstanding++;
+        client.frame("SEND", headers, body, `r${seq}`, () => {
+          receiptLat.record(performance.now() - t0);
+          receipted += c.receiptEvery;
+          outstanding--;
+          wake?.();
+        });
+      } else {
+        client.frame("SEND", headers, body);
+      }
+      // Let the socket flush (writes are corked per tick) and receipts/messages be processed.
+      if (seq % 64 === 0) await new Promise((r) => setImmediate(r));
+    }
+    // Wait for the last receipts so the rate counts only confirmed messages.
+    const until = performance.now() + 10_000;
+    while (outstanding > 0 && client.isOpen && performance.now() < until) {
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, 100);
+      });
+    }
+  };
+
+  await Promise.all(producerClients.map(produce));
+  const produceSeconds = (performance.now() - started) / 1000;
+  producing = false;
+
+  if (c.consumers > 0 && !consumersDone()) {
+    await new Promise<void>((resolve) => {
+      wakeConsumersDone = resolve;
+      setTimeout(resolve, c.drainTimeoutMs);
+    });
+  }
+  if (c.consumers > 0 && !consumersDone()) {
+    errors.push(`consumers got ${consumed} of ${c.producers > 0 ? sent : c.expect} within the drain timeout`);
+  }
+  const consumeSeconds = ((lastConsumeAt || performance.now()) - started) / 1000;
+  await Promise.all([...producerClients, ...consumerClients].map((cl) => cl.disconnect()));
+
+  const [rp50, rp99] = receiptLat.percentiles([50, 99]);
+  const [ep50, ep99] = e2eLat.percentiles([50, 99]);
+  return {
+    sent,
+    receipted,
+    consumed,
+    produceSeconds: round(produceSeconds),
+    consumeSeconds: round(consumeSeconds),
+    sendRate: Math.round(sent / produceSeconds),
+    receiptRate: Math.round(receipted / produceSeconds),
+    consumeRate: consumeSeconds > 0 ? Math.round(consumed / consumeSeconds) : 0,
+    receiptP50: round(rp50!),
+    receiptP99: round(rp99!),
+    e2eP50: round(ep50!),
+    e2eP99: round(ep99!),
+    errors,
+  };
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+// Process entry: run when spawned as a script, not when imported for its types.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/").split("/").pop()!)) {
+  runLoad(JSON.parse(process.argv[2] ?? "{}") as LoadgenConfig)
+    .then((r) => {
+      process.stdout.write(JSON.stringify(r) + "\n");
+      process.exit(0);
+    })
+    .catch((err: unknown) => {
+      process.stderr.write(`loadgen: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(1);
+    });
+}

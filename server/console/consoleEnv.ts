@@ -1,0 +1,42 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The console's environment, validated once at the composition root (t3 `env.ts` style): nothing
+ * else in the console reads process.env, so every setting is visible here with its default.
+ */
+const envSchema = z.object({
+  TANDEM_CONSOLE_PORT: z.coerce.number().int().min(0).max(65535).default(8161),
+  TANDEM_CONSOLE_HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .default("file:./data/console.db")
+    .refine((u) => u.startsWith("file:") || /^postgres(ql)?:\/\//.test(u), "DATABASE_URL must be file:<path> or postgresql://..."),
+  /** ZooKeeper connect string for the explorer ("host:port,host:port[/chroot]"); unset = none. */
+  TANDEM_ZK: z.string().min(1).optional(),
+  /** Set when a TLS-terminating proxy serves the console: cookies get the Secure flag. */
+  TANDEM_CONSOLE_SECURE_COOKIES: z.enum(["auto", "always", "never"]).default("auto"),
+  TANDEM_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+});
+
+export type ConsoleEnv = z.infer<typeof envSchema>;
+
+/** Parses the environment; throws one error listing every invalid variable. */
+export function loadConsoleEnv(env: NodeJS.ProcessEnv): ConsoleEnv {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid console environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Absolute SQLite file of a file: URL. Relative paths are relative to the working directory (the
+ * Prisma CLI would resolve them against the schema directory; prisma/prisma.config.ts follows us).
+ */
+export function sqliteFileOf(databaseUrl: string, cwd: string): string {
+  if (!databaseUrl.startsWith("file:")) throw new Error(`not a SQLite URL: ${databaseUrl}`);
+  return path.resolve(cwd, databaseUrl.slice("file:".length));
+}

@@ -1,0 +1,138 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Logger } from "pino";
+import type { AuthorizationEntryConfig, SecurityConfig, UserConfig } from "../../config/securitySchema";
+import type { AccessControl, Principal } from "../stomp/StompConnection";
+import { matchesDestination, parseDestinationPattern, type DestinationPattern } from "./destinationPattern";
+import { DEFAULT_SCRYPT_PARAMS, verifyPasswordSync } from "./passwordHash";
+
+export type Action = "read" | "write" | "admin";
+
+interface CompiledEntry {
+  pattern: DestinationPattern;
+  groups: Record<Action, ReadonlySet<string>>;
+}
+
+export interface SecurityAccessOptions {
+  config: SecurityConfig;
+  logger: Logger;
+  /** Whether a destination (broker key) exists; creating one needs `admin` (ActiveMQ semantics). */
+  exists?: (destination: string) => boolean;
+}
+
+/** The group an anonymous principal belongs to (ActiveMQ's anonymousGroup). */
+export const ANONYMOUS_GROUP = "anonymous";
+const AUTH_REFUSAL = "Authentication failed: unknown user or wrong password";
+
+/**
+ * simpleAuthenticationPlugin + authorizationPlugin for STOMP.
+ *
+ * Authorisation: the groups allowed an action on a destination are the union over every entry
+ * whose pattern matches (ActiveMQ's DefaultAuthorizationMap unions the ACLs of all matching
+ * entries); no matching entry → refused. Temporary destinations with no matching entry are open
+ * to any authenticated principal, as in ActiveMQ when no tempDestinationAuthorizationEntry is set.
+ * Using a queue or topic that does not exist yet creates it, which also needs `admin`.
+ */
+export class SecurityAccess implements AccessControl {
+  private readonly users = new Map<string, UserConfig>();
+  private readonly entries: CompiledEntry[];
+  private readonly allowAnonymous: boolean;
+  /**
+   * user → HMAC(cacheKey, passcode) of the last successful login. Lets repeat logins skip scrypt
+   * (which blocks the event loop) without keeping anything that reveals the password; the key is
+   * random per process, so the cache is useless outside it.
+   */
+  private readonly verified = new Map<string, Buffer>();
+  private readonly cacheKey = randomBytes(32);
+  /** Verified against when the user is unknown, so that timing does not tell which users exist. */
+  private readonly decoyHash: string;
+
+  constructor(private readonly o: SecurityAccessOptions) {
+    for (const u of o.config.users ?? []) this.users.set(u.username, u);
+    this.entries = (o.config.authorizationEntries ?? []).map(compileEntry);
+    this.allowAnonymous = o.config.allowAnonymous ?? false;
+    const p = DEFAULT_SCRYPT_PARAMS;
+    this.decoyHash = `scrypt$${p.N}$${p.r}$${p.p}$${randomBytes(16).toString("base64")}$${randomBytes(32).toString("base64")}`;
+  }
+
+  authenticate(login: string | undefined, passcode: string | undefined): Principal | string {
+    if (login === undefined || login === "") {
+      if (this.allowAnonymous) return { user: null, groups: [ANONYMOUS_GROUP] };
+      return "Authentication failed: this broker requires a login and passcode";
+    }
+    const user = this.users.get(login);
+    const given = passcode ?? "";
+    if (!user) {
+      verifyPasswordSync(given, this.decoyHash);
+      return AUTH_REFUSAL;
+    }
+    const mac = createHmac("sha256", this.cacheKey).update(login).update("\0").update(given).digest();
+    const cached = this.verified.get(login);
+    if (cached && timingSafeEqual(cached, mac)) return { user: login, groups: [...user.groups] };
+    if (!verifyPasswordSync(given, user.passwordHash)) return AUTH_REFUSAL;
+    this.verified.set(login, mac);
+    return { user: login, groups: [...user.groups] };
+  }
+
+  authorize(principal: Principal, action: Action, destination: string): string | null {
+    const who = principal.user ?? "anonymous";
+    const isTemp = destination.startsWith("/temp-");
+    if (!isTemp && action !== "admin" && this.o.exists && !this.o.exists(destination)) {
+      // Auto-creation is an admin act (ActiveMQ: "User x is not authorized to create: …").
+      if (!this.allowed(principal, "admin", destination, false)) {
+        return `User ${who} is not authorized to create ${destination} (it does not exist; creating it needs admin)`;
+      }
+    }
+    if (this.allowed(principal, action, destination, isTemp)) return null;
+    return `User ${who} is not authorized to ${action} ${destination}`;
+  }
+
+  /** Groups allowed `action` on `destination`, or null when no entry covers it. */
+  groupsFor(action: Action, destination: string): Set<string> | null {
+    let out: Set<string> | null = null;
+    for (const e of this.entries) {
+      if (!matchesDestination(e.pattern, destination)) continue;
+      out ??= new Set();
+      for (const g of e.groups[action]) out.add(g);
+    }
+    return out;
+  }
+
+  private allowed(principal: Principal, action: Action, destination: string, openIfUncovered: boolean): boolean {
+    const groups = this.groupsFor(action, destination);
+    if (groups === null) return openIfUncovered && principal.user !== null;
+    // "*" in an entry's group list means every principal, including an allowed anonymous one.
+    if (groups.has("*")) return true;
+    return principal.groups.some((g) => groups.has(g));
+  }
+}
+
+function compileEntry(e: AuthorizationEntryConfig): CompiledEntry {
+  const pattern = parseDestinationPattern(e.destination);
+  // The schema validated it; failing here means the config was built without the schema.
+  if (!pattern) throw new Error(`invalid authorization destination pattern "${e.destination}"`);
+  return {
+    pattern,
+    groups: { read: new Set(e.read), write: new Set(e.write), admin: new Set(e.admin) },
+  };
+}
+
+/** True when the cluster file configures users, i.e. security is on. */
+export function securityEnabled(config: SecurityConfig): boolean {
+  return (config.users?.length ?? 0) > 0;
+}
+
+/** Builds the node's AccessControl: open access (with a warning) when no users are configured. */
+export function createAccessControl(options: SecurityAccessOptions, open: () => AccessControl): AccessControl {
+  if (!securityEnabled(options.config)) {
+    if ((options.config.authorizationEntries?.length ?? 0) > 0) {
+      options.logger.warn("authorizationEntries are configured but no users: they are ignored until users are added");
+    }
+    options.logger.warn("no users are configured: STOMP clients connect anonymously with full rights");
+    return open();
+  }
+  options.logger.info(
+    { users: options.config.users?.length ?? 0, entries: options.config.authorizationEntries?.length ?? 0, allowAnonymous: options.config.allowAnonymous ?? false },
+    "STOMP authentication and authorization enabled",
+  );
+  return new SecurityAccess(options);
+}

@@ -1,0 +1,115 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { Socket } from "node:net";
+import type { Logger } from "pino";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { StompListenerOptions, StompServer } from "./StompServer";
+import { WsTransport } from "./WsTransport";
+
+/** Sub-protocols of STOMP over WebSocket, best first (stomp-js and ActiveMQ use these names). */
+export const STOMP_WS_PROTOCOLS = ["v12.stomp", "v11.stomp", "v10.stomp"] as const;
+
+/**
+ * Room for one frame plus a little slack: a frame just over maxFrameSize still reaches the STOMP
+ * parser, which refuses it with an ERROR that names the limit; anything far larger is cut off by
+ * `ws` before it is buffered whole (close code 1009).
+ */
+const PAYLOAD_SLACK = 64 * 1024;
+
+/**
+ * A `ws://host:port` transport connector: an HTTP server that upgrades any path to a WebSocket
+ * and hands it to the node's StompServer, so maximumConnections, maxFrameSize, access control
+ * and close-reason accounting are the same as on TCP.
+ */
+export class WebSocketListener {
+  private http: Server | null = null;
+  private wss: WebSocketServer | null = null;
+  private readonly counter = { count: 0 };
+  port = 0;
+
+  constructor(
+    private readonly stomp: StompServer,
+    private readonly options: StompListenerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Binds and resolves with the port (useful with port 0). */
+  async listen(): Promise<number> {
+    const http = createServer((_req, res) => {
+      res.writeHead(426, { "content-type": "text/plain", upgrade: "websocket" });
+      res.end("This is a STOMP over WebSocket endpoint: connect with a WebSocket client (sub-protocol v12.stomp)\n");
+    });
+    const wss = new WebSocketServer({
+      server: http,
+      maxPayload: this.options.maxFrameSize + PAYLOAD_SLACK,
+      perMessageDeflate: false,
+      handleProtocols: (offered) => {
+        for (const p of STOMP_WS_PROTOCOLS) if (offered.has(p)) return p;
+        // A client that offers only unknown sub-protocols gets none and may hang up; one that
+        // offers nothing (some plain WebSocket clients) is served as STOMP anyway.
+        return false;
+      },
+    });
+    wss.on("connection", (ws, req) => this.accept(ws, req));
+    wss.on("error", (err) => this.logger.error({ err, listener: this.options.name }, "websocket listener error"));
+    http.on("clientError", (_err, socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      http.once("error", reject);
+      http.listen(this.options.port, this.options.host, () => {
+        http.off("error", reject);
+        resolve();
+      });
+    });
+    http.on("error", (err) => this.logger.error({ err, listener: this.options.name }, "websocket listener error"));
+    this.http = http;
+    this.wss = wss;
+    const address = http.address();
+    this.port = typeof address === "object" && address ? address.port : this.options.port;
+    this.logger.info({ service: "stomp-ws", listener: this.options.name, host: this.options.host, port: this.port }, "listening");
+    return this.port;
+  }
+
+  private accept(ws: WebSocket, req: IncomingMessage): void {
+    const socket = req.socket as Socket;
+    const remote = `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? 0}`;
+    const transport = new WsTransport(ws, socket, remote);
+    const conn = this.stomp.attach(transport, this.options, this.counter);
+    if (!conn) {
+      ws.on("error", () => {});
+      return;
+    }
+    ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
+      const chunk = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      conn.receive(chunk);
+    });
+    socket.on("drain", () => conn.drained());
+    ws.on("error", (err: Error & { code?: string }) => {
+      if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+        this.logger.info({ conn: conn.id, remote, max: this.options.maxFrameSize }, "websocket message over the frame size limit");
+        conn.close("frame_too_large");
+        return;
+      }
+      conn.transportClosed(err);
+    });
+    ws.on("close", () => conn.transportClosed());
+  }
+
+  /** Closes the listener and every WebSocket it accepted. */
+  async stop(): Promise<void> {
+    const wss = this.wss;
+    const http = this.http;
+    this.wss = null;
+    this.http = null;
+    if (wss) {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    }
+    if (http) {
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  }
+
+  get connections(): number {
+    return this.counter.count;
+  }
+}
