@@ -58,6 +58,8 @@ export class Broker {
   private seq = 0;
   private reclaimTimer: NodeJS.Timeout | null = null;
   private reclaiming = false;
+  /** Open connections that have sent to each destination key (the admin API's producer count). */
+  readonly producers = new Map<string, Set<string>>();
   /** Called when a slow non-durable topic subscriber must be cut off. */
   onSlowConsumer: (sub: Subscription) => void = () => {};
   readonly startedAt = Date.now();
@@ -200,6 +202,7 @@ export class Broker {
    * or -1 when nothing touched the journal; the caller waits for it before a receipt.
    */
   send(target: ResolvedTarget, msg: BrokerMessage, origin?: string): number {
+    if (origin !== undefined) this.noteProducer(target.key, origin);
     if (target.kind === "queue" || target.kind === "temp-queue") {
       if (target.kind === "temp-queue" && !this.queues.has(target.key)) {
         throw new BrokerError(`temporary destination ${target.key} no longer exists`);
@@ -216,6 +219,12 @@ export class Broker {
     }
     this.checkCreate(target, this.topics.has(target.key));
     return this.publish(this.topicFor(target.key, true), msg, origin);
+  }
+
+  private noteProducer(key: string, connectionId: string): void {
+    let set = this.producers.get(key);
+    if (!set) this.producers.set(key, (set = new Set()));
+    set.add(connectionId);
   }
 
   /** Fans a message out to a topic's subscriptions; durable copies are journaled. */
@@ -355,6 +364,7 @@ export class Broker {
 
   /** Temporary destinations live as long as the connection that created them. */
   connectionClosed(connectionId: string): void {
+    for (const [key, set] of this.producers) if (set.delete(connectionId) && set.size === 0) this.producers.delete(key);
     const prefix = `${connectionId}.`;
     for (const [key, q] of this.queues) {
       if (q.kind === "temp-queue" && key.startsWith(`/temp-queue/${prefix}`)) {

@@ -374,6 +374,34 @@ export class Queue {
     return out;
   }
 
+  /**
+   * Removes paged-out messages by journal position (admin move/remove of spilled messages);
+   * journals each removal. Returns the positions actually removed (others were paged in or gone).
+   */
+  removeSpilled(positions: ReadonlySet<number>): number[] {
+    const out: number[] = [];
+    this.spilled.filter((p) => {
+      if (!positions.has(p)) return true;
+      out.push(p);
+      return false;
+    });
+    for (const p of out) {
+      if (this.journaled) this.ctx.store.appendRemove(this.key, p);
+      this.stats.dequeued++;
+    }
+    return out;
+  }
+
+  /** Arrival time of the oldest message waiting in RAM (each priority lane is FIFO, redeliveries at its head); null if none. */
+  oldestPendingTimestamp(): number | null {
+    let min: number | null = null;
+    for (const dq of this.pending) {
+      const head = dq.peek();
+      if (head && (min === null || head.timestamp < min)) min = head.timestamp;
+    }
+    return min;
+  }
+
   close(): void {
     this.closed = true;
     for (const dq of this.pending) {

@@ -1,0 +1,237 @@
+// Starts a real HA group for tests: a coordinator process (Tandem's own, or an external connect
+// string such as a real ZooKeeper ensemble) plus N `tandem broker` processes, each with fixed
+// free ports so a killed node comes back on the same addresses. Masters are found from the
+// nodes' own log lines ("promoted to master" / "stopped serving clients").
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { stringify } from "yaml";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const BIN = join(ROOT, "bin", "tandem.js");
+
+/** Ports that were free a moment ago (bind 0, read, release). */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () =>
+      new Promise<import("node:net").Server>((res, rej) => {
+        const s = createServer();
+        s.once("error", rej);
+        s.listen(0, "127.0.0.1", () => res(s));
+      }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as import("node:net").AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  return ports;
+}
+
+export interface LogLine extends Record<string, unknown> {
+  msg?: string;
+  time?: number;
+}
+
+interface Proc {
+  child: ChildProcess;
+  logs: LogLine[];
+  exited: Promise<void>;
+  stderr: string;
+}
+
+function run(args: string[], onLine?: (l: LogLine) => void): Proc {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: process.env });
+  const p: Proc = { child, logs: [], exited: new Promise((r) => child.once("exit", () => r())), stderr: "" };
+  child.stderr!.on("data", (d: Buffer) => (p.stderr += d.toString()));
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    try {
+      const rec = JSON.parse(line) as LogLine;
+      p.logs.push(rec);
+      onLine?.(rec);
+    } catch {
+      /* not JSON */
+    }
+  });
+  return p;
+}
+
+async function killProc(p: Proc | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!p) return;
+  if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill(signal);
+  const t = setTimeout(() => p.child.kill("SIGKILL"), 10_000);
+  await p.exited;
+  clearTimeout(t);
+}
+
+export interface ClusterOptions {
+  nodes?: number;
+  replicas?: number;
+  sync?: string;
+  /** Use this connect string instead of starting Tandem's coordinator (e.g. a real ZooKeeper). */
+  zkAddress?: string;
+  zkSessionTimeout?: string;
+  tickTime?: number;
+  policy?: Record<string, unknown>;
+  group?: Record<string, unknown>;
+}
+
+export interface NodeHandle {
+  name: string;
+  stompPort: number;
+  replPort: number;
+  proc: Proc | undefined;
+}
+
+export class ClusterProcess {
+  readonly nodes: NodeHandle[] = [];
+  coordinator: Proc | undefined;
+  coordinatorPort = 0;
+  zkAddress = "";
+  dataDir = "";
+  private file = "";
+  private listeners: Array<(node: string, l: LogLine) => void> = [];
+
+  private constructor(private readonly opts: ClusterOptions) {}
+
+  static async start(opts: ClusterOptions = {}): Promise<ClusterProcess> {
+    const c = new ClusterProcess(opts);
+    await c.init();
+    return c;
+  }
+
+  private async init(): Promise<void> {
+    const n = this.opts.nodes ?? 3;
+    this.dataDir = await mkdtemp(join(tmpdir(), "tandem-cluster-"));
+    const ports = await freePorts(2 * n + 1);
+    if (this.opts.zkAddress) {
+      this.zkAddress = this.opts.zkAddress;
+    } else {
+      this.coordinatorPort = ports[2 * n];
+      await this.startCoordinator();
+    }
+    for (let i = 0; i < n; i++) {
+      this.nodes.push({ name: `mq${i + 1}`, stompPort: ports[2 * i], replPort: ports[2 * i + 1], proc: undefined });
+    }
+    const cluster = {
+      brokerName: "test",
+      dataDirectory: this.dataDir,
+      zkAddress: this.zkAddress,
+      zkSessionTimeout: this.opts.zkSessionTimeout ?? "1s",
+      broker: this.opts.policy ?? {},
+      groups: [
+        {
+          name: "group1",
+          zkPath: "/tandem/test/group1",
+          replicas: this.opts.replicas ?? n,
+          sync: this.opts.sync ?? "quorum_mem",
+          securityToken: "test-token",
+          ...(this.opts.group ?? {}),
+          nodes: this.nodes.map((node) => ({
+            name: node.name,
+            transportConnectors: [{ name: "stomp", uri: `stomp://127.0.0.1:${node.stompPort}` }],
+            bind: `tcp://127.0.0.1:${node.replPort}`,
+          })),
+        },
+      ],
+    };
+    this.file = join(this.dataDir, "cluster.yaml");
+    await writeFile(this.file, stringify(cluster));
+    await Promise.all(this.nodes.map((node) => this.startNode(node.name)));
+  }
+
+  async startCoordinator(): Promise<void> {
+    const p = run([
+      "coordinator",
+      "--port", String(this.coordinatorPort),
+      "--data-dir", join(this.dataDir, "coordinator"),
+      "--tick-time", String(this.opts.tickTime ?? 500),
+    ]);
+    this.coordinator = p;
+    await waitFor(() => p.logs.some((l) => l.msg === "listening"), 15_000, () => `coordinator did not start: ${p.stderr}`);
+    this.zkAddress = `127.0.0.1:${this.coordinatorPort}`;
+  }
+
+  async killCoordinator(): Promise<void> {
+    await killProc(this.coordinator, "SIGKILL");
+  }
+
+  onLog(fn: (node: string, l: LogLine) => void): void {
+    this.listeners.push(fn);
+  }
+
+  /** Starts (or restarts) a node; resolves once it has joined its group. */
+  async startNode(name: string): Promise<void> {
+    const node = this.node(name);
+    const p = run(["broker", "--config", this.file, "--node", name], (l) => {
+      for (const fn of this.listeners) fn(name, l);
+    });
+    node.proc = p;
+    await waitFor(
+      () => p.logs.some((l) => l.msg === "joined HA group") || p.child.exitCode !== null,
+      20_000,
+      () => `${name} did not join: ${p.stderr}`,
+    );
+    if (p.child.exitCode !== null) throw new Error(`${name} exited: ${p.stderr}`);
+  }
+
+  node(name: string): NodeHandle {
+    const n = this.nodes.find((x) => x.name === name);
+    if (!n) throw new Error(`no node ${name}`);
+    return n;
+  }
+
+  /** Nodes whose latest role line says master (from their logs). */
+  masters(): NodeHandle[] {
+    return this.nodes.filter((n) => {
+      if (!n.proc || n.proc.child.exitCode !== null || n.proc.child.signalCode !== null) return false;
+      const roles = n.proc.logs.filter((l) => l.msg === "promoted to master" || l.msg === "stopped serving clients");
+      return roles.length > 0 && roles[roles.length - 1].msg === "promoted to master";
+    });
+  }
+
+  async waitForMaster(timeoutMs = 15_000, exclude?: string): Promise<NodeHandle> {
+    let found: NodeHandle | undefined;
+    await waitFor(
+      () => {
+        const ms = this.masters().filter((m) => m.name !== exclude);
+        found = ms.length === 1 ? ms[0] : undefined;
+        return found !== undefined;
+      },
+      timeoutMs,
+      () => `no single master within ${timeoutMs} ms (masters: ${this.masters().map((m) => m.name).join(",") || "none"})`,
+    );
+    return found!;
+  }
+
+  pid(name: string): number | undefined {
+    return this.node(name).proc?.child.pid;
+  }
+
+  async kill9(name: string): Promise<void> {
+    await killProc(this.node(name).proc, "SIGKILL");
+  }
+
+  async stopNode(name: string): Promise<void> {
+    await killProc(this.node(name).proc, "SIGTERM");
+  }
+
+  stompAddresses(): string[] {
+    return this.nodes.map((n) => `stomp://127.0.0.1:${n.stompPort}`);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => killProc(n.proc, "SIGTERM")));
+    await killProc(this.coordinator, "SIGTERM");
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function waitFor(cond: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(describe());
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
