@@ -75,6 +75,12 @@ export interface ClusterOptions {
   tickTime?: number;
   policy?: Record<string, unknown>;
   group?: Record<string, unknown>;
+  /**
+   * Per-node coordinator address (e.g. a TcpProxy in front of the coordinator, so one node's link
+   * can be partitioned). Called once per node with the real address; that node then gets its own
+   * copy of the cluster file with this zkAddress.
+   */
+  nodeZkAddress?: (node: string, zkAddress: string) => string | Promise<string>;
 }
 
 export interface NodeHandle {
@@ -91,6 +97,7 @@ export class ClusterProcess {
   zkAddress = "";
   dataDir = "";
   private file = "";
+  private readonly nodeFiles = new Map<string, string>();
   private listeners: Array<(node: string, l: LogLine) => void> = [];
 
   private constructor(private readonly opts: ClusterOptions) {}
@@ -138,6 +145,13 @@ export class ClusterProcess {
     };
     this.file = join(this.dataDir, "cluster.yaml");
     await writeFile(this.file, stringify(cluster));
+    if (this.opts.nodeZkAddress) {
+      for (const node of this.nodes) {
+        const file = join(this.dataDir, `cluster-${node.name}.yaml`);
+        await writeFile(file, stringify({ ...cluster, zkAddress: await this.opts.nodeZkAddress(node.name, this.zkAddress) }));
+        this.nodeFiles.set(node.name, file);
+      }
+    }
     await Promise.all(this.nodes.map((node) => this.startNode(node.name)));
   }
 
@@ -164,7 +178,7 @@ export class ClusterProcess {
   /** Starts (or restarts) a node; resolves once it has joined its group. */
   async startNode(name: string): Promise<void> {
     const node = this.node(name);
-    const p = run(["broker", "--config", this.file, "--node", name], (l) => {
+    const p = run(["broker", "--config", this.nodeFiles.get(name) ?? this.file, "--node", name], (l) => {
       for (const fn of this.listeners) fn(name, l);
     });
     node.proc = p;

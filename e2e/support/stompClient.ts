@@ -181,13 +181,31 @@ export class StompTestClient {
     return `r-${++this.receiptCounter}`;
   }
 
-  /** Sends a frame with a receipt header and waits for its RECEIPT (frames before it must be none). */
+  /**
+   * Sends a frame with a receipt header and waits for its RECEIPT. MESSAGE frames that arrive
+   * first (a SEND to a queue this connection consumes is dispatched before its receipt) are put
+   * back, in order, for the next `nextFrame`; any other frame first (ERROR, a stray RECEIPT) fails.
+   */
   async request(command: string, headers: StompHeaders, body?: Buffer | string): Promise<void> {
     const id = this.nextReceipt();
     this.sendFrame(command, [...headers, ["receipt", id]], body);
-    const f = await this.expect("RECEIPT");
-    const got = getHeader(f, "receipt-id");
-    if (got !== id) throw new Error(`expected RECEIPT ${id}, got ${got}`);
+    const aside: StompFrame[] = [];
+    try {
+      for (;;) {
+        const f = await this.nextFrame();
+        if (f.command === "MESSAGE") {
+          aside.push(f);
+          continue;
+        }
+        const got = getHeader(f, "receipt-id");
+        if (f.command !== "RECEIPT" || got !== id) {
+          throw new Error(`expected RECEIPT ${id}, got ${f.command} ${JSON.stringify(f.headers)} ${f.body.toString("utf8", 0, 200)}`);
+        }
+        return;
+      }
+    } finally {
+      this.frames.unshift(...aside);
+    }
   }
 
   /** Polite close: DISCONNECT with receipt, wait for it, end the socket. */

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { parseByteSize } from "./byteSize";
 import { parseDurationMs } from "./durationMs";
 import { parseTransportUri, type TransportUri } from "./transportUri";
+import { adminListenerSchema, securityFields } from "./securitySchema";
 
 const byteSize = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const n = parseByteSize(v);
@@ -90,6 +91,8 @@ export const nodeSchema = z.strictObject({
   /** Overrides the cluster's data directory for this node. */
   dataDirectory: z.string().optional(),
   broker: brokerPolicySchema.partial().optional(),
+  /** The node's admin HTTP API listener (securitySchema.ts). */
+  admin: adminListenerSchema.optional(),
 });
 
 export const groupSchema = z.strictObject({
@@ -113,6 +116,8 @@ export const clusterSchema = z
     zkSessionTimeout: duration.default(3000),
     broker: brokerPolicySchema.default(brokerPolicySchema.parse({})),
     groups: z.array(groupSchema).min(1, "the cluster needs at least one group"),
+    /** users, authorizationEntries, allowAnonymous, adminToken (securitySchema.ts). */
+    ...securityFields,
   })
   .superRefine((cluster, ctx) => {
     const nodeNames = new Map<string, string>();

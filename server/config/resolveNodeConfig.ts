@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from "node:path";
 import type { BrokerPolicy, ClusterConfig, GroupConfig, NodeEntry, SyncPolicy } from "./clusterSchema";
 import type { TransportUri } from "./transportUri";
+import { adminListenerSchema, type AdminListenerConfig, type SecurityConfig } from "./securitySchema";
 
 /** Everything one broker node process needs, flattened from the cluster file. */
 export interface NodeConfig {
@@ -23,6 +24,10 @@ export interface NodeConfig {
   policy: BrokerPolicy;
   /** Every node of the group, for replication and failover addresses. */
   groupNodes: NodeEntry[];
+  /** Users and permissions (cluster-wide); absent → open access. */
+  security?: SecurityConfig;
+  /** This node's admin API listener; absent → the defaults (127.0.0.1:8162). */
+  admin?: AdminListenerConfig;
 }
 
 /** Picks one node out of the cluster file; throws with the known names when it is absent. */
@@ -61,5 +66,12 @@ export function resolveNodeConfig(cluster: ClusterConfig, nodeName: string, base
     weight: node.weight,
     policy: { ...cluster.broker, ...(node.broker ?? {}) } as BrokerPolicy,
     groupNodes: group.nodes,
+    security: {
+      users: cluster.users,
+      authorizationEntries: cluster.authorizationEntries,
+      allowAnonymous: cluster.allowAnonymous,
+      adminToken: cluster.adminToken,
+    },
+    admin: node.admin ?? adminListenerSchema.parse({}),
   };
 }

@@ -35,7 +35,16 @@ export const authorizationEntrySchema = z.strictObject({
 
 /** Cluster-level security fields; all optional so a file without them keeps open access. */
 export const securityFields = {
-  users: z.array(userSchema).optional(),
+  users: z
+    .array(userSchema)
+    .superRefine((users, ctx) => {
+      const seen = new Set<string>();
+      users.forEach((u, i) => {
+        if (seen.has(u.username)) ctx.addIssue({ code: "custom", path: [i, "username"], message: `duplicate user "${u.username}"` });
+        seen.add(u.username);
+      });
+    })
+    .optional(),
   authorizationEntries: z.array(authorizationEntrySchema).optional(),
   /** With users configured, a CONNECT without login is refused unless this is true. */
   allowAnonymous: z.boolean().optional(),

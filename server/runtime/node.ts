@@ -280,11 +280,36 @@ export class BrokerNode {
     if (slave) await slave.stop();
   }
 
-  /** Planned handover: stop being master so that an up-to-date slave takes over. */
-  async handover(): Promise<void> {
-    if (!this.group || this.group.role !== "master") throw new Error("this node is not a master");
-    await this.group.stop();
-    await this.inLane(() => this.unserve("handover requested"));
+  /**
+   * Planned handover (the console's drain uses it): stop taking clients, let the slaves catch up
+   * to the end of the journal, then leave and rejoin the group so the most up-to-date slave is
+   * elected. Nothing acknowledged can be lost: every record is on a slave before this node steps down.
+   */
+  async handover(timeoutMs = 10_000): Promise<{ caughtUp: boolean; position: number }> {
+    if (!this.group || this.group.role !== "master") throw new Error("this node is not the master of its group");
+    return this.inLane(async () => {
+      if (this.stomp) {
+        this.stomp.closeAll("not_master");
+        await this.stomp.stop();
+        this.stomp = null;
+        this.ports.clear();
+      }
+      const end = this.journal.endPosition;
+      const deadline = Date.now() + timeoutMs;
+      let caughtUp = false;
+      while (Date.now() < deadline) {
+        const slaves = this.replicationMaster?.slaves() ?? [];
+        if (slaves.some((s) => s.ackedMem >= end)) {
+          caughtUp = true;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await this.unserve("handover");
+      await this.group!.rejoin();
+      this.logger.info({ position: end, caughtUp }, "handed over mastership");
+      return { caughtUp, position: end };
+    });
   }
 
   async stop(): Promise<void> {

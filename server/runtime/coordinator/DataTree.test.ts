@@ -107,7 +107,7 @@ describe("DataTree through the prepare stage", () => {
     assert.equal(h.prepared.getNode("/m/a"), undefined);
     assert.equal(h.prepared.getNode("/m")!.cversion, cv);
     assert.equal(h.prepared.getNode("/m")!.version, 0);
-    assert.equal(h.prepared.getNode("/m")!.data.length, 0);
+    assert.deepEqual(h.prepared.getNode("/m")!.data, Buffer.alloc(0));
     assert.equal(h.prepared.lastZxid, before);
     // The next write gets the next zxid, not one after a hole.
     assert.equal(h.send(create("/m/z")).txn!.zxid, before + 1);
@@ -174,8 +174,55 @@ describe("DataTree through the prepare stage", () => {
     assert.deepEqual(copy.statOf(copy.getNode("/")!), h.committed.statOf(h.committed.getNode("/")!));
     assert.deepEqual(copy.ephemeralsOf(0x42n), ["/a/b"]);
     assert.equal(copy.sessions.get(0x42n), 6000);
-    assert.equal(copy.getNode("/a/b")!.data.toString(), "y");
+    assert.equal(copy.getNode("/a/b")!.data?.toString(), "y");
     assert.equal(copy.nodeCount(), h.committed.nodeCount());
+  });
+});
+
+describe("null data (jute buffer length -1) stays distinct from empty data", () => {
+  // Regression: ZooKeeper stores a null buffer as null and getData answers null; we used to
+  // coerce it to an empty buffer in the codec, the txn log and the snapshot.
+  const nul = (path: string, flags = 0): MultiOp => ({ op: "create", type: OpCode.create, path, data: null, acl: open, flags });
+
+  test("create, setData and multi keep null through the txn codec; dataLength is 0 for both", () => {
+    const h = harness(); // every txn reaches the committed tree through encodeTxn/decodeTxn
+    assert.equal(h.send(nul("/n")).err, 0);
+    assert.equal(h.send(create("/e")).err, 0);
+    for (const t of [h.prepared, h.committed]) {
+      assert.equal(t.getNode("/n")!.data, null);
+      assert.deepEqual(t.getNode("/e")!.data, Buffer.alloc(0));
+      assert.equal(t.statOf(t.getNode("/n")!).dataLength, 0);
+      assert.equal(t.statOf(t.getNode("/e")!).dataLength, 0);
+    }
+    h.send({ op: "setData", path: "/e", data: null, version: -1 });
+    h.send({ op: "setData", path: "/n", data: Buffer.alloc(0), version: -1 });
+    assert.equal(h.committed.getNode("/e")!.data, null);
+    assert.deepEqual(h.committed.getNode("/n")!.data, Buffer.alloc(0));
+    const r = h.send({ op: "multi", ops: [nul("/m"), { op: "setData", path: "/n", data: null, version: -1 }] });
+    assert.equal(r.err, 0);
+    assert.equal(h.committed.getNode("/m")!.data, null);
+    assert.equal(h.committed.getNode("/n")!.data, null);
+    assert.equal(h.committed.getNode("/n")!.version, 2);
+  });
+
+  test("a txn record with null data decodes to null, with empty data to empty", () => {
+    const base = { zxid: Z(1), time: 5, sessionId: 0n };
+    const n = decodeTxn(encodeTxn({ ...base, op: { type: "create", path: "/x", data: null, acl: open, ephemeralOwner: 0n } }));
+    const e = decodeTxn(encodeTxn({ ...base, op: { type: "setData", path: "/x", data: Buffer.alloc(0), version: 1 } }));
+    assert.equal(n.op.type === "create" && n.op.data, null);
+    assert.deepEqual(e.op.type === "setData" && e.op.data, Buffer.alloc(0));
+  });
+
+  test("snapshot round trip keeps null and empty apart", () => {
+    const h = harness();
+    h.send(nul("/n"));
+    h.send(create("/e"));
+    h.send(create("/d", 0, "v"));
+    const copy = DataTree.deserialize(h.committed.serialize());
+    assert.equal(copy.getNode("/n")!.data, null);
+    assert.deepEqual(copy.getNode("/e")!.data, Buffer.alloc(0));
+    assert.equal(copy.getNode("/d")!.data?.toString(), "v");
+    assert.deepEqual(copy.statOf(copy.getNode("/n")!), h.committed.statOf(h.committed.getNode("/n")!));
   });
 });
 

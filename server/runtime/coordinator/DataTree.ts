@@ -9,10 +9,11 @@
 // the undo log. The committed copy never needs undo.
 import { JuteError, JuteReader, JuteWriter } from "./jute";
 import { CONTAINER_OWNER, EventType, KeeperError, Err, readAcl, writeAcl, type Acl, type Stat } from "./protocol";
-import type { Txn, TxnOp } from "./txn";
+import { copyOrNull, type Txn, type TxnOp } from "./txn";
 
 export interface ZNode {
-  data: Buffer;
+  /** null when created/set with null data: getData must answer null, not an empty buffer. */
+  data: Buffer | null;
   acl: Acl[];
   czxid: number;
   mzxid: number;
@@ -54,7 +55,7 @@ function childName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
-function newNode(data: Buffer, acl: Acl[], zxid: number, time: number, owner: bigint): ZNode {
+function newNode(data: Buffer | null, acl: Acl[], zxid: number, time: number, owner: bigint): ZNode {
   return {
     data, acl, czxid: zxid, mzxid: zxid, ctime: time, mtime: time,
     version: 0, cversion: 0, aversion: 0, ephemeralOwner: owner, pzxid: zxid, children: new Set(),
@@ -94,7 +95,7 @@ export class DataTree {
 
   approximateDataSize(): number {
     let n = 0;
-    for (const [p, node] of this.nodes) n += p.length + node.data.length;
+    for (const [p, node] of this.nodes) n += p.length + (node.data?.length ?? 0);
     return n;
   }
 
@@ -137,7 +138,7 @@ export class DataTree {
     return {
       czxid: node.czxid, mzxid: node.mzxid, ctime: node.ctime, mtime: node.mtime,
       version: node.version, cversion: node.cversion, aversion: node.aversion,
-      ephemeralOwner: node.ephemeralOwner, dataLength: node.data.length,
+      ephemeralOwner: node.ephemeralOwner, dataLength: node.data?.length ?? 0, // ZooKeeper reports 0 for null data too
       numChildren: node.children.size, pzxid: node.pzxid,
     };
   }
@@ -257,7 +258,7 @@ export class DataTree {
     return n;
   }
 
-  private createNode(path: string, data: Buffer, acl: Acl[], owner: bigint, zxid: number, time: number, out: ApplyResult): Stat {
+  private createNode(path: string, data: Buffer | null, acl: Acl[], owner: bigint, zxid: number, time: number, out: ApplyResult): Stat {
     const parentPath = parentOf(path);
     const parent = this.mustGet(parentPath);
     const name = childName(path);
@@ -352,7 +353,7 @@ export class DataTree {
     const nNodes = r.int();
     for (let i = 0; i < nNodes; i++) {
       const path = r.string();
-      const data = Buffer.from(r.buffer() ?? Buffer.alloc(0));
+      const data = copyOrNull(r.buffer());
       const acl = r.vector(readAcl) ?? [];
       const n = newNode(data, acl, r.longNumber(), 0, 0n);
       n.mzxid = r.longNumber();

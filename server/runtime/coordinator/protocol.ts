@@ -180,7 +180,8 @@ export interface CreateOp {
   op: "create";
   type: number; // create, create2, createContainer or createTTL: decides the response shape
   path: string;
-  data: Buffer;
+  /** null when the client sent a null buffer (length -1); ZooKeeper keeps that distinct from empty. */
+  data: Buffer | null;
   acl: Acl[];
   flags: number;
 }
@@ -192,7 +193,7 @@ export interface DeleteOp {
 export interface SetDataOp {
   op: "setData";
   path: string;
-  data: Buffer;
+  data: Buffer | null;
   version: number;
 }
 export interface CheckOp {
@@ -219,7 +220,8 @@ export type ClientRequest =
 
 function readCreate(r: JuteReader, type: number): CreateOp {
   const path = r.string();
-  const data = r.buffer() ?? Buffer.alloc(0);
+  // Null stays null: a real server stores it and getData answers with length -1.
+  const data = r.buffer();
   const acl = r.vector(readAcl) ?? [];
   const flags = r.int();
   if (type === OpCode.createTTL) r.longNumber(); // ttl: read so the record is consumed; TTL modes are refused later
@@ -236,7 +238,7 @@ function readMultiOp(r: JuteReader, type: number): MultiOp {
     case OpCode.delete:
       return { op: "delete", path: r.string(), version: r.int() };
     case OpCode.setData:
-      return { op: "setData", path: r.string(), data: r.buffer() ?? Buffer.alloc(0), version: r.int() };
+      return { op: "setData", path: r.string(), data: r.buffer(), version: r.int() };
     case OpCode.check:
       return { op: "check", path: r.string(), version: r.int() };
     default:

@@ -7,9 +7,9 @@ import { JuteError, JuteReader, JuteWriter } from "./jute";
 import { readAcl, writeAcl, type Acl } from "./protocol";
 
 export type TxnOp =
-  | { type: "create"; path: string; data: Buffer; acl: Acl[]; ephemeralOwner: bigint }
+  | { type: "create"; path: string; data: Buffer | null; acl: Acl[]; ephemeralOwner: bigint }
   | { type: "delete"; path: string }
-  | { type: "setData"; path: string; data: Buffer; version: number }
+  | { type: "setData"; path: string; data: Buffer | null; version: number }
   | { type: "setACL"; path: string; acl: Acl[]; version: number }
   | { type: "check"; path: string }
   | { type: "multi"; ops: TxnOp[] }
@@ -61,13 +61,20 @@ function writeOp(w: JuteWriter, op: TxnOp): void {
   }
 }
 
+/**
+ * Copy, because the log buffer the record came from is reused and the tree keeps this data;
+ * null is preserved because ZooKeeper distinguishes null data (length -1) from empty data.
+ */
+export function copyOrNull(b: Buffer | null): Buffer | null {
+  return b === null ? null : Buffer.from(b);
+}
+
 function readOp(r: JuteReader): TxnOp {
   const tag = r.int();
   switch (tag) {
     case 1: {
       const path = r.string();
-      // Copy: the log buffer the record came from is reused, the tree keeps this data.
-      const data = Buffer.from(r.buffer() ?? Buffer.alloc(0));
+      const data = copyOrNull(r.buffer());
       return { type: "create", path, data, acl: r.vector(readAcl) ?? [], ephemeralOwner: r.long() };
     }
     case 2:
@@ -76,7 +83,7 @@ function readOp(r: JuteReader): TxnOp {
       return { type: "check", path: r.string() };
     case 5: {
       const path = r.string();
-      const data = Buffer.from(r.buffer() ?? Buffer.alloc(0));
+      const data = copyOrNull(r.buffer());
       return { type: "setData", path, data, version: r.int() };
     }
     case 7:

@@ -93,26 +93,48 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
   async start(): Promise<void> {
     await this.o.client.ensurePath(this.o.zkPath);
     this.o.client.on("state", this.onState);
-    this.member = await EphemeralMember.start({
+    await this.register();
+    this.watcher = await GroupWatcher.start({ client: this.o.client, path: this.o.zkPath, logger: this.o.logger });
+    this.watcher.on("snapshot", () => this.kick());
+    this.watcher.on("error", (err) => this.o.logger.error({ err }, "group watcher error"));
+    this.kick();
+  }
+
+  private async register(): Promise<void> {
+    const member = await EphemeralMember.start({
       client: this.o.client,
       prefix: `${this.o.zkPath}/0`,
       data: this.data,
       logger: this.o.logger,
     });
-    this.member.on("registered", (name) => {
+    this.member = member;
+    member.on("registered", (name) => {
       this.o.logger.info({ member: name }, "registered as group member");
       this.kick();
     });
-    this.member.on("lost", () => {
+    member.on("lost", () => {
       if (this.role === "master") {
         this.setRole("slave", "member znode lost");
         void this.o.hooks.demote("member znode lost").finally(() => this.kick());
       }
     });
-    this.member.on("error", (err) => this.o.logger.error({ err }, "group membership error"));
-    this.watcher = await GroupWatcher.start({ client: this.o.client, path: this.o.zkPath, logger: this.o.logger });
-    this.watcher.on("snapshot", () => this.kick());
-    this.watcher.on("error", (err) => this.o.logger.error({ err }, "group watcher error"));
+    member.on("error", (err) => this.o.logger.error({ err }, "group membership error"));
+  }
+
+  /**
+   * Leaves the group and joins again as a new (youngest) member: used for a planned handover,
+   * after the node has stopped serving and its slaves have caught up. The elector then sees the
+   * master gone and elects the most up-to-date remaining member; ties go to the older member,
+   * so this node does not win its own election back.
+   */
+  async rejoin(): Promise<void> {
+    const old = this.member;
+    this.member = null;
+    if (this.role === "master") this.setRole("slave", "handover");
+    this.following = null;
+    this.data = { ...this.data, address: null, clients: [], admin: null, elected: null, position: this.o.hooks.position() };
+    await old?.close();
+    await this.register();
     this.kick();
   }
 

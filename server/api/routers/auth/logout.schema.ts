@@ -1,0 +1,3 @@
+import { z } from "zod";
+
+export const logoutOutput = z.object({ ok: z.literal(true) });

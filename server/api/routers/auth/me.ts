@@ -1,0 +1,14 @@
+import { roleAtLeast } from "../../../console/auth/roles";
+import { publicProcedure } from "../../trpc";
+import { meOutput } from "./me.schema";
+
+/** The caller and what it may do; null when not logged in. */
+export const me = publicProcedure.output(meOutput).query(({ ctx }) => {
+  const p = ctx.principal;
+  if (p === null) return null;
+  const allowed = [...ctx.permissions]
+    .filter(([, permission]) => permission === "public" || roleAtLeast(p.role, permission))
+    .map(([path]) => path)
+    .sort();
+  return { username: p.username, role: p.role, via: p.kind, mustChangePassword: p.mustChangePassword, allowed };
+});

@@ -1,0 +1,11 @@
+import { adminProcedure } from "../../trpc";
+import { createUserInput, createUserOutput } from "./create.schema";
+
+export const create = adminProcedure
+  .input(createUserInput)
+  .output(createUserOutput)
+  .mutation(async ({ ctx, input }) => {
+    const { user, password } = await ctx.services.auth.createUser(input.username, input.role);
+    ctx.services.live.publish({ type: "invalidate", path: ["users"] });
+    return { username: user.username, role: input.role, oneTimePassword: password };
+  });

@@ -1,0 +1,6 @@
+import { createTRPCRouter } from "../../trpc";
+import { create } from "./create";
+import { list } from "./list";
+import { setRole } from "./setRole";
+
+export const usersRouter = createTRPCRouter({ list, create, setRole });

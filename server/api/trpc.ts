@@ -1,0 +1,169 @@
+/**
+ * The one tRPC bootstrap (t3 style): context type, one error formatter, one place where service
+ * errors become tRPC errors, and the only procedure builders routers may use. Every procedure
+ * declares its permission through the builder it is made from; `auth.me` reads those declarations
+ * back so the UI greys out what the caller may not do.
+ */
+import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import { AppError, type AppErrorCode } from "../console/AppError";
+import type { Principal } from "../console/auth/Principal";
+import { roleAtLeast, type Role } from "../console/auth/roles";
+import type { ConsoleServices } from "../console/ConsoleServices";
+
+export interface CookieJar {
+  setSession(token: string, expiresAt: Date): void;
+  clearSession(): void;
+}
+
+export interface TrpcContext {
+  services: ConsoleServices;
+  principal: Principal | null;
+  /** Raw session cookie value, for logout. */
+  sessionToken: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  /**
+   * Mutations are refused unless this is true: the request carries our custom header (a
+   * cross-site form or fetch cannot set it without a CORS preflight we never grant) and its Origin,
+   * when present, is our own. Bearer-token requests carry no ambient credential and pass.
+   */
+  csrfSafe: boolean;
+  cookies: CookieJar;
+  /** Permission of every procedure, by path ("zk.create" → "operator"). */
+  permissions: ReadonlyMap<string, Permission>;
+}
+
+export type Permission = "public" | Role;
+
+export interface ProcedureMeta {
+  permission: Permission;
+  /** Callable by a user who still has to replace a one-time password. */
+  allowPendingPasswordChange?: boolean;
+}
+
+const TRPC_CODE: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  BAD_REQUEST: "BAD_REQUEST",
+  PRECONDITION_FAILED: "PRECONDITION_FAILED",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
+};
+
+const t = initTRPC
+  .context<TrpcContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      return {
+        ...shape,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          /** Finer cause for the UI, e.g. BAD_VERSION, NO_NODE, INVALID_CREDENTIALS. */
+          reason: cause instanceof AppError ? (cause.reason ?? null) : null,
+          zodIssues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.map(String), message: i.message })) : null,
+        },
+        // Internal errors must not leak details (stack, SQL) to the browser.
+        message: error.code === "INTERNAL_SERVER_ERROR" ? "internal error" : shape.message,
+      };
+    },
+  });
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+function mapError(err: TRPCError): TRPCError {
+  const cause = err.cause;
+  if (cause instanceof AppError) return new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
+  return err;
+}
+
+/** Audit target: the first identifying field of the input (never a password or data). */
+function targetOf(raw: unknown): string | null {
+  if (typeof raw !== "object" || raw === null) return null;
+  const r = raw as Record<string, unknown>;
+  for (const key of ["path", "username", "name", "id"]) {
+    const v = r[key];
+    if (typeof v === "string" || typeof v === "number") return String(v);
+  }
+  return null;
+}
+
+/**
+ * Every procedure passes here: CSRF check for mutations, authorization from meta (fail closed when
+ * a procedure declares nothing), error mapping, and an audit record for every mutation whatever
+ * its outcome (denied ones included).
+ */
+const base = t.procedure.use(async ({ ctx, meta, type, path, getRawInput, next }) => {
+  const raw = type === "mutation" ? await getRawInput().catch(() => undefined) : undefined;
+  const run = async (): Promise<Awaited<ReturnType<typeof next>>> => {
+    if (type === "mutation" && !ctx.csrfSafe) {
+      throw new TRPCError({ code: "FORBIDDEN", message: "cross-site request refused (missing x-tandem-csrf header or foreign Origin)" });
+    }
+    authorize(ctx.principal, meta, path);
+    return next();
+  };
+  let result: Awaited<ReturnType<typeof next>> | undefined;
+  let error: TRPCError | undefined;
+  try {
+    result = await run();
+    if (!result.ok) error = mapError(result.error);
+  } catch (err) {
+    error = err instanceof TRPCError ? mapError(err) : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: err });
+  }
+  if (type === "mutation") {
+    const rawObj = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
+    const actor = ctx.principal?.label ?? (typeof rawObj.username === "string" ? `anonymous:${rawObj.username}` : "anonymous");
+    const reason = error?.cause instanceof AppError ? error.cause.reason : undefined;
+    try {
+      await ctx.services.audit.record({
+        actor,
+        ip: ctx.ip,
+        action: path,
+        target: targetOf(raw),
+        result: error === undefined ? "ok" : (reason ?? error.code),
+        detail: error === undefined ? null : error.message.slice(0, 500),
+      });
+      ctx.services.live.publish({ type: "invalidate", path: ["audit"] });
+    } catch (auditErr) {
+      // An unauditable mutation has already happened; report loudly rather than hide it.
+      ctx.services.logger.error({ err: auditErr, action: path }, "audit record failed");
+    }
+  }
+  if (error !== undefined) throw error;
+  return result!;
+});
+
+function authorize(principal: Principal | null, meta: ProcedureMeta | undefined, path: string): void {
+  if (meta === undefined) throw new TRPCError({ code: "FORBIDDEN", message: `${path} declares no permission` });
+  if (meta.permission === "public") return;
+  if (principal === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "log in first" });
+  if (principal.mustChangePassword && meta.allowPendingPasswordChange !== true) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "replace your one-time password first" });
+  }
+  if (!roleAtLeast(principal.role, meta.permission)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: `${path} needs the ${meta.permission} role; you are ${principal.role}` });
+  }
+}
+
+/** Needs no login (login itself, the `me` probe). */
+export const publicProcedure = base.meta({ permission: "public" });
+/** Any logged-in user: read-only views. */
+export const viewerProcedure = base.meta({ permission: "viewer" });
+/** Changes cluster state: znodes, destinations, drains. */
+export const operatorProcedure = base.meta({ permission: "operator" });
+/** Users, tokens, console settings. */
+export const adminProcedure = base.meta({ permission: "admin" });
+
+/** The caller's principal, asserted non-null (authorize() already refused anonymous callers). */
+export function principalOf(ctx: TrpcContext): Principal {
+  if (ctx.principal === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "log in first" });
+  return ctx.principal;
+}

@@ -1,0 +1,43 @@
+import type { Logger } from "pino";
+import type { PrismaClient } from "../db/createPrismaClient";
+import type { EventRepository } from "../db/eventRepository";
+import type { LiveEvents } from "./LiveEvents";
+
+/**
+ * THE SEAM for the embedded cluster. `startConsole({ runtime })` starts the runtime after the
+ * database is migrated and before the HTTP server accepts requests, and stops it after the HTTP
+ * server has closed (reverse order). The embedded coordinator and the cluster supervisor plug in
+ * here; without a runtime the console runs "detached" (pages say "no cluster attached", the
+ * ZooKeeper explorer uses TANDEM_ZK).
+ */
+export interface ConsoleRuntime {
+  /** Shown in logs and on the Overview page. */
+  readonly name: string;
+  start?(ctx: ConsoleRuntimeContext): Promise<void>;
+  stop?(): Promise<void>;
+  /** Connect string of the cluster's coordinator; overrides TANDEM_ZK when it returns a value. */
+  zkConnectString?(): string | undefined;
+  /** Snapshot for the Overview/Topology/Groups/Nodes pages. */
+  clusterStatus?(): Promise<ClusterStatus>;
+}
+
+export interface ConsoleRuntimeContext {
+  prisma: PrismaClient;
+  events: EventRepository;
+  /** Push invalidations/updates to every connected browser. */
+  live: LiveEvents;
+  logger: Logger;
+}
+
+export interface ClusterNodeStatus {
+  id: string;
+  group: string;
+  role: "master" | "slave" | "starting" | "down";
+  stompAddress?: string;
+  adminAddress?: string;
+}
+
+export interface ClusterStatus {
+  name: string;
+  groups: Array<{ name: string; master: string | null; nodes: ClusterNodeStatus[] }>;
+}

@@ -1,0 +1,18 @@
+import type { Logger } from "pino";
+import type { AuditRepository } from "../db/auditRepository";
+import type { EventRepository } from "../db/eventRepository";
+import type { AuthService } from "./auth/AuthService";
+import type { ConsoleRuntime } from "./ConsoleRuntime";
+import type { LiveEvents } from "./LiveEvents";
+import type { ZkExplorer } from "./zk/ZkExplorer";
+
+/** Everything a tRPC procedure may use; built once by the composition root (server/main.ts). */
+export interface ConsoleServices {
+  auth: AuthService;
+  audit: AuditRepository;
+  events: EventRepository;
+  zk: ZkExplorer;
+  live: LiveEvents;
+  runtime: ConsoleRuntime | undefined;
+  logger: Logger;
+}

@@ -1,0 +1,47 @@
+import type { ClusterConfigInput } from "../../config/clusterSchema";
+
+export interface SeedTopologyOptions {
+  dataDirectory: string;
+  zkAddress: string;
+  host?: string;
+  /** Base port offsets; every node of the seed gets its own from these (seed 000's plan, one host). */
+  stompBase?: number;
+  adminToken: string;
+  securityToken: string;
+}
+
+/**
+ * Seed 000's topology on one machine: two groups of three nodes (replicas=3, quorum 2), each
+ * group under its own zkPath as in the seed (`/activemq-cluster/leveldb-stores/groupN`). Ports
+ * follow the seed (STOMP 61613, WebSocket 61614, replication 62621, admin from 8171) with an
+ * offset of 10 per node, since all six share one host.
+ */
+export function seedTopology(o: SeedTopologyOptions): ClusterConfigInput {
+  const host = o.host ?? "127.0.0.1";
+  const stompBase = o.stompBase ?? 61613;
+  const node = (i: number): Record<string, unknown> => ({
+    name: `mq${i + 1}`,
+    hostname: host,
+    transportConnectors: [
+      { name: "stomp", uri: `stomp://${host}:${stompBase + i * 10}?maximumConnections=1000&wireFormat.maxFrameSize=104857600` },
+      { name: "ws", uri: `ws://${host}:${stompBase + 1 + i * 10}?maximumConnections=1000` },
+    ],
+    bind: `tcp://${host}:${62621 + i}`,
+    admin: { host, port: 8171 + i },
+  });
+  return {
+    brokerName: "activemq-cluster",
+    dataDirectory: o.dataDirectory,
+    zkAddress: o.zkAddress,
+    zkSessionTimeout: "1s",
+    groups: [1, 2].map((g) => ({
+      name: `group${g}`,
+      zkPath: `/activemq-cluster/leveldb-stores/group${g}`,
+      replicas: 3,
+      sync: "quorum_mem" as const,
+      securityToken: o.securityToken,
+      nodes: [0, 1, 2].map((k) => node((g - 1) * 3 + k)),
+    })),
+    ...({ adminToken: o.adminToken } as Record<string, unknown>),
+  } as ClusterConfigInput;
+}

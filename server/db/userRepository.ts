@@ -1,0 +1,28 @@
+import type { PrismaClient } from "./createPrismaClient";
+import type { User } from "./generated/prisma/client";
+
+export type { User } from "./generated/prisma/client";
+
+export interface UserRepository {
+  count(): Promise<number>;
+  findByUsername(username: string): Promise<User | null>;
+  findById(id: number): Promise<User | null>;
+  create(input: { username: string; passwordHash: string; role: string; mustChangePassword: boolean }): Promise<User>;
+  list(): Promise<User[]>;
+  updatePassword(id: number, passwordHash: string): Promise<void>;
+  updateRole(id: number, role: string): Promise<User>;
+}
+
+export function createUserRepository(prisma: PrismaClient): UserRepository {
+  return {
+    count: () => prisma.user.count(),
+    findByUsername: (username) => prisma.user.findUnique({ where: { username } }),
+    findById: (id) => prisma.user.findUnique({ where: { id } }),
+    create: (input) => prisma.user.create({ data: input }),
+    list: () => prisma.user.findMany({ orderBy: { username: "asc" } }),
+    updatePassword: async (id, passwordHash) => {
+      await prisma.user.update({ where: { id }, data: { passwordHash, mustChangePassword: false } });
+    },
+    updateRole: (id, role) => prisma.user.update({ where: { id }, data: { role } }),
+  };
+}
