@@ -1,7 +1,7 @@
 // Starts real `tandem broker` processes for tests: its own temp data dir and cluster file,
 // ephemeral ports read back from the "listening" log line, SIGKILL for crash tests.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -21,10 +21,19 @@ export interface BrokerProcessOptions {
   /** Extra top-level cluster-file fields (users, authorization …). */
   cluster?: Record<string, unknown>;
   env?: Record<string, string>;
+  /** Also open a STOMP-over-WebSocket connector (ws://127.0.0.1:0) with these URI options. */
+  websocket?: Record<string, number>;
+  /** The node's `admin:` block; default { port: 0 } (ephemeral). */
+  admin?: Record<string, unknown>;
 }
 
 export interface BrokerProcess {
   readonly port: number;
+  /** STOMP-over-WebSocket port, when `websocket` was asked for. */
+  readonly wsPort: number | null;
+  /** Admin API port and bearer token (null when the admin API is disabled). */
+  readonly adminPort: number | null;
+  readonly adminToken: string | null;
   readonly dataDir: string;
   readonly child: ChildProcess;
   readonly pid: number;
@@ -56,7 +65,11 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
           {
             name: "mq1",
             dataDirectory: join(dataDir, "mq1"),
-            transportConnectors: [{ name: "stomp", uri: `stomp://127.0.0.1:0${query ? "?" + query : ""}` }],
+            transportConnectors: [
+              { name: "stomp", uri: `stomp://127.0.0.1:0${query ? "?" + query : ""}` },
+              ...(options.websocket ? [{ name: "ws", uri: `ws://127.0.0.1:0${uriQuery(options.websocket)}` }] : []),
+            ],
+            admin: options.admin ?? { port: 0 },
           },
         ],
       },
@@ -72,6 +85,9 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
   const logs: Array<Record<string, unknown>> = [];
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  let stompPort: number | null = null;
+  let wsPort: number | null = null;
+  let adminPort: number | null = null;
   const port = await new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`broker did not start in 20 s\n${stderr}`)), 20_000);
     const rl = createInterface({ input: child.stdout! });
@@ -84,8 +100,16 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
       }
       logs.push(rec);
       if (rec.msg === "listening" && typeof rec.port === "number") {
+        // Several listeners log "listening": STOMP/TCP (service stomp), WebSocket, admin.
+        if (rec.service === "stomp" && stompPort === null) stompPort = rec.port;
+        else if (rec.service === "stomp-ws") wsPort = rec.port;
+        else if (rec.service === "admin") adminPort = rec.port;
+      }
+      const adminReady = adminPort !== null || options.admin?.enabled === false;
+      const wsReady = wsPort !== null || !options.websocket;
+      if (stompPort !== null && adminReady && wsReady) {
         clearTimeout(timer);
-        resolvePort(rec.port);
+        resolvePort(stompPort);
       }
     });
     child.once("exit", (code) => {
@@ -94,8 +118,12 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
     });
   });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const adminToken = adminPort === null ? null : (await readFile(join(dataDir, "mq1", "admin.token"), "utf8")).trim();
   return {
     port,
+    wsPort,
+    adminPort,
+    adminToken,
     dataDir,
     child,
     pid: child.pid!,
@@ -114,4 +142,9 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function uriQuery(options: Record<string, number>): string {
+  const q = new URLSearchParams(Object.entries(options).map(([k, v]) => [k, String(v)])).toString();
+  return q ? `?${q}` : "";
 }

@@ -87,6 +87,7 @@ export interface NodeHandle {
   name: string;
   stompPort: number;
   replPort: number;
+  adminPort: number;
   proc: Proc | undefined;
 }
 
@@ -112,6 +113,8 @@ export class ClusterProcess {
     const n = this.opts.nodes ?? 3;
     this.dataDir = await mkdtemp(join(tmpdir(), "tandem-cluster-"));
     const ports = await freePorts(2 * n + 1);
+    // Admin API ports come from a second batch so the layout above stays as it was.
+    const adminPorts = await freePorts(n);
     if (this.opts.zkAddress) {
       this.zkAddress = this.opts.zkAddress;
     } else {
@@ -119,7 +122,13 @@ export class ClusterProcess {
       await this.startCoordinator();
     }
     for (let i = 0; i < n; i++) {
-      this.nodes.push({ name: `mq${i + 1}`, stompPort: ports[2 * i], replPort: ports[2 * i + 1], proc: undefined });
+      this.nodes.push({
+        name: `mq${i + 1}`,
+        stompPort: ports[2 * i],
+        replPort: ports[2 * i + 1],
+        adminPort: adminPorts[i],
+        proc: undefined,
+      });
     }
     const cluster = {
       brokerName: "test",
@@ -139,6 +148,8 @@ export class ClusterProcess {
             name: node.name,
             transportConnectors: [{ name: "stomp", uri: `stomp://127.0.0.1:${node.stompPort}` }],
             bind: `tcp://127.0.0.1:${node.replPort}`,
+            // Every node's admin API defaults to 8162: nodes sharing a host need their own.
+            admin: { port: node.adminPort },
           })),
         },
       ],

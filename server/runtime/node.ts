@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { NodeConfig } from "../config/resolveNodeConfig";
@@ -14,6 +14,11 @@ import { Journal } from "./store/Journal";
 import { MessageStore } from "./store/MessageStore";
 import { openAccess } from "./stomp/openAccess";
 import { StompServer } from "./stomp/StompServer";
+import { WebSocketListener } from "./stomp/WebSocketListener";
+import { AdminServer } from "./admin/AdminServer";
+import { resolveAdminToken } from "./admin/adminToken";
+import { createAccessControl, securityEnabled } from "./security/SecurityAccess";
+import { adminListenerSchema } from "../config/securitySchema";
 import { CoordinationClient } from "./zk/CoordinationClient";
 
 export interface BrokerNodeOptions {
@@ -36,6 +41,10 @@ export class BrokerNode {
   store!: MessageStore;
   broker: Broker | null = null;
   stomp: StompServer | null = null;
+  /** STOMP-over-WebSocket listeners; they live and die with `stomp`. */
+  private wsListeners: WebSocketListener[] = [];
+  /** The admin HTTP API; it runs in every role (the console polls slaves too). */
+  admin: AdminServer | null = null;
   terms!: TermHistory;
   zk: CoordinationClient | null = null;
   group: GroupMember | null = null;
@@ -73,6 +82,7 @@ export class BrokerNode {
     this.journal = await this.openJournal();
     if (c.groupNodes.length <= 1) {
       await this.serve(this.standaloneGate());
+      await this.startAdmin();
       return;
     }
     if (!c.zkAddress) throw new Error(`group ${c.groupName} has ${c.groupNodes.length} nodes: zkAddress is required for election`);
@@ -101,6 +111,7 @@ export class BrokerNode {
     this.group.on("role", (role) => this.onRole(role));
     await this.group.start();
     this.logger.info({ zkPath: c.zkPath, quorum: this.group.quorum, sync: this.replicationPolicy.name }, "joined HA group");
+    await this.startAdmin();
   }
 
   private inLane<T>(task: () => Promise<T>): Promise<T> {
@@ -144,7 +155,15 @@ export class BrokerNode {
       nodeName: c.nodeName,
       broker,
       policy: c.policy,
-      access: openAccess(),
+      access: createAccessControl(
+        {
+          config: c.security ?? {},
+          logger: this.logger,
+          // Using a destination that does not exist creates it, which needs `admin` when security is on.
+          exists: (key) => broker.queues.has(key) || broker.topics.has(key),
+        },
+        openAccess,
+      ),
       logger: this.logger,
       serving: () => (this.broker === broker ? null : "This node is not the master of its group"),
     });
@@ -153,8 +172,17 @@ export class BrokerNode {
       const conn = stomp.connections.get(sub.sink.connectionId);
       conn?.fail("slow_consumer", `Slow consumer: subscription ${sub.id} fell too far behind its topic`);
     };
-    this.logger.warn("no users are configured: STOMP clients connect anonymously with full rights");
     for (const t of c.transports) {
+      if (t.scheme === "ws") {
+        const ws = new WebSocketListener(
+          stomp,
+          { name: t.name, host: t.host, port: t.port, maximumConnections: t.maximumConnections ?? 1000, maxFrameSize: t.maxFrameSize ?? 10 * 1024 * 1024 },
+          this.logger,
+        );
+        this.wsListeners.push(ws);
+        this.ports.set(t.name, await ws.listen());
+        continue;
+      }
       if (t.scheme !== "stomp") {
         this.logger.warn({ transport: t.name, scheme: t.scheme }, "transport scheme not served by this node yet; skipped");
         continue;
@@ -178,6 +206,7 @@ export class BrokerNode {
     if (this.stomp) {
       this.stomp.closeAll("not_master");
       await this.stomp.stop();
+      await this.stopWebSockets();
       this.stomp = null;
     }
     broker?.stop();
@@ -187,6 +216,51 @@ export class BrokerNode {
     this.replicationMaster = null;
     this.ports.clear();
     if (broker) this.logger.warn({ reason }, "stopped serving clients");
+  }
+
+  private async stopWebSockets(): Promise<void> {
+    const listeners = this.wsListeners;
+    this.wsListeners = [];
+    for (const ws of listeners) await ws.stop();
+  }
+
+  /** Starts the admin HTTP API once per process (token: config, else <dataDir>/admin.token). */
+  private async startAdmin(): Promise<void> {
+    const c = this.config;
+    const settings = c.admin ?? adminListenerSchema.parse({});
+    if (!settings.enabled || this.admin) {
+      if (!settings.enabled) this.logger.warn("admin API disabled by configuration");
+      return;
+    }
+    const token = await resolveAdminToken(c.dataDir, settings.token ?? c.security?.adminToken);
+    const admin = new AdminServer({
+      host: settings.host,
+      port: settings.port,
+      token,
+      logger: this.logger,
+      context: {
+        logger: this.logger,
+        broker: () => this.broker,
+        stomp: () => this.stomp,
+        journal: () => this.journal ?? null,
+        node: {
+          version: await packageVersion(),
+          brokerName: c.brokerName,
+          nodeName: c.nodeName,
+          groupName: c.groupName,
+          role: () => this.role,
+          startedAt: this.startedAt,
+          ports: this.ports,
+          security: {
+            enabled: securityEnabled(c.security ?? {}),
+            users: c.security?.users?.length ?? 0,
+            allowAnonymous: c.security?.allowAnonymous ?? false,
+          },
+        },
+      },
+    });
+    await admin.listen();
+    this.admin = admin;
   }
 
   private standaloneGate(): DurabilityGate {
@@ -291,6 +365,7 @@ export class BrokerNode {
       if (this.stomp) {
         this.stomp.closeAll("not_master");
         await this.stomp.stop();
+        await this.stopWebSockets();
         this.stomp = null;
         this.ports.clear();
       }
@@ -315,6 +390,7 @@ export class BrokerNode {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    await this.admin?.stop();
     await this.group?.stop();
     await this.inLane(async () => {
       await this.unfollow();
@@ -322,5 +398,15 @@ export class BrokerNode {
     });
     await this.zk?.close();
     await this.journal?.close();
+  }
+}
+
+/** The package version, for the admin API (read when the node starts, not at module load). */
+async function packageVersion(): Promise<string> {
+  try {
+    const pkg = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
   }
 }

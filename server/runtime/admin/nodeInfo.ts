@@ -1,3 +1,4 @@
+import type { Queue } from "../broker/Queue";
 import type { AdminContext } from "./AdminContext";
 
 export interface NodeInfo {
@@ -6,13 +7,15 @@ export interface NodeInfo {
   nodeName: string;
   groupName: string;
   role: string;
+  /** false on a slave or a master between terms: no broker, no client listeners. */
+  serving: boolean;
   pid: number;
   startedAt: string;
   uptimeMs: number;
   listeners: Record<string, number>;
   connections: { current: number; totalAccepted: number; byTransport: Record<string, number> };
   memory: { used: number; limit: number; percent: number; blockedProducers: number };
-  store: { used: number; limit: number; percent: number; startPosition: number; endPosition: number; syncPolicy: string };
+  store: { used: number; limit: number; percent: number; startPosition: number; endPosition: number; syncPolicy: string | null };
   messages: {
     queues: number;
     topics: number;
@@ -33,13 +36,15 @@ function percent(used: number, limit: number): number {
   return limit > 0 ? Math.round((used / limit) * 1000) / 10 : 0;
 }
 
-/** GET /api/v1/node: the numbers an operator checks first. */
+/** GET /api/v1/node: the numbers an operator checks first. Works on a node that serves no clients too. */
 export function nodeInfo(ctx: AdminContext): NodeInfo {
-  const { broker, stomp, node } = ctx;
-  const journal = broker.store.journal;
-  const storeUsed = journal.endPosition - journal.startPosition;
-  const messages = { queues: 0, topics: broker.topics.size, depth: 0, inflight: 0, enqueued: 0, dequeued: 0, dispatched: 0, expired: 0, deadLettered: 0 };
-  const count = (q: { depth: number; inflight: number; stats: { dequeued: number; dispatched: number; expired: number; deadLettered: number } }): void => {
+  const { node } = ctx;
+  const broker = ctx.broker();
+  const stomp = ctx.stomp();
+  const journal = broker?.store.journal ?? ctx.journal();
+  const storeUsed = journal ? journal.endPosition - journal.startPosition : 0;
+  const messages = { queues: 0, topics: broker?.topics.size ?? 0, depth: 0, inflight: 0, enqueued: 0, dequeued: 0, dispatched: 0, expired: 0, deadLettered: 0 };
+  const count = (q: Queue): void => {
     messages.depth += q.depth;
     messages.inflight += q.inflight;
     messages.dequeued += q.stats.dequeued;
@@ -47,46 +52,48 @@ export function nodeInfo(ctx: AdminContext): NodeInfo {
     messages.expired += q.stats.expired;
     messages.deadLettered += q.stats.deadLettered;
   };
-  for (const q of broker.queues.values()) {
+  for (const q of broker?.queues.values() ?? []) {
     messages.queues++;
     messages.enqueued += q.stats.enqueued;
     count(q);
   }
-  for (const t of broker.topics.values()) {
+  for (const t of broker?.topics.values() ?? []) {
     messages.enqueued += t.enqueued;
     for (const q of t.subscribers.values()) count(q);
     for (const d of t.durables.values()) count(d.queue);
   }
   const byTransport: Record<string, number> = {};
-  for (const c of stomp.connections.values()) byTransport[c.transportKind] = (byTransport[c.transportKind] ?? 0) + 1;
+  for (const c of stomp?.connections.values() ?? []) byTransport[c.transportKind] = (byTransport[c.transportKind] ?? 0) + 1;
   const mem = process.memoryUsage();
+  const storeLimit = broker?.policy.storeLimit ?? 0;
   return {
     version: node.version,
     brokerName: node.brokerName,
     nodeName: node.nodeName,
     groupName: node.groupName,
     role: node.role(),
+    serving: broker !== null,
     pid: process.pid,
     startedAt: new Date(node.startedAt).toISOString(),
     uptimeMs: Date.now() - node.startedAt,
     listeners: Object.fromEntries(node.ports),
-    connections: { current: stomp.connections.size, totalAccepted: stomp.totalAccepted, byTransport },
+    connections: { current: stomp?.connections.size ?? 0, totalAccepted: stomp?.totalAccepted ?? 0, byTransport },
     memory: {
-      used: broker.memory.usage,
-      limit: broker.memory.limit,
-      percent: percent(broker.memory.usage, broker.memory.limit),
-      blockedProducers: broker.memory.blockedProducers,
+      used: broker?.memory.usage ?? 0,
+      limit: broker?.memory.limit ?? 0,
+      percent: broker ? percent(broker.memory.usage, broker.memory.limit) : 0,
+      blockedProducers: broker?.memory.blockedProducers ?? 0,
     },
     store: {
       used: storeUsed,
-      limit: broker.policy.storeLimit,
-      percent: percent(storeUsed, broker.policy.storeLimit),
-      startPosition: journal.startPosition,
-      endPosition: journal.endPosition,
-      syncPolicy: broker.store.policy,
+      limit: storeLimit,
+      percent: percent(storeUsed, storeLimit),
+      startPosition: journal?.startPosition ?? 0,
+      endPosition: journal?.endPosition ?? 0,
+      syncPolicy: broker?.store.policy ?? null,
     },
     messages,
-    closedConnections: Object.fromEntries(stomp.closedReasons),
+    closedConnections: Object.fromEntries(stomp?.closedReasons ?? []),
     security: node.security,
     process: { rss: mem.rss, heapUsed: mem.heapUsed },
   };

@@ -1,0 +1,208 @@
+import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { Logger } from "pino";
+import { stringify } from "yaml";
+import { parseClusterConfig } from "../../config/loadClusterFile";
+import { CoordinatorServer } from "../../runtime/coordinator/CoordinatorServer";
+import { CoordinationClient } from "../../runtime/zk/CoordinationClient";
+import { ClusterMonitor, type ClusterEvent, type GroupSpec, type GroupState } from "./ClusterMonitor";
+import { NodePoller, type NodeSnapshot } from "./NodePoller";
+import { NodeSupervisor, type SupervisedNode } from "./NodeSupervisor";
+import { seedTopology } from "./seedTopology";
+
+export interface ClusterRuntimeOptions {
+  /** "embedded": start the coordinator and seed 000's six nodes; "attach": watch a running cluster. */
+  mode: "embedded" | "attach";
+  dataDir: string;
+  host?: string;
+  /** embedded: the coordinator's client port (default 2181); attach: the connect string. */
+  coordinatorPort?: number;
+  zkAddress?: string;
+  /** attach: the cluster file describing the cluster (groups, nodes, admin ports). */
+  clusterFile?: string;
+  adminToken?: string;
+  stompBase?: number;
+  logger: Logger;
+}
+
+export interface ClusterRuntimeEvents {
+  event: [ClusterEvent];
+  group: [GroupState];
+  node: [NodeSnapshot];
+  process: [SupervisedNode];
+}
+
+interface NodeSpec {
+  name: string;
+  group: string;
+  adminUrl: string;
+  stomp: string[];
+}
+
+/**
+ * The cluster as the console sees and drives it: the embedded coordinator and node processes
+ * (embedded mode), a coordination session watching every group's election znodes, and one poller
+ * per node talking to that node's admin API directly. Composed by the console's main; stopped in
+ * reverse order.
+ */
+export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
+  coordinator: CoordinatorServer | null = null;
+  supervisor: NodeSupervisor | null = null;
+  zk!: CoordinationClient;
+  monitor!: ClusterMonitor;
+  readonly pollers = new Map<string, NodePoller>();
+  nodes: NodeSpec[] = [];
+  groups: GroupSpec[] = [];
+  zkAddress = "";
+  adminToken = "";
+  readonly startedAt = Date.now();
+
+  private constructor(private readonly o: ClusterRuntimeOptions) {
+    super();
+  }
+
+  static async start(o: ClusterRuntimeOptions): Promise<ClusterRuntime> {
+    const rt = new ClusterRuntime(o);
+    await rt.init();
+    return rt;
+  }
+
+  private async init(): Promise<void> {
+    const o = this.o;
+    const log = o.logger;
+    const host = o.host ?? "127.0.0.1";
+    await mkdir(o.dataDir, { recursive: true });
+    let clusterFile: string;
+    let doc: unknown;
+    if (o.mode === "embedded") {
+      const secrets = await this.secrets();
+      this.adminToken = secrets.adminToken;
+      this.coordinator = await CoordinatorServer.start({
+        host,
+        port: o.coordinatorPort ?? 2181,
+        dataDir: join(o.dataDir, "coordinator"),
+        tickTime: 500,
+        logger: log.child({ component: "coordinator" }),
+      });
+      const addr = this.coordinator.address();
+      this.zkAddress = `${addr.host}:${addr.port}`;
+      doc = seedTopology({
+        dataDirectory: resolve(o.dataDir, "nodes"),
+        zkAddress: this.zkAddress,
+        host,
+        stompBase: o.stompBase,
+        adminToken: secrets.adminToken,
+        securityToken: secrets.securityToken,
+      });
+      clusterFile = join(o.dataDir, "cluster.yaml");
+      await writeFile(clusterFile, `# Written by the console for its embedded cluster (seed 000's topology).\n${stringify(doc)}`, { mode: 0o600 });
+    } else {
+      if (!o.clusterFile) throw new Error("attach mode needs the cluster file (--config) to find every node's admin API");
+      clusterFile = o.clusterFile;
+      const { parse } = await import("yaml");
+      doc = parse(await readFile(clusterFile, "utf8"));
+      this.adminToken = o.adminToken ?? "";
+    }
+    const cluster = parseClusterConfig(doc, clusterFile) as ReturnType<typeof parseClusterConfig> & {
+      adminToken?: string;
+    };
+    if (!this.adminToken && cluster.adminToken) this.adminToken = cluster.adminToken;
+    if (o.mode === "attach") this.zkAddress = o.zkAddress ?? cluster.zkAddress ?? "";
+    if (!this.zkAddress) throw new Error("no coordinator address: pass --zk or set zkAddress in the cluster file");
+    this.groups = cluster.groups.map((g) => ({
+      name: g.name,
+      zkPath: g.zkPath ?? `/tandem/${cluster.brokerName}/groups/${g.name}`,
+      replicas: g.replicas,
+      sync: g.brokerRole ? `${g.brokerRole}/${g.flushDiskType ?? "ASYNC_FLUSH"}` : g.sync,
+      nodes: g.nodes.map((n) => n.name),
+    }));
+    this.nodes = cluster.groups.flatMap((g) =>
+      g.nodes.map((n) => {
+        const admin = (n as { admin?: { host?: string; port?: number } }).admin;
+        return {
+          name: n.name,
+          group: g.name,
+          adminUrl: `http://${admin?.host ?? "127.0.0.1"}:${admin?.port ?? 8162}`,
+          stomp: n.transportConnectors.map((t) => `${t.uri.scheme}://${t.uri.host}:${t.uri.port}`),
+        };
+      }),
+    );
+    if (o.mode === "embedded") {
+      this.supervisor = new NodeSupervisor(clusterFile, this.nodes, log.child({ component: "supervisor" }));
+      this.supervisor.on("node", (n) => this.emit("process", n));
+      this.supervisor.startAll();
+    }
+    this.zk = await CoordinationClient.connect({ connectString: this.zkAddress, sessionTimeoutMs: 10_000, logger: log.child({ component: "console-zk" }) });
+    this.monitor = new ClusterMonitor(this.zk, this.groups, log.child({ component: "monitor" }));
+    this.monitor.on("event", (e) => this.emit("event", e));
+    this.monitor.on("group", (g) => this.emit("group", g));
+    await this.monitor.start();
+    for (const n of this.nodes) {
+      const p = new NodePoller({ name: n.name, group: n.group, adminUrl: n.adminUrl, token: this.adminToken }, { fastMs: 1000, slowMs: 10_000, logger: log });
+      p.on("snapshot", (s) => this.emit("node", s));
+      p.on("down", (name, error) => this.emit("event", { kind: "node-down" as never, group: n.group, node: name, message: `${name} is not answering: ${error}`, at: Date.now() }));
+      p.on("up", (name) => this.emit("event", { kind: "node-up" as never, group: n.group, node: name, message: `${name} is answering again`, at: Date.now() }));
+      p.start();
+      this.pollers.set(n.name, p);
+    }
+  }
+
+  /** Tokens the embedded cluster's nodes share; kept across console restarts, readable by the owner only. */
+  private async secrets(): Promise<{ adminToken: string; securityToken: string }> {
+    const file = join(this.o.dataDir, "secrets.json");
+    try {
+      const s = JSON.parse(await readFile(file, "utf8")) as { adminToken: string; securityToken: string };
+      if (s.adminToken && s.securityToken) return s;
+    } catch {
+      /* first start */
+    }
+    const s = { adminToken: randomBytes(24).toString("base64url"), securityToken: randomBytes(24).toString("base64url") };
+    await writeFile(file, JSON.stringify(s), { mode: 0o600 });
+    return s;
+  }
+
+  /** Polling goes fast while a browser is connected, slow otherwise. */
+  setWatched(watched: boolean): void {
+    for (const p of this.pollers.values()) p.setWatched(watched);
+  }
+
+  node(name: string): NodeSpec {
+    const n = this.nodes.find((x) => x.name === name);
+    if (!n) throw new Error(`unknown node ${name}`);
+    return n;
+  }
+
+  /** Calls a node's admin API; throws with the node's own reason on a non-2xx answer. */
+  async admin<T = unknown>(nodeName: string, method: string, path: string, body?: unknown): Promise<T> {
+    const n = this.node(nodeName);
+    const res = await fetch(`${n.adminUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.adminToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    const parsed = text ? (JSON.parse(text) as unknown) : null;
+    if (!res.ok) {
+      const reason = (parsed as { error?: string } | null)?.error ?? `HTTP ${res.status}`;
+      throw new Error(`${nodeName}: ${reason}`);
+    }
+    this.pollers.get(nodeName)?.refresh();
+    return parsed as T;
+  }
+
+  /** The node currently master of a group, from the election znodes. */
+  masterOf(group: string): string | null {
+    return this.monitor.group(group)?.master ?? null;
+  }
+
+  async stop(): Promise<void> {
+    for (const p of this.pollers.values()) p.stop();
+    this.monitor?.stop();
+    await this.supervisor?.stopAll();
+    await this.zk?.close();
+    await this.coordinator?.stop();
+  }
+}

@@ -1,0 +1,122 @@
+import { EventEmitter } from "node:events";
+import type { Logger } from "pino";
+
+export interface NodeTarget {
+  name: string;
+  group: string;
+  /** "http://127.0.0.1:8171" */
+  adminUrl: string;
+  token: string;
+}
+
+export interface NodeSnapshot {
+  node: string;
+  group: string;
+  at: number;
+  up: boolean;
+  error: string | null;
+  /** GET /api/v1/node, as the node answered it. */
+  info: Record<string, unknown> | null;
+  /** The first page of GET /api/v1/destinations (sorted by depth). */
+  destinations: Array<Record<string, unknown>>;
+  destinationsTotal: number;
+  rates: { inPerSec: number; outPerSec: number };
+}
+
+export interface NodePollerEvents {
+  snapshot: [NodeSnapshot];
+  up: [string];
+  down: [string, string];
+}
+
+/**
+ * Polls one node's admin API directly — never through a load balancer, so a slave is seen as a
+ * slave and a dead node as dead. Fast while someone watches the console, slow otherwise.
+ */
+export class NodePoller extends EventEmitter<NodePollerEvents> {
+  private timer: NodeJS.Timeout | null = null;
+  private watched = false;
+  private stopped = true;
+  latest: NodeSnapshot | null = null;
+  private prev: { at: number; enq: number; deq: number } | null = null;
+
+  constructor(
+    readonly target: NodeTarget,
+    private readonly o: { fastMs: number; slowMs: number; logger: Logger; pageSize?: number },
+  ) {
+    super();
+  }
+
+  setWatched(watched: boolean): void {
+    if (this.watched === watched) return;
+    this.watched = watched;
+    if (watched && !this.stopped) this.schedule(0);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Polls now (after an action, so the UI shows its effect without waiting for the next tick). */
+  refresh(): void {
+    if (!this.stopped) this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.poll(), ms);
+    this.timer.unref();
+  }
+
+  private async get(path: string): Promise<Record<string, unknown>> {
+    const res = await fetch(`${this.target.adminUrl}${path}`, {
+      headers: { authorization: `Bearer ${this.target.token}` },
+      signal: AbortSignal.timeout(3000),
+    });
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+    return (await res.json()) as Record<string, unknown>;
+  }
+
+  private async poll(): Promise<void> {
+    if (this.stopped) return;
+    const at = Date.now();
+    let snap: NodeSnapshot;
+    try {
+      const [info, dests] = await Promise.all([
+        this.get("/api/v1/node"),
+        this.get(`/api/v1/destinations?limit=${this.o.pageSize ?? 200}&sort=depth&order=desc`),
+      ]);
+      const messages = (info.messages ?? {}) as { enqueued?: number; dequeued?: number };
+      const enq = messages.enqueued ?? 0;
+      const deq = messages.dequeued ?? 0;
+      let rates = { inPerSec: 0, outPerSec: 0 };
+      if (this.prev && at > this.prev.at && enq >= this.prev.enq && deq >= this.prev.deq) {
+        const dt = (at - this.prev.at) / 1000;
+        rates = { inPerSec: Math.round((enq - this.prev.enq) / dt), outPerSec: Math.round((deq - this.prev.deq) / dt) };
+      }
+      this.prev = { at, enq, deq };
+      snap = {
+        node: this.target.name, group: this.target.group, at, up: true, error: null, info,
+        destinations: (dests.items as Array<Record<string, unknown>>) ?? [],
+        destinationsTotal: Number(dests.total ?? 0),
+        rates,
+      };
+      if (this.latest && !this.latest.up) this.emit("up", this.target.name);
+    } catch (err) {
+      const message = (err as Error).message;
+      snap = { node: this.target.name, group: this.target.group, at, up: false, error: message, info: null, destinations: [], destinationsTotal: 0, rates: { inPerSec: 0, outPerSec: 0 } };
+      this.prev = null;
+      if (!this.latest || this.latest.up) this.emit("down", this.target.name, message);
+    }
+    this.latest = snap;
+    this.emit("snapshot", snap);
+    if (!this.stopped) this.schedule(this.watched ? this.o.fastMs : this.o.slowMs);
+  }
+}

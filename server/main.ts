@@ -1,0 +1,235 @@
+/**
+ * Composition root of the console process: one Node process serving Next (app router), tRPC at
+ * /api/trpc (standalone adapter, mounted here rather than as a Next route handler so it shares
+ * this process's Prisma client and services) and socket.io, all on one port.
+ *
+ * Start order: environment → migrations → Prisma → services → first admin → Next → runtime
+ * (embedded coordinator + cluster supervisor, via options.runtime) → HTTP listen.
+ * Stop order is the reverse. Run: `node --import tsx server/main.ts`.
+ */
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import next from "next";
+import { pino, type Logger } from "pino";
+import { Server as SocketServer } from "socket.io";
+import { createContextFactory, resolvePrincipal } from "./api/createContext";
+import { appRouter, procedurePermissions } from "./api/root";
+import { AuthService } from "./console/auth/AuthService";
+import { roleAtLeast } from "./console/auth/roles";
+import { loadConsoleEnv, sqliteFileOf, type ConsoleEnv } from "./console/consoleEnv";
+import type { ConsoleRuntime } from "./console/ConsoleRuntime";
+import type { ConsoleServices } from "./console/ConsoleServices";
+import { SocketLiveEvents, VIEWERS_ROOM } from "./console/SocketLiveEvents";
+import { ZkExplorer } from "./console/zk/ZkExplorer";
+import { createApiTokenRepository } from "./db/apiTokenRepository";
+import { createAuditRepository } from "./db/auditRepository";
+import { createPrismaClient, type PrismaClient } from "./db/createPrismaClient";
+import { createEventRepository } from "./db/eventRepository";
+import { migrateSqlite } from "./db/migrateSqlite";
+import { createSessionRepository } from "./db/sessionRepository";
+import { createUserRepository } from "./db/userRepository";
+
+export interface StartConsoleOptions {
+  env: ConsoleEnv;
+  logger: Logger;
+  /** The embedded cluster (coordinator + supervisor). Absent: the console runs detached. */
+  runtime?: ConsoleRuntime;
+  /** Next dev mode (Turbopack, HMR). Default: env.NODE_ENV !== "production". */
+  dev?: boolean;
+  /** Project directory holding app/ and .next/. Default: the parent of server/. */
+  projectDir?: string;
+  /** Receives the first admin's one-time password. Default: prints "admin password: …" to stdout. */
+  onAdminPassword?: (username: string, password: string) => void;
+}
+
+export interface ConsoleHandle {
+  host: string;
+  port: number;
+  url: string;
+  services: ConsoleServices;
+  prisma: PrismaClient;
+  /** Idempotent; stops everything in reverse start order. */
+  stop(): Promise<void>;
+}
+
+export async function startConsole(options: StartConsoleOptions): Promise<ConsoleHandle> {
+  const { env, logger } = options;
+  const projectDir = options.projectDir ?? path.resolve(import.meta.dirname, "..");
+  const dev = options.dev ?? env.NODE_ENV !== "production";
+  const stack: Array<{ name: string; stop: () => Promise<void> }> = [];
+  const stopAll = async (): Promise<void> => {
+    while (stack.length > 0) {
+      const step = stack.pop()!;
+      try {
+        await step.stop();
+      } catch (err) {
+        logger.error({ err, step: step.name }, "stop step failed");
+      }
+    }
+  };
+
+  try {
+    // 1. Database: migrate, then open the client.
+    if (!env.DATABASE_URL.startsWith("file:")) {
+      throw new Error("PostgreSQL: run `npm run db:migrate` and switch the driver adapter first (prisma/schema.prisma); only SQLite is wired in");
+    }
+    const dbFile = sqliteFileOf(env.DATABASE_URL, process.cwd());
+    migrateSqlite({ file: dbFile, migrationsDir: path.join(projectDir, "prisma", "migrations"), logger });
+    const prisma = createPrismaClient(dbFile);
+    await prisma.$connect();
+    stack.push({ name: "prisma", stop: () => prisma.$disconnect() });
+
+    // 2. Services.
+    const live = new SocketLiveEvents();
+    const events = createEventRepository(prisma);
+    const auth = new AuthService({
+      users: createUserRepository(prisma),
+      sessions: createSessionRepository(prisma),
+      apiTokens: createApiTokenRepository(prisma),
+      sessionTtlMs: env.TANDEM_SESSION_HOURS * 3_600_000,
+      logger,
+    });
+    const runtime = options.runtime;
+    const zk = new ZkExplorer({ connectString: () => runtime?.zkConnectString?.() ?? env.TANDEM_ZK, logger });
+    stack.push({ name: "zk explorer", stop: () => zk.close() });
+    const services: ConsoleServices = { auth, audit: createAuditRepository(prisma), events, zk, live, runtime, logger };
+
+    const admin = await auth.bootstrapAdmin();
+    if (admin !== null) {
+      (options.onAdminPassword ?? ((u, p) => process.stdout.write(`${u} password: ${p}\n`)))(admin.username, admin.password);
+    }
+    await auth.purgeExpiredSessions();
+
+    // 3. Next.
+    const nextApp = next({ dev, dir: projectDir, hostname: env.TANDEM_CONSOLE_HOST, port: env.TANDEM_CONSOLE_PORT });
+    await nextApp.prepare();
+    stack.push({ name: "next", stop: () => nextApp.close() });
+    const nextHandler = nextApp.getRequestHandler();
+
+    // 4. Runtime seam: the embedded cluster starts here, once the database and services exist.
+    if (runtime?.start !== undefined) {
+      await runtime.start({ prisma, events, live, logger: logger.child({ component: "runtime", runtime: runtime.name }) });
+    }
+    if (runtime?.stop !== undefined) stack.push({ name: `runtime ${runtime.name}`, stop: () => runtime.stop!() });
+
+    // 5. HTTP: tRPC + Next + socket.io on one port.
+    const permissions = procedurePermissions(appRouter);
+    const trpcHandler = createHTTPHandler({
+      router: appRouter,
+      basePath: "/api/trpc/",
+      createContext: createContextFactory({ services, permissions, secureCookies: env.TANDEM_CONSOLE_SECURE_COOKIES }),
+      onError: ({ error, path: p }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path: p }, "tRPC internal error");
+      },
+    });
+    const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+      securityHeaders(res);
+      if (req.url?.startsWith("/api/trpc/") === true) {
+        trpcHandler(req, res);
+        return;
+      }
+      nextHandler(req, res).catch((err: unknown) => {
+        logger.error({ err, url: req.url }, "next request failed");
+        if (!res.headersSent) res.statusCode = 500;
+        res.end();
+      });
+    });
+    // In dev, Next's HMR websocket shares the port: socket.io must leave foreign upgrades alone.
+    const io = new SocketServer(httpServer, { serveClient: false, destroyUpgrade: !dev });
+    io.use((socket, nextFn) => {
+      const req = socket.request;
+      const origin = req.headers.origin;
+      if (origin !== undefined && safeHost(origin) !== req.headers.host) return nextFn(new Error("foreign origin"));
+      resolvePrincipal(services, req).then(
+        ({ principal }) => {
+          if (principal === null || !roleAtLeast(principal.role, "viewer")) return nextFn(new Error("log in first"));
+          socket.data.username = principal.username;
+          nextFn();
+        },
+        (err: unknown) => nextFn(err instanceof Error ? err : new Error(String(err))),
+      );
+    });
+    io.on("connection", (socket) => {
+      void socket.join(VIEWERS_ROOM);
+    });
+    live.attach(io);
+    if (dev) {
+      const upgrade = nextApp.getUpgradeHandler();
+      httpServer.on("upgrade", (req, socket, head) => {
+        if (req.url?.startsWith("/socket.io/") !== true) void upgrade(req, socket, head);
+      });
+    }
+    await listen(httpServer, env.TANDEM_CONSOLE_PORT, env.TANDEM_CONSOLE_HOST);
+    stack.push({
+      name: "http",
+      stop: async () => {
+        live.detach();
+        await io.close(); // also closes httpServer
+        httpServer.closeAllConnections();
+      },
+    });
+    const port = (httpServer.address() as AddressInfo).port;
+    const url = `http://${env.TANDEM_CONSOLE_HOST.includes(":") ? `[${env.TANDEM_CONSOLE_HOST}]` : env.TANDEM_CONSOLE_HOST}:${port}`;
+    logger.info({ service: "console", host: env.TANDEM_CONSOLE_HOST, port, dev, runtime: runtime?.name ?? null }, "listening");
+
+    let stopping: Promise<void> | undefined;
+    return { host: env.TANDEM_CONSOLE_HOST, port, url, services, prisma, stop: () => (stopping ??= stopAll()) };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+function safeHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Headers for every response: no framing (clickjacking), no MIME sniffing, no cross-site referrers. */
+function securityHeaders(res: ServerResponse): void {
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Content-Security-Policy", "frame-ancestors 'none'");
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "same-origin");
+}
+
+function listen(server: HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const logger = pino({ base: { pid: process.pid, service: "console" } });
+  const env = loadConsoleEnv(process.env);
+  const handle = await startConsole({ env, logger });
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, "stopping");
+    handle.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, "stop failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`console failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}
