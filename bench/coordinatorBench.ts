@@ -60,6 +60,8 @@ export interface ScenarioRow {
   p99ms: number;
   /** CPU of the server process during the measured window, in % of one core. */
   serverCpuPct: number;
+  /** Server CPU time per operation: the cost of the hot path, less sensitive to machine load than ops/s. */
+  serverCpuUsPerOp: number;
   /** CPU of this (client) process during the window: near 100 means the client is the limit. */
   clientCpuPct: number;
   errors: number;
@@ -129,7 +131,7 @@ async function startTandem(): Promise<ServerUnderTest> {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => { stderr += d.toString(); if (process.env.DBG) process.stderr.write(d); });
   const port = await new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`tandem coordinator did not listen within 20 s: ${stderr}`)), 20_000);
     createInterface({ input: child.stdout! }).on("line", (line) => {
@@ -261,58 +263,55 @@ async function runLoad(
   return { ops, errors, seconds, cpuSeconds, clientCpuSeconds, latency, firstError };
 }
 
-async function runServer(server: ServerUnderTest, cfg: BenchConfig, log: Logger): Promise<{ rows: ScenarioRow[]; expiry: ExpiryRow | null }> {
+/** One server with its clients and a base path of its own, ready for scenarios. */
+interface Target {
+  server: ServerUnderTest;
+  clients: CoordinationClient[];
+  base: string;
+  /** Bumped before every load run, so create paths of warm-up and measured runs never collide. */
+  run: number;
+  ops: Record<OpKind, (c: CoordinationClient, i: number, l: number, s: number) => Promise<unknown>>;
+}
+
+async function prepareTarget(server: ServerUnderTest, log: Logger): Promise<Target> {
   const maxClients = Math.max(...CLIENT_COUNTS);
   const clients: CoordinationClient[] = [];
-  try {
-    for (let i = 0; i < maxClients; i++) {
-      clients.push(await CoordinationClient.connect({ connectString: server.connectString, sessionTimeoutMs: 30_000, logger: log }));
-    }
-    const base = `/bench-${Date.now().toString(36)}`;
-    const data = Buffer.alloc(DATA_SIZE, 0x61);
-    await clients[0]!.ensurePath(base);
-    for (let i = 0; i < maxClients; i++) await clients[0]!.create(`${base}/n${i}`, data, "persistent");
-
-    // A create path is unique per (phase, client, loop, seq); the phase keeps warm-up and measured runs apart.
-    let phase = 0;
-    const ops: Record<OpKind, (c: CoordinationClient, i: number, l: number, s: number) => Promise<unknown>> = {
-      create: (c, i, l, s) => c.create(`${base}/c${phase}-${i}-${l}-${s}`, data, "persistent"),
-      setData: (c, i) => c.setData(`${base}/n${i}`, data, -1),
-      getData: (c, i) => c.getData(`${base}/n${i}`),
-    };
-    const rows: ScenarioRow[] = [];
-    const measure = async (kind: OpKind, n: number, window: number, label: string): Promise<void> => {
-      const subset = clients.slice(0, n);
-      phase++;
-      await runLoad(server, subset, window, WARMUP_MS, ops[kind]);
-      phase++;
-      const r = await runLoad(server, subset, window, cfg.durationMs, ops[kind]);
-      const [p50, p99] = r.latency.percentiles([50, 99]);
-      rows.push({
-        server: server.name,
-        scenario: label,
-        clients: n,
-        outstanding: window,
-        opsPerSec: Math.round(r.ops / r.seconds),
-        p50ms: round3(p50!),
-        p99ms: round3(p99!),
-        serverCpuPct: Math.round((r.cpuSeconds / r.seconds) * 100),
-        clientCpuPct: Math.round((r.clientCpuSeconds / r.seconds) * 100),
-        errors: r.errors,
-      });
-      if (r.errors > 0) log.warn({ server: server.name, scenario: label, errors: r.errors, first: r.firstError }, "errors during scenario");
-    };
-    const only = process.env.COORD_BENCH_ONLY; // e.g. "create" while profiling one scenario
-    for (const kind of ["create", "setData", "getData"] as const) {
-      if (only && only !== kind) continue;
-      for (const n of CLIENT_COUNTS) await measure(kind, n, cfg.window, kind);
-    }
-    if (!only || only === "latency") await measure("getData", 1, 1, "getData latency (sequential)");
-    const expiry = !only || only === "expiry" ? await measureExpiry(server, clients[0]!, `${base}/victim`) : null;
-    return { rows, expiry };
-  } finally {
-    await Promise.all(clients.map((c) => c.close()));
+  const target: Target = { server, clients, base: `/bench-${Date.now().toString(36)}`, run: 0, ops: undefined as never };
+  for (let i = 0; i < maxClients; i++) {
+    clients.push(await CoordinationClient.connect({ connectString: server.connectString, sessionTimeoutMs: 30_000, logger: log }));
   }
+  const data = Buffer.alloc(DATA_SIZE, 0x61);
+  await clients[0]!.ensurePath(target.base);
+  for (let i = 0; i < maxClients; i++) await clients[0]!.create(`${target.base}/n${i}`, data, "persistent");
+  target.ops = {
+    create: (c, i, l, s) => c.create(`${target.base}/c${target.run}-${i}-${l}-${s}`, data, "persistent"),
+    setData: (c, i) => c.setData(`${target.base}/n${i}`, data, -1),
+    getData: (c, i) => c.getData(`${target.base}/n${i}`),
+  };
+  return target;
+}
+
+async function measure(t: Target, cfg: BenchConfig, kind: OpKind, n: number, window: number, label: string, log: Logger): Promise<ScenarioRow> {
+  const subset = t.clients.slice(0, n);
+  t.run++;
+  await runLoad(t.server, subset, window, WARMUP_MS, t.ops[kind]);
+  t.run++;
+  const r = await runLoad(t.server, subset, window, cfg.durationMs, t.ops[kind]);
+  const [p50, p99] = r.latency.percentiles([50, 99]);
+  if (r.errors > 0) log.warn({ server: t.server.name, scenario: label, errors: r.errors, first: r.firstError }, "errors during scenario");
+  return {
+    server: t.server.name,
+    scenario: label,
+    clients: n,
+    outstanding: window,
+    opsPerSec: Math.round(r.ops / r.seconds),
+    p50ms: round3(p50!),
+    p99ms: round3(p99!),
+    serverCpuPct: Math.round((r.cpuSeconds / r.seconds) * 100),
+    serverCpuUsPerOp: Math.round((r.cpuSeconds * 1e6) / Math.max(1, r.ops)),
+    clientCpuPct: Math.round((r.clientCpuSeconds / r.seconds) * 100),
+    errors: r.errors,
+  };
 }
 
 // ------------------------------------------------------------------ session expiry
@@ -408,18 +407,31 @@ export async function runCoordinatorBench(): Promise<CoordinatorSummaryRow[]> {
   const log = pino({ level: process.env.COORD_BENCH_LOG ?? "warn" });
   const rows: ScenarioRow[] = [];
   const expiry: ExpiryRow[] = [];
-  const starters: (() => Promise<ServerUnderTest>)[] = [startTandem];
-  if (process.env.COORD_BENCH_SKIP_ZK !== "1") starters.push(startZookeeper);
-  for (const start of starters) {
-    const server = await start();
-    try {
-      const r = await runServer(server, cfg, log);
-      rows.push(...r.rows);
-      if (r.expiry) expiry.push(r.expiry);
-    } finally {
-      await server.stop();
+  const servers: ServerUnderTest[] = [];
+  const targets: Target[] = [];
+  try {
+    // Both servers run for the whole bench and the scenarios alternate between them: this
+    // machine is shared, and interleaving keeps background load from favouring either side.
+    servers.push(await startTandem());
+    if (process.env.COORD_BENCH_SKIP_ZK !== "1") servers.push(await startZookeeper());
+    for (const s of servers) targets.push(await prepareTarget(s, log));
+    const only = process.env.COORD_BENCH_ONLY; // one scenario, e.g. while profiling
+    for (const kind of ["create", "setData", "getData"] as const) {
+      if (only && only !== kind) continue;
+      for (const n of CLIENT_COUNTS) for (const t of targets) rows.push(await measure(t, cfg, kind, n, cfg.window, kind, log));
     }
+    if (!only || only === "latency") {
+      for (const t of targets) rows.push(await measure(t, cfg, "getData", 1, 1, "getData latency (sequential)", log));
+    }
+    if (!only || only === "expiry") {
+      // In parallel: each waits seconds for its server's session expiry, using little CPU.
+      expiry.push(...(await Promise.all(targets.map((t) => measureExpiry(t.server, t.clients[0]!, `${t.base}/victim`)))));
+    }
+  } finally {
+    await Promise.all(targets.flatMap((t) => t.clients.map((c) => c.close())));
+    for (const s of servers) await s.stop();
   }
+  rows.sort((a, b) => (a.server < b.server ? -1 : a.server > b.server ? 1 : 0));
   console.log(`\nCoordinator: ${DATA_SIZE}-byte data, fsync on, tickTime 2000; pipelined = up to ${cfg.window} outstanding per client, each client its own session; ${cfg.durationMs} ms per scenario`);
   console.table(rows);
   console.table(expiry);

@@ -197,6 +197,22 @@ describe("bad input against a broker process", () => {
     await long.waitUntil(() => loggedCode("header_too_long", long.session), 2000, "header_too_long log line");
   });
 
+  test("frames sent after DISCONNECT are ignored, even while its receipt waits for a journal sync", async () => {
+    // Spec 1.2 "DISCONNECT": the client MUST NOT send more frames; a broker must not act on them.
+    const c = await client(true);
+    c.write(
+      "SEND\ndestination:/queue/pre-disconnect\npersistent:true\nreceipt:s1\n\nx\0" +
+        "DISCONNECT\nreceipt:bye\n\n\0" +
+        "SEND\ndestination:/queue/after-disconnect\n\nsneaky\0",
+    );
+    await c.waitClosed();
+    assert.deepEqual(c.frames.map((f) => getHeader(f, "receipt-id")), ["s1", "bye"]);
+    const o = await client(true);
+    await o.request("SUBSCRIBE", [["destination", "/queue/after-disconnect"], ["id", "x"]]);
+    assert.deepEqual((await o.sync()).map((f) => f.body.toString()), [], "the SEND after DISCONNECT was not delivered");
+    await o.disconnect();
+  });
+
   test("a client that connects and sends nothing is closed after connectTimeout", async () => {
     const silent = await client(false);
     const partial = await client(false);

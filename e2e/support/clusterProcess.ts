@@ -105,7 +105,13 @@ export class ClusterProcess {
 
   static async start(opts: ClusterOptions = {}): Promise<ClusterProcess> {
     const c = new ClusterProcess(opts);
-    await c.init();
+    try {
+      await c.init();
+    } catch (err) {
+      // A half-started cluster must not outlive the test that asked for it.
+      await c.stop();
+      throw err;
+    }
     return c;
   }
 

@@ -142,8 +142,8 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
     for (const n of this.nodes) {
       const p = new NodePoller({ name: n.name, group: n.group, adminUrl: n.adminUrl, token: this.adminToken }, { fastMs: 1000, slowMs: 10_000, logger: log });
       p.on("snapshot", (s) => this.emit("node", s));
-      p.on("down", (name, error) => this.emit("event", { kind: "node-down" as never, group: n.group, node: name, message: `${name} is not answering: ${error}`, at: Date.now() }));
-      p.on("up", (name) => this.emit("event", { kind: "node-up" as never, group: n.group, node: name, message: `${name} is answering again`, at: Date.now() }));
+      p.on("down", (name, error) => this.emit("event", { kind: "node-down", group: n.group, node: name, message: `${name} is not answering: ${error}`, at: Date.now() }));
+      p.on("up", (name) => this.emit("event", { kind: "node-up", group: n.group, node: name, message: `${name} is answering again`, at: Date.now() }));
       p.start();
       this.pollers.set(n.name, p);
     }

@@ -78,6 +78,7 @@ export class Broker {
       maxRedeliveries: policy.maxRedeliveries,
       deadLetter: (msg, from, reason) => this.deadLetter(msg, from, reason),
       slowConsumer: (sub) => this.onSlowConsumer(sub),
+      nextSeq: () => ++this.seq,
     };
   }
 
@@ -204,7 +205,8 @@ export class Broker {
   send(target: ResolvedTarget, msg: BrokerMessage, origin?: string): number {
     if (origin !== undefined) this.noteProducer(target.key, origin);
     if (target.kind === "queue" || target.kind === "temp-queue") {
-      if (target.kind === "temp-queue" && !this.queues.has(target.key)) {
+      // A temporary queue comes into being when its owner first uses it; others can only reach a live one.
+      if (target.kind === "temp-queue" && !this.queues.has(target.key) && target.owner !== origin) {
         throw new BrokerError(`temporary destination ${target.key} no longer exists`);
       }
       this.checkCreate(target, this.queues.has(target.key));
@@ -214,7 +216,7 @@ export class Broker {
       q.enqueue(msg);
       return msg.position;
     }
-    if (target.kind === "temp-topic" && !this.topics.has(target.key)) {
+    if (target.kind === "temp-topic" && !this.topics.has(target.key) && target.owner !== origin) {
       throw new BrokerError(`temporary destination ${target.key} no longer exists`);
     }
     this.checkCreate(target, this.topics.has(target.key));

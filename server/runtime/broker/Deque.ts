@@ -46,6 +46,25 @@ export class Deque<T> {
     return this.items[(this.head + index) % this.items.length];
   }
 
+  /** Inserts before position `index` (O(n); used to put redelivered messages back in order). */
+  insertAt(index: number, item: T): void {
+    if (index <= 0) {
+      this.unshift(item);
+      return;
+    }
+    if (index >= this.count) {
+      this.push(item);
+      return;
+    }
+    if (this.count === this.items.length) this.grow();
+    const cap = this.items.length;
+    for (let i = this.count; i > index; i--) {
+      this.items[(this.head + i) % cap] = this.items[(this.head + i - 1) % cap];
+    }
+    this.items[(this.head + index) % cap] = item;
+    this.count++;
+  }
+
   /** Removes the item at `index` (O(n); used only on the selector / message-group slow path). */
   removeAt(index: number): T | undefined {
     if (index < 0 || index >= this.count) return undefined;

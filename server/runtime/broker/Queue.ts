@@ -15,6 +15,8 @@ export interface QueueContext {
   deadLetter(msg: BrokerMessage, from: Queue, reason: string): void;
   /** Non-durable topic subscriptions cut their consumer off when its buffer is exceeded. */
   slowConsumer(sub: Subscription, queue: Queue): void;
+  /** Arrival order for messages read back from the journal. */
+  nextSeq(): number;
 }
 
 export type QueueKind = "queue" | "temp-queue" | "durable" | "topic-subscription";
@@ -32,6 +34,8 @@ export interface QueueStats {
 const PAGE_IN_BATCH = 256;
 /** Keep at least this many messages in memory ahead of dispatch while spilled ones remain. */
 const PAGE_IN_LOW_WATER = 128;
+/** How far from the head a redelivered message may be placed to restore arrival order. */
+const REDELIVERY_SCAN_LIMIT = 10_000;
 /** With selectors, how far down the backlog one dispatch pass looks for a match. */
 const SELECTOR_SCAN_LIMIT = 2000;
 
@@ -88,8 +92,9 @@ export class Queue {
   enqueue(msg: BrokerMessage): void {
     if (this.closed) return;
     this.stats.enqueued++;
+    // While a page-in is reading older messages back, newer ones must queue behind them on disk.
     const spill =
-      this.journaled && msg.position >= 0 && (this.spilled.length > 0 || this.ctx.memory.isFull());
+      this.journaled && msg.position >= 0 && (this.spilled.length > 0 || this.paging || this.ctx.memory.isFull());
     if (spill) {
       this.spilled.push(msg.position);
     } else {
@@ -152,7 +157,12 @@ export class Queue {
       return;
     }
     this.stats.redelivered++;
-    this.pending[msg.priority].unshift(msg);
+    // Back in arrival order among the messages still waiting, however the redeliveries interleave
+    // (a dropped connection returns its transaction's acks and its in-flight messages separately).
+    const dq = this.pending[msg.priority];
+    let i = 0;
+    while (i < dq.length && i < REDELIVERY_SCAN_LIMIT && (dq.at(i) as BrokerMessage).seq < msg.seq) i++;
+    dq.insertAt(i, msg);
     this.pendingCount++;
     this.scheduleDispatch();
   }
@@ -308,7 +318,7 @@ export class Queue {
           timestamp: e.timestamp,
           position: batch[i],
           deliveryCount: 0,
-          seq: batch[i],
+          seq: this.ctx.nextSeq(),
           memSize: 0,
         };
         if (this.closed) return;

@@ -84,7 +84,11 @@ export class Subscription {
     return `${this.sink.connectionId}/${this.options.id}`;
   }
 
+  /** Held back until its SUBSCRIBE's RECEIPT is on the wire (that receipt must precede every MESSAGE). */
+  held = false;
+
   hasCredit(): boolean {
+    if (this.held) return false;
     if (this.options.ackMode !== "auto" && this.inflight.size >= this.options.prefetch) return false;
     return this.sink.writable();
   }

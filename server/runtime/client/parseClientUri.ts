@@ -115,7 +115,8 @@ function parseComposite(rest: string, kind: "failover" | "discovery", original: 
   if (kind === "discovery") {
     return { endpoints: [], discovery: parseZk(inner.trim(), original), options, ignored };
   }
-  const endpoints = inner.split(",").map((u) => parseEndpoint(u.trim(), passThrough, nested));
+  // Split only where a new URI starts, so a comma inside an inner option (heartBeat=5000,5000) stays.
+  const endpoints = inner.split(/,(?=\s*[a-z][a-z0-9+.-]*:\/\/)/i).map((u) => parseEndpoint(u.trim(), passThrough, nested));
   options.priorityURIs = options.priorityURIs.map((u) => parseEndpoint(u, {}, {}).url);
   return { endpoints, discovery: null, options, ignored };
 }

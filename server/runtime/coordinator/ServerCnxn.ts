@@ -30,6 +30,7 @@ export class ServerCnxn implements RequestOrigin {
   private state: State = "handshake";
   private held: Buffer[] = [];
   private withReadOnly = true;
+  private corked = false;
   sessionId = 0n;
   timeout = 0;
   readonly ids: Id[];
@@ -207,8 +208,21 @@ export class ServerCnxn implements RequestOrigin {
 
   send(frame: Buffer): void {
     if (this.state === "closed") return;
+    // The final stage answers a whole group-commit batch in one turn: cork so those replies
+    // leave in one writev instead of one syscall each; uncork once the turn's work is done.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => this.flushCorked());
+    }
     this.socket.write(frame);
     this.packetsSent++;
+  }
+
+  private flushCorked(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
   }
 
   noteReply(_type: number, _xid: number, zxid: number, receivedAt: number): void {
@@ -226,6 +240,7 @@ export class ServerCnxn implements RequestOrigin {
   closeGracefully(reason: CloseReason): void {
     if (this.state === "closed") return;
     this.state = "closed";
+    this.flushCorked();
     this.socket.end();
     // A peer that never closes its side must not hold the socket forever.
     setTimeout(() => this.socket.destroy(), 2000).unref();
@@ -235,6 +250,7 @@ export class ServerCnxn implements RequestOrigin {
   close(reason: CloseReason): void {
     if (this.state === "closed") return;
     this.state = "closed";
+    this.flushCorked(); // replies already sent this turn still go out, as they did uncorked
     this.socket.destroy();
     this.host.closed(this, reason);
   }

@@ -48,14 +48,35 @@ export class TxnLog {
 
   /** Appends encoded txns and returns once they are on disk. */
   async append(txns: Buffer[]): Promise<void> {
-    const parts: Buffer[] = [];
+    await this.write(txns);
+    await this.sync();
+  }
+
+  /**
+   * Writes encoded txns (not yet durable). One contiguous buffer, one write: a writev of two
+   * small buffers per record costs more in the kernel than the copy does here.
+   */
+  async write(txns: Buffer[]): Promise<void> {
+    let size = 0;
+    for (const t of txns) size += 8 + t.length;
+    const out = Buffer.allocUnsafe(size);
+    let pos = 0;
     for (const t of txns) {
-      const head = Buffer.allocUnsafe(8);
-      head.writeUInt32BE(t.length, 0);
-      head.writeUInt32BE(crc32(t), 4);
-      parts.push(head, t);
+      out.writeUInt32BE(t.length, pos);
+      out.writeUInt32BE(crc32(t), pos + 4);
+      t.copy(out, pos + 8);
+      pos += 8 + t.length;
     }
-    await this.fh.writev(parts);
+    // A regular file takes it all at once unless the disk is full; loop so that case fails loudly.
+    for (let off = 0; off < out.length; ) {
+      const { bytesWritten } = await this.fh.write(out, off, out.length - off);
+      if (bytesWritten <= 0) throw new Error(`txn log ${this.fileName}: write made no progress`);
+      off += bytesWritten;
+    }
+  }
+
+  /** Makes everything written before this call durable (fdatasync). */
+  async sync(): Promise<void> {
     await this.fh.datasync();
   }
 

@@ -87,6 +87,8 @@ export class StompServer {
           counter.count--;
           this.connections.delete(c.id);
           this.countClose(reason);
+          const normal = reason === "client_disconnect" || reason === "client_eof";
+          this.ctx.logger[normal ? "debug" : "info"]({ conn: c.id, remote: c.remoteAddress, reason }, "connection closed");
         },
       },
     });

@@ -14,8 +14,22 @@ export class TcpTransport implements StompTransport {
     socket.setNoDelay(true);
   }
 
+  private corked = false;
+
+  /**
+   * Frames written in one turn of the event loop leave in one system call: the socket is corked
+   * at the first write and uncorked on the next tick (a dispatch pass writes many MESSAGEs).
+   */
   write(data: Buffer): boolean {
     if (this.socket.destroyed || this.socket.writableEnded) return false;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     return this.socket.write(data);
   }
 

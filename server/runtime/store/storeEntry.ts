@@ -89,8 +89,11 @@ export function decodeEntry(buf: Buffer): StoreEntry {
       const n = r.u32();
       const headers: StompHeaders = [];
       for (let i = 0; i < n; i++) headers.push([r.str(), r.str()]);
-      // Copy so the message does not pin the whole read buffer in memory.
-      const body = Buffer.from(r.bytes());
+      // Copy so the message does not pin the whole read buffer; allocUnsafeSlow keeps it out of
+      // Node's shared 8 KiB pool, where one long-lived body would pin a whole pool block.
+      const view = r.bytes();
+      const body = Buffer.allocUnsafeSlow(view.length);
+      view.copy(body);
       return { type, txId, store, destination, id, timestamp, expires, priority, hasContentLength, headers, body };
     }
     case EntryType.Remove:

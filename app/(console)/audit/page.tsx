@@ -1,0 +1,6 @@
+import type { ReactNode } from "react";
+import { AuditTable } from "../../../components/AuditTable";
+
+export default function AuditPage(): ReactNode {
+  return <AuditTable />;
+}

@@ -1,0 +1,6 @@
+import type { ReactNode } from "react";
+import { UsersAdmin } from "../../../components/UsersAdmin";
+
+export default function UsersPage(): ReactNode {
+  return <UsersAdmin />;
+}

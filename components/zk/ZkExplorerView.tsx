@@ -1,0 +1,17 @@
+"use client";
+import { useState, type ReactNode } from "react";
+import { ZkNodePanel } from "./ZkNodePanel";
+import { ZkTree } from "./ZkTree";
+
+export function ZkExplorerView(): ReactNode {
+  const [selected, setSelected] = useState("/");
+  return (
+    <section>
+      <h1>ZooKeeper</h1>
+      <div className="explorer">
+        <ZkTree selected={selected} onSelect={setSelected} />
+        <ZkNodePanel path={selected} onNavigate={setSelected} />
+      </div>
+    </section>
+  );
+}

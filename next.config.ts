@@ -1,0 +1,11 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // The console server (server/main.ts) owns Prisma; should a server component ever import it,
+  // these must stay native Node modules rather than be bundled.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/client"],
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default nextConfig;

@@ -1,0 +1,88 @@
+// Test support (not a test): a real SQLite database in a temp dir, migrated like the console does
+// at start, with the real services behind tRPC callers.
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { pino } from "pino";
+import { AuthService } from "../console/auth/AuthService";
+import type { Principal } from "../console/auth/Principal";
+import type { ConsoleRuntime } from "../console/ConsoleRuntime";
+import type { ConsoleServices } from "../console/ConsoleServices";
+import type { LiveEvents, LiveMessage } from "../console/LiveEvents";
+import { ZkExplorer } from "../console/zk/ZkExplorer";
+import { createApiTokenRepository } from "../db/apiTokenRepository";
+import { createAuditRepository } from "../db/auditRepository";
+import { createPrismaClient, type PrismaClient } from "../db/createPrismaClient";
+import { createEventRepository } from "../db/eventRepository";
+import { migrateSqlite } from "../db/migrateSqlite";
+import { createSessionRepository } from "../db/sessionRepository";
+import { createUserRepository } from "../db/userRepository";
+import { appRouter, procedurePermissions } from "./root";
+import { createCallerFactory, type TrpcContext } from "./trpc";
+
+export interface ApiTestHarness {
+  prisma: PrismaClient;
+  services: ConsoleServices;
+  published: LiveMessage[];
+  cookies: string[];
+  caller(principal: Principal | null, opts?: { csrfSafe?: boolean; sessionToken?: string | null }): ReturnType<ReturnType<typeof createCallerFactory<typeof appRouter>>>;
+  /** Logs in through the service and returns the principal the session resolves to. */
+  loginAs(username: string, password: string): Promise<Principal>;
+  close(): Promise<void>;
+}
+
+export async function createApiTestHarness(opts: { zkConnectString?: string; runtime?: ConsoleRuntime } = {}): Promise<ApiTestHarness> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "tandem-console-api-"));
+  const logger = pino({ level: "silent" });
+  const file = path.join(dir, "console.db");
+  migrateSqlite({ file, migrationsDir: path.resolve(import.meta.dirname, "../../prisma/migrations"), logger });
+  const prisma = createPrismaClient(file);
+  const published: LiveMessage[] = [];
+  const live: LiveEvents = { publish: (m) => void published.push(m) };
+  const zk = new ZkExplorer({ connectString: () => opts.zkConnectString, logger, connectTimeoutMs: 5_000 });
+  const auth = new AuthService({
+    users: createUserRepository(prisma),
+    sessions: createSessionRepository(prisma),
+    apiTokens: createApiTokenRepository(prisma),
+    sessionTtlMs: 3_600_000,
+    logger,
+  });
+  const services: ConsoleServices = {
+    auth,
+    audit: createAuditRepository(prisma),
+    events: createEventRepository(prisma),
+    zk,
+    live,
+    runtime: opts.runtime,
+    logger,
+  };
+  const permissions = procedurePermissions(appRouter);
+  const cookies: string[] = [];
+  const factory = createCallerFactory(appRouter);
+  const caller: ApiTestHarness["caller"] = (principal, o = {}) => {
+    const ctx: TrpcContext = {
+      services,
+      principal,
+      sessionToken: o.sessionToken ?? null,
+      ip: "127.0.0.1",
+      userAgent: "node:test",
+      csrfSafe: o.csrfSafe ?? true,
+      cookies: { setSession: (token) => void cookies.push(token), clearSession: () => void cookies.push("") },
+      permissions,
+    };
+    return factory(ctx);
+  };
+  return {
+    prisma,
+    services,
+    published,
+    cookies,
+    caller,
+    loginAs: async (username, password) => (await auth.login(username, password, { ip: null, userAgent: null })).principal,
+    close: async () => {
+      await zk.close();
+      await prisma.$disconnect();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
