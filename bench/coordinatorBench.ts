@@ -131,7 +131,7 @@ async function startTandem(): Promise<ServerUnderTest> {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => { stderr += d.toString(); if (process.env.DBG) process.stderr.write(d); });
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const port = await new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`tandem coordinator did not listen within 20 s: ${stderr}`)), 20_000);
     createInterface({ input: child.stdout! }).on("line", (line) => {

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { runBacklogBench } from "./backlog";
 import { runThroughputBench } from "./brokerThroughput";
+import { runCoordinatorBench } from "./coordinatorBench";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
       met: r.msgPerSec >= r.target ? "yes" : "NO",
     });
   }
+
+  summary.push(...(await runCoordinatorBench()));
 
   if (process.env.BENCH_SKIP_BACKLOG === "1") {
     summary.push({ bench: "backlog", result: "skipped (BENCH_SKIP_BACKLOG=1)", target: "-", met: "-" });

@@ -12,7 +12,8 @@ import { ClusterProcess, waitFor } from "./support/clusterProcess";
 
 const PYTHON = "/usr/bin/python3"; // the PATH python3 may lack Debian's python3-stomp
 
-// Sends py-0, py-1, … with a receipt each; a message counts only once its RECEIPT came back, and
+// Sends py-0, py-1, … persistent (STOMP messages are not persistent by default, as in ActiveMQ,
+// and only persistent ones are journaled and replicated) with a receipt each; a message counts only once its RECEIPT came back, and
 // one whose receipt did not come (connection lost) is sent again after reconnecting.
 const SCRIPT = String.raw`
 import json, sys, threading, time, stomp
@@ -47,7 +48,7 @@ while i < total:
         connect()
     rid = "r-%d" % i
     try:
-        conn.send(queue, "py-%d" % i, receipt=rid)
+        conn.send(queue, "py-%d" % i, receipt=rid, headers={"persistent": "true"})
     except Exception as e:
         print(json.dumps({"send_error": str(e)}), flush=True)
         continue

@@ -20,12 +20,14 @@ import { createUserRepository } from "../db/userRepository";
 import { appRouter, procedurePermissions } from "./root";
 import { createCallerFactory, type TrpcContext } from "./trpc";
 
+type AppCaller = ReturnType<typeof appRouter.createCaller>;
+
 export interface ApiTestHarness {
   prisma: PrismaClient;
   services: ConsoleServices;
   published: LiveMessage[];
   cookies: string[];
-  caller(principal: Principal | null, opts?: { csrfSafe?: boolean; sessionToken?: string | null }): ReturnType<ReturnType<typeof createCallerFactory<typeof appRouter>>>;
+  caller(principal: Principal | null, opts?: { csrfSafe?: boolean; sessionToken?: string | null }): AppCaller;
   /** Logs in through the service and returns the principal the session resolves to. */
   loginAs(username: string, password: string): Promise<Principal>;
   close(): Promise<void>;

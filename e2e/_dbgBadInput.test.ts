@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, test } from "node:test";
 import { mulberry32 } from "../server/runtime/stomp/stompTestKit";
-import { startBroker, type BrokerProcess } from "./support/_headBrokerProcess";
+import { startBroker, type BrokerProcess } from "./support/brokerProcess";
 import { connectStomp, getHeader, header, StompTestClient } from "./support/stompClient";
 
 const MAX_FRAME = 65536;
@@ -161,6 +161,7 @@ describe("bad input against a broker process", () => {
     const declared = await client(true);
     declared.write(`SEND\ndestination:/queue/big\ncontent-length:${MAX_FRAME * 2}\n\n`);
     await expectErrorThenClose(declared, new RegExp(`exceeds the frame size limit of ${MAX_FRAME} octets`));
+    if (!loggedCode("frame_too_large", declared.session)) { await new Promise(r=>setTimeout(r,500)); console.log("DBG", declared.session, loggedCode("frame_too_large", declared.session), JSON.stringify(broker.logs.filter(l=>l.code==="frame_too_large"))); }
     assert.ok(loggedCode("frame_too_large", declared.session));
 
     // Undeclared: a body streamed without content-length is cut off once it crosses the limit.
