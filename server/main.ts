@@ -210,7 +210,7 @@ function listen(server: HttpServer, port: number, host: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const logger = pino({ base: { pid: process.pid, service: "console" } });
+  const logger = pino({ base: { pid: process.pid } });
   const env = loadConsoleEnv(process.env);
   const handle = await startConsole({ env, logger });
   const shutdown = (signal: string): void => {

@@ -14,24 +14,42 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
   const { can } = useMe();
   const q = useQuery(trpc.zk.get.queryOptions({ path }));
   const [draft, setDraft] = useState("");
+  /** What the draft was loaded from: saving sends this version, so a concurrent change is refused. */
+  const [base, setBase] = useState<{ path: string; version: number; text: string } | null>(null);
   const [encoding, setEncoding] = useState<Encoding>("text");
   const [childName, setChildName] = useState("");
   const [childData, setChildData] = useState("");
   const [message, setMessage] = useState<string | null>(null);
 
+  const data = q.data;
   useEffect(() => {
-    if (q.data?.dataBase64 != null) {
-      setDraft(new TextDecoder().decode(Uint8Array.from(atob(q.data.dataBase64), (c) => c.charCodeAt(0))));
-    } else setDraft("");
-    setEncoding("text");
-  }, [q.data?.path, q.data?.stat.mZxid, q.data?.dataBase64]);
+    if (data === undefined) return;
+    const text = data.dataBase64 === null ? "" : new TextDecoder().decode(Uint8Array.from(atob(data.dataBase64), (c) => c.charCodeAt(0)));
+    // A live update must not overwrite what the operator is typing: reload only a clean draft.
+    const dirty = base !== null && base.path === data.path && draft !== base.text;
+    if (!dirty) {
+      setBase({ path: data.path, version: data.stat.dataVersion, text });
+      setDraft(text);
+      setEncoding("text");
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reacts to server data only
+  }, [data?.path, data?.stat.mZxid, data?.dataBase64]);
 
   const report = (verb: string) => ({
     onSuccess: () => setMessage(`${verb}: ok`),
     onError: (err: { message: string; data?: { reason?: string | null } | null }) =>
       setMessage(`${verb} failed: ${err.data?.reason ?? ""} ${err.message}`.trim()),
   });
-  const set = useMutation(trpc.zk.set.mutationOptions(report("save")));
+  const set = useMutation(
+    trpc.zk.set.mutationOptions({
+      ...report("save"),
+      onSuccess: (r, input) => {
+        setMessage("save: ok");
+        // The saved text is now the clean base, at the version the server assigned.
+        setBase({ path: input.path, version: r.stat.dataVersion, text: input.data });
+      },
+    }),
+  );
   const create = useMutation(trpc.zk.create.mutationOptions(report("create")));
   const del = useMutation(
     trpc.zk.delete.mutationOptions({
@@ -47,6 +65,7 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
   if (q.error) return <p className="error" data-testid="zk-error">{q.error.message}</p>;
   const node = q.data!;
   const mayWrite = can("zk.set");
+  const editVersion = base !== null && base.path === node.path ? base.version : node.stat.dataVersion;
   const why = mayWrite ? undefined : "needs the operator role";
   return (
     <div className="panel">
@@ -55,7 +74,12 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
       <StatTable stat={node.stat} />
       {message !== null && <p className="message" data-testid="zk-message">{message}</p>}
       <fieldset disabled={!mayWrite || node.truncated} title={why ?? (node.truncated ? "data too big to edit here" : undefined)}>
-        <legend>Edit data (expects dataVersion {node.stat.dataVersion})</legend>
+        <legend>Edit data (expects dataVersion {editVersion})</legend>
+        {editVersion !== node.stat.dataVersion && (
+          <p className="notice" data-testid="zk-stale">
+            Changed on the server since you started editing (now dataVersion {node.stat.dataVersion}); saving will be refused.
+          </p>
+        )}
         <textarea value={draft} onChange={(e) => setDraft(e.target.value)} rows={6} data-testid="zk-edit" />
         <select value={encoding} onChange={(e) => setEncoding(e.target.value as Encoding)} data-testid="zk-edit-encoding">
           <option value="text">text</option>
@@ -63,7 +87,7 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
           <option value="hex">hex</option>
           <option value="base64">base64</option>
         </select>
-        <button type="button" onClick={() => set.mutate({ path: node.path, data: draft, encoding, version: node.stat.dataVersion })} data-testid="zk-save">
+        <button type="button" onClick={() => set.mutate({ path: node.path, data: draft, encoding, version: editVersion })} data-testid="zk-save">
           Save
         </button>
       </fieldset>

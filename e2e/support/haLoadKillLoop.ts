@@ -19,7 +19,28 @@ export interface KillLoopOptions {
   onKill?: (k: KillRecord, index: number) => void;
 }
 
+/** The role-related log lines of every node, for a failure message that can be diagnosed. */
+export function roleLogTail(cluster: ClusterProcess, lines = 12): string {
+  const interesting = /master|elector|group role|quorum|session|replicat|serving/i;
+  return cluster.nodes
+    .map((n) => {
+      const logs = (n.proc?.logs ?? []).filter((l) => interesting.test(String(l.msg ?? "")));
+      const tail = logs.slice(-lines).map((l) => `  ${l.time ?? ""} ${JSON.stringify(l)}`);
+      const state = n.proc ? (n.proc.child.exitCode ?? n.proc.child.signalCode ?? "running") : "not started";
+      return `${n.name} (${state}):\n${tail.join("\n")}`;
+    })
+    .join("\n");
+}
+
 export async function runKillLoop(cluster: ClusterProcess, load: HaLoad, o: KillLoopOptions): Promise<KillRecord[]> {
+  try {
+    return await killLoop(cluster, load, o);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${roleLogTail(cluster)}`, { cause: err });
+  }
+}
+
+async function killLoop(cluster: ClusterProcess, load: HaLoad, o: KillLoopOptions): Promise<KillRecord[]> {
   const attached = new Map<string, number>();
   cluster.onLog((node, l) => {
     if (l.msg === "replicating from master") attached.set(node, Date.now());

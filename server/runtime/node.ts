@@ -86,6 +86,7 @@ export class BrokerNode {
       return;
     }
     if (!c.zkAddress) throw new Error(`group ${c.groupName} has ${c.groupNodes.length} nodes: zkAddress is required for election`);
+    await this.startAdmin();
     this.zk = await CoordinationClient.connect({
       connectString: c.zkAddress,
       sessionTimeoutMs: c.zkSessionTimeout,
@@ -99,6 +100,7 @@ export class BrokerNode {
       nodeName: c.nodeName,
       weight: c.weight,
       replicas: c.replicas,
+      admin: this.adminUrl,
       logger: this.logger,
       hooks: {
         position: () => this.journal.endPosition,
@@ -111,7 +113,33 @@ export class BrokerNode {
     this.group.on("role", (role) => this.onRole(role));
     await this.group.start();
     this.logger.info({ zkPath: c.zkPath, quorum: this.group.quorum, sync: this.replicationPolicy.name }, "joined HA group");
-    await this.startAdmin();
+  }
+
+  /** The admin API's address, published in the member znode so an attached console finds every node. */
+  get adminUrl(): string | null {
+    return this.admin ? `http://${this.config.admin?.host ?? "127.0.0.1"}:${this.admin.port}` : null;
+  }
+
+  /** Replication state for the admin API and the console's group page. */
+  haView(): Record<string, unknown> | null {
+    if (!this.group) return null;
+    const end = this.journal?.endPosition ?? 0;
+    return {
+      role: this.group.role,
+      eid: this.group.eid,
+      quorum: this.group.quorum,
+      replicas: this.config.replicas,
+      sync: this.replicationPolicy.name,
+      zkPath: this.config.zkPath,
+      zkSession: this.zk?.sessionIdHex ?? null,
+      zkState: this.zk?.state ?? null,
+      position: end,
+      durablePosition: this.journal?.durablePosition ?? 0,
+      term: this.terms.last() ?? null,
+      slaves: this.replicationMaster?.slaves().map((s) => ({ ...s, lagBytes: Math.max(0, end - s.ackedMem) })) ?? [],
+      following: this.replicationSlave ? { master: this.replicationSlave.master, records: this.replicationSlave.records } : null,
+      election: this.group.lastDecision,
+    };
   }
 
   private inLane<T>(task: () => Promise<T>): Promise<T> {
@@ -251,6 +279,8 @@ export class BrokerNode {
           role: () => this.role,
           startedAt: this.startedAt,
           ports: this.ports,
+          ha: () => this.haView(),
+          handover: () => this.handover() as unknown as Promise<Record<string, unknown>>,
           security: {
             enabled: securityEnabled(c.security ?? {}),
             users: c.security?.users?.length ?? 0,
@@ -259,7 +289,14 @@ export class BrokerNode {
         },
       },
     });
-    await admin.listen();
+    try {
+      await admin.listen();
+    } catch (err) {
+      // A taken admin port must not keep a broker from serving (or an HA member from joining):
+      // clients matter more than the console. Loud, so the operator fixes the port.
+      this.logger.error({ err, service: "admin", host: settings.host, port: settings.port }, "admin API not started: cannot listen");
+      return;
+    }
     this.admin = admin;
   }
 

@@ -15,6 +15,10 @@ export interface NodeIdentity {
   /** Listener name → bound port (empty while the node serves no clients). */
   ports: ReadonlyMap<string, number>;
   security: { enabled: boolean; users: number; allowAnonymous: boolean };
+  /** Replication view (master: slaves and their acknowledged positions; slave: its master and position). */
+  ha: () => Record<string, unknown> | null;
+  /** Planned handover of mastership (the console's drain); rejects when the node is not a master. */
+  handover: () => Promise<Record<string, unknown>>;
 }
 
 /**

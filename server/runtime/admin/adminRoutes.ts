@@ -1,5 +1,5 @@
 import type { AdminContext } from "./AdminContext";
-import { badRequest } from "./AdminError";
+import { AdminError, badRequest } from "./AdminError";
 import { AdminRouter, type AdminRequest } from "./AdminRouter";
 import { browseExtra, createDestinationBody, destinationsExtra, moveBody, sendMessageBody } from "./adminSchemas";
 import { closeConnection, listConnections, listSubscriptions } from "./connections";
@@ -24,6 +24,13 @@ export function adminRoutes(ctx: AdminContext): AdminRouter {
   const base = "/api/v1";
 
   r.add("GET", `${base}/node`, () => nodeInfo(ctx));
+  r.add("POST", `${base}/node/handover`, async () => {
+    try {
+      return await ctx.node.handover();
+    } catch (err) {
+      throw new AdminError(409, (err as Error).message);
+    }
+  }, "handover");
 
   r.add("GET", `${base}/destinations`, async (req) => {
     const q = parsePageQuery(req.query, destinationsExtra);

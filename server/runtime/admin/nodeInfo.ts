@@ -29,6 +29,7 @@ export interface NodeInfo {
   };
   closedConnections: Record<string, number>;
   security: { enabled: boolean; users: number; allowAnonymous: boolean };
+  ha: Record<string, unknown> | null;
   process: { rss: number; heapUsed: number };
 }
 
@@ -95,6 +96,7 @@ export function nodeInfo(ctx: AdminContext): NodeInfo {
     messages,
     closedConnections: Object.fromEntries(stomp?.closedReasons ?? []),
     security: node.security,
+    ha: node.ha(),
     process: { rss: mem.rss, heapUsed: mem.heapUsed },
   };
 }

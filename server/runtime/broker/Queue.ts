@@ -57,6 +57,8 @@ export class Queue {
   private dispatching = false;
   private dispatchScheduled = false;
   private paging = false;
+  /** Bumped by purge: a page-in that started before it must not bring purged messages back. */
+  private pageEpoch = 0;
   private closed = false;
   readonly stats: QueueStats = { enqueued: 0, dequeued: 0, dispatched: 0, expired: 0, deadLettered: 0, redelivered: 0 };
   readonly createdAt = Date.now();
@@ -300,8 +302,10 @@ export class Queue {
   private async pageIn(): Promise<void> {
     const batch: number[] = [];
     while (batch.length < PAGE_IN_BATCH && this.spilled.length > 0) batch.push(this.spilled.shift() as number);
+    const epoch = this.pageEpoch;
     try {
       const entries = await Promise.all(batch.map((p) => this.ctx.store.load(p)));
+      if (epoch !== this.pageEpoch) return;
       for (let i = 0; i < entries.length; i++) {
         const e = entries[i];
         const msg: BrokerMessage = {
@@ -353,6 +357,7 @@ export class Queue {
 
   /** Removes every waiting message (not in-flight ones); returns how many. */
   purge(): number {
+    this.pageEpoch++;
     const removed = this.depth;
     if (this.journaled && removed > 0) this.ctx.store.appendPurge(this.key);
     for (const dq of this.pending) {

@@ -5,7 +5,7 @@ import { reconnectAttemptLimit, type FailoverOptions } from "./FailoverOptions";
 import { parseClientUri, type BrokerEndpoint, type ClientTarget } from "./parseClientUri";
 import { connectOrder, ReconnectSchedule } from "./ReconnectSchedule";
 import { StompClient } from "./StompClient";
-import { StompError, TransactionRolledBackError } from "./StompError";
+import { isFatalConnectError, StompError, TransactionRolledBackError } from "./StompError";
 import { toHeaderList, type AckMode, type MessageHandler, type SendOptions, type StompMessage, type SubscribeOptions } from "./StompMessage";
 import { ZkMasterDiscovery, type MasterInfo } from "./ZkMasterDiscovery";
 
@@ -400,7 +400,7 @@ export class FailoverClient extends EventEmitter<FailoverClientEvents> {
         } catch (err) {
           this.stats.failedAttempts++;
           lastError = err as Error;
-          if (err instanceof StompError && !err.transient) {
+          if (isFatalConnectError(err)) {
             // The broker answered and refused us (e.g. bad credentials): retrying cannot help.
             this.fail(err);
             return;

@@ -27,11 +27,25 @@ export class StompError extends Error {
   }
 }
 
-/** Messages a Tandem (or ActiveMQ) broker sends when it is not, or no longer, the serving master. */
-const TRANSIENT = /not the master|no longer master|not master|could not be stored|shutting down|slave/i;
+/**
+ * Messages a Tandem (or ActiveMQ) broker sends when it is not, or no longer, the serving master
+ * ("This node is no longer the master", "message could not be stored: no longer master: …").
+ */
+const TRANSIENT = /\bnot (?:the )?master|no longer (?:the )?master|could not be stored|shutting down|\bslave\b/i;
+/** Refusals no other broker of the same cluster would answer differently (credentials). */
+const SECURITY = /authenticat|\blogin\b|passcode|password|credential/i;
 
 export function isTransientBrokerError(message: string): boolean {
   return TRANSIENT.test(message);
+}
+
+/**
+ * An ERROR in answer to CONNECT ends the failover client only when it is about credentials
+ * (ActiveMQ gives up on a SecurityException only): any other refusal — a node that is not or no
+ * longer the master, a full connection limit, wording we do not know — means "try elsewhere".
+ */
+export function isFatalConnectError(err: unknown): err is StompError {
+  return err instanceof StompError && !err.transient && SECURITY.test(err.message);
 }
 
 /** A transaction that was open when the client failed over: the old broker rolled it back (brokers.md §d.6). */

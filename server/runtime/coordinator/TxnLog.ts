@@ -1,9 +1,10 @@
 // Append-only transaction log with group commit (ZooKeeper's FileTxnLog + SyncRequestProcessor).
-// A batch of records is written with one writev and made durable with one fdatasync; callers
+// A batch of records is written with one write to an O_DSYNC file (write + fdatasync in one); callers
 // release responses only after append() resolves. Records: u32 length, u32 crc32, txn bytes.
 // A crash can leave a torn last record; recovery stops at the first record that is short or
 // fails its crc and truncates the file there (those txns were never acknowledged).
 import { mkdir, open, readdir, readFile, rename, truncate, unlink, type FileHandle } from "node:fs/promises";
+import { constants } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "./crc32";
 import { decodeTxn, type Txn } from "./txn";
@@ -35,7 +36,8 @@ export class TxnLog {
   static async open(dir: string, firstZxid: number): Promise<TxnLog> {
     await mkdir(dir, { recursive: true });
     const name = `log.${hex16(firstZxid)}`;
-    const fh = await open(join(dir, name), "a");
+    // O_DSYNC: every write is durable (data, and the size it needs) when it returns; see append().
+    const fh = await open(join(dir, name), constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_DSYNC, 0o644);
     await fh.write(LOG_MAGIC);
     await fh.sync();
     await fsyncDir(dir);
@@ -46,17 +48,13 @@ export class TxnLog {
     return this.fileName;
   }
 
-  /** Appends encoded txns and returns once they are on disk. */
-  async append(txns: Buffer[]): Promise<void> {
-    await this.write(txns);
-    await this.sync();
-  }
-
   /**
-   * Writes encoded txns (not yet durable). One contiguous buffer, one write: a writev of two
-   * small buffers per record costs more in the kernel than the copy does here.
+   * Appends encoded txns and returns once they are on disk. The file is opened O_DSYNC, so the
+   * one write() of the batch is also its fdatasync: one syscall and one thread-pool round trip
+   * per group commit instead of two (each round trip is a wake-up of the event loop, which on a
+   * busy machine costs more than the copy into one contiguous buffer).
    */
-  async write(txns: Buffer[]): Promise<void> {
+  async append(txns: Buffer[]): Promise<void> {
     let size = 0;
     for (const t of txns) size += 8 + t.length;
     const out = Buffer.allocUnsafe(size);
@@ -73,11 +71,6 @@ export class TxnLog {
       if (bytesWritten <= 0) throw new Error(`txn log ${this.fileName}: write made no progress`);
       off += bytesWritten;
     }
-  }
-
-  /** Makes everything written before this call durable (fdatasync). */
-  async sync(): Promise<void> {
-    await this.fh.datasync();
   }
 
   /** Closes this file and continues in a new one (after a snapshot, so old files can be purged). */

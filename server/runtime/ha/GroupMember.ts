@@ -29,6 +29,8 @@ export interface GroupMemberOptions {
   nodeName: string;
   weight: number;
   replicas: number;
+  /** This node's admin API URL, published so an attached console can poll every member. */
+  admin?: string | null;
   hooks: GroupRoleHooks;
   logger: Logger;
 }
@@ -81,7 +83,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
       elected: null,
       clients: [],
       group: o.groupName,
-      admin: null,
+      admin: o.admin ?? null,
     };
   }
 
@@ -132,7 +134,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
     this.member = null;
     if (this.role === "master") this.setRole("slave", "handover");
     this.following = null;
-    this.data = { ...this.data, address: null, clients: [], admin: null, elected: null, position: this.o.hooks.position() };
+    this.data = { ...this.data, address: null, clients: [], elected: null, position: this.o.hooks.position() };
     await old?.close();
     await this.register();
     this.kick();
@@ -231,14 +233,14 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
         const termId = `${myEid}@${this.o.client.sessionIdHex}`;
         const addrs = await this.o.hooks.promote(termId);
         this.setRole("master", "elected");
-        await this.publish({ address: addrs.replicationAddress, clients: addrs.clients, admin: addrs.admin, position: -1 });
+        await this.publish({ address: addrs.replicationAddress, clients: addrs.clients, position: -1 });
       }
       return;
     }
     if (this.role === "master") {
       this.setRole("slave", electedEid ? `member ${electedEid} was elected` : "no master elected (quorum lost?)");
       await this.o.hooks.demote(electedEid ? "another member was elected" : "quorum lost");
-      await this.publish({ address: null, clients: [], admin: null });
+      await this.publish({ address: null, clients: [] });
     }
     if (this.role === "joining") this.setRole("slave", "joined");
     const master = electedEid ? members.find((m) => m.eid === electedEid) : undefined;

@@ -1,0 +1,102 @@
+// Playwright support (not a spec): the console as a real child process on an ephemeral port, with
+// its own temporary database, plus page helpers shared by e2e/console*.spec.ts.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { expect, type Page } from "@playwright/test";
+
+const ROOT = resolve(import.meta.dirname, "..");
+
+export interface ConsoleProcess {
+  url: string;
+  /** The one-time password the console printed on first start. */
+  adminPassword: string;
+  lines: string[];
+  stop(): Promise<void>;
+}
+
+export async function startConsoleProcess(extraEnv: Record<string, string> = {}): Promise<ConsoleProcess> {
+  if (!existsSync(join(ROOT, ".next", "BUILD_ID"))) throw new Error("no production build: run `npm run build` first (npm run e2e does)");
+  const dir = await mkdtemp(join(tmpdir(), "tandem-console-e2e-"));
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      TANDEM_CONSOLE_PORT: "0",
+      TANDEM_CONSOLE_HOST: "127.0.0.1",
+      DATABASE_URL: `file:${join(dir, "console.db")}`,
+      ...extraEnv,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const started = await new Promise<{ port: number; password: string }>((resolveStart, reject) => {
+    let password: string | undefined;
+    const timer = setTimeout(() => reject(new Error(`console did not start within 60 s; stderr: ${stderr}`)), 60_000);
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      lines.push(line);
+      const m = /^admin password: (\S+)$/.exec(line);
+      if (m) password = m[1];
+      try {
+        const j = JSON.parse(line) as { msg?: string; port?: number };
+        if (j.msg === "listening" && typeof j.port === "number") {
+          clearTimeout(timer);
+          if (password === undefined) reject(new Error("console started without printing an admin password"));
+          else resolveStart({ port: j.port, password });
+        }
+      } catch {
+        // not a JSON log line
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`console exited with ${code} before listening; stderr: ${stderr}`));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${started.port}`,
+    adminPassword: started.password,
+    lines,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Logs in through the login page; when the password is one-time, replaces it with `newPassword`. */
+export async function logIn(page: Page, url: string, username: string, password: string, newPassword?: string): Promise<void> {
+  await page.goto(`${url}/login`);
+  await page.getByTestId("login-username").fill(username);
+  await page.getByTestId("login-password").fill(password);
+  await page.getByTestId("login-submit").click();
+  if (newPassword !== undefined) {
+    await expect(page).toHaveURL(/\/change-password$/);
+    await page.getByTestId("pw-current").fill(password);
+    await page.getByTestId("pw-new").fill(newPassword);
+    await page.getByTestId("pw-submit").click();
+  }
+  await expect(page.getByTestId("whoami")).toContainText(username);
+}
+
+/** Calls a tRPC mutation with the page's cookies, as the console's own client does. */
+export async function trpcMutation(page: Page, url: string, path: string, input: unknown): Promise<{ status: number; body: unknown }> {
+  const res = await page.request.post(`${url}/api/trpc/${path}`, {
+    headers: { "content-type": "application/json", "x-tandem-csrf": "1", origin: url },
+    data: { json: input },
+  });
+  return { status: res.status(), body: await res.json() };
+}
