@@ -1,6 +1,7 @@
 // The `tandem` command: one composition root per subcommand, each in server/cli/.
 import { Command } from "commander";
 import { registerBrokerCommand } from "./cli/brokerCommand";
+import { registerConsoleCommand } from "./cli/consoleCommand";
 import { registerCoordinatorCommand } from "./cli/coordinatorCommand";
 
 const program = new Command("tandem").description(
@@ -8,4 +9,5 @@ const program = new Command("tandem").description(
 );
 registerBrokerCommand(program);
 registerCoordinatorCommand(program);
+registerConsoleCommand(program);
 await program.parseAsync(process.argv);

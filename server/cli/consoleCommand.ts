@@ -1,0 +1,67 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { pino } from "pino";
+
+/**
+ * `tandem console`: the operations console. Without --zk it embeds the cluster: Tandem's
+ * coordinator in this process and seed 000's six broker nodes as child processes. With --zk it
+ * attaches to a running cluster (Tandem coordinator or a real ZooKeeper) and starts nothing.
+ */
+export function registerConsoleCommand(program: Command): void {
+  program
+    .command("console")
+    .description("run the operations console (embedding the cluster unless --zk is given)")
+    .option("--zk <connect>", "attach to the cluster coordinated at host:port[,host:port…] instead of embedding one")
+    .option("-c, --config <file>", "cluster file of the attached cluster (groups, nodes, admin ports)")
+    .option("--admin-token <token>", "the nodes' admin API token (attach mode; default: the cluster file's adminToken)")
+    .option("--data-dir <dir>", "console state, embedded coordinator and nodes", "./data")
+    .option("--host <host>", "console listen address", "127.0.0.1")
+    .option("--port <port>", "console port", "8161")
+    .option("--coordinator-port <port>", "embedded coordinator's client port", "2181")
+    .option("--dev", "Next.js development mode (hot reload)")
+    .action(async (opts: { zk?: string; config?: string; adminToken?: string; dataDir: string; host: string; port: string; coordinatorPort: string; dev?: boolean }) => {
+      const logger = pino({ level: process.env.TANDEM_LOG_LEVEL ?? "info", base: { service: "console" } });
+      const dataDir = resolve(opts.dataDir);
+      process.env.TANDEM_CONSOLE_HOST = opts.host;
+      process.env.TANDEM_CONSOLE_PORT = opts.port;
+      process.env.DATABASE_URL ??= `file:${resolve(dataDir, "console.db")}`;
+      process.env.NEXT_TELEMETRY_DISABLED = "1";
+      const dev = opts.dev === true;
+      process.env.NODE_ENV = dev ? "development" : "production";
+      if (!dev && !existsSync(resolve(import.meta.dirname, "../../.next/BUILD_ID"))) {
+        process.stderr.write("the console's web build is missing: run `npm run build` (npm start does it for you)\n");
+        process.exit(2);
+      }
+      // Loaded here so `tandem broker` never pulls in the web stack.
+      const { startConsole } = await import("../main");
+      const { loadConsoleEnv } = await import("../console/consoleEnv");
+      const { ClusterConsoleRuntime } = await import("../console/cluster/ClusterConsoleRuntime");
+      const runtime = new ClusterConsoleRuntime(
+        opts.zk
+          ? { mode: "attach", dataDir, zkAddress: opts.zk, clusterFile: opts.config ? resolve(opts.config) : undefined, adminToken: opts.adminToken }
+          : { mode: "embedded", dataDir: resolve(dataDir, "cluster"), host: opts.host, coordinatorPort: Number(opts.coordinatorPort) },
+      );
+      const t0 = Date.now();
+      let handle: Awaited<ReturnType<typeof startConsole>>;
+      try {
+        handle = await startConsole({ env: loadConsoleEnv(process.env), logger, runtime, dev });
+      } catch (err) {
+        logger.fatal({ err }, "console failed to start");
+        process.exit(1);
+      }
+      process.stdout.write(`Tandem console: ${handle.url}  (${runtime.name}, up in ${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+      const shutdown = (signal: string): void => {
+        logger.info({ signal }, "stopping");
+        handle.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error({ err }, "stop failed");
+            process.exit(1);
+          },
+        );
+      };
+      process.once("SIGTERM", () => shutdown("SIGTERM"));
+      process.once("SIGINT", () => shutdown("SIGINT"));
+    });
+}
