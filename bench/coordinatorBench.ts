@@ -136,7 +136,7 @@ async function startTandem(): Promise<ServerUnderTest> {
   });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const port = await new Promise<number>((resolvePort, reject) => {
+  const listening = new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`tandem coordinator did not listen within 20 s: ${stderr}`)), 20_000);
     createInterface({ input: child.stdout! }).on("line", (line) => {
       try {
@@ -153,6 +153,11 @@ async function startTandem(): Promise<ServerUnderTest> {
       clearTimeout(timer);
       reject(new Error(`tandem coordinator exited with ${code}: ${stderr}`));
     });
+  });
+  const port = await listening.catch(async (err: unknown) => {
+    await stopChild(child, "SIGKILL");
+    await rm(dir, { recursive: true, force: true });
+    throw err;
   });
   return {
     name: "tandem",
@@ -194,6 +199,7 @@ async function startZookeeper(): Promise<ServerUnderTest> {
   child.stderr!.pipe(log, { end: false });
   const deadline = Date.now() + 60_000;
   while ((await fourLetterWord(port, "ruok")) !== "imok") {
+    // The temp dir is kept on failure: its zookeeper.log is what explains it.
     if (child.exitCode !== null) throw new Error(`zookeeper exited with ${child.exitCode} (log ${join(dir, "zookeeper.log")})`);
     if (Date.now() > deadline) {
       await stopChild(child, "SIGKILL");

@@ -28,7 +28,7 @@ export function registerConsoleCommand(program: Command): void {
       process.env.DATABASE_URL ??= `file:${resolve(dataDir, "console.db")}`;
       process.env.NEXT_TELEMETRY_DISABLED = "1";
       const dev = opts.dev === true;
-      process.env.NODE_ENV = dev ? "development" : "production";
+      (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
       if (!dev && !existsSync(resolve(import.meta.dirname, "../../.next/BUILD_ID"))) {
         process.stderr.write("the console's web build is missing: run `npm run build` (npm start does it for you)\n");
         process.exit(2);
