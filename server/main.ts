@@ -152,8 +152,14 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
         (err: unknown) => nextFn(err instanceof Error ? err : new Error(String(err))),
       );
     });
+    // Pollers run fast while anyone watches and slow down when the last browser leaves.
+    let watchers = 0;
     io.on("connection", (socket) => {
       void socket.join(VIEWERS_ROOM);
+      if (watchers++ === 0) runtime?.setWatched?.(true);
+      socket.on("disconnect", () => {
+        if (--watchers === 0) runtime?.setWatched?.(false);
+      });
     });
     live.attach(io);
     if (dev) {

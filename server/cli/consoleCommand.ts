@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
@@ -20,7 +21,8 @@ export function registerConsoleCommand(program: Command): void {
     .option("--port <port>", "console port", "8161")
     .option("--coordinator-port <port>", "embedded coordinator's client port", "2181")
     .option("--dev", "Next.js development mode (hot reload)")
-    .action(async (opts: { zk?: string; config?: string; adminToken?: string; dataDir: string; host: string; port: string; coordinatorPort: string; dev?: boolean }) => {
+    .option("--build-if-missing", "run `next build` first when the web build is missing (npm start)")
+    .action(async (opts: { zk?: string; config?: string; adminToken?: string; dataDir: string; host: string; port: string; coordinatorPort: string; dev?: boolean; buildIfMissing?: boolean }) => {
       const logger = pino({ level: process.env.TANDEM_LOG_LEVEL ?? "info", base: { service: "console" } });
       const dataDir = resolve(opts.dataDir);
       process.env.TANDEM_CONSOLE_HOST = opts.host;
@@ -29,9 +31,15 @@ export function registerConsoleCommand(program: Command): void {
       process.env.NEXT_TELEMETRY_DISABLED = "1";
       const dev = opts.dev === true;
       (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
-      if (!dev && !existsSync(resolve(import.meta.dirname, "../../.next/BUILD_ID"))) {
-        process.stderr.write("the console's web build is missing: run `npm run build` (npm start does it for you)\n");
-        process.exit(2);
+      const root = resolve(import.meta.dirname, "../..");
+      if (!dev && !existsSync(resolve(root, ".next/BUILD_ID"))) {
+        if (!opts.buildIfMissing) {
+          process.stderr.write("the console's web build is missing: run `npm run build` (npm install does it)\n");
+          process.exit(2);
+        }
+        process.stderr.write("building the console (next build)…\n");
+        const built = spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
+        if (built.status !== 0) process.exit(2);
       }
       // Loaded here so `tandem broker` never pulls in the web stack.
       const { startConsole } = await import("../main");

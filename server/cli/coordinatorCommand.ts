@@ -23,7 +23,7 @@ export function registerCoordinatorCommand(program: Command): void {
     .option("--max-session-timeout <ms>", "default 20 x tickTime", intOption("max-session-timeout"))
     .option("--max-client-cnxns <n>", "connections per client address (0 = unlimited)", intOption("max-client-cnxns"), 60)
     .option("--max-buffer <bytes>", "jute.maxbuffer", intOption("max-buffer"), 1048575)
-    .option("--snapshot-every <txns>", "snapshot after this many txns", intOption("snapshot-every"), 10000)
+    .option("--snapshot-every <txns>", "snapshot after this many txns (ZooKeeper snapCount default)", intOption("snapshot-every"), 100000)
     .option("--4lw <words>", 'four-letter-word whitelist, comma separated ("*" = all)', "*")
     .action(async (o: Record<string, unknown>) => {
       const logger = pino({ base: { pid: process.pid } });

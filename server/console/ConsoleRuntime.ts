@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { PrismaClient } from "../db/createPrismaClient";
 import type { EventRepository } from "../db/eventRepository";
 import type { LiveEvents } from "./LiveEvents";
+import type { ClusterRuntime } from "./cluster/ClusterRuntime";
 
 /**
  * THE SEAM for the embedded cluster. `startConsole({ runtime })` starts the runtime after the
@@ -19,6 +20,10 @@ export interface ConsoleRuntime {
   zkConnectString?(): string | undefined;
   /** Snapshot for the Overview/Topology/Groups/Nodes pages. */
   clusterStatus?(): Promise<ClusterStatus>;
+  /** Browsers connected (true) or none (false): pollers speed up or slow down. */
+  setWatched?(watched: boolean): void;
+  /** The live cluster (coordinator session, group monitor, node pollers, supervisor, admin calls). */
+  readonly cluster?: ClusterRuntime | null;
 }
 
 export interface ConsoleRuntimeContext {
