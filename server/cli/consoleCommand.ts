@@ -20,9 +20,10 @@ export function registerConsoleCommand(program: Command): void {
     .option("--host <host>", "console listen address", "127.0.0.1")
     .option("--port <port>", "console port", "8161")
     .option("--coordinator-port <port>", "embedded coordinator's client port", "2181")
+    .option("--port-offset <n>", "embedded cluster: add n to every seed port (STOMP 61613…, admin 8171…, replication 62621…)", "0")
     .option("--dev", "Next.js development mode (hot reload)")
     .option("--build-if-missing", "run `next build` first when the web build is missing (npm start)")
-    .action(async (opts: { zk?: string; config?: string; adminToken?: string; dataDir: string; host: string; port: string; coordinatorPort: string; dev?: boolean; buildIfMissing?: boolean }) => {
+    .action(async (opts: { zk?: string; config?: string; adminToken?: string; dataDir: string; host: string; port: string; coordinatorPort: string; portOffset: string; dev?: boolean; buildIfMissing?: boolean }) => {
       const logger = pino({ level: process.env.TANDEM_LOG_LEVEL ?? "info", base: { service: "console" } });
       const dataDir = resolve(opts.dataDir);
       process.env.TANDEM_CONSOLE_HOST = opts.host;
@@ -48,7 +49,7 @@ export function registerConsoleCommand(program: Command): void {
       const runtime = new ClusterConsoleRuntime(
         opts.zk
           ? { mode: "attach", dataDir, zkAddress: opts.zk, clusterFile: opts.config ? resolve(opts.config) : undefined, adminToken: opts.adminToken }
-          : { mode: "embedded", dataDir: resolve(dataDir, "cluster"), host: opts.host, coordinatorPort: Number(opts.coordinatorPort) },
+          : { mode: "embedded", dataDir: resolve(dataDir, "cluster"), host: opts.host, coordinatorPort: Number(opts.coordinatorPort), portOffset: Number(opts.portOffset) },
       );
       const t0 = Date.now();
       let handle: Awaited<ReturnType<typeof startConsole>>;

@@ -23,7 +23,8 @@ export interface ClusterRuntimeOptions {
   /** attach: the cluster file describing the cluster (groups, nodes, admin ports). */
   clusterFile?: string;
   adminToken?: string;
-  stompBase?: number;
+  /** Embedded mode: added to every seed port (see seedTopology). */
+  portOffset?: number;
   logger: Logger;
 }
 
@@ -92,7 +93,7 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
         dataDirectory: resolve(o.dataDir, "nodes"),
         zkAddress: this.zkAddress,
         host,
-        stompBase: o.stompBase,
+        portOffset: o.portOffset,
         adminToken: secrets.adminToken,
         securityToken: secrets.securityToken,
       });

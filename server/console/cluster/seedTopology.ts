@@ -4,8 +4,8 @@ export interface SeedTopologyOptions {
   dataDirectory: string;
   zkAddress: string;
   host?: string;
-  /** Base port offsets; every node of the seed gets its own from these (seed 000's plan, one host). */
-  stompBase?: number;
+  /** Added to every seed port (STOMP, WebSocket, replication, admin): lets tests and a second console run side by side. */
+  portOffset?: number;
   adminToken: string;
   securityToken: string;
 }
@@ -18,7 +18,8 @@ export interface SeedTopologyOptions {
  */
 export function seedTopology(o: SeedTopologyOptions): ClusterConfigInput {
   const host = o.host ?? "127.0.0.1";
-  const stompBase = o.stompBase ?? 61613;
+  const off = o.portOffset ?? 0;
+  const stompBase = 61613 + off;
   const node = (i: number): Record<string, unknown> => ({
     name: `mq${i + 1}`,
     hostname: host,
@@ -26,8 +27,8 @@ export function seedTopology(o: SeedTopologyOptions): ClusterConfigInput {
       { name: "stomp", uri: `stomp://${host}:${stompBase + i * 10}?maximumConnections=1000&wireFormat.maxFrameSize=104857600` },
       { name: "ws", uri: `ws://${host}:${stompBase + 1 + i * 10}?maximumConnections=1000` },
     ],
-    bind: `tcp://${host}:${62621 + i}`,
-    admin: { host, port: 8171 + i },
+    bind: `tcp://${host}:${62621 + off + i}`,
+    admin: { host, port: 8171 + off + i },
   });
   return {
     brokerName: "activemq-cluster",
