@@ -317,7 +317,13 @@ export class BrokerNode {
   private async promote(termId: string): Promise<{ replicationAddress: string; clients: string[]; admin: string | null }> {
     await this.unfollow();
     const c = this.config;
-    const gate = new ReplicationGate(this.journal, this.replicationPolicy, this.logger);
+    const zk = this.zk;
+    const gate = new ReplicationGate(this.journal, this.replicationPolicy, this.logger, () => {
+      if (!zk) return null;
+      if (zk.state !== "connected") return `coordinator session ${zk.state}`;
+      const silent = Date.now() - zk.lastHeardAt;
+      return silent * 2 > zk.sessionTimeoutMs ? `coordinator silent for ${silent} ms` : null;
+    });
     // The term record starts this tenure in the log: a returning node finds its divergence by it.
     const start = this.journal.endPosition;
     await this.serveAsMaster(gate, termId, start);

@@ -33,6 +33,13 @@ export class ReplicationGate implements DurabilityGate {
     private readonly journal: Journal,
     readonly repl: ReplicationPolicy,
     private readonly logger: Logger,
+    /**
+     * Write fence: returns null while this master's coordinator session is certainly alive, else
+     * why not. A receipt leaves only when it returns null, so a master that has not heard from the
+     * coordinator for half its session timeout (and might already have been replaced) holds its
+     * receipts instead of acknowledging — the margin does not depend on noticing the disconnect.
+     */
+    private readonly fence: () => string | null = () => null,
   ) {
     this.timer = setInterval(() => this.logWaiting(), 1000);
     this.timer.unref();
@@ -45,13 +52,25 @@ export class ReplicationGate implements DurabilityGate {
   awaitDurable(position: number): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     const local = this.repl.local === "disk" ? this.journal.sync() : null;
-    if (this.repl.remote === "none" || this.repl.minSlaveAcks === 0) return local ?? Promise.resolve();
-    const remote = this.acked(position)
-      ? null
-      : new Promise<void>((resolve, reject) => this.waiters.push({ position, resolve, reject }));
-    if (!local) return remote ?? Promise.resolve();
-    if (!remote) return local;
-    return Promise.all([local, remote]).then(() => undefined);
+    const remote =
+      this.repl.remote === "none" || this.repl.minSlaveAcks === 0 || this.acked(position)
+        ? null
+        : new Promise<void>((resolve, reject) => this.waiters.push({ position, resolve, reject }));
+    const both = local && remote ? Promise.all([local, remote]) : (local ?? remote);
+    if (!both) return this.fence() === null ? Promise.resolve() : this.fenced();
+    return both.then(() => (this.fence() === null ? undefined : this.fenced()));
+  }
+
+  /** Resolves once the fence opens again; rejects if the node stops being master meanwhile. */
+  private fenced(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (this.failed) return reject(this.failed);
+        if (this.fence() === null) return resolve();
+        setTimeout(check, 20);
+      };
+      check();
+    });
   }
 
   /** A slave reported how far it has the log in memory and on disk. */

@@ -124,6 +124,15 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
     return s !== undefined && s.connectedOnce && !s.dead ? s.idHex : "";
   }
 
+  /**
+   * When the server was last heard from on the current session (ms since epoch; 0 if never).
+   * The server cannot have expired the session less than (timeout − round trip) after this, which
+   * is what a master's write fence relies on.
+   */
+  get lastHeardAt(): number {
+    return this.session?.lastReceiveAt ?? 0;
+  }
+
   get state(): SessionState {
     return this.current;
   }
