@@ -8,6 +8,7 @@
 // (sync=local_disk) so one scenario's backlog never slows the next.
 // Run: node --import tsx bench/brokerThroughput.ts   (BENCH_DURATION_MS to change the 5 s bound)
 import { startBroker } from "../e2e/support/brokerProcess";
+import { hashPassword } from "../server/runtime/security/passwordHash";
 import type { LoadgenConfig, LoadgenResult } from "./loadgen";
 import { readCpuSeconds } from "./procStats";
 import { LOADGEN_DEFAULTS, spawnLoadgen } from "./spawnLoadgen";
@@ -32,7 +33,13 @@ interface Scenario {
   target: number;
   config: Partial<LoadgenConfig>;
   receiptLatency: boolean;
+  /** Count messages the broker took in (send rate) rather than delivered (selector scenario). */
+  sendRate?: boolean;
+  /** Users and permissions on: every connection logs in and is authorised per destination. */
+  auth?: boolean;
 }
+
+const BENCH_USER = { login: "bench", passcode: "bench-password-1" };
 
 const SCENARIOS: Scenario[] = [
   { name: "(a) persistent, receipt/send, 1P, strict", target: 5000, receiptLatency: true, config: { receiptEvery: 1, window: 1 } },
@@ -41,12 +48,26 @@ const SCENARIOS: Scenario[] = [
   { name: "(c) non-persistent, 1P+1C", target: 60000, receiptLatency: false, config: { persistent: false, consumers: 1 } },
   { name: "(d) persistent, receipt/send, 4P+4C, strict", target: 12000, receiptLatency: true, config: { producers: 4, consumers: 4, receiptEvery: 1, window: 1 } },
   { name: "(d) persistent, receipt/send, 4P+4C, pipelined 64", target: 12000, receiptLatency: true, config: { producers: 4, consumers: 4, receiptEvery: 1, window: 64 } },
+  // Issue 4: next to (c) and (d), within 15 % of them.
+  { name: "(e) non-persistent topic, selector 1 of 10, 1P+1C (broker intake)", target: 60000, receiptLatency: false, sendRate: true, config: { persistent: false, consumers: 1, queue: "/topic/bench", selector: "n = 0", selectorCycle: 10 } },
+  { name: "(c') non-persistent, 1P+1C, authentication on", target: 60000, receiptLatency: false, auth: true, config: { persistent: false, consumers: 1, ...BENCH_USER } },
+  { name: "(d') persistent, receipt/send, 4P+4C, pipelined 64, authentication on", target: 12000, receiptLatency: true, auth: true, config: { producers: 4, consumers: 4, receiptEvery: 1, window: 64, ...BENCH_USER } },
 ];
+
+async function securityConfig(): Promise<Record<string, unknown>> {
+  return {
+    users: [{ username: BENCH_USER.login, passwordHash: await hashPassword(BENCH_USER.passcode), groups: ["apps"] }],
+    authorizationEntries: [
+      { destination: "/queue/>", read: ["apps"], write: ["apps"], admin: ["apps"] },
+      { destination: "/topic/>", read: ["apps"], write: ["apps"], admin: ["apps"] },
+    ],
+  };
+}
 
 export async function runThroughputBench(durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000)): Promise<ThroughputRow[]> {
   const rows: ThroughputRow[] = [];
   for (const s of SCENARIOS) {
-    const broker = await startBroker({ sync: "local_disk" });
+    const broker = await startBroker({ sync: "local_disk", cluster: s.auth ? await securityConfig() : undefined });
     try {
       const cpu0 = readCpuSeconds(broker.pid) ?? 0;
       const wall0 = Date.now();
@@ -54,7 +75,7 @@ export async function runThroughputBench(durationMs = Number(process.env.BENCH_D
       const cpu = ((readCpuSeconds(broker.pid) ?? 0) - cpu0) / ((Date.now() - wall0) / 1000);
       rows.push({
         scenario: s.name,
-        msgPerSec: s.receiptLatency ? r.receiptRate : r.consumeRate,
+        msgPerSec: s.receiptLatency ? r.receiptRate : s.sendRate ? r.sendRate : r.consumeRate,
         target: s.target,
         latency: s.receiptLatency ? "send→receipt" : "send→consume",
         p50ms: s.receiptLatency ? r.receiptP50 : r.e2eP50,

@@ -28,6 +28,12 @@ export interface LoadgenConfig {
   prefetch: number;
   /** After producers stop, consumers get this long to catch up. */
   drainTimeoutMs: number;
+  /** Credentials on CONNECT (authentication-on scenarios). */
+  login?: string;
+  passcode?: string;
+  /** Consumers subscribe with this selector; producers add header `n` = seq mod selectorCycle. */
+  selector?: string;
+  selectorCycle?: number;
 }
 
 export interface LoadgenResult {
@@ -64,12 +70,15 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
   let producing = c.producers > 0;
   let wakeConsumersDone: (() => void) | null = null;
 
-  const consumerClients = await Promise.all(Array.from({ length: c.consumers }, () => RawStompClient.connect({ port: c.port })));
-  const producerClients = await Promise.all(Array.from({ length: c.producers }, () => RawStompClient.connect({ port: c.port })));
+  const auth = { login: c.login, passcode: c.passcode };
+  const consumerClients = await Promise.all(Array.from({ length: c.consumers }, () => RawStompClient.connect({ port: c.port, ...auth })));
+  const producerClients = await Promise.all(Array.from({ length: c.producers }, () => RawStompClient.connect({ port: c.port, ...auth })));
   const started = performance.now();
 
+  // With a selector matching `n = 0`, one message in selectorCycle reaches each consumer.
+  const expectedConsumed = (): number => (c.selectorCycle ? Math.ceil(sent / c.selectorCycle) : sent);
   const consumersDone = (): boolean =>
-    !producing && (c.producers > 0 ? consumed >= sent : consumed >= c.expect);
+    !producing && (c.producers > 0 ? consumed >= expectedConsumed() : consumed >= c.expect);
   consumerClients.forEach((client, i) => {
     client.onMessage = (frame) => {
       const now = performance.now();
@@ -82,7 +91,7 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
     };
     void client.closed.then((err) => err && errors.push(`consumer ${i}: ${err.message}`));
   });
-  await Promise.all(consumerClients.map((client, i) => client.subscribe(c.queue, `s${i}`, c.ackMode, c.prefetch)));
+  await Promise.all(consumerClients.map((client, i) => client.subscribe(c.queue, `s${i}`, c.ackMode, c.prefetch, c.selector)));
 
   const deadline = started + c.durationMs;
   const budget = (): boolean => performance.now() < deadline && (c.count === 0 || sent < c.count);
@@ -107,6 +116,7 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
       sent++;
       const t0 = performance.now();
       const headers: Array<[string, string]> = [["destination", c.queue], ["ts", t0.toFixed(3)]];
+      if (c.selectorCycle) headers.push(["n", String(seq % c.selectorCycle)]);
       if (c.persistent) headers.push(["persistent", "true"]);
       if (c.receiptEvery > 0 && seq % c.receiptEvery === 0) {
         outstanding++;
@@ -143,7 +153,7 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
     });
   }
   if (c.consumers > 0 && !consumersDone()) {
-    errors.push(`consumers got ${consumed} of ${c.producers > 0 ? sent : c.expect} within the drain timeout`);
+    errors.push(`consumers got ${consumed} of ${c.producers > 0 ? expectedConsumed() : c.expect} within the drain timeout`);
   }
   const consumeSeconds = ((lastConsumeAt || performance.now()) - started) / 1000;
   await Promise.all([...producerClients, ...consumerClients].map((cl) => cl.disconnect()));

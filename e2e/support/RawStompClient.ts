@@ -13,6 +13,8 @@ export interface RawStompClientOptions {
   host?: string;
   /** Largest frame accepted from the broker. */
   maxFrameSize?: number;
+  login?: string;
+  passcode?: string;
 }
 
 /**
@@ -65,7 +67,9 @@ export class RawStompClient {
     socket.on("error", (err) => {
       client.failure ??= err;
     });
-    socket.write(encodeFrame("CONNECT", [["accept-version", "1.2"], ["host", "tandem"], ["heart-beat", "0,0"]], undefined, "1.2"));
+    const connectHeaders: StompHeaders = [["accept-version", "1.2"], ["host", "tandem"], ["heart-beat", "0,0"]];
+    if (options.login !== undefined) connectHeaders.push(["login", options.login], ["passcode", options.passcode ?? ""]);
+    socket.write(encodeFrame("CONNECT", connectHeaders, undefined, "1.2"));
     await connected;
     parser.version = "1.2";
     return client;
@@ -126,9 +130,10 @@ export class RawStompClient {
     });
   }
 
-  subscribe(destination: string, id: string, ack: AckMode, prefetch?: number): Promise<void> {
+  subscribe(destination: string, id: string, ack: AckMode, prefetch?: number, selector?: string): Promise<void> {
     const headers: StompHeaders = [["destination", destination], ["id", id], ["ack", ack]];
     if (prefetch !== undefined) headers.push(["activemq.prefetchSize", String(prefetch)]);
+    if (selector !== undefined) headers.push(["selector", selector]);
     return this.request("SUBSCRIBE", headers, `sub-${id}`);
   }
 
