@@ -32,8 +32,12 @@ function startSender(client: FailoverClient, queue: string): TimedSender {
   const loop = (async () => {
     let i = 0;
     while (running) {
-      await client.send(queue, `m${i++}`, { headers: { persistent: "true" } }).catch(() => undefined);
-      receipts.push({ at: Date.now(), url: client.connectedUrl });
+      const ok = await client.send(queue, `m${i++}`, { headers: { persistent: "true" } }).then(
+        () => true,
+        () => false,
+      );
+      if (ok) receipts.push({ at: Date.now(), url: client.connectedUrl });
+      else await new Promise((r) => setTimeout(r, 10)); // a rejected send settles in a microtask: yield to I/O
     }
   })();
   return {
@@ -83,8 +87,9 @@ export async function measureFailover(kills: number): Promise<{ static: number[]
     }
   } finally {
     for (const s of senders) {
+      const stopped = s.stop(); // stop the loop first: it must not spin on a closed client
       await s.client.disconnect();
-      await s.stop();
+      await stopped;
     }
     await cluster.stop();
   }

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   }
 
   summary.push(...(await runCoordinatorBench()));
+  if (process.env.BENCH_SKIP_FAILOVER !== "1") summary.push(...(await (await import("./failoverBench")).runFailoverBench()));
 
   if (process.env.BENCH_SKIP_BACKLOG === "1") {
     summary.push({ bench: "backlog", result: "skipped (BENCH_SKIP_BACKLOG=1)", target: "-", met: "-" });

@@ -94,7 +94,16 @@ export class StompClient extends EventEmitter<StompClientEvents> {
           reject(err);
         },
       };
-      socket.once("connect", () => client.sendConnect());
+      socket.once("connect", () => {
+        // TCP simultaneous open: a connect to a closed port inside the ephemeral range can be
+        // given that very port as its source and connect to itself. It would then sit on the
+        // port a broker is about to listen on (a slave being promoted) until our timeout.
+        if (socket.localPort === socket.remotePort && socket.localAddress === socket.remoteAddress) {
+          client.teardown(new StompError(`self-connected to ${opts.host}:${opts.port} (nothing listens there)`, true));
+          return;
+        }
+        client.sendConnect();
+      });
     });
   }
 
