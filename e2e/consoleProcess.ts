@@ -100,3 +100,82 @@ export async function trpcMutation(page: Page, url: string, path: string, input:
   });
   return { status: res.status(), body: await res.json() };
 }
+
+export interface ClusterConsoleProcess extends ConsoleProcess {
+  /** The --port-offset the embedded cluster was started with (seed ports + offset). */
+  portOffset: number;
+  /** STOMP port of seed node mqN (61613 + offset + 10·(N−1)). */
+  stompPort(node: string): number;
+}
+
+/**
+ * `tandem console` with its embedded cluster (coordinator + six broker processes) on a free random
+ * --port-offset, an ephemeral console port and coordinator port, and a fresh data directory.
+ */
+export async function startClusterConsoleProcess(): Promise<ClusterConsoleProcess> {
+  if (!existsSync(join(ROOT, ".next", "BUILD_ID"))) throw new Error("no production build: run `npm run build` first (npm run e2e does)");
+  const { freePortOffset } = await import("../server/api/routers/cluster/freePortOffset");
+  const portOffset = await freePortOffset();
+  const dir = await mkdtemp(join(tmpdir(), "tandem-cluster-console-e2e-"));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["bin/tandem.js", "console", "--data-dir", dir, "--port", "0", "--coordinator-port", "0", "--port-offset", String(portOffset)],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: `file:${join(dir, "console.db")}`, TANDEM_NODE_LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+      // Own process group: stop() can take the console's broker children down with it.
+      detached: true,
+    },
+  );
+  const lines: string[] = [];
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const started = await new Promise<{ port: number; password: string }>((resolveStart, reject) => {
+    let password: string | undefined;
+    const timer = setTimeout(() => reject(new Error(`cluster console did not start within 90 s; stderr: ${stderr}`)), 90_000);
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (lines.length < 5000) lines.push(line);
+      const m = /^admin password: (\S+)$/.exec(line);
+      if (m) password = m[1];
+      try {
+        const j = JSON.parse(line) as { msg?: string; port?: number; service?: string };
+        if (j.msg === "listening" && j.service === "console" && typeof j.port === "number") {
+          clearTimeout(timer);
+          if (password === undefined) reject(new Error("console started without printing an admin password"));
+          else resolveStart({ port: j.port, password });
+        }
+      } catch {
+        // not a JSON log line
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`cluster console exited with ${code} before listening; stderr: ${stderr}`));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${started.port}`,
+    adminPassword: started.password,
+    lines,
+    portOffset,
+    stompPort: (node) => 61613 + portOffset + 10 * (Number(node.replace(/^mq/, "")) - 1),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        // SIGTERM: the console stops its nodes cleanly; SIGKILL the whole group if it hangs.
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => {
+          try {
+            process.kill(-child.pid!, "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }, 20_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

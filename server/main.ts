@@ -19,16 +19,17 @@ import { createContextFactory, resolvePrincipal } from "./api/createContext";
 import { appRouter, procedurePermissions } from "./api/root";
 import { AuthService } from "./console/auth/AuthService";
 import { roleAtLeast } from "./console/auth/roles";
-import { loadConsoleEnv, sqliteFileOf, type ConsoleEnv } from "./console/consoleEnv";
+import { loadConsoleEnv, type ConsoleEnv } from "./console/consoleEnv";
 import type { ConsoleRuntime } from "./console/ConsoleRuntime";
 import type { ConsoleServices } from "./console/ConsoleServices";
+import { DestinationService } from "./console/destinations/DestinationService";
 import { SocketLiveEvents, VIEWERS_ROOM } from "./console/SocketLiveEvents";
 import { ZkExplorer } from "./console/zk/ZkExplorer";
 import { createApiTokenRepository } from "./db/apiTokenRepository";
 import { createAuditRepository } from "./db/auditRepository";
-import { createPrismaClient, type PrismaClient } from "./db/createPrismaClient";
+import type { PrismaClient } from "./db/createPrismaClient";
 import { createEventRepository } from "./db/eventRepository";
-import { migrateSqlite } from "./db/migrateSqlite";
+import { openDatabase } from "./db/openDatabase";
 import { createSessionRepository } from "./db/sessionRepository";
 import { createUserRepository } from "./db/userRepository";
 
@@ -72,14 +73,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
   };
 
   try {
-    // 1. Database: migrate, then open the client.
-    if (!env.DATABASE_URL.startsWith("file:")) {
-      throw new Error("PostgreSQL: run `npm run db:migrate` and switch the driver adapter first (prisma/schema.prisma); only SQLite is wired in");
-    }
-    const dbFile = sqliteFileOf(env.DATABASE_URL, process.cwd());
-    migrateSqlite({ file: dbFile, migrationsDir: path.join(projectDir, "prisma", "migrations"), logger });
-    const prisma = createPrismaClient(dbFile);
-    await prisma.$connect();
+    // 1. Database: migrate, then open the client. SQLite for file: URLs, PostgreSQL for
+    //    postgresql:// (same repositories; server/db/openDatabase.ts).
+    const { prisma } = await openDatabase({ databaseUrl: env.DATABASE_URL, cwd: process.cwd(), prismaDir: path.join(projectDir, "prisma"), logger });
     stack.push({ name: "prisma", stop: () => prisma.$disconnect() });
 
     // 2. Services.
@@ -95,7 +91,8 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
     const runtime = options.runtime;
     const zk = new ZkExplorer({ connectString: () => runtime?.zkConnectString?.() ?? env.TANDEM_ZK, logger });
     stack.push({ name: "zk explorer", stop: () => zk.close() });
-    const services: ConsoleServices = { auth, audit: createAuditRepository(prisma), events, zk, live, runtime, logger };
+    const destinations = new DestinationService({ runtime, prisma, logger: logger.child({ component: "destinations" }) });
+    const services: ConsoleServices = { auth, audit: createAuditRepository(prisma), events, zk, live, runtime, destinations, logger };
 
     const admin = await auth.bootstrapAdmin();
     if (admin !== null) {

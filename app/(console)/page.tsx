@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { ClusterSummary } from "../../components/ClusterSummary";
+import { OverviewView } from "../../components/cluster/OverviewView";
 
 export default function OverviewPage(): ReactNode {
-  return <ClusterSummary title="Overview" />;
+  return <OverviewView />;
 }

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { stringify } from "yaml";
+import { brokerNodeArgs } from "../../server/runtime/brokerNodeArgs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin", "tandem.js");
@@ -77,7 +78,7 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
   };
   const file = join(dataDir, "cluster.yaml");
   await writeFile(file, stringify(cluster));
-  const child = spawn(process.execPath, [BIN, "broker", "--config", file, "--node", "mq1"], {
+  const child = spawn(process.execPath, brokerNodeArgs(file, "mq1"), {
     cwd: ROOT,
     env: { ...process.env, ...(options.env ?? {}) },
     stdio: ["ignore", "pipe", "pipe"],

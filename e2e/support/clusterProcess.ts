@@ -13,20 +13,27 @@ import { stringify } from "yaml";
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin", "tandem.js");
 
-/** Ports that were free a moment ago (bind 0, read, release). */
+/**
+ * Ports that were free a moment ago, chosen BELOW the kernel's ephemeral range (32768+ on Linux):
+ * a node's fixed port taken from that range can be grabbed as the source port of some outgoing
+ * connection (even a client's connection to itself while it retries a closed port), and then
+ * the node cannot listen on it when it is elected.
+ */
 export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () =>
-      new Promise<import("node:net").Server>((res, rej) => {
-        const s = createServer();
-        s.once("error", rej);
-        s.listen(0, "127.0.0.1", () => res(s));
-      }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as import("node:net").AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-  return ports;
+  const out: number[] = [];
+  const taken = new Set<number>();
+  while (out.length < n) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (taken.has(port)) continue;
+    taken.add(port);
+    const ok = await new Promise<boolean>((res) => {
+      const s = createServer();
+      s.once("error", () => res(false));
+      s.listen(port, "127.0.0.1", () => s.close(() => res(true)));
+    });
+    if (ok) out.push(port);
+  }
+  return out;
 }
 
 export interface LogLine extends Record<string, unknown> {
@@ -42,7 +49,8 @@ interface Proc {
 }
 
 function run(args: string[], onLine?: (l: LogLine) => void): Proc {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: process.env });
+  const nodeArgs = args[0] === "broker" ? ["--max-semi-space-size=2", BIN, ...args] : [BIN, ...args];
+  const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: process.env });
   const p: Proc = { child, logs: [], exited: new Promise((r) => child.once("exit", () => r())), stderr: "" };
   child.stderr!.on("data", (d: Buffer) => (p.stderr += d.toString()));
   createInterface({ input: child.stdout! }).on("line", (line) => {

@@ -8,6 +8,7 @@ import { AuthService } from "../console/auth/AuthService";
 import type { Principal } from "../console/auth/Principal";
 import type { ConsoleRuntime } from "../console/ConsoleRuntime";
 import type { ConsoleServices } from "../console/ConsoleServices";
+import { DestinationService } from "../console/destinations/DestinationService";
 import type { LiveEvents, LiveMessage } from "../console/LiveEvents";
 import { ZkExplorer } from "../console/zk/ZkExplorer";
 import { createApiTokenRepository } from "../db/apiTokenRepository";
@@ -56,6 +57,7 @@ export async function createApiTestHarness(opts: { zkConnectString?: string; run
     zk,
     live,
     runtime: opts.runtime,
+    destinations: new DestinationService({ runtime: opts.runtime, prisma, logger }),
     logger,
   };
   const permissions = procedurePermissions(appRouter);

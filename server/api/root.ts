@@ -2,6 +2,8 @@ import type { AnyProcedure, AnyRouter } from "@trpc/server";
 import { auditRouter } from "./routers/audit/auditRouter";
 import { authRouter } from "./routers/auth/authRouter";
 import { clusterRouter } from "./routers/cluster/clusterRouter";
+import { destinationsRouter } from "./routers/destinations/destinationsRouter";
+import { drainRouter } from "./routers/drain/drainRouter";
 import { eventsRouter } from "./routers/events/eventsRouter";
 import { tokensRouter } from "./routers/tokens/tokensRouter";
 import { usersRouter } from "./routers/users/usersRouter";
@@ -15,7 +17,9 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   events: eventsRouter,
   cluster: clusterRouter,
+  drain: drainRouter,
   zk: zkRouter,
+  destinations: destinationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,7 @@ import type { AuditRepository } from "../db/auditRepository";
 import type { EventRepository } from "../db/eventRepository";
 import type { AuthService } from "./auth/AuthService";
 import type { ConsoleRuntime } from "./ConsoleRuntime";
+import type { DestinationService } from "./destinations/DestinationService";
 import type { LiveEvents } from "./LiveEvents";
 import type { ZkExplorer } from "./zk/ZkExplorer";
 
@@ -14,5 +15,6 @@ export interface ConsoleServices {
   zk: ZkExplorer;
   live: LiveEvents;
   runtime: ConsoleRuntime | undefined;
+  destinations: DestinationService;
   logger: Logger;
 }

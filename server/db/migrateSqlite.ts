@@ -1,20 +1,11 @@
-import { createHash, randomUUID } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { Logger } from "pino";
+import { pendingMigrations, readMigrationFiles, type AppliedMigrationRow, type MigrationReport } from "./migrationFiles";
 
-export interface MigrationReport {
-  applied: string[];
-  alreadyApplied: number;
-}
-
-interface AppliedRow {
-  migration_name: string;
-  checksum: string;
-  finished_at: string | null;
-  rolled_back_at: string | null;
-}
+export type { MigrationReport } from "./migrationFiles";
 
 /**
  * Applies prisma/migrations/<name>/migration.sql in name order, each once, at console start.
@@ -23,7 +14,7 @@ interface AppliedRow {
  * Prisma's own `_prisma_migrations` table (same columns, sha256 checksum of the file), so the CLI's
  * `migrate status` / `migrate deploy` and this runner agree about what is applied. Each migration
  * runs in one transaction (SQLite DDL is transactional), so a failed one leaves nothing half done.
- * PostgreSQL deployments use `npm run db:migrate` (the CLI) instead.
+ * PostgreSQL has its own runner with the same rules (migratePostgres.ts).
  */
 export function migrateSqlite(opts: { file: string; migrationsDir: string; logger: Logger }): MigrationReport {
   mkdirSync(path.dirname(opts.file), { recursive: true });
@@ -40,38 +31,19 @@ export function migrateSqlite(opts: { file: string; migrationsDir: string; logge
     "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
     "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
 )`);
-    const rows = db.prepare(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`).all() as AppliedRow[];
-    const done = new Map<string, AppliedRow>();
-    for (const r of rows) {
-      if (r.rolled_back_at !== null) continue;
-      if (r.finished_at === null) {
-        // Same rule as Prisma's P3009: a failed migration needs a human before anything else runs.
-        throw new Error(`migration ${r.migration_name} failed earlier and is not resolved; fix the database, then delete its _prisma_migrations row`);
-      }
-      done.set(r.migration_name, r);
-    }
-    const names = readdirSync(opts.migrationsDir)
-      .filter((n) => statSync(path.join(opts.migrationsDir, n)).isDirectory())
-      .sort();
-    const report: MigrationReport = { applied: [], alreadyApplied: 0 };
-    for (const name of names) {
-      const sql = readFileSync(path.join(opts.migrationsDir, name, "migration.sql"), "utf8");
-      const checksum = createHash("sha256").update(sql).digest("hex");
-      const prior = done.get(name);
-      if (prior !== undefined) {
-        if (prior.checksum !== checksum) opts.logger.warn({ migration: name }, "applied migration was modified after it was applied");
-        report.alreadyApplied += 1;
-        continue;
-      }
+    const rows = db.prepare(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`).all() as AppliedMigrationRow[];
+    const { pending, alreadyApplied } = pendingMigrations(readMigrationFiles(opts.migrationsDir), rows, opts.logger);
+    const report: MigrationReport = { applied: [], alreadyApplied };
+    for (const m of pending) {
       const started = new Date().toISOString();
       db.transaction(() => {
-        db.exec(sql);
+        db.exec(m.sql);
         db.prepare(
           `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`,
-        ).run(randomUUID(), checksum, new Date().toISOString(), name, started);
+        ).run(randomUUID(), m.checksum, new Date().toISOString(), m.name, started);
       })();
-      opts.logger.info({ migration: name }, "migration applied");
-      report.applied.push(name);
+      opts.logger.info({ migration: m.name }, "migration applied");
+      report.applied.push(m.name);
     }
     return report;
   } finally {

@@ -326,7 +326,14 @@ export class BrokerNode {
     });
     // The term record starts this tenure in the log: a returning node finds its divergence by it.
     const start = this.journal.endPosition;
-    await this.serveAsMaster(gate, termId, start);
+    try {
+      await this.serveAsMaster(gate, termId, start);
+    } catch (err) {
+      // A half-built master (e.g. its client port is taken) must not linger: undo everything, so
+      // the group can retry or elect another member.
+      await this.unserve(`promotion failed: ${(err as Error).message}`);
+      throw err;
+    }
     const bind = new URL(c.bind.replace(/^tcp:/, "http:"));
     const master = new ReplicationMaster({
       host: bind.hostname,
@@ -338,7 +345,13 @@ export class BrokerNode {
       gate,
       logger: this.logger,
     });
-    const port = await master.start();
+    let port: number;
+    try {
+      port = await master.start();
+    } catch (err) {
+      await this.unserve(`replication listener failed: ${(err as Error).message}`);
+      throw err;
+    }
     this.replicationMaster = master;
     this.store.appendListener = () => master.notify();
     master.notify();

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { ClusterSummary } from "../../../components/ClusterSummary";
+import { DestinationsView } from "../../../components/destinations/DestinationsView";
 
 export default function DestinationsPage(): ReactNode {
-  return <ClusterSummary title="Destinations" />;
+  return <DestinationsView />;
 }

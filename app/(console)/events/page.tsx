@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { EventsTable } from "../../../components/EventsTable";
+import { EventsView } from "../../../components/cluster/EventsView";
 
 export default function EventsPage(): ReactNode {
-  return <EventsTable />;
+  return <EventsView />;
 }

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { ClusterSummary } from "../../../components/ClusterSummary";
+import { GroupsView } from "../../../components/cluster/GroupsView";
 
 export default function GroupsPage(): ReactNode {
-  return <ClusterSummary title="Groups" />;
+  return <GroupsView />;
 }

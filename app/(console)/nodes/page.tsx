@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { ClusterSummary } from "../../../components/ClusterSummary";
+import { NodesView } from "../../../components/cluster/NodesView";
 
 export default function NodesPage(): ReactNode {
-  return <ClusterSummary title="Nodes" />;
+  return <NodesView />;
 }

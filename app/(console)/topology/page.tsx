@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { ClusterSummary } from "../../../components/ClusterSummary";
+import { TopologyView } from "../../../components/cluster/TopologyView";
 
 export default function TopologyPage(): ReactNode {
-  return <ClusterSummary title="Topology" />;
+  return <TopologyView />;
 }

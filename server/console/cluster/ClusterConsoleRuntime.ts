@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { ClusterStatus, ConsoleRuntime, ConsoleRuntimeContext } from "../ConsoleRuntime";
 import type { ClusterEvent } from "./ClusterMonitor";
 import { ClusterRuntime, type ClusterRuntimeOptions } from "./ClusterRuntime";
+import { DrainManager } from "./drain/DrainManager";
 import { MetricsRecorder } from "./MetricsRecorder";
 
 /**
@@ -14,6 +15,8 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
   cluster: ClusterRuntime | null = null;
   private metrics: MetricsRecorder | null = null;
   private ctx: ConsoleRuntimeContext | null = null;
+  /** Node drains (background jobs with live progress); null until started. */
+  drains: DrainManager | null = null;
 
   constructor(private readonly options: Omit<ClusterRuntimeOptions, "logger">) {
     this.name = options.mode === "embedded" ? "embedded cluster" : `attached to ${options.zkAddress ?? "cluster"}`;
@@ -25,6 +28,7 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
     this.cluster = cluster;
     this.metrics = new MetricsRecorder(ctx.prisma, ctx.logger);
     this.metrics.start();
+    this.drains = new DrainManager({ cluster, live: ctx.live, logger: ctx.logger.child({ component: "drain" }) });
     cluster.on("event", (e) => void this.recordEvent(e, ctx.logger));
     cluster.on("group", () => ctx.live.publish({ type: "invalidate", path: ["cluster"] }));
     cluster.on("process", (p) => {
@@ -54,6 +58,11 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
       logger.error({ err }, "could not record cluster event");
     }
     this.ctx?.live.publish({ type: "invalidate", path: ["events"] });
+  }
+
+  /** The console database (event search, metric history); null before start. */
+  get prisma(): ConsoleRuntimeContext["prisma"] | null {
+    return this.ctx?.prisma ?? null;
   }
 
   zkConnectString(): string | undefined {

@@ -35,7 +35,14 @@ export interface ClusterRuntimeEvents {
   process: [SupervisedNode];
 }
 
-interface NodeSpec {
+export interface NodeInfoAnswer {
+  at: number;
+  /** GET /api/v1/node as the node answered it; null when it did not answer. */
+  info: Record<string, unknown> | null;
+  error: string | null;
+}
+
+export interface NodeSpec {
   name: string;
   group: string;
   adminUrl: string;
@@ -59,6 +66,10 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
   zkAddress = "";
   adminToken = "";
   readonly startedAt = Date.now();
+  /** Direct GET /api/v1/node answers for nodes whose poller snapshot is down (see nodeInfo). */
+  private readonly infoCache = new Map<string, { at: number; pending: Promise<NodeInfoAnswer> | null; answer: NodeInfoAnswer | null }>();
+  /** Journal bytes appended per second per node, from successive poller snapshots (ha.position). */
+  private readonly writeRates = new Map<string, { at: number; position: number; bytesPerSec: number }>();
 
   private constructor(private readonly o: ClusterRuntimeOptions) {
     super();
@@ -142,7 +153,10 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
     await this.monitor.start();
     for (const n of this.nodes) {
       const p = new NodePoller({ name: n.name, group: n.group, adminUrl: n.adminUrl, token: this.adminToken }, { fastMs: 1000, slowMs: 10_000, logger: log });
-      p.on("snapshot", (s) => this.emit("node", s));
+      p.on("snapshot", (s) => {
+        this.trackWriteRate(s);
+        this.emit("node", s);
+      });
       p.on("down", (name, error) => this.emit("event", { kind: "node-down", group: n.group, node: name, message: `${name} is not answering: ${error}`, at: Date.now() }));
       p.on("up", (name) => this.emit("event", { kind: "node-up", group: n.group, node: name, message: `${name} is answering again`, at: Date.now() }));
       p.start();
@@ -192,6 +206,57 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
     }
     this.pollers.get(nodeName)?.refresh();
     return parsed as T;
+  }
+
+  /**
+   * GET /api/v1/node of one node. The poller's snapshot when it is up; otherwise a direct call,
+   * cached for `maxAgeMs`: the poller also lists destinations, which a slave refuses (503), so a
+   * healthy slave's snapshot reads "down" — this answers whether the node itself is up.
+   */
+  async nodeInfo(name: string, maxAgeMs = 1500): Promise<NodeInfoAnswer> {
+    this.node(name);
+    const snap = this.pollers.get(name)?.latest;
+    if (snap?.up && snap.info) return { at: snap.at, info: snap.info, error: null };
+    const cached = this.infoCache.get(name);
+    if (cached?.answer && Date.now() - cached.answer.at < maxAgeMs) return cached.answer;
+    if (cached?.pending) return cached.pending;
+    const entry = cached ?? { at: 0, pending: null, answer: null };
+    entry.pending = (async (): Promise<NodeInfoAnswer> => {
+      const at = Date.now();
+      try {
+        const res = await fetch(`${this.node(name).adminUrl}/api/v1/node`, {
+          headers: { authorization: `Bearer ${this.adminToken}` },
+          signal: AbortSignal.timeout(2000),
+        });
+        if (!res.ok) return { at, info: null, error: `HTTP ${res.status}` };
+        return { at, info: (await res.json()) as Record<string, unknown>, error: null };
+      } catch (err) {
+        return { at, info: null, error: (err as Error).message };
+      }
+    })();
+    this.infoCache.set(name, entry);
+    try {
+      entry.answer = await entry.pending;
+      return entry.answer;
+    } finally {
+      entry.pending = null;
+    }
+  }
+
+  /** Bytes per second the node's journal grew by between its last two snapshots (0 when unknown). */
+  writeRate(name: string): number {
+    return this.writeRates.get(name)?.bytesPerSec ?? 0;
+  }
+
+  private trackWriteRate(s: NodeSnapshot): void {
+    const position = Number((s.info?.ha as { position?: unknown } | null | undefined)?.position);
+    if (!s.up || !Number.isFinite(position)) {
+      this.writeRates.delete(s.node);
+      return;
+    }
+    const prev = this.writeRates.get(s.node);
+    const bytesPerSec = prev && s.at > prev.at && position >= prev.position ? ((position - prev.position) * 1000) / (s.at - prev.at) : 0;
+    this.writeRates.set(s.node, { at: s.at, position, bytesPerSec });
   }
 
   /** The node currently master of a group, from the election znodes. */

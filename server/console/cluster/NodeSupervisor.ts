@@ -3,6 +3,7 @@ import { EventEmitter } from "node:events";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Logger } from "pino";
+import { brokerNodeArgs } from "../../runtime/brokerNodeArgs";
 
 export type SupervisedState = "starting" | "running" | "stopping" | "stopped" | "crashed";
 
@@ -81,7 +82,7 @@ export class NodeSupervisor extends EventEmitter<NodeSupervisorEvents> {
   start(name: string): void {
     const e = this.entry(name);
     if (e.child && e.info.state !== "stopped" && e.info.state !== "crashed") return;
-    const child = spawn(process.execPath, [join(ROOT, "bin", "tandem.js"), "broker", "--config", this.clusterFile, "--node", name], {
+    const child = spawn(process.execPath, brokerNodeArgs(this.clusterFile, name), {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, TANDEM_LOG_LEVEL: process.env.TANDEM_NODE_LOG_LEVEL ?? "info" },

@@ -30,7 +30,7 @@ export interface NodeInfo {
   closedConnections: Record<string, number>;
   security: { enabled: boolean; users: number; allowAnonymous: boolean };
   ha: Record<string, unknown> | null;
-  process: { rss: number; heapUsed: number };
+  process: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
 }
 
 function percent(used: number, limit: number): number {
@@ -97,6 +97,6 @@ export function nodeInfo(ctx: AdminContext): NodeInfo {
     closedConnections: Object.fromEntries(stomp?.closedReasons ?? []),
     security: node.security,
     ha: node.ha(),
-    process: { rss: mem.rss, heapUsed: mem.heapUsed },
+    process: { rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers },
   };
 }

@@ -8,6 +8,9 @@ import { eidOf, MEMBER_NAME, parseMemberData, type MemberData } from "./memberDa
 
 export type GroupRole = "joining" | "slave" | "master" | "stopped";
 
+/** Failed promotions in a row before an elected node steps down. */
+const MAX_PROMOTE_FAILURES = 3;
+
 /** What the node does when its role changes; GroupMember only decides. */
 export interface GroupRoleHooks {
   /** Journal end position, published while no master is followed. */
@@ -59,6 +62,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
   private stopped = false;
   readonly quorum: number;
   lastDecision = "";
+  private promoteFailures = 0;
   members: Array<{ eid: string; data: MemberData }> = [];
 
   private readonly onState = (state: SessionState): void => {
@@ -231,7 +235,22 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
           this.following = null;
         }
         const termId = `${myEid}@${this.o.client.sessionIdHex}`;
-        const addrs = await this.o.hooks.promote(termId);
+        let addrs: Awaited<ReturnType<GroupRoleHooks["promote"]>>;
+        try {
+          addrs = await this.o.hooks.promote(termId);
+          this.promoteFailures = 0;
+        } catch (err) {
+          // Elected but unable to serve (a port taken, a disk error): after a few tries, step down
+          // by rejoining as the youngest member so the elector picks another node.
+          this.promoteFailures++;
+          this.o.logger.error({ err, attempt: this.promoteFailures }, "elected but could not start serving");
+          if (this.promoteFailures >= MAX_PROMOTE_FAILURES) {
+            this.promoteFailures = 0;
+            await this.rejoin();
+            return;
+          }
+          throw err;
+        }
         this.setRole("master", "elected");
         await this.publish({ address: addrs.replicationAddress, clients: addrs.clients, position: -1 });
       }

@@ -11,6 +11,8 @@ import { StompParser, type StompParseErrorCode } from "./StompParser";
 import type { StompTransport } from "./StompTransport";
 
 const SUPPORTED: StompVersion[] = ["1.2", "1.1", "1.0"];
+/** Unwritten journal bytes above which persistent producers wait for the journal's writer. */
+const JOURNAL_BACKLOG_LIMIT = 8 * 1024 * 1024;
 const SERVER_NAME = "Tandem/0.1.0";
 const CLIENT_COMMANDS = new Set([
   "CONNECT", "STOMP", "SEND", "SUBSCRIBE", "UNSUBSCRIBE", "ACK", "NACK", "BEGIN", "COMMIT", "ABORT", "DISCONNECT",
@@ -450,16 +452,19 @@ export class StompConnection implements ConsumerSink {
   private applyFlowControl(persistent: boolean): void {
     if (this.paused) return;
     const broker = this.o.broker;
+    const journal = broker.store.journal;
     const overMemory = !persistent && broker.memory.isFull();
-    const overStore = persistent && broker.store.journal.endPosition - broker.store.journal.startPosition > this.o.policy.storeLimit;
-    if (!overMemory && !overStore) return;
+    const overStore = persistent && journal.endPosition - journal.startPosition > this.o.policy.storeLimit;
+    // Records not yet handed to the OS live in the journal's memory: a producer faster than the
+    // disk must wait for the writer, or that queue would grow without bound.
+    const overJournal = persistent && journal.endPosition - journal.writtenPosition > JOURNAL_BACKLOG_LIMIT;
+    if (!overMemory && !overStore && !overJournal) return;
     this.paused = true;
     broker.memory.blockedProducers++;
     this.o.transport.pause();
     const resume = (): void => {
       if (this.state === "closed") return;
-      const stillOverStore = persistent && broker.store.journal.endPosition - broker.store.journal.startPosition > this.o.policy.storeLimit;
-      if (stillOverStore) {
+      if (persistent && journal.endPosition - journal.startPosition > this.o.policy.storeLimit) {
         setTimeout(resume, 200).unref();
         return;
       }
@@ -468,6 +473,7 @@ export class StompConnection implements ConsumerSink {
       this.o.transport.resume();
     };
     if (overMemory) broker.memory.whenAvailable(resume);
+    else if (overJournal) journal.written().then(resume, resume);
     else setTimeout(resume, 200).unref();
   }
 

@@ -1,4 +1,14 @@
 import { createTRPCRouter } from "../../trpc";
+import { group } from "./group";
+import { handover } from "./handover";
+import { node } from "./node";
+import { nodeKill } from "./nodeKill";
+import { nodeRestart } from "./nodeRestart";
+import { nodes } from "./nodes";
+import { nodeStart } from "./nodeStart";
+import { nodeStop } from "./nodeStop";
+import { overview } from "./overview";
 import { status } from "./status";
+import { topology } from "./topology";
 
-export const clusterRouter = createTRPCRouter({ status });
+export const clusterRouter = createTRPCRouter({ status, overview, topology, group, nodes, node, nodeStart, nodeStop, nodeKill, nodeRestart, handover });

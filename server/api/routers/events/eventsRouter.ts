@@ -1,4 +1,5 @@
 import { createTRPCRouter } from "../../trpc";
 import { list } from "./list";
+import { search } from "./search";
 
-export const eventsRouter = createTRPCRouter({ list });
+export const eventsRouter = createTRPCRouter({ list, search });

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { formatAge, formatRate, timeLabel, toChartRows } from "./historySeries";
+import { sparklineSegments } from "./sparklinePath";
+
+describe("sparklineSegments", () => {
+  test("scales into the box, low values at the bottom", () => {
+    assert.deepEqual(sparklineSegments([0, 5, 10], 102, 22, 1), ["1,21 51,11 101,1"]);
+  });
+  test("nulls split the line; empty or all-null gives nothing; flat lies on the bottom", () => {
+    assert.deepEqual(sparklineSegments([1, null, 1, 2], 31, 10, 0).length, 2);
+    assert.deepEqual(sparklineSegments([], 10, 10), []);
+    assert.deepEqual(sparklineSegments([null, null], 10, 10), []);
+    assert.deepEqual(sparklineSegments([0, 0], 10, 10, 0), ["0,10 10,10"]);
+  });
+});
+
+describe("toChartRows", () => {
+  const p = (t: number, depth: number) => ({ t, depth, enqueued: null, dequeued: null, inPerSec: null, outPerSec: null });
+  test("one row per point, a null row across a missing stretch", () => {
+    const rows = toChartRows([p(0, 1), p(5000, 2), p(20_000, 3)], 5000, 3_600_000);
+    assert.deepEqual(rows.map((r) => [r.t, r.depth]), [[0, 1], [5000, 2], [10_000, null], [20_000, 3]]);
+    assert.equal(rows[0].label, "00:00:00");
+  });
+  test("labels fit the range", () => {
+    const t = Date.UTC(2026, 10, 23, 19, 5, 7);
+    assert.equal(timeLabel(t, 600_000), "19:05:07");
+    assert.equal(timeLabel(t, 6 * 3_600_000), "19:05");
+    assert.equal(timeLabel(t, 7 * 86_400_000), "11-23 19:05");
+  });
+});
+
+test("formatAge and formatRate", () => {
+  assert.equal(formatAge(null), "—");
+  assert.equal(formatAge(250), "250 ms");
+  assert.equal(formatAge(3200), "3.2 s");
+  assert.equal(formatAge(240_000), "4 min");
+  assert.equal(formatAge(9_000_000), "2.5 h");
+  assert.equal(formatRate(null), "—");
+  assert.equal(formatRate(2.345), "2.3/s");
+  assert.equal(formatRate(1234.5), "1235/s");
+});

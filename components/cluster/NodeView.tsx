@@ -1,0 +1,113 @@
+"use client";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { useTRPC } from "../trpc";
+import { useMe } from "../useMe";
+import { ClusterGate } from "./ClusterGate";
+import { ConfirmButton } from "./ConfirmButton";
+import { DrainPanel } from "./DrainPanel";
+import { formatBytes, formatDuration, formatRate, formatTime } from "./format";
+
+/** One node's health, its destinations, and the operator's actions (greyed out per role and mode). */
+export function NodeView({ name }: { name: string }): ReactNode {
+  const trpc = useTRPC();
+  const { can } = useMe();
+  const q = useQuery(trpc.cluster.node.queryOptions({ name }));
+  const stop = useMutation(trpc.cluster.nodeStop.mutationOptions());
+  const kill = useMutation(trpc.cluster.nodeKill.mutationOptions());
+  const start = useMutation(trpc.cluster.nodeStart.mutationOptions());
+  const restart = useMutation(trpc.cluster.nodeRestart.mutationOptions());
+  const handover = useMutation(trpc.cluster.handover.mutationOptions());
+  const actionError = [stop, kill, start, restart, handover].find((m) => m.error)?.error;
+
+  return (
+    <section>
+      <p><Link href="/nodes">← Nodes</Link></p>
+      <h1>Node {name}</h1>
+      <ClusterGate isLoading={q.isLoading} error={q.error}>
+        {() => {
+          const d = q.data!;
+          const n = d.node;
+          const proc = n.process;
+          const running = proc !== null && (proc.state === "running" || proc.state === "starting");
+          const embeddedWhy = d.embedded ? undefined : "only the embedded cluster's nodes are run by this console";
+          const why = (path: string, ok: boolean, reason: string): string | undefined => (!can(path) ? "needs the operator role" : (embeddedWhy ?? (ok ? undefined : reason)));
+          return (
+            <>
+              <fieldset data-testid="node-actions">
+                <legend>Actions</legend>
+                <ConfirmButton label="Stop" confirmLabel={`Stop ${name}`} testid="node-stop" disabled={!!why("cluster.nodeStop", running, "not running")} title={why("cluster.nodeStop", running, "not running")} onConfirm={() => stop.mutate({ name })} />
+                <ConfirmButton label="Kill (SIGKILL)" confirmLabel={`Kill ${name}`} danger testid="node-kill" disabled={!!why("cluster.nodeKill", running, "not running")} title={why("cluster.nodeKill", running, "not running")} onConfirm={() => kill.mutate({ name })} />
+                <ConfirmButton label="Restart" confirmLabel={`Restart ${name}`} testid="node-restart" disabled={!!why("cluster.nodeRestart", running, "not running")} title={why("cluster.nodeRestart", running, "not running")} onConfirm={() => restart.mutate({ name })} />
+                <button type="button" data-testid="node-start" disabled={!!why("cluster.nodeStart", !running, "already running")} title={why("cluster.nodeStart", !running, "already running")} onClick={() => start.mutate({ name })}>Start</button>
+                <ConfirmButton label="Hand over" confirmLabel={`Hand over ${name}`} testid="node-handover"
+                  disabled={!can("cluster.handover") || n.role !== "master"} title={!can("cluster.handover") ? "needs the operator role" : n.role !== "master" ? "only a master hands over" : undefined}
+                  onConfirm={() => handover.mutate({ name })} />
+              </fieldset>
+              {actionError && <p className="error" data-testid="node-action-error">{actionError.message}</p>}
+              {handover.data && <p className="notice" data-testid="node-handover-result">Handed over at position {handover.data.position}{handover.data.caughtUp ? " (a slave had everything)" : " (no slave confirmed in time)"}.</p>}
+
+              <div style={{ display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(300px, 1fr))", gap: 16 }}>
+                <table className="stat" data-testid="node-health">
+                  <tbody>
+                    <tr><th>Role</th><td data-testid="node-role">{n.role}{n.serving ? " (serving)" : ""}</td></tr>
+                    <tr><th>Group</th><td><Link href={`/groups/${encodeURIComponent(n.group)}`}>{n.group}</Link></td></tr>
+                    <tr><th>State</th><td data-testid="node-up">{n.up ? "up" : `down: ${n.error ?? ""}`}</td></tr>
+                    <tr><th>Uptime</th><td>{formatDuration(n.uptimeMs)}</td></tr>
+                    <tr><th>Connections</th><td data-testid="node-connections">{n.connections}</td></tr>
+                    <tr><th>Memory</th><td>{d.memory ? `${formatBytes(d.memory.used)} of ${formatBytes(d.memory.limit)} (${d.memory.percent}%)${d.memory.blockedProducers ? `, ${d.memory.blockedProducers} producers blocked` : ""}` : "—"}</td></tr>
+                    <tr><th>Store</th><td>{d.store ? `${formatBytes(d.store.used)} of ${formatBytes(d.store.limit)} (${d.store.percent}%)` : "—"}</td></tr>
+                    <tr><th>Messages</th><td>{d.messages ? `depth ${d.messages.depth}, in flight ${d.messages.inflight}, in ${formatRate(n.inPerSec)}, out ${formatRate(n.outPerSec)}` : "—"}</td></tr>
+                    <tr><th>Replication</th><td>{d.ha ? `position ${d.ha.position}${d.ha.following ? `, following ${d.ha.following.master ?? "?"}` : ""}${n.lagBytes !== null ? `, ${formatBytes(n.lagBytes)} behind` : ""}` : "—"}</td></tr>
+                    <tr><th>ZK session</th><td><code>{d.ha?.zkSession ?? "—"}</code></td></tr>
+                    <tr><th>Admin API</th><td><code>{n.adminUrl}</code></td></tr>
+                    <tr><th>STOMP</th><td>{n.stomp.join(", ")}</td></tr>
+                  </tbody>
+                </table>
+                <div>
+                  <h2 style={{ marginTop: 0 }}>Process</h2>
+                  {proc ? (
+                    <table className="stat" data-testid="node-process">
+                      <tbody>
+                        <tr><th>State</th><td data-testid="node-process-state">{proc.state}</td></tr>
+                        <tr><th>PID</th><td>{proc.pid ?? "—"}</td></tr>
+                        <tr><th>Started</th><td>{proc.startedAt ? formatTime(proc.startedAt) : "—"}</td></tr>
+                        <tr><th>Restarts</th><td>{proc.restarts}</td></tr>
+                        {proc.exitedAt && <tr><th>Last exit</th><td>{formatTime(proc.exitedAt)} ({proc.signal ?? `code ${proc.exitCode}`})</td></tr>}
+                      </tbody>
+                    </table>
+                  ) : <p className="muted">Not run by this console.</p>}
+                  {proc && proc.stderrTail.length > 0 && <pre>{proc.stderrTail.join("\n")}</pre>}
+                  <h2>Closed connections</h2>
+                  {d.closedConnections.length === 0 ? <p className="muted">None since start.</p> : (
+                    <table className="stat" data-testid="node-closed">
+                      <tbody>{d.closedConnections.map((c) => <tr key={c.reason}><th>{c.reason}</th><td>{c.count}</td></tr>)}</tbody>
+                    </table>
+                  )}
+                </div>
+              </div>
+
+              <DrainPanel name={name} allowed={can("drain.start")} up={n.up} />
+
+              <h2>Destinations</h2>
+              {!n.serving ? <p className="muted">A {n.role} node serves no destinations.</p> : (
+                <>
+                  <table data-testid="node-destinations">
+                    <thead><tr><th>Destination</th><th>Kind</th><th>Depth</th><th>Consumers</th><th>Producers</th><th>Enqueued</th><th>Dequeued</th><th>In flight</th></tr></thead>
+                    <tbody>
+                      {d.destinations.items.map((x) => (
+                        <tr key={x.name}><td>{x.name}</td><td>{x.kind}</td><td>{x.depth}</td><td>{x.consumers}</td><td>{x.producers}</td><td>{x.enqueued}</td><td>{x.dequeued}</td><td>{x.inflight}</td></tr>
+                      ))}
+                    </tbody>
+                  </table>
+                  <p className="muted">{d.destinations.items.length} deepest of {d.destinations.total}. <Link href="/destinations">All destinations</Link></p>
+                </>
+              )}
+            </>
+          );
+        }}
+      </ClusterGate>
+    </section>
+  );
+}

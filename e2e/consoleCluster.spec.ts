@@ -1,0 +1,113 @@
+import { expect, test, type Page } from "@playwright/test";
+import { connectStomp } from "./support/stompClient";
+import { logIn, startClusterConsoleProcess, type ClusterConsoleProcess } from "./consoleProcess";
+
+const PASSWORD = "cluster e2e admin password";
+
+/**
+ * The cluster half of the console against the real server and its embedded cluster (six broker
+ * processes): health at a glance, a master killed from the UI and the failover seen live, and a
+ * drain that moves mastership without losing persistent messages.
+ */
+test.describe.serial("cluster console: overview, failover, drain", () => {
+  test.setTimeout(150_000);
+  let c: ClusterConsoleProcess;
+
+  test.beforeAll(async () => {
+    c = await startClusterConsoleProcess();
+  });
+  test.afterAll(async () => {
+    await c?.stop();
+  });
+
+  async function masterOf(page: Page, group: string): Promise<string> {
+    await page.goto(`${c.url}/groups/${group}`);
+    const m = page.getByTestId("group-master");
+    await expect(m).toHaveText(/^mq\d$/, { timeout: 30_000 });
+    return (await m.textContent())!.trim();
+  }
+
+  test("two groups, each with one master; every page renders", async ({ page }, info) => {
+    await logIn(page, c.url, "admin", c.adminPassword, PASSWORD);
+    for (const g of ["group1", "group2"]) await expect(page.getByTestId(`overview-master-${g}`)).toHaveText(/^mq\d$/, { timeout: 45_000 });
+    await expect(page.getByTestId("overview-nodes-up")).toHaveText("6 / 6", { timeout: 30_000 });
+    await page.screenshot({ path: info.outputPath("overview.png"), fullPage: true });
+
+    await page.getByTestId("nav-topology").click();
+    await expect(page.locator('[data-testid^="topology-node-"][data-role="master"]')).toHaveCount(2);
+    await expect(page.locator('[data-testid^="topology-link-"]')).toHaveCount(4, { timeout: 20_000 });
+    await page.screenshot({ path: info.outputPath("topology.png"), fullPage: true });
+
+    await page.getByTestId("nav-groups").click();
+    await expect(page.getByTestId("groups-row-group1")).toBeVisible();
+    await page.screenshot({ path: info.outputPath("groups.png"), fullPage: true });
+
+    await page.getByTestId("nav-nodes").click();
+    await expect(page.getByTestId("nodes-range")).toHaveText("1–6 of 6");
+    await page.getByTestId("nodes-role").selectOption("master");
+    await expect(page.getByTestId("nodes-range")).toHaveText("1–2 of 2");
+    await page.screenshot({ path: info.outputPath("nodes.png"), fullPage: true });
+  });
+
+  test("killing a master from the UI: the failover reaches the event stream and the group page", async ({ page }, info) => {
+    await logIn(page, c.url, "admin", PASSWORD);
+    const old = await masterOf(page, "group1");
+    await expect(page.getByTestId("group-members").locator("tr")).toHaveCount(4);
+    await page.screenshot({ path: info.outputPath("group-before.png"), fullPage: true });
+
+    await page.goto(`${c.url}/nodes/${old}`);
+    await expect(page.getByTestId("node-role")).toContainText("master");
+    await page.getByTestId("node-kill").click();
+    await page.getByTestId("node-kill-confirm").click();
+    await expect(page.getByTestId("node-process-state")).toHaveText("crashed");
+
+    await page.getByTestId("nav-events").click();
+    // Live: no reload; the socket.io push invalidates the stream.
+    await expect(page.getByTestId("events-stream").locator(`[data-testid="event-election"][data-group="group1"]`).filter({ hasNotText: `${old} elected` }).first()).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId("events-stream").locator(`[data-group="group1"][data-node="${old}"]`).filter({ hasText: /no longer master|has no master|left group1/ }).first()).toBeVisible();
+    await page.getByTestId("events-kind").selectOption("election");
+    await page.getByTestId("events-text").fill("group1");
+    await expect(page.getByTestId("events-row").first()).toContainText("group1");
+    await page.screenshot({ path: info.outputPath("events.png"), fullPage: true });
+
+    const now = await masterOf(page, "group1");
+    expect(now).not.toBe(old);
+    await expect(page.getByTestId("group-timeline").getByTestId("timeline-election").first()).toContainText(now);
+    await page.screenshot({ path: info.outputPath("group-after-failover.png"), fullPage: true });
+  });
+
+  test("draining a master: preview, progress, a new master, and no message lost", async ({ page }, info) => {
+    await logIn(page, c.url, "admin", PASSWORD);
+    const old = await masterOf(page, "group2");
+    const queue = "/queue/e2e-drain";
+    const producer = await connectStomp(c.stompPort(old));
+    for (let i = 0; i < 5; i++) await producer.request("SEND", [["destination", queue], ["persistent", "true"]], `drain-${i}`);
+    await producer.disconnect();
+
+    await page.goto(`${c.url}/nodes/${old}`);
+    await page.getByTestId("drain-preview-open").click();
+    await expect(page.getByTestId("drain-preview-action")).toHaveText("handover");
+    await expect(page.getByTestId("drain-preview-backlog")).toContainText("5 messages");
+    await page.screenshot({ path: info.outputPath("drain-preview.png"), fullPage: true });
+    await page.getByTestId("drain-start").click();
+    await expect(page.getByTestId("drain-state")).toHaveText("done", { timeout: 60_000 });
+    const fresh = (await page.getByTestId("drain-new-master").textContent())!.trim();
+    expect(fresh).toMatch(/^mq\d$/);
+    expect(fresh).not.toBe(old);
+    await expect(page.getByTestId("node-role")).not.toContainText("master");
+    await page.screenshot({ path: info.outputPath("drain-done.png"), fullPage: true });
+
+    const consumer = await connectStomp(c.stompPort(fresh));
+    consumer.sendFrame("SUBSCRIBE", [["destination", queue], ["id", "s1"], ["ack", "auto"]]);
+    const bodies: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const f = await consumer.expect("MESSAGE", 10_000);
+      bodies.push(f.body.toString("utf8"));
+    }
+    await consumer.disconnect();
+    expect(bodies).toEqual([0, 1, 2, 3, 4].map((i) => `drain-${i}`));
+
+    expect(await masterOf(page, "group2")).toBe(fresh);
+    await page.screenshot({ path: info.outputPath("group-after-drain.png"), fullPage: true });
+  });
+});

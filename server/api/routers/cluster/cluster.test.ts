@@ -1,0 +1,168 @@
+// Cluster and drain procedures against a real embedded cluster: the console's coordinator in this
+// process, six broker nodes as OS processes (seed topology on a free port offset), real HTTP to
+// every node's admin API. Kill is a real SIGKILL; a drain is a real handover.
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { TRPCError } from "@trpc/server";
+import { pino } from "pino";
+import type { Principal } from "../../../console/auth/Principal";
+import { ClusterConsoleRuntime } from "../../../console/cluster/ClusterConsoleRuntime";
+import { createApiTestHarness, type ApiTestHarness } from "../../apiTestHarness";
+import { freePortOffset } from "./freePortOffset";
+
+function principal(role: Principal["role"], username: string): Principal {
+  return { kind: "session", userId: 0, username, role, label: username, mustChangePassword: false };
+}
+
+async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, timeoutMs = 45_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await f();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+describe("cluster and drain procedures against the embedded cluster (real processes)", () => {
+  let dir: string;
+  let rt: ClusterConsoleRuntime;
+  let h: ApiTestHarness;
+  const op = principal("operator", "olga");
+  const viewer = principal("viewer", "vic");
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "tandem-cluster-api-"));
+    rt = new ClusterConsoleRuntime({ mode: "embedded", dataDir: dir, coordinatorPort: 0, portOffset: await freePortOffset() });
+    h = await createApiTestHarness({ runtime: rt });
+    await rt.start({ prisma: h.prisma, events: h.services.events, live: h.services.live, logger: pino({ level: "silent" }) });
+    // Both groups elected and every slave streaming from its master.
+    await until("two masters with two streaming slaves each", async () => {
+      const t = await h.caller(viewer).cluster.topology();
+      return t.groups.every((g) => g.master && g.links.filter((l) => l.state === "streaming").length === 2);
+    }, 60_000);
+  });
+  after(async () => {
+    await rt?.stop();
+    await h?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test("overview, topology, nodes paging and group detail come from the live cluster", async () => {
+    const c = h.caller(viewer);
+    const o = await c.cluster.overview();
+    assert.equal(o.groups.length, 2);
+    assert.deepEqual(o.nodes, { total: 6, up: 6, down: 0 });
+    for (const g of o.groups) {
+      assert.ok(g.master, `${g.name} has a master`);
+      assert.equal(g.slaves.length, 2);
+    }
+    assert.equal(o.problems.filter((p) => p.severity === "critical").length, 0, JSON.stringify(o.problems));
+
+    const masters = await c.cluster.nodes({ role: "master", sort: "name", order: "asc" });
+    assert.equal(masters.total, 2);
+    const page = await c.cluster.nodes({ offset: 1, limit: 2, sort: "name", order: "desc" });
+    assert.equal(page.total, 6);
+    assert.deepEqual(page.items.map((n) => n.name), ["mq5", "mq4"]);
+    const filtered = await c.cluster.nodes({ filter: "group2" });
+    assert.deepEqual(filtered.items.map((n) => n.name), ["mq4", "mq5", "mq6"]);
+
+    const g1 = await c.cluster.group({ name: "group1" });
+    assert.equal(g1.members.length, 3);
+    assert.ok(g1.members.every((m) => /^0x[0-9a-f]+$/.test(m.session)), "member znodes carry their session ids");
+    assert.equal(g1.slaves.length, 2);
+    assert.ok(g1.timeline.some((e) => e.kind === "election" && e.node === g1.master));
+
+    const n = await c.cluster.node({ name: g1.master! });
+    assert.equal(n.node.role, "master");
+    assert.equal(n.node.serving, true);
+    assert.equal(n.embedded, true);
+    assert.equal(n.node.process?.state, "running");
+    await assert.rejects(c.cluster.node({ name: "nope" }), (e: unknown) => e instanceof TRPCError && e.code === "NOT_FOUND");
+  });
+
+  test("a viewer may not kill a node; the refusal is audited", async () => {
+    await assert.rejects(h.caller(viewer).cluster.nodeKill({ name: "mq1" }), (e: unknown) => e instanceof TRPCError && e.code === "FORBIDDEN");
+    const audit = await h.prisma.auditLog.findFirst({ where: { action: "cluster.nodeKill" } });
+    assert.equal(audit?.result, "FORBIDDEN");
+    assert.equal(audit?.target, "mq1");
+  });
+
+  test("draining a slave is done at once; draining a master hands over and loses nothing", async () => {
+    const c = h.caller(op);
+    const g1 = await c.cluster.group({ name: "group1" });
+    const master = g1.master!;
+    const slave = g1.slaves[0]!.to;
+
+    const slaveJob = c.drain.start({ name: slave });
+    assert.match((await until("slave drain done", async () => {
+      await slaveJob;
+      const s = await c.drain.status({ name: slave });
+      return s?.state === "done" ? s : null;
+    })).note ?? "", /slave/);
+
+    // Persistent messages on the master, then the preview sees them.
+    const dest = encodeURIComponent("/queue/drain-check");
+    for (let i = 0; i < 5; i++) {
+      await rt.cluster!.admin(master, "POST", `/api/v1/destinations/${dest}/messages`, { body: `m${i}`, persistent: true });
+    }
+    const pv = await c.drain.preview({ name: master });
+    assert.equal(pv.action, "handover");
+    assert.equal(pv.totals.depth, 5);
+    assert.ok(pv.candidates.length >= 1);
+
+    await c.drain.start({ name: master });
+    await assert.rejects(c.drain.start({ name: master }), (e: unknown) => e instanceof TRPCError && e.code === "CONFLICT");
+    const done = await until("master drain finished", async () => {
+      const s = await c.drain.status({ name: master });
+      return s && s.state !== "running" ? s : null;
+    }, 60_000);
+    assert.equal(done.state, "done", done.error ?? "");
+    assert.ok(done.newMaster && done.newMaster !== master);
+    assert.ok(h.published.some((m) => m.type === "invalidate" && m.path[0] === "drain"));
+
+    const moved = await until("messages on the new master", async () => {
+      const d = await rt.cluster!.admin<{ depth: number }>(done.newMaster!, "GET", `/api/v1/destinations/${dest}`);
+      return d.depth === 5 ? d : null;
+    });
+    assert.equal(moved.depth, 5);
+    const old = await c.cluster.node({ name: master });
+    assert.equal(old.node.serving, false);
+  });
+
+  test("killing a master from the API fails over; the election is in the searchable event log", async () => {
+    const c = h.caller(op);
+    const before = (await c.cluster.group({ name: "group2" })).master!;
+    const killed = await c.cluster.nodeKill({ name: before });
+    assert.equal(killed.state, "crashed");
+    const g = await until("a new master of group2", async () => {
+      const x = await c.cluster.group({ name: "group2" });
+      return x.master && x.master !== before ? x : null;
+    });
+    const found = await until("the failover event", async () => {
+      const r = await c.events.search({ kinds: ["election"], group: "group2", text: `${g.master} ELECTED` });
+      return r.total > 0 ? r : null;
+    });
+    assert.equal(found.items[0]!.node, g.master);
+    const lost = await c.events.search({ kinds: ["master-lost", "quorum-lost"], group: "group2" });
+    assert.ok(lost.items.some((e) => e.node === before), "the lost mastership is recorded against the killed node");
+    assert.ok((await c.cluster.group({ name: "group2" })).timeline.some((e) => e.kind === "election" && e.node === g.master));
+    const down = await until("the overview reports the dead node", async () => {
+      const o = await c.cluster.overview();
+      return o.problems.some((p) => p.kind === "node-down" && p.node === before) ? o : null;
+    });
+    assert.equal(down.nodes.down, 1);
+    const started = await c.cluster.nodeStart({ name: before });
+    assert.equal(started.state, "starting");
+    // LIKE wildcards are literal: "%" matches no message.
+    assert.equal((await c.events.search({ text: "%" })).total, 0);
+  });
+});

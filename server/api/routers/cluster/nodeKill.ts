@@ -1,0 +1,9 @@
+import { operatorProcedure } from "../../trpc";
+import { nodeActionInput, nodeActionOutput } from "./nodeAction.schema";
+import { runNodeAction } from "./runNodeAction";
+
+/** SIGKILL: a real crash, for failover drills (embedded mode). */
+export const nodeKill = operatorProcedure
+  .input(nodeActionInput)
+  .output(nodeActionOutput)
+  .mutation(({ ctx, input }) => runNodeAction(ctx, input.name, "kill"));

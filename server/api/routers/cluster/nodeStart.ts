@@ -1,0 +1,9 @@
+import { operatorProcedure } from "../../trpc";
+import { nodeActionInput, nodeActionOutput } from "./nodeAction.schema";
+import { runNodeAction } from "./runNodeAction";
+
+/** Starts the node's process (embedded mode). */
+export const nodeStart = operatorProcedure
+  .input(nodeActionInput)
+  .output(nodeActionOutput)
+  .mutation(({ ctx, input }) => runNodeAction(ctx, input.name, "start"));

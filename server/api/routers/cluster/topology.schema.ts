@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { nodeView, replicationLink } from "./clusterViews.schema";
+
+export const topologyOutput = z.object({
+  at: z.number(),
+  groups: z.array(
+    z.object({
+      name: z.string(),
+      zkPath: z.string(),
+      master: z.string().nullable(),
+      quorum: z.number(),
+      replicas: z.number(),
+      members: z.number(),
+      sync: z.string(),
+      nodes: z.array(nodeView),
+      links: z.array(replicationLink),
+    }),
+  ),
+});

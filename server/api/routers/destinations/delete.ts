@@ -1,0 +1,12 @@
+import { operatorProcedure } from "../../trpc";
+import { deleteInput, deleteOutput } from "./delete.schema";
+
+/** Deletes a destination and its waiting messages; refused while consumers use it. Named `remove`: `delete` is reserved. */
+export const remove = operatorProcedure
+  .input(deleteInput)
+  .output(deleteOutput)
+  .mutation(async ({ ctx, input }) => {
+    const r = await ctx.services.destinations.delete(input.group, input.name, input.confirmName);
+    ctx.services.live.publish({ type: "invalidate", path: ["destinations"] });
+    return r;
+  });

@@ -1,0 +1,202 @@
+// The destinations procedures against the real thing: an embedded cluster (coordinator + six
+// broker node processes on free ports) and a real SQLite database (apiTestHarness).
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { TRPCError } from "@trpc/server";
+import { pino } from "pino";
+import type { Principal } from "../../../console/auth/Principal";
+import { ClusterRuntime } from "../../../console/cluster/ClusterRuntime";
+import { createApiTestHarness, type ApiTestHarness } from "../../apiTestHarness";
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+  });
+}
+
+/** A seed port offset (steps of 100) whose every port is free now: other suites run clusters too. */
+async function freePortOffset(): Promise<number> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const off = 100 * (1 + Math.floor(Math.random() * 28));
+    const ports = [0, 1, 2, 3, 4, 5].flatMap((i) => [61613 + off + 10 * i, 61614 + off + 10 * i, 62621 + off + i, 8171 + off + i]);
+    let ok = true;
+    for (const p of ports) if (!(ok = await canBind(p))) break;
+    if (ok) return off;
+  }
+  throw new Error("no free seed port offset");
+}
+
+async function rejectsWith(p: Promise<unknown>, code: TRPCError["code"], reason?: string): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof TRPCError, `expected a TRPCError, got ${String(err)}`);
+    assert.equal(err.code, code, err.message);
+    if (reason !== undefined) assert.equal((err.cause as { reason?: string } | undefined)?.reason, reason);
+    return;
+  }
+  assert.fail(`expected ${code}, but the call succeeded`);
+}
+
+function principal(role: Principal["role"], username: string): Principal {
+  return { kind: "session", userId: 0, username, role, label: username, mustChangePassword: false };
+}
+
+async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = fn();
+    if (v !== undefined && v !== null && v !== false) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe("destinations procedures against an embedded cluster", () => {
+  let dir: string;
+  let cluster: ClusterRuntime;
+  let h: ApiTestHarness;
+  const op = principal("operator", "olga");
+  const viewer = principal("viewer", "vic");
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "tandem-dest-api-"));
+    cluster = await ClusterRuntime.start({ mode: "embedded", dataDir: dir, coordinatorPort: 0, portOffset: await freePortOffset(), logger: pino({ level: "silent" }) });
+    cluster.setWatched(true);
+    const serving = (g: string): boolean => {
+      const m = cluster.masterOf(g);
+      return m !== null && (cluster.pollers.get(m)?.latest?.info as { serving?: boolean } | null | undefined)?.serving === true;
+    };
+    await until("a serving master in both groups", () => serving("group1") && serving("group2"), 60_000);
+    h = await createApiTestHarness({ runtime: { name: "test cluster", cluster } });
+  });
+  after(async () => {
+    await h?.close();
+    await cluster?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("create on each group's master, list across groups with server-side filter, sort and paging", async () => {
+    const c = h.caller(op);
+    const made = await c.destinations.create({ group: "group1", kind: "queue", name: "orders" });
+    assert.deepEqual({ ...made, node: undefined }, { group: "group1", node: undefined, destination: "/queue/orders", created: true });
+    assert.equal(made.node, cluster.masterOf("group1"));
+    assert.equal((await c.destinations.create({ group: "group1", kind: "queue", name: "/queue/orders" })).created, false, "idempotent");
+    await c.destinations.create({ group: "group2", kind: "queue", name: "orders" });
+    await c.destinations.create({ group: "group2", kind: "topic", name: "prices" });
+    for (let i = 0; i < 3; i++) await c.destinations.send({ group: "group2", name: "/queue/orders", body: `m${i}` });
+
+    const v = h.caller(viewer);
+    const all = await v.destinations.list({ filter: "ORDERS", sort: "depth", order: "desc" });
+    assert.equal(all.attached, true);
+    assert.equal(all.total, 2);
+    assert.deepEqual(all.items.map((r) => [r.group, r.name, r.depth]), [["group2", "/queue/orders", 3], ["group1", "/queue/orders", 0]]);
+    assert.ok(all.items[0].oldestMessageAgeMs !== null && all.items[0].oldestMessageAgeMs >= 0);
+    assert.deepEqual(all.groups.map((g) => [g.group, g.error]), [["group1", null], ["group2", null]]);
+    const topics = await v.destinations.list({ kind: "topic" });
+    assert.deepEqual(topics.items.map((r) => r.name), ["/topic/prices"]);
+    const paged = await v.destinations.list({ sort: "name", order: "asc", offset: 1, limit: 1, group: "group2" });
+    assert.equal(paged.total, 2);
+    assert.deepEqual(paged.items.map((r) => r.name), ["/topic/prices"]);
+  });
+
+  test("send, browse without consuming, read one message with headers and a truncated body", async () => {
+    const c = h.caller(op);
+    const body = "<script>alert(1)</script>" + "x".repeat(100);
+    const sent = await c.destinations.send({ group: "group1", name: "/queue/orders", headers: { "x-test": "yes" }, body, persistent: true });
+    assert.equal(sent.sent, 1);
+    const page = await h.caller(viewer).destinations.browse({ group: "group1", name: "/queue/orders", offset: 0, limit: 10 });
+    assert.equal(page.total, 1);
+    assert.equal(page.items[0].id, sent.id);
+    assert.equal(page.items[0].headers["x-test"], "yes");
+    const again = await h.caller(viewer).destinations.browse({ group: "group1", name: "/queue/orders" });
+    assert.equal(again.total, 1, "browsing does not consume");
+    const m = await h.caller(viewer).destinations.message({ group: "group1", name: "/queue/orders", id: sent.id, maxBytes: 25 });
+    assert.equal(m.truncated, true);
+    assert.equal(Buffer.from(m.bodyBase64, "base64").toString(), "<script>alert(1)</script>");
+    assert.equal(m.bodySize, body.length);
+    assert.equal(m.encoding, "utf-8");
+    assert.ok(m.headerList.some(([k, val]) => k === "x-test" && val === "yes"));
+    await rejectsWith(h.caller(viewer).destinations.message({ group: "group1", name: "/queue/orders", id: "ID:nope" }), "NOT_FOUND");
+  });
+
+  test("purge needs the typed name (checked on the server) and answers the count; viewers are refused and audited", async () => {
+    await rejectsWith(h.caller(op).destinations.purge({ group: "group2", name: "/queue/orders", confirmName: "/queue/order" }), "PRECONDITION_FAILED", "CONFIRMATION_MISMATCH");
+    await rejectsWith(h.caller(viewer).destinations.purge({ group: "group2", name: "/queue/orders", confirmName: "/queue/orders" }), "FORBIDDEN");
+    assert.equal((await h.caller(viewer).destinations.get({ group: "group2", name: "/queue/orders" })).depth, 3, "nothing purged yet");
+    const r = await h.caller(op).destinations.purge({ group: "group2", name: "/queue/orders", confirmName: "/queue/orders" });
+    assert.equal(r.purged, 3);
+    assert.equal((await h.caller(viewer).destinations.get({ group: "group2", name: "/queue/orders" })).depth, 0);
+    const audit = await h.prisma.auditLog.findMany({ where: { action: "destinations.purge" }, orderBy: { id: "asc" } });
+    assert.deepEqual(audit.map((a) => [a.actor, a.target, a.result]), [
+      ["olga", "/queue/orders", "CONFIRMATION_MISMATCH"],
+      ["vic", "/queue/orders", "FORBIDDEN"],
+      ["olga", "/queue/orders", "ok"],
+    ]);
+  });
+
+  test("retry from the DLQ: move one by id, copy by selector, move all", async () => {
+    const c = h.caller(op);
+    const dlq = "/queue/DLQ.orders";
+    const ids: string[] = [];
+    for (const color of ["red", "blue", "red"]) ids.push((await c.destinations.send({ group: "group1", name: dlq, headers: { color }, body: color })).id);
+    const got = await h.caller(viewer).destinations.get({ group: "group1", name: dlq });
+    assert.equal(got.retryTarget, "/queue/orders");
+    const one = await c.destinations.move({ group: "group1", name: dlq, to: "/queue/orders", messageIds: [ids[1]] });
+    assert.equal(one.moved, 1);
+    const copied = await c.destinations.move({ group: "group1", name: dlq, to: "/queue/audit", selector: "color = 'red'", copy: true });
+    assert.deepEqual([copied.moved, copied.copied], [2, true]);
+    const rest = await c.destinations.move({ group: "group1", name: dlq, to: "/queue/orders", all: true });
+    assert.equal(rest.moved, 2);
+    const v = h.caller(viewer);
+    assert.equal((await v.destinations.browse({ group: "group1", name: dlq })).total, 0);
+    assert.equal((await v.destinations.browse({ group: "group1", name: "/queue/orders" })).total, 4);
+    assert.equal((await v.destinations.browse({ group: "group1", name: "/queue/audit" })).total, 2);
+    await rejectsWith(c.destinations.move({ group: "group1", name: "/queue/orders", to: "/queue/x" }), "BAD_REQUEST", "BAD_MOVE");
+    await rejectsWith(c.destinations.move({ group: "group1", name: "/queue/orders", to: "/queue/x", selector: "((" }), "BAD_REQUEST");
+  });
+
+  test("delete needs the typed name; unknown groups and destinations are typed errors", async () => {
+    const c = h.caller(op);
+    await rejectsWith(c.destinations.delete({ group: "group2", name: "/topic/prices", confirmName: "" }), "PRECONDITION_FAILED");
+    const d = await c.destinations.delete({ group: "group2", name: "/topic/prices", confirmName: "/topic/prices" });
+    assert.deepEqual([d.deleted, d.purged], [true, 0]);
+    await rejectsWith(h.caller(viewer).destinations.get({ group: "group2", name: "/topic/prices" }), "NOT_FOUND");
+    await rejectsWith(h.caller(viewer).destinations.get({ group: "nope", name: "/queue/a" }), "NOT_FOUND", "NO_GROUP");
+    await rejectsWith(h.caller(viewer).destinations.get({ group: "group1", name: "orders" }), "BAD_REQUEST");
+    assert.equal((await h.caller(viewer).destinations.list({ group: "group2" })).items.some((r) => r.name === "/topic/prices"), false, "the list sees the delete at once");
+  });
+
+  test("history and sparklines from MetricSample rows: raw within the hour, rollups beyond, rates from deltas", async () => {
+    const master = cluster.masterOf("group1")!;
+    const now = Date.now();
+    const rows = [];
+    for (let i = 0; i < 6; i++) {
+      const time = new Date(now - (6 - i) * 60_000);
+      rows.push({ time, node: master, destination: "/queue/orders", metric: "depth", value: i, resolution: 0 });
+      rows.push({ time, node: master, destination: "/queue/orders", metric: "enqueued", value: 600 * i, resolution: 0 });
+      rows.push({ time, node: master, destination: "/queue/orders", metric: "dequeued", value: 60 * i, resolution: 0 });
+    }
+    rows.push({ time: new Date(now - 3 * 3_600_000), node: master, destination: "/queue/orders", metric: "depth", value: 42, resolution: 60 });
+    // Same name in the other group must not leak into group1's history.
+    rows.push({ time: new Date(now - 60_000), node: cluster.masterOf("group2")!, destination: "/queue/orders", metric: "depth", value: 999, resolution: 0 });
+    await h.prisma.metricSample.createMany({ data: rows });
+    const v = h.caller(viewer);
+    const hour = await v.destinations.history({ group: "group1", name: "/queue/orders", rangeMs: 3_600_000 });
+    assert.equal(hour.bucketMs, 5000);
+    assert.deepEqual(hour.points.map((p) => p.depth), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(hour.points.slice(1).map((p) => p.inPerSec), [10, 10, 10, 10, 10]);
+    assert.deepEqual(hour.points.slice(1).map((p) => p.outPerSec), [1, 1, 1, 1, 1]);
+    const day = await v.destinations.history({ group: "group1", name: "/queue/orders", rangeMs: 24 * 3_600_000 });
+    assert.equal(day.points[0].depth, 42, "minute rollups beyond the hour");
+    const list = await v.destinations.list({ group: "group1", filter: "/queue/orders" });
+    const spark = list.items.find((r) => r.name === "/queue/orders")!.spark;
+    assert.deepEqual(spark, [0, 1, 2, 3, 4, 5]);
+  });
+});

@@ -1,0 +1,13 @@
+import { createTRPCRouter } from "../../trpc";
+import { browse } from "./browse";
+import { create } from "./create";
+import { remove } from "./delete";
+import { get } from "./get";
+import { history } from "./history";
+import { list } from "./list";
+import { message } from "./message";
+import { move } from "./move";
+import { purge } from "./purge";
+import { send } from "./send";
+
+export const destinationsRouter = createTRPCRouter({ list, get, history, browse, message, create, delete: remove, purge, send, move });

@@ -1,0 +1,9 @@
+import { viewerProcedure } from "../../trpc";
+import { drainsFor } from "./drainAccess";
+import { drainNodeInput, drainStatusOutput } from "./drain.schema";
+
+/** The node's latest drain (running or finished since the console started), or null. */
+export const status = viewerProcedure
+  .input(drainNodeInput)
+  .output(drainStatusOutput)
+  .query(({ ctx, input }) => drainsFor(ctx, input.name).status(input.name));

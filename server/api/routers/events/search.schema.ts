@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+export const searchEventsInput = z.object({
+  kinds: z.array(z.string().max(64)).max(20).optional(),
+  group: z.string().max(128).optional(),
+  node: z.string().max(128).optional(),
+  text: z.string().max(200).optional(),
+  offset: z.number().int().min(0).max(1_000_000).default(0),
+  limit: z.number().int().min(1).max(500).default(50),
+});
+
+export const searchEventsOutput = z.object({
+  total: z.number().int(),
+  items: z.array(
+    z.object({
+      id: z.number().int(),
+      time: z.date(),
+      kind: z.string(),
+      group: z.string().nullable(),
+      node: z.string().nullable(),
+      message: z.string(),
+      data: z.unknown(),
+    }),
+  ),
+});
