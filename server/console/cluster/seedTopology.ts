@@ -19,6 +19,10 @@ export interface SeedTopologyOptions {
 export function seedTopology(o: SeedTopologyOptions): ClusterConfigInput {
   const host = o.host ?? "127.0.0.1";
   const off = o.portOffset ?? 0;
+  // Highest seed port: WebSocket of mq6 (61614 + 50); lowest: admin of mq1 (8171).
+  if (61664 + off > 65535 || 8171 + off < 1024) {
+    throw new Error(`port offset ${off} puts seed ports outside 1024-65535: use an offset between -7147 and 3871`);
+  }
   const stompBase = 61613 + off;
   const node = (i: number): Record<string, unknown> => ({
     name: `mq${i + 1}`,
