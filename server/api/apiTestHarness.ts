@@ -1,8 +1,13 @@
-// Test support (not a test): a real SQLite database in a temp dir, migrated like the console does
-// at start, with the real services behind tRPC callers.
+// Test support (not a test): a real database migrated like the console does at start (the same
+// openDatabase), with the real services behind tRPC callers. SQLite in a temp dir by default;
+// with TANDEM_TEST_POSTGRES_URL (a PostgreSQL server's admin URL, set by
+// e2e/consolePostgres.test.ts when it re-runs these suites) a fresh PostgreSQL database per
+// harness, dropped on close.
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { pino } from "pino";
 import { AuthService } from "../console/auth/AuthService";
 import type { Principal } from "../console/auth/Principal";
@@ -13,9 +18,9 @@ import type { LiveEvents, LiveMessage } from "../console/LiveEvents";
 import { ZkExplorer } from "../console/zk/ZkExplorer";
 import { createApiTokenRepository } from "../db/apiTokenRepository";
 import { createAuditRepository } from "../db/auditRepository";
-import { createPrismaClient, type PrismaClient } from "../db/createPrismaClient";
+import type { PrismaClient } from "../db/createPrismaClient";
 import { createEventRepository } from "../db/eventRepository";
-import { migrateSqlite } from "../db/migrateSqlite";
+import { openDatabase } from "../db/openDatabase";
 import { createSessionRepository } from "../db/sessionRepository";
 import { createUserRepository } from "../db/userRepository";
 import { appRouter, procedurePermissions } from "./root";
@@ -34,12 +39,21 @@ export interface ApiTestHarness {
   close(): Promise<void>;
 }
 
-export async function createApiTestHarness(opts: { zkConnectString?: string; runtime?: ConsoleRuntime } = {}): Promise<ApiTestHarness> {
+export async function createApiTestHarness(
+  opts: { zkConnectString?: string; runtime?: ConsoleRuntime; postgresAdminUrl?: string } = {},
+): Promise<ApiTestHarness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "tandem-console-api-"));
   const logger = pino({ level: "silent" });
-  const file = path.join(dir, "console.db");
-  migrateSqlite({ file, migrationsDir: path.resolve(import.meta.dirname, "../../prisma/migrations"), logger });
-  const prisma = createPrismaClient(file);
+  const postgresAdminUrl = opts.postgresAdminUrl ?? process.env.TANDEM_TEST_POSTGRES_URL;
+  const postgresDb = postgresAdminUrl === undefined ? null : `tandem_api_${randomBytes(6).toString("hex")}`;
+  let databaseUrl = `file:${path.join(dir, "console.db")}`;
+  if (postgresAdminUrl !== undefined && postgresDb !== null) {
+    await postgresAdmin(postgresAdminUrl, `CREATE DATABASE "${postgresDb}"`);
+    const url = new URL(postgresAdminUrl);
+    url.pathname = `/${postgresDb}`;
+    databaseUrl = url.toString();
+  }
+  const { prisma } = await openDatabase({ databaseUrl, cwd: dir, prismaDir: path.resolve(import.meta.dirname, "../../prisma"), logger });
   const published: LiveMessage[] = [];
   const live: LiveEvents = { publish: (m) => void published.push(m) };
   const zk = new ZkExplorer({ connectString: () => opts.zkConnectString, logger, connectTimeoutMs: 5_000 });
@@ -86,7 +100,18 @@ export async function createApiTestHarness(opts: { zkConnectString?: string; run
     close: async () => {
       await zk.close();
       await prisma.$disconnect();
+      if (postgresAdminUrl !== undefined && postgresDb !== null) await postgresAdmin(postgresAdminUrl, `DROP DATABASE IF EXISTS "${postgresDb}" WITH (FORCE)`);
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function postgresAdmin(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
