@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createServer as createNetServer } from "node:net";
 import { createInterface } from "node:readline";
 import { expect, type Page } from "@playwright/test";
 
@@ -101,81 +102,101 @@ export async function trpcMutation(page: Page, url: string, path: string, input:
   return { status: res.status(), body: await res.json() };
 }
 
-export interface ClusterConsoleProcess extends ConsoleProcess {
-  /** The --port-offset the embedded cluster was started with (seed ports + offset). */
-  portOffset: number;
-  /** STOMP port of seed node mqN (61613 + offset + 10·(N−1)). */
-  stompPort(node: string): number;
+/** Every seed port (STOMP, WebSocket, replication, admin) of the six nodes for a port offset. */
+function seedPorts(offset: number): number[] {
+  return [0, 1, 2, 3, 4, 5].flatMap((i) => [61613 + offset + 10 * i, 61614 + offset + 10 * i, 62621 + offset + i, 8171 + offset + i]);
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const s = createNetServer();
+    s.once("error", () => done(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => done(true)));
+  });
 }
 
 /**
- * `tandem console` with its embedded cluster (coordinator + six broker processes) on a free random
- * --port-offset, an ephemeral console port and coordinator port, and a fresh data directory.
+ * A random seed port offset (steps of 100, so that 61613 + offset + 51 stays a valid port) whose
+ * ports are all free right now: other suites and people run embedded clusters on this host too.
+ */
+export async function freePortOffset(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const offset = 100 * (1 + Math.floor(Math.random() * 28));
+    let free = true;
+    for (const p of seedPorts(offset)) if (!(free = await portIsFree(p))) break;
+    if (free) return offset;
+  }
+  throw new Error("no free seed port offset found");
+}
+
+export interface ClusterConsoleProcess extends ConsoleProcess {
+  portOffset: number;
+  /** STOMP address of node i (0-based) of the seed topology: 61613 + offset + 10 i. */
+  stompPort(i: number): number;
+}
+
+/**
+ * `tandem console` with its embedded cluster (coordinator + six node processes) on free ports
+ * and a fresh data directory: the console on an ephemeral port, the seed ports moved by a free
+ * random --port-offset.
  */
 export async function startClusterConsoleProcess(): Promise<ClusterConsoleProcess> {
   if (!existsSync(join(ROOT, ".next", "BUILD_ID"))) throw new Error("no production build: run `npm run build` first (npm run e2e does)");
-  const { freePortOffset } = await import("../server/api/routers/cluster/freePortOffset");
+  const dir = await mkdtemp(join(tmpdir(), "tandem-console-cluster-e2e-"));
   const portOffset = await freePortOffset();
-  const dir = await mkdtemp(join(tmpdir(), "tandem-cluster-console-e2e-"));
   const child: ChildProcess = spawn(
     process.execPath,
-    ["bin/tandem.js", "console", "--data-dir", dir, "--port", "0", "--coordinator-port", "0", "--port-offset", String(portOffset)],
-    {
-      cwd: ROOT,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: `file:${join(dir, "console.db")}`, TANDEM_NODE_LOG_LEVEL: "warn" },
-      stdio: ["ignore", "pipe", "pipe"],
-      // Own process group: stop() can take the console's broker children down with it.
-      detached: true,
-    },
+    [join(ROOT, "bin", "tandem.js"), "console", "--data-dir", dir, "--port", "0", "--coordinator-port", "0", "--port-offset", String(portOffset)],
+    { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: `file:${join(dir, "console.db")}` }, stdio: ["ignore", "pipe", "pipe"] },
   );
   const lines: string[] = [];
   let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  const started = await new Promise<{ port: number; password: string }>((resolveStart, reject) => {
-    let password: string | undefined;
-    const timer = setTimeout(() => reject(new Error(`cluster console did not start within 90 s; stderr: ${stderr}`)), 90_000);
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      if (lines.length < 5000) lines.push(line);
-      const m = /^admin password: (\S+)$/.exec(line);
-      if (m) password = m[1];
-      try {
-        const j = JSON.parse(line) as { msg?: string; port?: number; service?: string };
-        if (j.msg === "listening" && j.service === "console" && typeof j.port === "number") {
-          clearTimeout(timer);
-          if (password === undefined) reject(new Error("console started without printing an admin password"));
-          else resolveStart({ port: j.port, password });
-        }
-      } catch {
-        // not a JSON log line
-      }
-    });
-    child.once("exit", (code) => {
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited;
       clearTimeout(timer);
-      reject(new Error(`cluster console exited with ${code} before listening; stderr: ${stderr}`));
-    });
-  });
-  return {
-    url: `http://127.0.0.1:${started.port}`,
-    adminPassword: started.password,
-    lines,
-    portOffset,
-    stompPort: (node) => 61613 + portOffset + 10 * (Number(node.replace(/^mq/, "")) - 1),
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        // SIGTERM: the console stops its nodes cleanly; SIGKILL the whole group if it hangs.
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => {
-          try {
-            process.kill(-child.pid!, "SIGKILL");
-          } catch {
-            // already gone
-          }
-        }, 20_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
+    }
+    await rm(dir, { recursive: true, force: true });
   };
+  try {
+    const started = await new Promise<{ port: number; password: string }>((resolveStart, reject) => {
+      let password: string | undefined;
+      const timer = setTimeout(() => reject(new Error(`console did not start within 90 s; stderr: ${stderr}`)), 90_000);
+      createInterface({ input: child.stdout! }).on("line", (line) => {
+        lines.push(line);
+        const m = /^admin password: (\S+)$/.exec(line);
+        if (m) password = m[1];
+        try {
+          const j = JSON.parse(line) as { msg?: string; port?: number; service?: string };
+          // The embedded coordinator logs "listening" too; the console's own line is the one we want.
+          if (j.msg === "listening" && j.service === "console" && typeof j.port === "number") {
+            clearTimeout(timer);
+            if (password === undefined) reject(new Error("console started without printing an admin password"));
+            else resolveStart({ port: j.port, password });
+          }
+        } catch {
+          // not a JSON log line
+        }
+      });
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`console exited with ${code} before listening; stderr: ${stderr}`));
+      });
+    });
+    return {
+      url: `http://127.0.0.1:${started.port}`,
+      adminPassword: started.password,
+      lines,
+      portOffset,
+      stompPort: (i) => 61613 + portOffset + 10 * i,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }

@@ -10,7 +10,7 @@ import { defineConfig } from "prisma/config";
 // schema.prisma reads env("DATABASE_URL"); give it the console's default too.
 process.env.DATABASE_URL ??= "file:./data/console.db";
 const url = process.env.DATABASE_URL;
-// Same rule as the console (server/console/consoleEnv.ts): a relative file: URL is relative to the
+// Same rule as the console (server/db/databaseTarget.ts): a relative file: URL is relative to the
 // working directory, not to this file.
 const file = path.resolve(process.cwd(), url.replace(/^file:/, ""));
 

@@ -9,7 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-mapfile -t files < <(find server e2e -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+mapfile -t files < <(find server e2e components -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 node --import tsx --test --test-concurrency=2 --test-timeout=300000 "${files[@]}"
 node_status=$?
 

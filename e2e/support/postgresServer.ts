@@ -26,6 +26,8 @@ export interface PostgresServer {
   port: number;
   /** postgresql://postgres@127.0.0.1:<port>/postgres */
   adminUrl: string;
+  /** The server log; DDL statements are logged (log_statement=ddl) so tests can see what ran. */
+  logFile: string;
   /** Creates an empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
   /** Stops the server and deletes its files; idempotent. */
@@ -62,7 +64,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     let port = 0;
     for (let attempt = 1; !started; attempt++) {
       port = await freePort();
-      const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+      const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c log_statement=ddl`;
       try {
         await asPostgres("pg_ctl", ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "-o", options]);
         started = true;
@@ -77,6 +79,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     return {
       port,
       adminUrl,
+      logFile,
       createDatabase: async (name) => {
         if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database name must be a plain identifier: ${name}`);
         const client = new pg.Client({ connectionString: adminUrl });

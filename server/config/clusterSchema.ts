@@ -113,7 +113,8 @@ export const clusterSchema = z
     dataDirectory: z.string().default("./data"),
     /** ZooKeeper connect string; omitted → the embedded coordinator. */
     zkAddress: z.string().optional(),
-    zkSessionTimeout: duration.default(3000),
+    /** Failure detection time of a master (its session must expire before another is elected). */
+    zkSessionTimeout: duration.default(2000),
     broker: brokerPolicySchema.default(brokerPolicySchema.parse({})),
     groups: z.array(groupSchema).min(1, "the cluster needs at least one group"),
     /** users, authorizationEntries, allowAnonymous, adminToken (securitySchema.ts). */

@@ -1,4 +1,3 @@
-import path from "node:path";
 import { z } from "zod";
 
 /**
@@ -11,6 +10,8 @@ const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .default("file:./data/console.db")
+    // file:<path> → SQLite (relative to the working directory); postgresql://… → PostgreSQL
+    // (server/db/databaseTarget.ts decodes it).
     .refine((u) => u.startsWith("file:") || /^postgres(ql)?:\/\//.test(u), "DATABASE_URL must be file:<path> or postgresql://..."),
   /** ZooKeeper connect string for the explorer ("host:port,host:port[/chroot]"); unset = none. */
   TANDEM_ZK: z.string().min(1).optional(),
@@ -30,13 +31,4 @@ export function loadConsoleEnv(env: NodeJS.ProcessEnv): ConsoleEnv {
     throw new Error(`invalid console environment:\n${lines.join("\n")}`);
   }
   return parsed.data;
-}
-
-/**
- * Absolute SQLite file of a file: URL. Relative paths are relative to the working directory (the
- * Prisma CLI would resolve them against the schema directory; prisma/prisma.config.ts follows us).
- */
-export function sqliteFileOf(databaseUrl: string, cwd: string): string {
-  if (!databaseUrl.startsWith("file:")) throw new Error(`not a SQLite URL: ${databaseUrl}`);
-  return path.resolve(cwd, databaseUrl.slice("file:".length));
 }

@@ -89,10 +89,12 @@ export class NodePoller extends EventEmitter<NodePollerEvents> {
     const at = Date.now();
     let snap: NodeSnapshot;
     try {
-      const [info, dests] = await Promise.all([
-        this.get("/api/v1/node"),
-        this.get(`/api/v1/destinations?limit=${this.o.pageSize ?? 200}&sort=depth&order=desc`),
-      ]);
+      const info = await this.get("/api/v1/node");
+      // A slave serves no clients and has no destinations (its admin API answers 503 for them):
+      // it is up, just not serving — only ask a serving node for its destinations.
+      const dests = info.serving === true
+        ? await this.get(`/api/v1/destinations?limit=${this.o.pageSize ?? 200}&sort=depth&order=desc`)
+        : { items: [], total: 0 };
       const messages = (info.messages ?? {}) as { enqueued?: number; dequeued?: number };
       const enq = messages.enqueued ?? 0;
       const deq = messages.dequeued ?? 0;
