@@ -131,6 +131,10 @@ export async function freePortOffset(): Promise<number> {
 
 export interface ClusterConsoleProcess extends ConsoleProcess {
   portOffset: number;
+  /** The console process (the nodes are its children). */
+  pid: number;
+  /** --data-dir: cluster/secrets.json holds the nodes' admin token. */
+  dataDir: string;
   /** STOMP address of node i (0-based) of the seed topology: 61613 + offset + 10 i. */
   stompPort(i: number): number;
 }
@@ -192,6 +196,8 @@ export async function startClusterConsoleProcess(): Promise<ClusterConsoleProces
       adminPassword: started.password,
       lines,
       portOffset,
+      pid: child.pid!,
+      dataDir: dir,
       stompPort: (i) => 61613 + portOffset + 10 * i,
       stop,
     };

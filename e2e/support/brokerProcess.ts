@@ -90,7 +90,12 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
   let wsPort: number | null = null;
   let adminPort: number | null = null;
   const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`broker did not start in 20 s\n${stderr}`)), 20_000);
+    // Generous: on a busy 2-core CI machine a cold start (tsx transpiling every module) can be slow.
+    // A broker that does not come up is killed, so a failed start never leaves a process behind.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`broker did not start in 60 s\n${stderr}`));
+    }, 60_000);
     const rl = createInterface({ input: child.stdout! });
     rl.on("line", (line) => {
       let rec: Record<string, unknown>;

@@ -148,7 +148,7 @@ export class ClusterProcess {
       brokerName: "test",
       dataDirectory: this.dataDir,
       zkAddress: this.zkAddress,
-      zkSessionTimeout: this.opts.zkSessionTimeout ?? "1s",
+      zkSessionTimeout: this.opts.zkSessionTimeout ?? "2s",
       broker: this.opts.policy ?? {},
       groups: [
         {
@@ -209,7 +209,7 @@ export class ClusterProcess {
     node.proc = p;
     await waitFor(
       () => p.logs.some((l) => l.msg === "joined HA group") || p.child.exitCode !== null,
-      20_000,
+      60_000,
       () => `${name} did not join: ${p.stderr}`,
     );
     if (p.child.exitCode !== null) throw new Error(`${name} exited: ${p.stderr}`);

@@ -47,12 +47,12 @@ async function killLoop(cluster: ClusterProcess, load: HaLoad, o: KillLoopOption
   });
   const out: KillRecord[] = [];
   for (let i = 0; i < o.kills; i++) {
-    const master = await cluster.waitForMaster(20_000);
+    const master = await cluster.waitForMaster(45_000);
     await load.progress(o.receiptsBetweenKills, 30_000);
     const t0 = Date.now();
     load.kills.push(t0);
     await cluster.kill9(master.name);
-    const next = await cluster.waitForMaster(20_000, master.name);
+    const next = await cluster.waitForMaster(45_000, master.name);
     const electionMs = Date.now() - t0;
     const restartAt = Date.now();
     await cluster.startNode(master.name);

@@ -15,6 +15,14 @@ export function registerBrokerCommand(program: Command): void {
     .option("--log-level <level>", "log level", process.env.TANDEM_LOG_LEVEL ?? "info")
     .action(async (opts: { config: string; node?: string; dataDir?: string; logLevel: string }) => {
       const logger = pino({ level: opts.logLevel, base: { service: "broker" } });
+      // A bug that escapes every handler ends the process (a broker in an unknown state must not
+      // keep acknowledging), but first says what it was, in the log the operator reads.
+      const fatal = (kind: string) => (err: unknown): void => {
+        logger.fatal({ err }, `${kind}: exiting`);
+        process.exit(1);
+      };
+      process.on("unhandledRejection", fatal("unhandled rejection"));
+      process.on("uncaughtException", fatal("uncaught exception"));
       let node: BrokerNode;
       try {
         const cluster = await loadClusterFile(opts.config);

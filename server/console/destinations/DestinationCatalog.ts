@@ -1,7 +1,7 @@
 import { adminCallError } from "./adminCallError";
 import { counterRate } from "./counterRates";
 import type { AdminDestinationRow, DestinationListRow } from "./destinationRow";
-import type { DestinationCluster } from "./DestinationCluster";
+import { servingMaster, type DestinationCluster, type PolledNodes } from "./DestinationCluster";
 
 /** The admin API's largest page (server/runtime/admin/paging.ts MAX_PAGE). */
 const ADMIN_PAGE = 1000;
@@ -32,7 +32,7 @@ interface Entry {
 }
 
 export interface CatalogOptions {
-  cluster: () => DestinationCluster | null;
+  cluster: () => (DestinationCluster & PolledNodes) | null;
   /** A snapshot younger than this is served as is. */
   freshMs?: number;
   /** Older than freshMs but younger than this: served at once while a refresh runs behind it. */
@@ -72,7 +72,7 @@ export class DestinationCatalog {
     const groups = cluster.groups.map((g) => g.name).filter((g) => groupFilter === undefined || g === groupFilter);
     const results = await Promise.all(
       groups.map(async (group): Promise<{ state: GroupState; rows: DestinationListRow[] }> => {
-        const master = cluster.masterOf(group);
+        const master = servingMaster(cluster, group);
         try {
           const snap = await this.snapshot(group);
           return { state: { group, master, asOf: snap.at, error: this.entry(group).error }, rows: snap.rows };
@@ -88,7 +88,7 @@ export class DestinationCatalog {
   async snapshot(group: string): Promise<GroupSnapshot> {
     const e = this.entry(group);
     const cluster = this.o.cluster();
-    const master = cluster?.masterOf(group) ?? null;
+    const master = cluster === null ? null : servingMaster(cluster, group);
     const snap = e.snap;
     const age = snap === null ? Infinity : this.now() - snap.at;
     // A snapshot read from a node that is no longer master is wrong, not just old.
@@ -129,7 +129,7 @@ export class DestinationCatalog {
   private async read(group: string): Promise<GroupSnapshot> {
     const cluster = this.o.cluster();
     if (cluster === null) throw new Error("no cluster attached");
-    const node = cluster.masterOf(group);
+    const node = servingMaster(cluster, group);
     if (node === null) throw new Error(`group ${group} has no master right now`);
     const at = this.now();
     const seen = new Map<string, AdminDestinationRow>();

@@ -9,3 +9,27 @@ export interface DestinationCluster {
   masterOf(group: string): string | null;
   admin<T = unknown>(node: string, method: string, path: string, body?: unknown): Promise<T>;
 }
+
+/** What the node poller last heard a node say about itself (GET /api/v1/node). */
+export interface PolledNodes {
+  readonly pollers?: ReadonlyMap<string, { readonly latest: { readonly info: Record<string, unknown> | null } | null }>;
+}
+
+function saysServingMaster(info: Record<string, unknown> | null | undefined): boolean {
+  return info?.role === "master" && info.serving === true;
+}
+
+/**
+ * The node to address for a group: the master the election znodes name, unless the node pollers
+ * last heard that node say it is not serving while exactly one other member says it is the serving
+ * master. The znodes can lag the nodes (a master that fenced itself off keeps its member znode
+ * until its session expires); the node's own word decides, and the call itself is the final check
+ * (a non-master answers "not serving", which the caller retries).
+ */
+export function servingMaster(c: DestinationCluster & PolledNodes, group: string): string | null {
+  const elected = c.masterOf(group);
+  if (c.pollers === undefined) return elected;
+  const serving = c.nodes.filter((n) => n.group === group && saysServingMaster(c.pollers!.get(n.name)?.latest?.info));
+  if (elected !== null && (serving.length === 0 || serving.some((n) => n.name === elected))) return elected;
+  return serving.length === 1 ? serving[0].name : elected;
+}

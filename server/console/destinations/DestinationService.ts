@@ -4,7 +4,7 @@ import { AppError } from "../AppError";
 import type { ConsoleRuntime } from "../ConsoleRuntime";
 import { adminCallError } from "./adminCallError";
 import { DestinationCatalog, type GroupState } from "./DestinationCatalog";
-import type { DestinationCluster } from "./DestinationCluster";
+import { servingMaster, type DestinationCluster, type PolledNodes } from "./DestinationCluster";
 import { deadLetterQueueOf, destinationKey, retryTargetOf } from "./destinationName";
 import type { AdminDestinationRow, DestinationListRow } from "./destinationRow";
 import { queryRows, type RowQuery } from "./queryRows";
@@ -73,11 +73,11 @@ export class DestinationService {
     this.catalog = new DestinationCatalog({ cluster: () => this.clusterOrNull(), ...o.catalog });
   }
 
-  private clusterOrNull(): DestinationCluster | null {
+  private clusterOrNull(): (DestinationCluster & PolledNodes) | null {
     return this.o.runtime?.cluster ?? null;
   }
 
-  private cluster(): DestinationCluster {
+  private cluster(): DestinationCluster & PolledNodes {
     const c = this.clusterOrNull();
     if (c === null) throw new AppError("UNAVAILABLE", "no cluster is attached to this console", "DETACHED");
     return c;
@@ -87,7 +87,7 @@ export class DestinationService {
   private master(group: string): string {
     const c = this.cluster();
     if (!c.groups.some((g) => g.name === group)) throw new AppError("NOT_FOUND", `no group named ${group}`, "NO_GROUP");
-    const m = c.masterOf(group);
+    const m = servingMaster(c, group);
     if (m === null) throw new AppError("UNAVAILABLE", `group ${group} has no master right now (election in progress or quorum lost)`, "NO_MASTER");
     return m;
   }

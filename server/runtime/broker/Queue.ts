@@ -292,11 +292,19 @@ export class Queue {
     if (this.pendingCount >= PAGE_IN_LOW_WATER) return;
     if (this.ctx.memory.isAbove(0.95) && this.pendingCount > 0) return;
     this.paging = true;
-    void this.pageIn().finally(() => {
-      this.paging = false;
-      if (this.pendingCount > 0) this.dispatch();
-      else this.maybePageIn();
-    });
+    this.pageIn().then(
+      () => {
+        this.paging = false;
+        if (this.pendingCount > 0) this.dispatch();
+        else this.maybePageIn();
+      },
+      () => {
+        // Already logged with the queue's name; the positions are back in `spilled`. Try again
+        // later rather than spin on a failing read.
+        this.paging = false;
+        setTimeout(() => this.maybePageIn(), 1000).unref();
+      },
+    );
   }
 
   private async pageIn(): Promise<void> {

@@ -69,7 +69,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
     if (state !== "connected" && this.role === "master") {
       this.o.logger.warn({ state }, "coordinator session not connected: master stops serving now");
       this.setRole("slave", `coordinator session ${state}`);
-      void this.o.hooks.demote(`coordinator session ${state}`).finally(() => this.kick());
+      this.demoteNow(`coordinator session ${state}`);
     } else {
       this.kick();
     }
@@ -121,7 +121,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
     member.on("lost", () => {
       if (this.role === "master") {
         this.setRole("slave", "member znode lost");
-        void this.o.hooks.demote("member znode lost").finally(() => this.kick());
+        this.demoteNow("member znode lost");
       }
     });
     member.on("error", (err) => this.o.logger.error({ err }, "group membership error"));
@@ -150,6 +150,17 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
     this.watcher?.close();
     await this.member?.close();
     this.setRole("stopped", "stopping");
+  }
+
+  /** Stops serving at once, outside the evaluation loop; a failure is logged, never left unhandled. */
+  private demoteNow(reason: string): void {
+    this.o.hooks.demote(reason).then(
+      () => this.kick(),
+      (err: unknown) => {
+        this.o.logger.error({ err, reason }, "demotion failed");
+        this.kick();
+      },
+    );
   }
 
   /** Re-evaluates soon (coalesced). */
