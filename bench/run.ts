@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { runBacklogBench } from "./backlog";
 import { runThroughputBench } from "./brokerThroughput";
 import { runCoordinatorBench } from "./coordinatorBench";
+import { runConsoleBench } from "./consoleBench";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   }
 
   summary.push(...(await runCoordinatorBench()));
+  if (process.env.BENCH_SKIP_CONSOLE !== "1") summary.push(...(await runConsoleBench()));
   if (process.env.BENCH_SKIP_FAILOVER !== "1") summary.push(...(await (await import("./failoverBench")).runFailoverBench()));
 
   if (process.env.BENCH_SKIP_BACKLOG === "1") {

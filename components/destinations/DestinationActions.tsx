@@ -113,7 +113,9 @@ function SendForm({ group, name, onSent }: { group: string; name: string; onSent
       }}
     >
       <label>
-        Headers (one <code>name: value</code> a line)
+        <span>
+          Headers (one <code>name: value</code> a line)
+        </span>
         <textarea rows={3} value={headers} onChange={(e) => setHeaders(e.target.value)} data-testid="send-headers" />
       </label>
       <label>
