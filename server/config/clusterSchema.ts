@@ -64,6 +64,8 @@ export const brokerPolicySchema = z.strictObject({
   journalMaxFileLength: byteSize.default(32 * 1024 * 1024),
   /** Deliveries after the first before a message goes to DLQ.<queue> (ActiveMQ default 6). */
   maxRedeliveries: z.number().int().min(0).max(1000).default(6),
+  /** Expired messages: moved to DLQ.<name> (ActiveMQ's default) or dropped. */
+  expiredMessages: z.enum(["dlq", "drop"]).default("dlq"),
   /** Destinations are created on first use unless this is false. */
   autoCreateDestinations: z.boolean().default(true),
   /** Queue subscription prefetch when SUBSCRIBE has no activemq.prefetchSize (ActiveMQ: 1000). */

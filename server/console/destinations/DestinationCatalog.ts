@@ -49,12 +49,13 @@ export interface CatalogOptions {
  */
 export class DestinationCatalog {
   private readonly entries = new Map<string, Entry>();
+  private merged: { parts: DestinationListRow[][]; rows: DestinationListRow[] } | null = null;
   private readonly freshMs: number;
   private readonly staleMs: number;
   private readonly now: () => number;
 
   constructor(private readonly o: CatalogOptions) {
-    this.freshMs = o.freshMs ?? 2_000;
+    this.freshMs = o.freshMs ?? 5_000;
     this.staleMs = o.staleMs ?? 30_000;
     this.now = o.now ?? Date.now;
   }
@@ -81,7 +82,11 @@ export class DestinationCatalog {
         }
       }),
     );
-    return { rows: results.flatMap((r) => r.rows), groups: results.map((r) => r.state) };
+    // The same snapshots give the same merged array, so callers may cache by its identity.
+    const parts = results.map((r) => r.rows);
+    const last = this.merged;
+    if (last === null || last.parts.length !== parts.length || last.parts.some((p, i) => p !== parts[i])) this.merged = { parts, rows: parts.flat() };
+    return { rows: this.merged!.rows, groups: results.map((r) => r.state) };
   }
 
   /** One group's snapshot: fresh from memory, stale while refreshing, or read now. */

@@ -7,7 +7,8 @@ import { DestinationCatalog, type GroupState } from "./DestinationCatalog";
 import { servingMaster, type DestinationCluster, type PolledNodes } from "./DestinationCluster";
 import { deadLetterQueueOf, destinationKey, retryTargetOf } from "./destinationName";
 import type { AdminDestinationRow, DestinationListRow } from "./destinationRow";
-import { queryRows, type RowQuery } from "./queryRows";
+import type { RowQuery } from "./queryRows";
+import { SortedRowsCache } from "./SortedRowsCache";
 import { bucketFor, shapeHistory, type HistoryPoint } from "./shapeHistory";
 
 /** Sparklines cover this much recent depth history (raw samples, one point a minute). */
@@ -68,6 +69,7 @@ export interface DestinationServiceOptions {
  */
 export class DestinationService {
   readonly catalog: DestinationCatalog;
+  private readonly sorted = new SortedRowsCache();
 
   constructor(private readonly o: DestinationServiceOptions) {
     this.catalog = new DestinationCatalog({ cluster: () => this.clusterOrNull(), ...o.catalog });
@@ -123,7 +125,7 @@ export class DestinationService {
   }> {
     if (this.clusterOrNull() === null) return { attached: false, total: 0, items: [], groups: [] };
     const { rows, groups } = await this.catalog.rows(q.group);
-    const page = queryRows(rows, q);
+    const page = this.sorted.query(rows, q);
     const sparks = q.sparklines ? await this.sparklines(page.items) : new Map<string, Array<number | null>>();
     return { attached: true, total: page.total, groups, items: page.items.map((r) => ({ ...r, spark: sparks.get(`${r.group}\u0000${r.name}`) ?? [] })) };
   }

@@ -49,3 +49,16 @@ describe("queryRows", () => {
     assert.deepEqual(rows.map((r) => r.name), before);
   });
 });
+
+describe("SortedRowsCache", () => {
+  test("answers like queryRows, and reuses a sort for the same rows array", async () => {
+    const { SortedRowsCache } = await import("./SortedRowsCache");
+    const cache = new SortedRowsCache();
+    const q = { sort: "depth" as const, order: "desc" as const, offset: 1, limit: 2 };
+    assert.deepEqual(cache.query(rows, q), queryRows(rows, q));
+    const first = cache.query(rows, { ...q, offset: 0, limit: 4 }).items;
+    const changed = rows.map((r) => (r.name === "/topic/prices" ? { ...r, depth: 100 } : r));
+    assert.equal(cache.query(changed, { ...q, offset: 0, limit: 1 }).items[0].name, "/topic/prices", "a new rows array is sorted afresh");
+    assert.deepEqual(cache.query(rows, { ...q, offset: 0, limit: 4 }).items, first);
+  });
+});

@@ -79,6 +79,7 @@ export class Broker {
       deadLetter: (msg, from, reason) => this.deadLetter(msg, from, reason),
       slowConsumer: (sub) => this.onSlowConsumer(sub),
       nextSeq: () => ++this.seq,
+      expiredMessages: policy.expiredMessages,
     };
   }
 
@@ -106,7 +107,11 @@ export class Broker {
 
   /** Starts the periodic reclaim of fully-consumed journal segments. */
   startMaintenance(intervalMs = 5000): void {
-    this.reclaimTimer = setInterval(() => void this.reclaim(), intervalMs);
+    this.reclaimTimer = setInterval(() => {
+      for (const q of this.queues.values()) q.sweepExpired();
+      for (const t of this.topics.values()) for (const d of t.durables.values()) d.queue.sweepExpired();
+      void this.reclaim();
+    }, intervalMs);
     this.reclaimTimer.unref();
   }
 
@@ -433,6 +438,8 @@ export class Broker {
       position: -1,
       deliveryCount: 0,
       memSize: 0,
+      // A dead letter does not expire again (it would just be dropped from the DLQ).
+      expires: 0,
     };
     if (copy.body === null) copy.body = Buffer.alloc(0);
     if (msg.persistent && (from.journaled || dlq.journaled)) {

@@ -17,6 +17,8 @@ export interface QueueContext {
   slowConsumer(sub: Subscription, queue: Queue): void;
   /** Arrival order for messages read back from the journal. */
   nextSeq(): number;
+  /** What happens to a message found expired: moved to DLQ.<name> or dropped. */
+  expiredMessages: "dlq" | "drop";
 }
 
 export type QueueKind = "queue" | "temp-queue" | "durable" | "topic-subscription";
@@ -34,6 +36,12 @@ export interface QueueStats {
 const PAGE_IN_BATCH = 256;
 /** Keep at least this many messages in memory ahead of dispatch while spilled ones remain. */
 const PAGE_IN_LOW_WATER = 128;
+/** The message group a message belongs to (ActiveMQ's JMSXGroupID header), if any. */
+function groupOf(msg: BrokerMessage): string | undefined {
+  for (const [k, v] of msg.headers) if (k === "JMSXGroupID") return v;
+  return undefined;
+}
+
 /** How far from the head a redelivered message may be placed to restore arrival order. */
 const REDELIVERY_SCAN_LIMIT = 10_000;
 /** With selectors, how far down the backlog one dispatch pass looks for a match. */
@@ -66,6 +74,10 @@ export class Queue {
   inflight = 0;
   /** Bound on buffered messages for topic-subscription queues (slow consumer protection). */
   maxPending = Infinity;
+  /** Message groups (JMSXGroupID): each group sticks to the consumer that got its first message. */
+  private readonly groupOwners = new Map<string, Subscription>();
+  /** Set once a grouped message arrives: dispatch must then look at each message's group. */
+  private grouped = false;
 
   constructor(
     /** Storage key: "/queue/a", "durable:<client>:<sub>", "topic-sub:<conn>/<id>". */
@@ -94,6 +106,7 @@ export class Queue {
   enqueue(msg: BrokerMessage): void {
     if (this.closed) return;
     this.stats.enqueued++;
+    if (!this.grouped && groupOf(msg) !== undefined) this.grouped = true;
     // While a page-in is reading older messages back, newer ones must queue behind them on disk.
     const spill =
       this.journaled && msg.position >= 0 && (this.spilled.length > 0 || this.paging || this.ctx.memory.isFull());
@@ -126,6 +139,8 @@ export class Queue {
   removeConsumer(sub: Subscription): void {
     const i = this.consumers.indexOf(sub);
     if (i >= 0) this.consumers.splice(i, 1);
+    // Its groups move to whichever consumer gets their next message (JMS message-group semantics).
+    for (const [group, owner] of this.groupOwners) if (owner === sub) this.groupOwners.delete(group);
     const back = sub.drainInflight();
     this.inflight -= back.length;
     // Put back in reverse so the oldest ends up first.
@@ -184,7 +199,7 @@ export class Queue {
     this.dispatching = true;
     try {
       if (this.consumers.length > 0) {
-        if (this.consumers.some((c) => c.options.selector !== null)) this.dispatchScanning();
+        if (this.grouped || this.consumers.some((c) => c.options.selector !== null)) this.dispatchScanning();
         else this.dispatchFast();
       }
     } finally {
@@ -242,6 +257,19 @@ export class Queue {
     const n = this.consumers.length;
     const exclusive = this.consumers.find((c) => c.options.exclusive);
     if (exclusive) return exclusive.hasCredit() && (!msg || exclusive.matches(msg)) ? exclusive : null;
+    const group = msg && this.grouped ? groupOf(msg) : undefined;
+    if (group !== undefined) {
+      const owner = this.groupOwners.get(group);
+      if (owner) return owner.hasCredit() && owner.matches(msg!) ? owner : null;
+      const chosen = this.roundRobin(msg);
+      if (chosen) this.groupOwners.set(group, chosen);
+      return chosen;
+    }
+    return this.roundRobin(msg);
+  }
+
+  private roundRobin(msg: BrokerMessage | null): Subscription | null {
+    const n = this.consumers.length;
     for (let k = 0; k < n; k++) {
       const sub = this.consumers[(this.rr + k) % n];
       if (sub.hasCredit() && (!msg || sub.matches(msg))) {
@@ -267,9 +295,48 @@ export class Queue {
   private expired(msg: BrokerMessage): boolean {
     if (msg.expires === 0 || msg.expires > Date.now()) return false;
     this.stats.expired++;
+    if (this.ctx.expiredMessages === "dlq" && this.kind !== "topic-subscription") {
+      // deadLetter journals the move (ADD to the DLQ + REMOVE here, one transaction) and releases memory.
+      this.ctx.deadLetter(msg, this, "expired");
+      return true;
+    }
     if (this.journaled && msg.position >= 0) this.ctx.store.appendRemove(this.key, msg.position);
     this.release(msg);
     return true;
+  }
+
+  /** Removes expired messages still waiting in RAM (a queue nobody consumes must not keep them). */
+  sweepExpired(now = Date.now()): number {
+    let n = 0;
+    for (const dq of this.pending) {
+      const gone = dq.filter((m) => m.expires === 0 || m.expires > now);
+      this.pendingCount -= gone.length;
+      for (const m of gone) if (this.expired(m)) n++;
+    }
+    return n;
+  }
+
+  /**
+   * Every waiting message in dispatch order, without consuming: RAM first, then paged-out ones
+   * read from the journal (a snapshot taken when browsing starts; nothing is kept in memory).
+   */
+  async *browse(): AsyncGenerator<BrokerMessage> {
+    const inMemory = this.pendingSnapshot();
+    const onDisk = this.spilledSnapshot();
+    for (const m of inMemory) yield m;
+    for (let i = 0; i < onDisk.length; i += PAGE_IN_BATCH) {
+      const batch = onDisk.slice(i, i + PAGE_IN_BATCH);
+      const entries = await Promise.all(batch.map((p) => this.ctx.store.load(p).catch(() => null)));
+      for (let k = 0; k < entries.length; k++) {
+        const e = entries[k];
+        if (!e) continue; // consumed and reclaimed meanwhile
+        yield {
+          id: e.id, store: this.key, destination: e.destination, headers: e.headers, body: e.body, bodySize: e.body.length,
+          persistent: true, hasContentLength: e.hasContentLength, priority: e.priority, expires: e.expires,
+          timestamp: e.timestamp, position: batch[k], deliveryCount: 0, seq: 0, memSize: 0,
+        };
+      }
+    }
   }
 
   private keepInMemory(msg: BrokerMessage): void {

@@ -153,6 +153,9 @@ export class StompConnection implements ConsumerSink {
 
   /** The transport's outgoing buffer drained: resume dispatch to this connection's consumers. */
   drained(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
     for (const sub of this.subs.values()) sub.source?.scheduleDispatch();
   }
 
@@ -215,6 +218,7 @@ export class StompConnection implements ConsumerSink {
     this.closeReason = reason;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.connectTimer) clearTimeout(this.connectTimer);
+    for (const w of this.drainWaiters.splice(0)) w();
     for (const tx of this.txs.values()) this.rollback(tx);
     this.txs.clear();
     for (const sub of this.subs.values()) this.o.broker.unsubscribe(sub, false);
@@ -526,6 +530,10 @@ export class StompConnection implements ConsumerSink {
     const target = this.o.broker.resolve(destination, this.id);
     if (!this.authorize("read", target.key, frame)) return;
     const isTopic = target.kind === "topic" || target.kind === "temp-topic";
+    if (getHeader(frame, "browser") === "true") {
+      this.startBrowse(frame, id, destination, target, isTopic);
+      return;
+    }
     let prefetch = isTopic ? this.o.policy.topicPrefetch : this.o.policy.queuePrefetch;
     const prefetchText = getHeader(frame, "activemq.prefetchSize");
     if (prefetchText !== undefined) {
@@ -587,6 +595,57 @@ export class StompConnection implements ConsumerSink {
       sub.held = false;
       sub.source?.scheduleDispatch();
     });
+  }
+
+  /**
+   * Queue browsing (ActiveMQ's `browser:true`, STOMP 1.1+): every waiting message is sent as a
+   * MESSAGE without being consumed, then one MESSAGE with `browser:end` closes the browse. Other
+   * consumers are unaffected: nothing is dispatched, acknowledged or moved.
+   */
+  private startBrowse(frame: StompFrame, id: string, destination: string, target: ResolvedTarget, isTopic: boolean): void {
+    if (this.version === "1.0") {
+      this.fail("protocol_error", "Queue Browser feature only valid for Stomp v1.1+ clients!", frame);
+      return;
+    }
+    if (isTopic) {
+      this.fail("protocol_error", "browse subscriptions are only valid on queues", frame);
+      return;
+    }
+    const queue = this.o.broker.queues.get(target.key);
+    const receipt = getHeader(frame, "receipt");
+    if (receipt !== undefined) this.sendReceiptOrdered(receipt);
+    void (async () => {
+      if (queue) {
+        for await (const m of queue.browse()) {
+          if (this.state !== "connected") return;
+          const h: StompHeaders = [
+            ["subscription", id],
+            ["message-id", m.id],
+            ["destination", destination],
+            ["browser", "true"],
+            ["priority", String(m.priority)],
+            ["expires", String(m.expires)],
+            ["timestamp", String(m.timestamp)],
+          ];
+          if (m.persistent) h.push(["persistent", "true"]);
+          for (const kv of m.headers) h.push(kv);
+          if (m.hasContentLength) h.push(["content-length", String(m.bodySize)]);
+          this.write(encodeFrame("MESSAGE", h, m.body ?? undefined, this.version));
+          if (this.o.transport.pendingBytes() > this.o.policy.maxPendingBytesPerConnection) await this.untilDrained();
+        }
+      }
+      if (this.state !== "connected") return;
+      this.write(encodeFrame("MESSAGE", [["subscription", id], ["message-id", "0"], ["destination", destination], ["browser", "end"]], undefined, this.version));
+    })().catch((err: unknown) => {
+      this.o.logger.error({ err, conn: this.id }, "browse failed");
+      this.fail("protocol_error", "browse failed: the queue could not be read");
+    });
+  }
+
+  private drainWaiters: Array<() => void> = [];
+
+  private untilDrained(): Promise<void> {
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
   private sendReceiptOrdered(receipt: string, after?: () => void): void {
