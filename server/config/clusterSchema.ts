@@ -105,6 +105,13 @@ export const groupSchema = z.strictObject({
   securityToken: z.string().default(""),
   /** RocketMQ-style roles as options of the same group (seed 002 §2.3-2.4); when set they override `sync`. */
   brokerRole: z.enum(["ASYNC_MASTER", "SYNC_MASTER"]).optional(),
+  /**
+   * Shared-storage master/slave (seed 004, ActiveMQ's shared file system master/slave): every node
+   * of the group uses this one data directory; the holder of its OS lock is the master.
+   */
+  sharedDirectory: z.string().optional(),
+  /** How often a waiting slave retries the shared lock (ActiveMQ default 10 s). */
+  lockAcquireSleepInterval: duration.default(10_000),
   flushDiskType: z.enum(["ASYNC_FLUSH", "SYNC_FLUSH"]).optional(),
   nodes: z.array(nodeSchema).min(1, "a group needs at least one node"),
 });

@@ -14,6 +14,9 @@ export interface NodeConfig {
   sync: SyncPolicy;
   replicas: number;
   brokerRole?: "ASYNC_MASTER" | "SYNC_MASTER";
+  /** Shared-storage group: the directory all its nodes share (absolute). */
+  sharedDirectory?: string;
+  lockAcquireSleepInterval: number;
   flushDiskType?: "ASYNC_FLUSH" | "SYNC_FLUSH";
   zkPath: string;
   zkAddress: string | undefined;
@@ -57,6 +60,8 @@ export function resolveNodeConfig(cluster: ClusterConfig, nodeName: string, base
     sync: group.sync,
     replicas: group.replicas,
     brokerRole: group.brokerRole,
+    sharedDirectory: group.sharedDirectory === undefined ? undefined : isAbsolute(group.sharedDirectory) ? group.sharedDirectory : resolve(baseDir, group.sharedDirectory),
+    lockAcquireSleepInterval: group.lockAcquireSleepInterval,
     flushDiskType: group.flushDiskType,
     zkPath: group.zkPath ?? `/tandem/${cluster.brokerName}/groups/${group.name}`,
     zkAddress: cluster.zkAddress,

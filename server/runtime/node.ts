@@ -8,6 +8,7 @@ import { ReplicationGate, type ReplicationPolicy } from "./ha/ReplicationGate";
 import { ReplicationMaster } from "./ha/ReplicationMaster";
 import { ReplicationSlave } from "./ha/ReplicationSlave";
 import { replicationPolicyFor } from "./ha/replicationPolicyFor";
+import { SharedFileLock } from "./ha/SharedFileLock";
 import { TermHistory } from "./ha/TermHistory";
 import { localDiskGate, localMemGate, type DurabilityGate } from "./store/DurabilityGate";
 import { Journal } from "./store/Journal";
@@ -68,15 +69,23 @@ export class BrokerNode {
   }
 
   get role(): NodeRole {
+    if (this.sharedLock) return this.sharedLock.held ? "master" : this.stopped ? "stopped" : "slave";
     return this.group ? this.group.role : "standalone";
   }
 
   get journalDir(): string {
-    return join(this.config.dataDir, "journal");
+    return this.config.sharedDirectory ? join(this.config.sharedDirectory, "journal") : join(this.config.dataDir, "journal");
   }
+
+  /** Shared-storage group: the OS lock that makes this node master. */
+  sharedLock: SharedFileLock | null = null;
 
   async start(): Promise<void> {
     const c = this.config;
+    if (c.sharedDirectory) {
+      await this.startShared(c.sharedDirectory);
+      return;
+    }
     await mkdir(this.journalDir, { recursive: true });
     this.terms = await TermHistory.load(join(c.dataDir, "terms.json"));
     this.journal = await this.openJournal();
@@ -140,6 +149,34 @@ export class BrokerNode {
       following: this.replicationSlave ? { master: this.replicationSlave.master, records: this.replicationSlave.records } : null,
       election: this.group.lastDecision,
     };
+  }
+
+  /**
+   * Shared-storage master/slave: wait for the lock (as a slave: no journal opened, no client
+   * port), then open the shared journal, recover and serve. Only the lock holder ever touches
+   * the journal files, so recovery cannot cut a live master's tail.
+   */
+  private async startShared(dir: string): Promise<void> {
+    const c = this.config;
+    await mkdir(join(dir, "journal"), { recursive: true });
+    await mkdir(c.dataDir, { recursive: true });
+    await this.startAdmin();
+    const lock = new SharedFileLock(join(dir, "lock"), c.lockAcquireSleepInterval, this.logger);
+    this.sharedLock = lock;
+    lock.onLost = () => {
+      // Without the lock another node may already be writing: stop at once and exit, so whatever
+      // supervises this process restarts it as a slave.
+      this.logger.fatal("shared store lock lost: stopping");
+      void this.stop().finally(() => process.exit(3));
+    };
+    this.logger.info({ sharedDirectory: dir, lockAcquireSleepInterval: c.lockAcquireSleepInterval }, "shared-storage group: acquiring the store lock");
+    this.onRole("slave");
+    await lock.acquire();
+    this.logger.info({ attempts: lock.attempts }, "store lock acquired: this node is master");
+    this.terms = await TermHistory.load(join(dir, "terms.json"));
+    this.journal = await this.openJournal();
+    await this.serve(this.standaloneGate());
+    this.onRole("master");
   }
 
   private inLane<T>(task: () => Promise<T>): Promise<T> {
@@ -454,6 +491,7 @@ export class BrokerNode {
     });
     await this.zk?.close();
     await this.journal?.close();
+    await this.sharedLock?.release();
   }
 }
 
