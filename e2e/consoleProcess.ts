@@ -151,8 +151,16 @@ export async function startClusterConsoleProcess(): Promise<ClusterConsoleProces
   const child: ChildProcess = spawn(
     process.execPath,
     [join(ROOT, "bin", "tandem.js"), "console", "--data-dir", dir, "--port", "0", "--coordinator-port", "0", "--port-offset", String(portOffset)],
-    { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: `file:${join(dir, "console.db")}` }, stdio: ["ignore", "pipe", "pipe"] },
+    // Its own process group: if the console has to be killed, its node processes go with it.
+    { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: `file:${join(dir, "console.db")}` }, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
+  const killGroup = (): void => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // the group is already gone
+    }
+  };
   const lines: string[] = [];
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -160,10 +168,11 @@ export async function startClusterConsoleProcess(): Promise<ClusterConsoleProces
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      const timer = setTimeout(killGroup, 15_000);
       await exited;
       clearTimeout(timer);
     }
+    killGroup();
     await rm(dir, { recursive: true, force: true });
   };
   try {

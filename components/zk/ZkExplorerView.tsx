@@ -1,5 +1,6 @@
 "use client";
 import { useState, type ReactNode } from "react";
+import { EnsembleStatus } from "./EnsembleStatus";
 import { ZkNodePanel } from "./ZkNodePanel";
 import { ZkTree } from "./ZkTree";
 
@@ -8,6 +9,7 @@ export function ZkExplorerView(): ReactNode {
   return (
     <section>
       <h1>ZooKeeper</h1>
+      <EnsembleStatus />
       <div className="explorer">
         <ZkTree selected={selected} onSelect={setSelected} />
         <ZkNodePanel path={selected} onNavigate={setSelected} />

@@ -13,6 +13,7 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
   const trpc = useTRPC();
   const { can } = useMe();
   const q = useQuery(trpc.zk.get.queryOptions({ path }));
+  const meaning = useQuery(trpc.zk.annotate.queryOptions({ path }));
   const [draft, setDraft] = useState("");
   /** What the draft was loaded from: saving sends this version, so a concurrent change is refused. */
   const [base, setBase] = useState<{ path: string; version: number; text: string } | null>(null);
@@ -70,6 +71,11 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
   return (
     <div className="panel">
       <h2 data-testid="zk-path">{node.path}</h2>
+      {meaning.data?.annotation && (
+        <p className="annotation" data-testid="zk-annotation">
+          {meaning.data.annotation}
+        </p>
+      )}
       <DataView dataBase64={node.dataBase64} truncated={node.truncated} totalLength={node.stat.dataLength} />
       <StatTable stat={node.stat} />
       {message !== null && <p className="message" data-testid="zk-message">{message}</p>}

@@ -61,6 +61,11 @@ export class ZkExplorer {
     return this.opts.connectString() !== undefined;
   }
 
+  /** The connect string the explorer uses (the embedded coordinator's, or TANDEM_ZK). */
+  get connectString(): string | undefined {
+    return this.opts.connectString();
+  }
+
   async children(path: string): Promise<{ path: string; stat: ZkStatView; children: ZkChild[]; statsOmitted: boolean }> {
     const zk = await this.client();
     return this.run(async () => {
