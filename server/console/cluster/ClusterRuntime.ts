@@ -42,7 +42,19 @@ export interface NodeInfoAnswer {
   error: string | null;
 }
 
-export interface NodeSpec {
+export /** A node's admin API refused a call; `status` is its HTTP status (409 conflict, 503 not serving …). */
+export class AdminCallError extends Error {
+  constructor(
+    readonly node: string,
+    readonly status: number,
+    readonly reason: string,
+  ) {
+    super(`${node}: ${reason}`);
+    this.name = "AdminCallError";
+  }
+}
+
+interface NodeSpec {
   name: string;
   group: string;
   adminUrl: string;
@@ -202,7 +214,7 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
     const parsed = text ? (JSON.parse(text) as unknown) : null;
     if (!res.ok) {
       const reason = (parsed as { error?: string } | null)?.error ?? `HTTP ${res.status}`;
-      throw new Error(`${nodeName}: ${reason}`);
+      throw new AdminCallError(nodeName, res.status, reason);
     }
     this.pollers.get(nodeName)?.refresh();
     return parsed as T;

@@ -145,6 +145,7 @@ export function deleteDestination(ctx: AdminContext, name: string): { destinatio
     if (q.inflight > 0) throw conflict(`${key} has ${q.inflight} unacknowledged message(s) in flight`);
     const purged = q.purge();
     q.close();
+    live(ctx).broker.destinationDeleted(key);
     live(ctx).broker.queues.delete(key);
     live(ctx).broker.producers.delete(key);
     return { destination: key, deleted: true, purged };
@@ -153,6 +154,7 @@ export function deleteDestination(ctx: AdminContext, name: string): { destinatio
   if (!t) return { destination: key, deleted: false, purged: 0 };
   if (t.subscribers.size > 0) throw conflict(`${key} has ${t.subscribers.size} subscriber(s); close them first`);
   if (t.durables.size > 0) throw conflict(`${key} has ${t.durables.size} durable subscription(s); unsubscribe them first`);
+  live(ctx).broker.destinationDeleted(key);
   live(ctx).broker.topics.delete(key);
   live(ctx).broker.producers.delete(key);
   return { destination: key, deleted: true, purged: 0 };

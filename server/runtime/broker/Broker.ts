@@ -49,6 +49,8 @@ const TOPIC_SUBSCRIBER_BUFFER = 10_000;
 export class Broker {
   readonly queues = new Map<string, Queue>();
   readonly topics = new Map<string, Topic>();
+  /** Explicitly created destinations → position of their journal record (re-logged before reclaim). */
+  private readonly declared = new Map<string, number>();
   /** Which topic each non-durable subscriber listens to, for UNSUBSCRIBE. */
   private readonly subscriberTopics = new Map<Subscription, Topic>();
   readonly memory: MemoryUsage;
@@ -85,6 +87,12 @@ export class Broker {
 
   /** Rebuilds destinations and durable subscriptions from the journal's replay. */
   restore(state: RecoveredState): void {
+    for (const name of state.destinations) {
+      const parsed = parseDestination(name);
+      if (parsed?.kind === "queue") this.queueFor(name, name, true);
+      else if (parsed?.kind === "topic") this.topicFor(name, true);
+      this.declared.set(name, -1);
+    }
     for (const d of state.durableSubs) {
       this.createDurable(d.clientId, d.subName, d.topic, d.selector, -1);
     }
@@ -194,13 +202,19 @@ export class Broker {
     return t;
   }
 
-  /** Explicit creation (admin API / config); idempotent. */
+  /** Explicit creation (admin API / config); idempotent; journaled, so the destination outlives restarts and failovers. */
   createDestination(destination: string): ResolvedTarget {
     const target = this.resolve(destination, "admin");
     if (target.kind === "queue") this.queueFor(target.key, target.key, true);
     else if (target.kind === "topic") this.topicFor(target.key, true);
     else throw new BrokerError("temporary destinations belong to a connection and cannot be created here");
+    if (!this.declared.has(target.key)) this.declared.set(target.key, this.store.appendDestination(target.key, false));
     return target;
+  }
+
+  /** Records an explicit deletion (the admin API removes the destination itself). */
+  destinationDeleted(key: string): void {
+    if (this.declared.delete(key) || this.queues.has(key)) this.store.appendDestination(key, true);
   }
 
   /**
@@ -465,8 +479,14 @@ export class Broker {
       for (const t of this.topics.values()) for (const d of t.durables.values()) durables.push(d);
       for (const d of durables) min = Math.min(min, d.queue.minLivePosition());
       if (min <= this.store.journal.startPosition) return 0;
-      // Durable subscription records must outlive the segments they sit in: re-log them first.
+      // Durable subscription and destination records must outlive the segments they sit in: re-log them first.
       let relogged = false;
+      for (const [name, position] of this.declared) {
+        if (position < min) {
+          this.declared.set(name, this.store.appendDestination(name, false));
+          relogged = true;
+        }
+      }
       for (const d of durables) {
         if (d.recordPosition < min) {
           d.recordPosition = this.store.appendDurableSub({ clientId: d.clientId, subName: d.subName, topic: d.topic, selector: d.selectorText });

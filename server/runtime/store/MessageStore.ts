@@ -15,6 +15,8 @@ export interface RecoveredState {
   /** Per store key, the journal positions of live ADD records in log order. */
   stores: Map<string, number[]>;
   durableSubs: RecoveredDurableSub[];
+  /** Destinations created explicitly and not deleted since. */
+  destinations: string[];
   records: number;
   messages: number;
 }
@@ -94,6 +96,10 @@ export class MessageStore {
     return this.write(encodeEntry({ type: EntryType.DurableUnsub, clientId, subName }));
   }
 
+  appendDestination(name: string, deleted: boolean): number {
+    return this.write(encodeEntry({ type: EntryType.Destination, name, deleted }));
+  }
+
   appendTerm(termId: string): number {
     return this.write(encodeEntry({ type: EntryType.Term, termId }));
   }
@@ -121,6 +127,7 @@ export class MessageStore {
     const removed = new Set<number>();
     const pendingTx = new Map<number, Array<{ kind: "add" | "remove"; store: string; position: number }>>();
     const durable = new Map<string, RecoveredDurableSub>();
+    const destinations = new Set<string>();
     let records = 0;
     const listFor = (store: string): number[] => {
       let list = stores.get(store);
@@ -156,6 +163,12 @@ export class MessageStore {
         case EntryType.DurableSub:
           durable.set(`${e.clientId}\u0000${e.subName}`, e);
           break;
+        case EntryType.Destination:
+          if (e.deleted) {
+            destinations.delete(e.name);
+            stores.delete(e.name);
+          } else destinations.add(e.name);
+          break;
         case EntryType.DurableUnsub:
           durable.delete(`${e.clientId}\u0000${e.subName}`);
           stores.delete(`durable:${e.clientId}:${e.subName}`);
@@ -173,7 +186,7 @@ export class MessageStore {
     if (pendingTx.size > 0) {
       this.logger.info({ transactions: pendingTx.size }, "dropped uncommitted transactions found in the journal");
     }
-    return { stores, durableSubs: [...durable.values()], records, messages };
+    return { stores, durableSubs: [...durable.values()], destinations: [...destinations], records, messages };
   }
 }
 

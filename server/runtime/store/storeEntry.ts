@@ -14,6 +14,8 @@ export const enum EntryType {
   Purge = 6,
   /** A master tenure begins here (replication uses it to find where a returning node diverged). */
   Term = 7,
+  /** A destination created (or deleted) explicitly: it exists, even empty, after a restart or failover. */
+  Destination = 8,
 }
 
 export interface AddEntry {
@@ -37,8 +39,9 @@ export interface DurableUnsubEntry { type: EntryType.DurableUnsub; clientId: str
 export interface PurgeEntry { type: EntryType.Purge; store: string }
 
 export interface TermEntry { type: EntryType.Term; termId: string }
+export interface DestinationEntry { type: EntryType.Destination; name: string; deleted: boolean }
 
-export type StoreEntry = AddEntry | RemoveEntry | CommitEntry | DurableSubEntry | DurableUnsubEntry | PurgeEntry | TermEntry;
+export type StoreEntry = AddEntry | RemoveEntry | CommitEntry | DurableSubEntry | DurableUnsubEntry | PurgeEntry | TermEntry | DestinationEntry;
 
 export function encodeEntry(e: StoreEntry): Buffer {
   const w = new BinaryWriter(e.type === EntryType.Add ? 128 + e.body.length : 64);
@@ -67,6 +70,9 @@ export function encodeEntry(e: StoreEntry): Buffer {
       break;
     case EntryType.Term:
       w.str(e.termId);
+      break;
+    case EntryType.Destination:
+      w.str(e.name).u8(e.deleted ? 1 : 0);
       break;
   }
   return w.finish();
@@ -108,6 +114,8 @@ export function decodeEntry(buf: Buffer): StoreEntry {
       return { type, store: r.str() };
     case EntryType.Term:
       return { type, termId: r.str() };
+    case EntryType.Destination:
+      return { type, name: r.str(), deleted: r.u8() === 1 };
     default:
       throw new Error(`unknown store record type ${type}`);
   }
