@@ -42,7 +42,7 @@ export interface NodeInfoAnswer {
   error: string | null;
 }
 
-export /** A node's admin API refused a call; `status` is its HTTP status (409 conflict, 503 not serving …). */
+/** A node's admin API refused a call; `status` is its HTTP status (409 conflict, 503 not serving …). */
 export class AdminCallError extends Error {
   constructor(
     readonly node: string,
