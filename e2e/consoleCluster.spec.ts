@@ -50,6 +50,26 @@ test.describe.serial("cluster console: overview, failover, drain", () => {
     await page.getByTestId("nodes-role").selectOption("master");
     await expect(page.getByTestId("nodes-range")).toHaveText("1–2 of 2");
     await page.screenshot({ path: info.outputPath("nodes.png"), fullPage: true });
+
+    // The ZooKeeper explorer at the election znodes (seed 000 §3.2), each member explained.
+    await page.getByTestId("nav-zookeeper").click();
+    // The root starts open; open the path down to the group.
+    for (const p of ["/activemq-cluster", "/activemq-cluster/leveldb-stores", "/activemq-cluster/leveldb-stores/group1"]) {
+      await page.getByTestId(`zk-expand-${p}`).click();
+    }
+    await page.getByTestId("zk-node-/activemq-cluster/leveldb-stores/group1").click();
+    await expect(page.getByTestId("zk-annotation")).toContainText("HA group group1: 3 of 3 members, quorum 2");
+    const members = page.locator('[data-testid^="zk-node-/activemq-cluster/leveldb-stores/group1/0"]');
+    await expect(members).toHaveCount(3);
+    const annotations: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await members.nth(i).click();
+      await expect(page.getByTestId("zk-annotation")).toContainText("of group1");
+      annotations.push((await page.getByTestId("zk-annotation").textContent()) ?? "");
+    }
+    expect(annotations.filter((a) => a.startsWith("master of group1"))).toHaveLength(1);
+    await expect(page.getByTestId("zk-ensemble-server")).toHaveCount(1);
+    await page.screenshot({ path: info.outputPath("zookeeper.png"), fullPage: true });
   });
 
   test("killing a master from the UI: the failover reaches the event stream and the group page", async ({ page }, info) => {

@@ -27,7 +27,14 @@ function TreeNode(props: {
   return (
     <li>
       <span className={`treerow${props.selected === props.path ? " selected" : ""}`}>
-        <button type="button" className="twisty" disabled={!props.hasChildren} onClick={() => setOpen(!open)} aria-label={open ? "collapse" : "expand"}>
+        <button
+          type="button"
+          className="twisty"
+          disabled={!props.hasChildren}
+          onClick={() => setOpen(!open)}
+          aria-label={open ? "collapse" : "expand"}
+          data-testid={`zk-expand-${props.path}`}
+        >
           {props.hasChildren ? (open ? "▾" : "▸") : "·"}
         </button>
         <button type="button" className="link" onClick={() => props.onSelect(props.path)} data-testid={`zk-node-${props.path}`}>
