@@ -46,6 +46,7 @@ async function main(): Promise<void> {
 
   summary.push(...(await runCoordinatorBench()));
   if (process.env.BENCH_SKIP_CONSOLE !== "1") summary.push(...(await runConsoleBench()));
+  summary.push(...(await (await import("./electionPushBench")).runElectionPushBench()));
   if (process.env.BENCH_SKIP_FAILOVER !== "1") summary.push(...(await (await import("./failoverBench")).runFailoverBench()));
 
   if (process.env.BENCH_SKIP_BACKLOG === "1") {
