@@ -75,8 +75,8 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
   const producerClients = await Promise.all(Array.from({ length: c.producers }, () => RawStompClient.connect({ port: c.port, ...auth })));
   const started = performance.now();
 
-  // With a selector matching `n = 0`, one message in selectorCycle reaches each consumer.
-  const expectedConsumed = (): number => (c.selectorCycle ? Math.ceil(sent / c.selectorCycle) : sent);
+  // With a selector matching `n = 0` (n = seq mod cycle, seq from 1), floor(sent/cycle) messages match.
+  const expectedConsumed = (): number => (c.selectorCycle ? Math.floor(sent / c.selectorCycle) : sent);
   const consumersDone = (): boolean =>
     !producing && (c.producers > 0 ? consumed >= expectedConsumed() : consumed >= c.expect);
   consumerClients.forEach((client, i) => {
