@@ -14,7 +14,7 @@ export function registerConsoleCommand(program: Command): void {
     .command("console")
     .description("run the operations console (embedding the cluster unless --zk is given)")
     .option("--zk <connect>", "attach to the cluster coordinated at host:port[,host:port…] instead of embedding one")
-    .option("-c, --config <file>", "cluster file of the attached cluster (groups, nodes, admin ports)")
+    .option("-c, --config <file>", "cluster file of the attached cluster (default: groups and nodes are discovered from the coordinator)")
     .option("--admin-token <token>", "the nodes' admin API token (attach mode; default: the cluster file's adminToken)")
     .option("--data-dir <dir>", "console state, embedded coordinator and nodes", "./data")
     .option("--host <host>", "console listen address", "127.0.0.1")

@@ -10,6 +10,7 @@ import { CoordinationClient } from "../../runtime/zk/CoordinationClient";
 import { ClusterMonitor, type ClusterEvent, type GroupSpec, type GroupState } from "./ClusterMonitor";
 import { NodePoller, type NodeSnapshot } from "./NodePoller";
 import { NodeSupervisor, type SupervisedNode } from "./NodeSupervisor";
+import { discoverGroups } from "./discoverGroups";
 import { seedTopology } from "./seedTopology";
 
 export interface ClusterRuntimeOptions {
@@ -122,8 +123,10 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
       });
       clusterFile = join(o.dataDir, "cluster.yaml");
       await writeFile(clusterFile, `# Written by the console for its embedded cluster (seed 000's topology).\n${stringify(doc)}`, { mode: 0o600 });
+    } else if (!o.clusterFile) {
+      await this.attachByDiscovery();
+      return;
     } else {
-      if (!o.clusterFile) throw new Error("attach mode needs the cluster file (--config) to find every node's admin API");
       clusterFile = o.clusterFile;
       const { parse } = await import("yaml");
       doc = parse(await readFile(clusterFile, "utf8"));
@@ -159,6 +162,12 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
       this.supervisor.startAll();
     }
     this.zk = await CoordinationClient.connect({ connectString: this.zkAddress, sessionTimeoutMs: 10_000, logger: log.child({ component: "console-zk" }) });
+    await this.startWatching();
+  }
+
+  /** Group monitor on the election znodes and one admin-API poller per node. */
+  private async startWatching(): Promise<void> {
+    const log = this.o.logger;
     this.monitor = new ClusterMonitor(this.zk, this.groups, log.child({ component: "monitor" }));
     this.monitor.on("event", (e) => this.emit("event", e));
     this.monitor.on("group", (g) => this.emit("group", g));
@@ -174,6 +183,25 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
       p.start();
       this.pollers.set(n.name, p);
     }
+  }
+
+  /**
+   * `tandem console --zk host:2181` with no cluster file: the groups and their nodes (with the
+   * admin URLs they publish) are read from the coordinator. Only nodes registered at start-up are
+   * polled; groups keep being watched, so elections and members joining still show.
+   */
+  private async attachByDiscovery(): Promise<void> {
+    const o = this.o;
+    const log = o.logger;
+    this.zkAddress = o.zkAddress ?? "";
+    if (!this.zkAddress) throw new Error("no coordinator address: pass --zk");
+    this.adminToken = o.adminToken ?? "";
+    this.zk = await CoordinationClient.connect({ connectString: this.zkAddress, sessionTimeoutMs: 10_000, logger: log.child({ component: "console-zk" }) });
+    const found = await discoverGroups(this.zk);
+    log.info({ groups: found.map((g) => `${g.name}@${g.zkPath}`) }, "groups discovered from the coordinator");
+    this.groups = found.map((g) => ({ name: g.name, zkPath: g.zkPath, replicas: Math.max(g.nodes.length, 1), sync: "unknown", nodes: g.nodes.map((n) => n.name) }));
+    this.nodes = found.flatMap((g) => g.nodes.map((n) => ({ name: n.name, group: g.name, adminUrl: n.admin ?? "http://127.0.0.1:8162", stomp: n.clients })));
+    await this.startWatching();
   }
 
   /** Tokens the embedded cluster's nodes share; kept across console restarts, readable by the owner only. */
