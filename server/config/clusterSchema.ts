@@ -90,6 +90,8 @@ export const nodeSchema = z.strictObject({
   /** Replication listener (seed: bind="tcp://0.0.0.0:62621"). */
   bind: z.string().default("tcp://127.0.0.1:62621"),
   weight: z.number().int().min(0).default(1),
+  /** Key and certificate (PEM files) for stomp+ssl:// and wss:// connectors (ActiveMQ's sslContext). */
+  sslContext: z.strictObject({ keyFile: z.string().min(1), certFile: z.string().min(1) }).optional(),
   /** Overrides the cluster's data directory for this node. */
   dataDirectory: z.string().optional(),
   broker: brokerPolicySchema.partial().optional(),
@@ -141,6 +143,15 @@ export const clusterSchema = z
         ctx.addIssue({ code: "custom", path: ["groups", gi, "replicas"], message: `sync "${group.sync}" needs replicas >= 2` });
       }
       group.nodes.forEach((node, ni) => {
+        node.transportConnectors.forEach((t, ti) => {
+          if ((t.uri.scheme === "stomp+ssl" || t.uri.scheme === "wss") && !node.sslContext) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["groups", gi, "nodes", ni, "transportConnectors", ti, "uri"],
+              message: `${t.uri.scheme} needs the node's sslContext (keyFile, certFile)`,
+            });
+          }
+        });
         const seen = nodeNames.get(node.name);
         if (seen) {
           ctx.addIssue({

@@ -17,6 +17,8 @@ export interface NodeConfig {
   /** Shared-storage group: the directory all its nodes share (absolute). */
   sharedDirectory?: string;
   lockAcquireSleepInterval: number;
+  /** TLS key and certificate files (absolute) for stomp+ssl / wss connectors. */
+  sslContext?: { keyFile: string; certFile: string };
   flushDiskType?: "ASYNC_FLUSH" | "SYNC_FLUSH";
   zkPath: string;
   zkAddress: string | undefined;
@@ -62,6 +64,9 @@ export function resolveNodeConfig(cluster: ClusterConfig, nodeName: string, base
     brokerRole: group.brokerRole,
     sharedDirectory: group.sharedDirectory === undefined ? undefined : isAbsolute(group.sharedDirectory) ? group.sharedDirectory : resolve(baseDir, group.sharedDirectory),
     lockAcquireSleepInterval: group.lockAcquireSleepInterval,
+    sslContext: node.sslContext
+      ? { keyFile: resolve(baseDir, node.sslContext.keyFile), certFile: resolve(baseDir, node.sslContext.certFile) }
+      : undefined,
     flushDiskType: group.flushDiskType,
     zkPath: group.zkPath ?? `/tandem/${cluster.brokerName}/groups/${group.name}`,
     zkAddress: cluster.zkAddress,

@@ -237,19 +237,21 @@ export class BrokerNode {
       const conn = stomp.connections.get(sub.sink.connectionId);
       conn?.fail("slow_consumer", `Slow consumer: subscription ${sub.id} fell too far behind its topic`);
     };
+    const tlsMaterial = c.sslContext
+      ? { key: await readFile(c.sslContext.keyFile), cert: await readFile(c.sslContext.certFile) }
+      : undefined;
     for (const t of c.transports) {
-      if (t.scheme === "ws") {
+      const secure = t.scheme === "stomp+ssl" || t.scheme === "wss";
+      if (secure && !tlsMaterial) throw new Error(`transport ${t.name} (${t.scheme}) needs sslContext with keyFile and certFile`);
+      const tls = secure ? tlsMaterial : undefined;
+      if (t.scheme === "ws" || t.scheme === "wss") {
         const ws = new WebSocketListener(
           stomp,
-          { name: t.name, host: t.host, port: t.port, maximumConnections: t.maximumConnections ?? 1000, maxFrameSize: t.maxFrameSize ?? 10 * 1024 * 1024 },
+          { name: t.name, host: t.host, port: t.port, maximumConnections: t.maximumConnections ?? 1000, maxFrameSize: t.maxFrameSize ?? 10 * 1024 * 1024, tls },
           this.logger,
         );
         this.wsListeners.push(ws);
         this.ports.set(t.name, await ws.listen());
-        continue;
-      }
-      if (t.scheme !== "stomp") {
-        this.logger.warn({ transport: t.name, scheme: t.scheme }, "transport scheme not served by this node yet; skipped");
         continue;
       }
       const port = await stomp.listen({
@@ -258,6 +260,7 @@ export class BrokerNode {
         port: t.port,
         maximumConnections: t.maximumConnections ?? 1000,
         maxFrameSize: t.maxFrameSize ?? 10 * 1024 * 1024,
+        tls,
       });
       this.ports.set(t.name, port);
     }

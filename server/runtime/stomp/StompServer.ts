@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import type { Logger } from "pino";
 import type { BrokerPolicy } from "../../config/clusterSchema";
 import type { Broker } from "../broker/Broker";
@@ -14,6 +15,8 @@ export interface StompListenerOptions {
   port: number;
   maximumConnections: number;
   maxFrameSize: number;
+  /** Key and certificate (PEM): the listener speaks TLS (stomp+ssl://, wss://). */
+  tls?: { key: Buffer; cert: Buffer };
 }
 
 /** Everything a listener needs from its node. */
@@ -41,8 +44,13 @@ export class StompServer {
 
   /** Opens a TCP listener; resolves with the bound port (useful with port 0). */
   async listen(options: StompListenerOptions): Promise<number> {
-    const entry = { server: createServer(), options, count: 0 };
-    entry.server.on("connection", (socket: Socket) => this.accept(socket, entry));
+    const server: Server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer();
+    const entry = { server, options, count: 0 };
+    // A TLS server hands over a socket only after the handshake ('secureConnection'); a failed
+    // handshake never reaches the broker.
+    if (options.tls) server.on("secureConnection", (socket: TLSSocket) => this.accept(socket, entry, "tls"));
+    else server.on("connection", (socket: Socket) => this.accept(socket, entry));
+    server.on("tlsClientError", (err: Error) => this.ctx.logger.info({ err: err.message, listener: options.name }, "TLS handshake failed"));
     entry.server.on("error", (err) => this.ctx.logger.error({ err, listener: options.name }, "listener error"));
     await new Promise<void>((resolve, reject) => {
       entry.server.once("error", reject);
@@ -54,7 +62,7 @@ export class StompServer {
     const address = entry.server.address();
     const port = typeof address === "object" && address ? address.port : options.port;
     this.listeners.push(entry);
-    this.ctx.logger.info({ service: "stomp", listener: options.name, host: options.host, port }, "listening");
+    this.ctx.logger.info({ service: "stomp", listener: options.name, host: options.host, port, tls: options.tls !== undefined }, "listening");
     return port;
   }
 
@@ -96,8 +104,8 @@ export class StompServer {
     return conn;
   }
 
-  private accept(socket: Socket, entry: { options: StompListenerOptions; count: number }): void {
-    const conn = this.attach(new TcpTransport(socket), entry.options, entry);
+  private accept(socket: Socket, entry: { options: StompListenerOptions; count: number }, kind: "tcp" | "tls" = "tcp"): void {
+    const conn = this.attach(new TcpTransport(socket, kind), entry.options, entry);
     if (!conn) {
       socket.on("error", () => {});
       return;

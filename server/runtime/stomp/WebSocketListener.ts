@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -34,10 +35,12 @@ export class WebSocketListener {
 
   /** Binds and resolves with the port (useful with port 0). */
   async listen(): Promise<number> {
-    const http = createServer((_req, res) => {
+    const onRequest: RequestListener = (_req, res) => {
       res.writeHead(426, { "content-type": "text/plain", upgrade: "websocket" });
       res.end("This is a STOMP over WebSocket endpoint: connect with a WebSocket client (sub-protocol v12.stomp)\n");
-    });
+    };
+    const tls = this.options.tls;
+    const http: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
     const wss = new WebSocketServer({
       server: http,
       maxPayload: this.options.maxFrameSize + PAYLOAD_SLACK,
