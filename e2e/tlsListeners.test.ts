@@ -84,7 +84,7 @@ test("stomp+ssl and wss listeners serve STOMP over TLS", async () => {
   // The same message through STOMP over secure WebSocket with stompjs.
   const body = await new Promise<string>((resolveBody, reject) => {
     const client = new Client({
-      webSocketFactory: () => new WebSocket(`wss://127.0.0.1:${wssPort}`, ["v12.stomp"], { ca, checkServerIdentity: () => undefined }) as unknown as globalThis.WebSocket,
+      webSocketFactory: () => new WebSocket(`wss://127.0.0.1:${wssPort}`, ["v12.stomp"], { ca, checkServerIdentity: (() => undefined) as unknown as () => boolean }) as unknown as globalThis.WebSocket,
       reconnectDelay: 0,
       onConnect: () => {
         client.subscribe("/queue/tls", (m) => {

@@ -132,6 +132,13 @@ const base = t.procedure.use(async ({ ctx, meta, type, path, getRawInput, next }
         detail: error === undefined ? null : error.message.slice(0, 500),
       });
       ctx.services.live.publish({ type: "invalidate", path: ["audit"] });
+      // Operator actions on the cluster also belong in the event stream, next to the elections
+      // and failovers they cause (account changes stay in the audit log only).
+      if (error === undefined && !/^(auth|users|tokens)\./.test(path)) {
+        const target = targetOf(raw);
+        await ctx.services.events.record({ kind: "admin-action", message: `${actor} ran ${path}${target ? ` on ${target}` : ""}`, data: { actor, action: path, target } });
+        ctx.services.live.publish({ type: "invalidate", path: ["events"] });
+      }
     } catch (auditErr) {
       // An unauditable mutation has already happened; report loudly rather than hide it.
       ctx.services.logger.error({ err: auditErr, action: path }, "audit record failed");

@@ -4,6 +4,10 @@ import type { ClusterEvent } from "./ClusterMonitor";
 import { ClusterRuntime, type ClusterRuntimeOptions } from "./ClusterRuntime";
 import { DrainManager } from "./drain/DrainManager";
 import { MetricsRecorder } from "./MetricsRecorder";
+import type { NodeSnapshot } from "./NodePoller";
+
+/** A slave this far behind its master's journal is reported as falling behind. */
+const LAG_BYTES = 4 * 1024 * 1024;
 
 /**
  * Plugs the cluster (embedded or attached) into the console: cluster events go to the event log
@@ -42,8 +46,38 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
     });
     cluster.on("node", (s) => {
       this.metrics?.record(s);
+      this.watchLag(s, ctx.logger);
       ctx.live.publish({ type: "invalidate", path: ["cluster"] });
     });
+  }
+
+  /** Slaves currently reported as falling behind, by "master→slave". */
+  private readonly lagging = new Set<string>();
+
+  /**
+   * "Slave falling behind" events: a slave more than LAG_BYTES behind its master's journal raises
+   * one event, and one more when it has caught up again (not one per poll).
+   */
+  private watchLag(s: NodeSnapshot, logger: Logger): void {
+    const ha = (s.info?.ha ?? null) as { slaves?: Array<{ node: string; lagBytes: number }> } | null;
+    const now = new Set<string>();
+    for (const sl of ha?.slaves ?? []) {
+      const key = `${s.node}→${sl.node}`;
+      if (sl.lagBytes > LAG_BYTES) {
+        now.add(key);
+        if (!this.lagging.has(key)) {
+          this.lagging.add(key);
+          void this.recordEvent({ kind: "slave-lagging", group: s.group, node: sl.node, message: `${sl.node} is ${sl.lagBytes} bytes behind master ${s.node}`, at: s.at, data: { master: s.node, lagBytes: sl.lagBytes } }, logger);
+        }
+      }
+    }
+    for (const key of [...this.lagging]) {
+      if (key.startsWith(`${s.node}→`) && !now.has(key)) {
+        this.lagging.delete(key);
+        const slave = key.split("→")[1];
+        void this.recordEvent({ kind: "slave-caught-up", group: s.group, node: slave, message: `${slave} has caught up with master ${s.node}`, at: s.at }, logger);
+      }
+    }
   }
 
   /** Browsers connected → fast polling; none → slow (the console idles cheaply). */
