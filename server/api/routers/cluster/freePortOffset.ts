@@ -18,11 +18,12 @@ function canBind(port: number): Promise<boolean> {
 /**
  * Test support: a random --port-offset (steps of 100) whose seed ports are all free right now, so
  * parallel suites and a developer's own console do not collide. STOMP ports must stay ≤ 65535,
- * hence offsets up to 3800.
+ * hence offsets up to 3800 (61664 + 3800 + 50 < 65535: seedTopology refuses more than 3871).
  */
 export async function freePortOffset(): Promise<number> {
   for (let attempt = 0; attempt < 40; attempt++) {
-    const offset = 100 * (1 + Math.floor(Math.random() * 38));
+    // -7100 … 3800 in steps of 100, all inside seedTopology's accepted range.
+    const offset = 100 * (Math.floor(Math.random() * 110) - 71);
     const free = await Promise.all(seedPorts(offset).map(canBind));
     if (free.every(Boolean)) return offset;
   }
