@@ -5,8 +5,8 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createServer as createNetServer } from "node:net";
 import { createInterface } from "node:readline";
+import { freePortOffset } from "../server/api/routers/cluster/freePortOffset";
 import { expect, type Page } from "@playwright/test";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -100,33 +100,6 @@ export async function trpcMutation(page: Page, url: string, path: string, input:
     data: { json: input },
   });
   return { status: res.status(), body: await res.json() };
-}
-
-/** Every seed port (STOMP, WebSocket, replication, admin) of the six nodes for a port offset. */
-function seedPorts(offset: number): number[] {
-  return [0, 1, 2, 3, 4, 5].flatMap((i) => [61613 + offset + 10 * i, 61614 + offset + 10 * i, 62621 + offset + i, 8171 + offset + i]);
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const s = createNetServer();
-    s.once("error", () => done(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => done(true)));
-  });
-}
-
-/**
- * A random seed port offset (steps of 100, so that 61613 + offset + 51 stays a valid port) whose
- * ports are all free right now: other suites and people run embedded clusters on this host too.
- */
-export async function freePortOffset(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const offset = 100 * (1 + Math.floor(Math.random() * 28));
-    let free = true;
-    for (const p of seedPorts(offset)) if (!(free = await portIsFree(p))) break;
-    if (free) return offset;
-  }
-  throw new Error("no free seed port offset found");
 }
 
 export interface ClusterConsoleProcess extends ConsoleProcess {

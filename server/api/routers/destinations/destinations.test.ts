@@ -2,7 +2,6 @@
 // broker node processes on free ports) and a real SQLite database (apiTestHarness).
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -11,26 +10,7 @@ import { pino } from "pino";
 import type { Principal } from "../../../console/auth/Principal";
 import { ClusterRuntime } from "../../../console/cluster/ClusterRuntime";
 import { createApiTestHarness, type ApiTestHarness } from "../../apiTestHarness";
-
-function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
-
-/** A seed port offset (steps of 100) whose every port is free now: other suites run clusters too. */
-async function freePortOffset(): Promise<number> {
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const off = 100 * (1 + Math.floor(Math.random() * 28));
-    const ports = [0, 1, 2, 3, 4, 5].flatMap((i) => [61613 + off + 10 * i, 61614 + off + 10 * i, 62621 + off + i, 8171 + off + i]);
-    let ok = true;
-    for (const p of ports) if (!(ok = await canBind(p))) break;
-    if (ok) return off;
-  }
-  throw new Error("no free seed port offset");
-}
+import { freePortOffset } from "../cluster/freePortOffset";
 
 async function rejectsWith(p: Promise<unknown>, code: TRPCError["code"], reason?: string): Promise<void> {
   try {
