@@ -10,6 +10,10 @@ export interface SeedTopologyOptions {
   securityToken: string;
 }
 
+/** The --port-offset range that keeps every seed port inside 1024-65535. */
+export const MIN_PORT_OFFSET = 1024 - 8171;
+export const MAX_PORT_OFFSET = 65535 - 62626;
+
 /**
  * Seed 000's topology on one machine: two groups of three nodes (replicas=3, quorum 2), each
  * group under its own zkPath as in the seed (`/activemq-cluster/leveldb-stores/groupN`). Ports
@@ -19,9 +23,9 @@ export interface SeedTopologyOptions {
 export function seedTopology(o: SeedTopologyOptions): ClusterConfigInput {
   const host = o.host ?? "127.0.0.1";
   const off = o.portOffset ?? 0;
-  // Highest seed port: WebSocket of mq6 (61614 + 50); lowest: admin of mq1 (8171).
-  if (61664 + off > 65535 || 8171 + off < 1024) {
-    throw new Error(`port offset ${off} puts seed ports outside 1024-65535: use an offset between -7147 and 3871`);
+  // Highest seed port: replication of mq6 (62621 + 5); lowest: admin of mq1 (8171).
+  if (62626 + off > 65535 || 8171 + off < 1024) {
+    throw new Error(`port offset ${off} puts seed ports outside 1024-65535: use an offset between ${MIN_PORT_OFFSET} and ${MAX_PORT_OFFSET}`);
   }
   const stompBase = 61613 + off;
   const node = (i: number): Record<string, unknown> => ({

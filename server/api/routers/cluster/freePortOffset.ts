@@ -1,4 +1,5 @@
 import { createServer } from "node:net";
+import { MAX_PORT_OFFSET, MIN_PORT_OFFSET } from "../../../console/cluster/seedTopology";
 
 /** Every port the embedded seed topology binds for a given --port-offset (see seedTopology). */
 export function seedPorts(offset: number): number[] {
@@ -17,13 +18,14 @@ function canBind(port: number): Promise<boolean> {
 
 /**
  * Test support: a random --port-offset (steps of 100) whose seed ports are all free right now, so
- * parallel suites and a developer's own console do not collide. STOMP ports must stay ≤ 65535,
- * hence offsets up to 3800 (61664 + 3800 + 50 < 65535: seedTopology refuses more than 3871).
+ * parallel suites and a developer's own console do not collide. The range comes from
+ * seedTopology, so every offset picked here is one it accepts.
  */
 export async function freePortOffset(): Promise<number> {
   for (let attempt = 0; attempt < 40; attempt++) {
-    // -7100 … 3800 in steps of 100, all inside seedTopology's accepted range.
-    const offset = 100 * (Math.floor(Math.random() * 110) - 71);
+    const lo = Math.ceil(MIN_PORT_OFFSET / 100);
+    const hi = Math.floor(MAX_PORT_OFFSET / 100);
+    const offset = 100 * (lo + Math.floor(Math.random() * (hi - lo + 1)));
     const free = await Promise.all(seedPorts(offset).map(canBind));
     if (free.every(Boolean)) return offset;
   }
