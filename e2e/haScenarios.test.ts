@@ -40,7 +40,7 @@ function report(t: TestContext, label: string, consumed: string[]): void {
   t.diagnostic(`${label}: consumed ${consumed.length} messages, ${dups} bodies more than once`);
 }
 
-describe("HA group scenarios (coordinator + 3 broker processes)", { timeout: 170_000 }, () => {
+describe("HA group scenarios (coordinator + 3 broker processes)", { timeout: 230_000 }, () => {
   test("partition: a master cut from the coordinator stops acknowledging before a new master is elected; nothing acknowledged is lost", { timeout: 60_000 }, async (t) => {
     const proxies = new Map<string, TcpProxy>();
     let cluster: ClusterProcess | undefined;
@@ -113,6 +113,43 @@ describe("HA group scenarios (coordinator + 3 broker processes)", { timeout: 170
       for (const p of producers) p.close();
       await cluster?.stop();
       for (const p of proxies.values()) await p.close();
+    }
+  });
+
+  test("kill -9 of the master: a slave finds its replication port refused and removes its member znode, so the group elects long before the dead session expires", { timeout: 60_000 }, async (t) => {
+    let cluster: ClusterProcess | undefined;
+    const producers: HaProducer[] = [];
+    try {
+      // A 30 s session: an election within the 15 s below cannot have come from session expiry.
+      cluster = await ClusterProcess.start({ nodes: 3, zkSessionTimeout: "30s" });
+      const old = await cluster.waitForMaster(20_000);
+      await waitFor(() => others(cluster!, old.name).every((n) => linesOf(n, "replicating from master").length > 0), 20_000, () => "slaves did not attach");
+      const queue = "/queue/ha.refused";
+      const producer = await HaProducer.connect(old.stompPort, queue);
+      producers.push(producer);
+      assert.equal(await producer.sendSequential(range("before", 50)), 50);
+
+      const killedAt = Date.now();
+      await cluster.kill9(old.name);
+      const next = await cluster.waitForMaster(15_000, old.name);
+      const removal = others(cluster, old.name)
+        .map((n) => firstAfter(linesOf(n, "the master refuses replication connections (its process is gone): removing its member znode so the group elects now"), killedAt))
+        .find((l) => l !== undefined);
+      assert.ok(removal, "a slave logged the removal of the dead master's member znode");
+      assert.equal(removal.master, old.name);
+      t.diagnostic(`${old.name} killed; ${next.name} elected ${Date.now() - killedAt} ms later (session timeout 30 s)`);
+
+      const consumed = await drainQueue(next.stompPort, queue, producer.acked);
+      report(t, next.name, consumed);
+      assert.deepEqual(missing(producer.acked, consumed), [], "every acknowledged message is on the new master");
+
+      // The old master comes back as a new member and follows; it does not take over.
+      await cluster.startNode(old.name);
+      await waitFor(() => firstAfter(linesOf(old, "replicating from master"), killedAt) !== undefined, 20_000, () => `${old.name} did not rejoin as a slave`);
+      assert.deepEqual(cluster.masters().map((m) => m.name), [next.name]);
+    } finally {
+      for (const p of producers) p.close();
+      await cluster?.stop();
     }
   });
 

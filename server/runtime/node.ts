@@ -434,11 +434,11 @@ export class BrokerNode {
       logger: this.logger.child({ master: masterName }),
     });
     slave.on("attached", (a) => this.logger.info({ master: masterName, ...a }, "replicating from master"));
-    slave.on("closed", (reason) => {
+    slave.on("closed", (reason, { refused }) => {
       if (this.replicationSlave !== slave) return;
       this.replicationSlave = null;
-      this.logger.info({ master: masterName, reason }, "replication link closed");
-      this.group?.followerLost();
+      this.logger.info({ master: masterName, reason, refused }, "replication link closed");
+      this.group?.followerLost(address, refused);
     });
     this.replicationSlave = slave;
     slave.start();

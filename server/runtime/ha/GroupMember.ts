@@ -5,11 +5,16 @@ import { EphemeralMember } from "../zk/EphemeralMember";
 import { GroupWatcher, type GroupMember as WatchedMember } from "../zk/GroupWatcher";
 import { decideElection, type ElectionInput } from "./decideElection";
 import { eidOf, MEMBER_NAME, parseMemberData, type MemberData } from "./memberData";
+import { isCoordinationError } from "../zk/CoordinationError";
 
 export type GroupRole = "joining" | "slave" | "master" | "stopped";
 
 /** Failed promotions in a row before an elected node steps down. */
 const MAX_PROMOTE_FAILURES = 3;
+/** Refused reconnects in a row to the elected master that prove nothing listens there any more. */
+const DEAD_MASTER_REFUSALS = 2;
+/** Delay before following the master again after the replication link dropped. */
+const REFOLLOW_DELAY_MS = 50;
 
 /** What the node does when its role changes; GroupMember only decides. */
 export interface GroupRoleHooks {
@@ -63,6 +68,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
   readonly quorum: number;
   lastDecision = "";
   private promoteFailures = 0;
+  private refusals = { address: "", count: 0 };
   members: Array<{ eid: string; data: MemberData }> = [];
 
   private readonly onState = (state: SessionState): void => {
@@ -185,10 +191,48 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
     })();
   }
 
-  /** The follower's link to the master dropped while that master is still elected: retry. */
-  followerLost(): void {
+  /**
+   * The follower's link to the master at `address` dropped: follow again shortly. When the master's
+   * host refuses the reconnect twice in a row, nothing listens on its replication port any more:
+   * the process is gone (kill -9, crash) or has stopped serving (a master closes that port only
+   * when it demotes). Waiting for its coordinator session to expire would leave the group without
+   * a master for a whole zkSessionTimeout, so the slave deletes that member's znode and the elector
+   * elects at once. Safe: a process that does not listen does not acknowledge either, and one that
+   * is still alive sees its znode deleted, stays demoted and rejoins as a new member. A master cut
+   * off by a partition does not refuse (its packets are dropped), so that case still waits for the
+   * session to expire, and the master demotes itself first (see onState).
+   */
+  followerLost(address: string, refused: boolean): void {
     this.following = null;
-    setTimeout(() => this.kick(), 100).unref();
+    if (!refused) {
+      this.refusals = { address: "", count: 0 };
+    } else {
+      const count = this.refusals.address === address ? this.refusals.count + 1 : 1;
+      this.refusals = { address, count };
+      if (count >= DEAD_MASTER_REFUSALS) {
+        this.refusals = { address: "", count: 0 };
+        void this.removeDeadMaster(address).finally(() => this.kick());
+        return;
+      }
+    }
+    setTimeout(() => this.kick(), REFOLLOW_DELAY_MS).unref();
+  }
+
+  /** Deletes the member znode of the elected master that published `address` (see followerLost). */
+  private async removeDeadMaster(address: string): Promise<void> {
+    const elector = this.members[0];
+    const electedEid = elector?.eid === this.eid ? this.data.elected : elector?.data.elected;
+    const master = this.members.find((m) => m.eid === electedEid && m.data.address === address);
+    if (!master || master.eid === this.eid) return; // re-elected or already gone meanwhile
+    this.o.logger.warn(
+      { master: master.data.container ?? master.eid, address },
+      "the master refuses replication connections (its process is gone): removing its member znode so the group elects now",
+    );
+    try {
+      await this.o.client.delete(`${this.o.zkPath}/0${master.eid}`);
+    } catch (err) {
+      if (!isCoordinationError(err, "NO_NODE")) this.o.logger.warn({ err }, "could not remove the dead master's member znode");
+    }
   }
 
   private setRole(role: GroupRole, why: string): void {

@@ -25,8 +25,11 @@ export interface ReplicationSlaveOptions {
 }
 
 export interface ReplicationSlaveEvents {
-  /** The link ended (master gone, error, or stop()); carries the reason. */
-  closed: [string];
+  /**
+   * The link ended (master gone, error, or stop()); carries the reason, and whether the master's
+   * host actively refused the connection (ECONNREFUSED: nothing listens on its replication port).
+   */
+  closed: [string, { refused: boolean }];
   attached: [{ mode: "stream" | "full"; from: number }];
 }
 
@@ -71,7 +74,7 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
       for (const f of frames) this.chain = this.chain.then(() => this.handle(f)).catch((err: Error) => this.abort(err.message));
       if (error) this.abort(`bad frame from master: ${error}`);
     });
-    socket.on("error", (err) => this.abort(err.message));
+    socket.on("error", (err: NodeJS.ErrnoException) => this.abort(err.message, err.code === "ECONNREFUSED"));
     socket.on("close", () => this.abort("connection closed"));
   }
 
@@ -83,14 +86,14 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
     await this.closeFiles();
   }
 
-  private abort(reason: string): void {
+  private abort(reason: string, refused = false): void {
     if (!this.socket) return;
     const s = this.socket;
     this.socket = null;
     s.destroy();
     void this.chain.catch(() => {}).then(async () => {
       await this.closeFiles();
-      this.emit("closed", reason);
+      this.emit("closed", reason, { refused });
     });
   }
 
