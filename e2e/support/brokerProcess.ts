@@ -17,6 +17,8 @@ export interface BrokerProcessOptions {
   sync?: "local_disk" | "local_mem";
   /** Query options on the STOMP URI, e.g. { maximumConnections: 5, "wireFormat.maxFrameSize": 4096 }. */
   transportOptions?: Record<string, number>;
+  /** STOMP port; default 0 (ephemeral). */
+  port?: number;
   /** Reuse a data dir (restart after a crash). */
   dataDir?: string;
   /** Extra top-level cluster-file fields (users, authorization …). */
@@ -67,7 +69,7 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
             name: "mq1",
             dataDirectory: join(dataDir, "mq1"),
             transportConnectors: [
-              { name: "stomp", uri: `stomp://127.0.0.1:0${query ? "?" + query : ""}` },
+              { name: "stomp", uri: `stomp://127.0.0.1:${options.port ?? 0}${query ? "?" + query : ""}` },
               ...(options.websocket ? [{ name: "ws", uri: `ws://127.0.0.1:0${uriQuery(options.websocket)}` }] : []),
             ],
             admin: options.admin ?? { port: 0 },

@@ -181,4 +181,46 @@ describe("FailoverClient", () => {
       await a.cleanup();
     }
   });
+
+  test("priorityBackup: connected to the backup while the priority broker is down, it moves back once it is up, without repeating a send", async () => {
+    const [prioPort] = await freePorts(1);
+    const client = await FailoverClient.connect({
+      uri: `failover:(stomp://127.0.0.1:${prioPort},stomp://127.0.0.1:${b.port})?priorityBackup=true&randomize=false&initialReconnectDelay=20&maxReconnectDelay=200`,
+    });
+    let prio: BrokerProcess | undefined;
+    try {
+      assert.equal(client.connectedUrl, `stomp://127.0.0.1:${b.port}`, "the priority broker is down: the backup serves");
+      const got: string[] = [];
+      await client.subscribe("/queue/fo.prio", (m) => got.push(m.body.toString()));
+      await client.send("/queue/fo.prio", "on-backup");
+      await waitUntil(() => got.includes("on-backup"), "the message through the backup");
+
+      prio = await startBroker({ sync: "local_mem", port: prioPort });
+      await waitUntil(() => client.connectedUrl === `stomp://127.0.0.1:${prioPort}`, "the move back to the priority broker");
+      // Sends keep flowing during and after the move; the subscription moved with it.
+      await Promise.all(Array.from({ length: 20 }, (_, i) => client.send("/queue/fo.prio", `on-priority-${i}`)));
+      await waitUntil(() => got.filter((b) => b.startsWith("on-priority-")).length === 20, "the messages through the priority broker");
+      assert.equal(client.stats.resentSends, 0, "the backup's receipts all came before the move: nothing sent twice");
+      assert.equal(got.length, 21);
+    } finally {
+      await client.disconnect();
+      await prio?.stop();
+      await prio?.cleanup();
+    }
+  });
+
+  test("without priorityBackup the client stays on the broker it has", async () => {
+    const [firstPort] = await freePorts(1);
+    const client = await FailoverClient.connect({ uri: `failover:(stomp://127.0.0.1:${firstPort},stomp://127.0.0.1:${b.port})?randomize=false&initialReconnectDelay=20&maxReconnectDelay=200` });
+    const first = await startBroker({ sync: "local_mem", port: firstPort });
+    try {
+      await client.send("/queue/fo.noprio", "x");
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(client.connectedUrl, `stomp://127.0.0.1:${b.port}`);
+    } finally {
+      await client.disconnect();
+      await first.stop();
+      await first.cleanup();
+    }
+  });
 });

@@ -141,6 +141,8 @@ export class FailoverClient extends EventEmitter<FailoverClientEvents> {
   private reconnecting = false;
   private wake: (() => void) | null = null;
   private counter = 0;
+  /** The timer of the priorityBackup probe while connected to a backup broker. */
+  private priorityTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly target: ClientTarget,
@@ -279,6 +281,7 @@ export class FailoverClient extends EventEmitter<FailoverClientEvents> {
     if (this.closed) return;
     this.closed = true;
     this.wake?.();
+    if (this.priorityTimer) clearTimeout(this.priorityTimer);
     this.rejectAll(new Error("failover client closed"));
     const conn = this.conn;
     this.conn = null;
@@ -367,6 +370,73 @@ export class FailoverClient extends EventEmitter<FailoverClientEvents> {
     return [...discovered, ...this.target.endpoints.map((e) => e.url)];
   }
 
+  /** priorityURIs, or the first URI of the list when none are given (ActiveMQ's default). */
+  private priorityUris(): string[] {
+    if (!this.options.priorityBackup) return [];
+    if (this.options.priorityURIs.length > 0) return this.options.priorityURIs;
+    const first = this.target.endpoints[0]?.url;
+    return first ? [first] : [];
+  }
+
+  /** With priorityBackup, a round tries the priority brokers first, in their given order. */
+  private priorityFirst(order: string[]): string[] {
+    const prio = this.priorityUris().filter((u) => order.includes(u));
+    return prio.length === 0 ? order : [...prio, ...order.filter((u) => !prio.includes(u))];
+  }
+
+  /**
+   * priorityBackup (FailoverTransport's priority backup): while connected to a backup broker,
+   * keep trying the priority brokers with the reconnect back-off; when one accepts, move there.
+   */
+  private armPriorityProbe(schedule: ReconnectSchedule): void {
+    const epoch = this.epoch;
+    const delay = schedule.failedRound();
+    this.priorityTimer = setTimeout(() => {
+      this.priorityTimer = null;
+      void this.probePriority(epoch, schedule);
+    }, Math.max(delay, 1));
+    this.priorityTimer.unref();
+  }
+
+  private async probePriority(epoch: number, schedule: ReconnectSchedule): Promise<void> {
+    for (const url of this.priorityUris()) {
+      if (this.closed || this.epoch !== epoch || !this.conn) return;
+      let next: StompClient;
+      try {
+        next = await this.open(url);
+      } catch {
+        continue;
+      }
+      if (this.closed || this.epoch !== epoch || !this.conn) {
+        next.close();
+        return;
+      }
+      await this.moveTo(next, url);
+      return;
+    }
+    if (!this.closed && this.epoch === epoch && this.conn) this.armPriorityProbe(schedule);
+  }
+
+  /**
+   * Leaves the backup for a priority broker: a DISCONNECT with a receipt first, so every receipt
+   * the backup still owes arrives (the broker answers in order) and those sends are not repeated;
+   * sends made meanwhile wait in the outbox, then everything is replayed on the new connection.
+   */
+  private async moveTo(next: StompClient, url: string): Promise<void> {
+    const old = this.conn!;
+    const oldUrl = this.connUrl;
+    this.conn = null;
+    this.connUrl = null;
+    this.epoch++;
+    await old.disconnect(this.o.connectTimeoutMs ?? 5000);
+    if (this.closed) {
+      next.close();
+      return;
+    }
+    this.log.info({ from: oldUrl, to: url }, "failover: priority broker available again; moving back to it");
+    this.adopt(next, url);
+  }
+
   private endpoint(url: string): BrokerEndpoint {
     const found = this.target.endpoints.find((e) => e.url === url);
     if (found) return found;
@@ -387,7 +457,7 @@ export class FailoverClient extends EventEmitter<FailoverClientEvents> {
     if (afterDrop && this.options.initialReconnectDelay > 0) await this.sleep(this.options.initialReconnectDelay);
     let lastError: Error = new Error("no broker URI to connect to");
     while (!this.closed) {
-      for (const url of connectOrder(this.candidates(), this.options.randomize, this.lastFailed, this.o.random)) {
+      for (const url of this.priorityFirst(connectOrder(this.candidates(), this.options.randomize, this.lastFailed, this.o.random))) {
         if (this.closed) return;
         try {
           const conn = await this.open(url);
@@ -447,6 +517,7 @@ export class FailoverClient extends EventEmitter<FailoverClientEvents> {
     // Subscriptions first, then the outbox in its original order (a Set iterates in insertion order).
     for (const sub of this.subs.values()) this.subscribeOn(conn, sub);
     for (const entry of this.outbox) this.dispatch(entry, conn);
+    if (this.priorityUris().length > 0 && !this.priorityUris().includes(url)) this.armPriorityProbe(new ReconnectSchedule(this.options));
     const first = this.firstConnection;
     this.firstConnection = false;
     this.log.info({ url, resent: this.outbox.size, subscriptions: this.subs.size }, first ? "connected" : "failover: resumed");
