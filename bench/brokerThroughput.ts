@@ -25,6 +25,8 @@ export interface ThroughputRow {
   consumed: number;
   /** Broker CPU use over the scenario (1.0 = one core busy). */
   brokerCpu: number;
+  /** The load generator's CPU over the scenario. */
+  loadgenCpu: number;
   errors: string;
 }
 
@@ -83,6 +85,7 @@ export async function runThroughputBench(durationMs = Number(process.env.BENCH_D
         sent: r.sent,
         consumed: r.consumed,
         brokerCpu: Math.round(cpu * 100) / 100,
+        loadgenCpu: r.loadgenCpu,
         errors: r.errors.join("; "),
       });
       console.error(`done: ${s.name} → ${JSON.stringify(rows[rows.length - 1])}`);

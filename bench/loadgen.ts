@@ -53,6 +53,8 @@ export interface LoadgenResult {
   e2eP50: number;
   e2eP99: number;
   errors: string[];
+  /** The load generator's own CPU over the run (1.0 = one core busy): near 1.0 means it, not the broker, may be the limit. */
+  loadgenCpu: number;
 }
 
 /** Bytes allowed in a producer's socket buffer before it waits for 'drain' (TCP backpressure). */
@@ -60,6 +62,8 @@ const MAX_PENDING_BYTES = 1 << 20;
 
 export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
   const errors: string[] = [];
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
   const receiptLat = new LatencyRecorder();
   const e2eLat = new LatencyRecorder();
   const body = Buffer.alloc(c.bodySize, 0x78);
@@ -174,6 +178,10 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
     e2eP50: round(ep50!),
     e2eP99: round(ep99!),
     errors,
+    loadgenCpu: Math.round(((): number => {
+      const u = process.cpuUsage(cpu0);
+      return (u.user + u.system) / 1000 / (performance.now() - wall0);
+    })() * 100) / 100,
   };
 }
 

@@ -68,6 +68,7 @@ async function load(ctx: AdminContext, q: Queue, slot: Slot): Promise<{ msg: Bro
       deliveryCount: 0,
       seq: slot.position,
       memSize: 0,
+      wire: null,
     },
   };
 }

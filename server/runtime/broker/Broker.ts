@@ -46,11 +46,16 @@ const TOPIC_SUBSCRIBER_BUFFER = 10_000;
  * Destinations, routing, transactions and dead-lettering for one node. It knows nothing about
  * sockets: connections reach it through Subscription sinks.
  */
+/** Distinct queue/topic names whose resolution is cached before the cache starts over. */
+const RESOLVE_CACHE_SIZE = 10_000;
+
 export class Broker {
   readonly queues = new Map<string, Queue>();
   readonly topics = new Map<string, Topic>();
   /** Explicitly created destinations → position of their journal record (re-logged before reclaim). */
   private readonly declared = new Map<string, number>();
+  /** resolve() results for /queue/ and /topic/ names (they do not depend on the connection). */
+  private readonly resolved = new Map<string, ResolvedTarget>();
   /** Which topic each non-durable subscriber listens to, for UNSUBSCRIBE. */
   private readonly subscriberTopics = new Map<Subscription, Topic>();
   readonly memory: MemoryUsage;
@@ -135,6 +140,10 @@ export class Broker {
 
   /** Scopes /temp-queue/x of connection C to C's own instance; /remote-temp-* names address it from elsewhere. */
   resolve(destination: string, connectionId: string): ResolvedTarget {
+    // Hot path: every SEND resolves its destination. Queue and topic names resolve the same for
+    // every connection, so they are cached; the cache is bounded so random names cannot grow it.
+    const hit = this.resolved.get(destination);
+    if (hit !== undefined) return hit;
     const parsed = parseDestination(destination);
     if (!parsed) {
       throw new BrokerError(
@@ -142,7 +151,10 @@ export class Broker {
       );
     }
     if (parsed.kind === "queue" || parsed.kind === "topic") {
-      return { ...parsed, key: `/${parsed.kind}/${parsed.name}` };
+      const target: ResolvedTarget = Object.freeze({ kind: parsed.kind, name: parsed.name, key: `/${parsed.kind}/${parsed.name}` });
+      if (this.resolved.size >= RESOLVE_CACHE_SIZE) this.resolved.clear();
+      this.resolved.set(destination, target);
+      return target;
     }
     const scoped = parsed.remote ? parsed.name : `${connectionId}.${parsed.name}`;
     const owner = scoped.slice(0, scoped.indexOf("."));
@@ -173,6 +185,7 @@ export class Broker {
       deliveryCount: 0,
       seq: ++this.seq,
       memSize: 0,
+      wire: null,
     };
   }
 
@@ -452,6 +465,7 @@ export class Broker {
       position: -1,
       deliveryCount: 0,
       memSize: 0,
+      wire: null,
       // A dead letter does not expire again (it would just be dropped from the DLQ).
       expires: 0,
     };

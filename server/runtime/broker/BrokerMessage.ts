@@ -1,4 +1,5 @@
 import type { StompHeaders } from "../stomp/StompFrame";
+import type { WireHeaders } from "../stomp/encodeMessage";
 
 /** Headers the broker sets itself on MESSAGE; a producer's copies are dropped on SEND. */
 export const BROKER_HEADERS: ReadonlySet<string> = new Set([
@@ -35,6 +36,8 @@ export interface BrokerMessage {
   seq: number;
   /** Bytes charged to the node's memory budget while the message is held in RAM (0 when paged out). */
   memSize: number;
+  /** Its header lines as last encoded for delivery (see encodeMessage); null until first delivered. */
+  wire: WireHeaders | null;
 }
 
 /**

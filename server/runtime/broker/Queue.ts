@@ -333,7 +333,7 @@ export class Queue {
         yield {
           id: e.id, store: this.key, destination: e.destination, headers: e.headers, body: e.body, bodySize: e.body.length,
           persistent: true, hasContentLength: e.hasContentLength, priority: e.priority, expires: e.expires,
-          timestamp: e.timestamp, position: batch[k], deliveryCount: 0, seq: 0, memSize: 0,
+          timestamp: e.timestamp, position: batch[k], deliveryCount: 0, seq: 0, memSize: 0, wire: null,
         };
       }
     }
@@ -399,6 +399,7 @@ export class Queue {
           deliveryCount: 0,
           seq: this.ctx.nextSeq(),
           memSize: 0,
+      wire: null,
         };
         if (this.closed) return;
         this.keepInMemory(msg);

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { BrokerPolicy } from "../../config/clusterSchema";
 import { Broker, BrokerError, type ResolvedTarget, type TxAck, type TxSend } from "../broker/Broker";
 import { BROKER_HEADERS, type BrokerMessage } from "../broker/BrokerMessage";
+import { encodeMessage } from "./encodeMessage";
 import type { AckMode, ConsumerSink, Subscription } from "../broker/Subscription";
 import { compileSelector } from "../selector/compileSelector";
 import type { CloseReason } from "./CloseReason";
@@ -169,19 +170,9 @@ export class StompConnection implements ConsumerSink {
   }
 
   sendMessage(sub: Subscription, msg: BrokerMessage): void {
-    const h: StompHeaders = [
-      ["subscription", sub.id],
-      ["message-id", msg.id],
-      ["destination", sub.options.destination],
-    ];
-    if (sub.options.ackMode !== "auto" && this.version === "1.2") h.push(["ack", `${msg.id}|${sub.id}`]);
-    if (msg.persistent) h.push(["persistent", "true"]);
-    h.push(["priority", String(msg.priority)], ["expires", String(msg.expires)], ["timestamp", String(msg.timestamp)]);
-    if (msg.deliveryCount > 1) h.push(["redelivered", "true"], ["delivery-count", String(msg.deliveryCount)]);
-    for (const kv of msg.headers) h.push(kv);
-    if (msg.hasContentLength) h.push(["content-length", String(msg.bodySize)]);
+    const ack = sub.options.ackMode !== "auto" && this.version === "1.2" ? `${msg.id}|${sub.id}` : null;
     this.stats.messagesOut++;
-    this.write(encodeFrame("MESSAGE", h, msg.body ?? undefined, this.version));
+    this.write(encodeMessage({ subscription: sub.id, destination: sub.options.destination, ack }, msg, this.version));
   }
 
   private write(buf: Buffer): void {
@@ -381,10 +372,12 @@ export class StompConnection implements ConsumerSink {
     let priority = 4;
     let expires = 0;
     let hasContentLength = false;
-    const seen = new Set<string>();
-    for (const [k, v] of frame.headers) {
-      if (seen.has(k)) continue; // spec 1.2: the first occurrence of a repeated header is the one that counts
-      seen.add(k);
+    const fh = frame.headers;
+    for (let i = 0; i < fh.length; i++) {
+      const [k, v] = fh[i]!;
+      // Spec 1.2: the first occurrence of a repeated header is the one that counts. A linear look
+      // back is cheaper than a Set per frame for the handful of headers a SEND carries.
+      if (seenBefore(fh, i, k)) continue;
       switch (k) {
         case "persistent":
           persistent = v === "true";
@@ -827,4 +820,10 @@ export class StompConnection implements ConsumerSink {
       ...this.stats,
     };
   }
+}
+
+/** Whether header `name` occurs in `headers` before index `i`. */
+function seenBefore(headers: StompHeaders, i: number, name: string): boolean {
+  for (let j = 0; j < i; j++) if (headers[j]![0] === name) return true;
+  return false;
 }
