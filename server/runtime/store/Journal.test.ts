@@ -41,6 +41,32 @@ async function appendMany(journal: Journal, count: number, first = 0): Promise<n
 }
 
 describe("Journal", () => {
+  test("appendFramed logs the caller's buffer with the header filled in place, interleaved with append, identical after reopen", async () => {
+    const dir = await tempDir();
+    const journal = await Journal.open({ dir, segmentSize: 4096 });
+    const expected: Buffer[] = [];
+    const framed: Buffer[] = [];
+    for (let i = 0; i < 200; i++) {
+      const payload = payloadFor(i);
+      expected.push(payload);
+      if (i % 2 === 0) {
+        journal.append(payload);
+      } else {
+        const record = Buffer.alloc(RECORD_HEADER_SIZE + payload.length);
+        payload.copy(record, RECORD_HEADER_SIZE);
+        journal.appendFramed(record);
+        framed.push(record);
+      }
+    }
+    // The payload bytes of a framed record were not copied: the journal holds the very buffer.
+    assert.ok(framed.every((r) => r.readUInt32LE(4) === r.length - RECORD_HEADER_SIZE));
+    assert.deepEqual((await readAll(journal)).map((r) => r.payload), expected);
+    await journal.close();
+    const again = await Journal.open({ dir, segmentSize: 4096 });
+    assert.deepEqual((await readAll(again)).map((r) => r.payload), expected);
+    await again.close();
+  });
+
   test("append/sync/read round trip across segment rolls, from memory and from disk", async () => {
     const dir = await tempDir();
     const journal = await Journal.open({ dir, segmentSize: 4096 });

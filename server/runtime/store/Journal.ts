@@ -2,7 +2,7 @@ import { open, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { JournalReadHandles } from "./JournalReadHandles";
-import { checkRecord, describeRecordFault, encodeRecord, RECORD_HEADER_SIZE } from "./journalRecordCodec";
+import { checkRecord, describeRecordFault, encodeRecord, frameRecord, RECORD_HEADER_SIZE } from "./journalRecordCodec";
 import { recoverJournal, segmentFileName, type JournalRecovery } from "./recoverJournal";
 import { readFully, scanSegmentFile } from "./scanSegmentFile";
 
@@ -180,8 +180,20 @@ export class Journal {
   }
 
   append(payload: Buffer): number {
+    return this.place(RECORD_HEADER_SIZE + payload.length, (position) => encodeRecord(position, payload));
+  }
+
+  /**
+   * Appends a record whose payload was written behind RECORD_HEADER_SIZE reserved bytes (see
+   * encodeAddFramed): the header is filled in place and the buffer itself is logged, no copy. The
+   * caller hands it over and must never write to it again; reading it (a message body view) is fine.
+   */
+  appendFramed(record: Buffer): number {
+    return this.place(record.length, (position) => frameRecord(record, position));
+  }
+
+  private place(size: number, encode: (position: number) => Buffer): number {
     this.assertAppendable();
-    const size = RECORD_HEADER_SIZE + payload.length;
     if (size > this.segmentSize) {
       throw new RangeError(`journal record of ${size} bytes exceeds segmentSize ${this.segmentSize}`);
     }
@@ -192,7 +204,7 @@ export class Journal {
       this.segments.push(segment);
     }
     const position = this.endPos;
-    const record = encodeRecord(position, payload);
+    const record = encode(position);
     segment.length += size;
     this.endPos += size;
     this.appendCount++;

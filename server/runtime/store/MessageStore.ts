@@ -2,7 +2,8 @@ import type { Logger } from "pino";
 import type { BrokerMessage } from "../broker/BrokerMessage";
 import type { DurabilityGate } from "./DurabilityGate";
 import type { Journal } from "./Journal";
-import { decodeEntry, encodeEntry, EntryType, type AddEntry } from "./storeEntry";
+import { RECORD_HEADER_SIZE } from "./journalRecordCodec";
+import { decodeEntry, encodeAddFramed, encodeEntry, EntryType, type AddEntry } from "./storeEntry";
 
 export interface RecoveredDurableSub {
   clientId: string;
@@ -59,6 +60,11 @@ export class MessageStore {
     return ++this.nextTxId;
   }
 
+  /**
+   * Journals an ADD for `m`. The record gets its own allocation, and `m.body` becomes a view of the
+   * body inside it: the log and the queued message share one copy of the bytes, and a body that was
+   * still a view into a socket chunk stops pinning that chunk.
+   */
   appendAdd(m: BrokerMessage, txId = 0): number {
     const entry: AddEntry = {
       type: EntryType.Add,
@@ -73,7 +79,11 @@ export class MessageStore {
       headers: m.headers,
       body: m.body ?? Buffer.alloc(0),
     };
-    return this.write(encodeEntry(entry));
+    const { record, bodyStart } = encodeAddFramed(entry, RECORD_HEADER_SIZE);
+    const position = this.journal.appendFramed(record);
+    this.appendListener?.();
+    if (m.body) m.body = record.subarray(bodyStart);
+    return position;
   }
 
   appendRemove(store: string, addPosition: number, txId = 0): number {

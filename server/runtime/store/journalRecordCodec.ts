@@ -37,6 +37,18 @@ export function encodeRecord(position: number, payload: Buffer): Buffer {
   return record;
 }
 
+/**
+ * Completes a record whose payload was written behind RECORD_HEADER_SIZE reserved bytes: fills in
+ * the header in place, without copying the payload (the caller hands the buffer over for good).
+ */
+export function frameRecord(record: Buffer, position: number): Buffer {
+  record.writeUInt32LE(record.length - RECORD_HEADER_SIZE, 4);
+  record.writeUInt32LE(position % TWO_POW_32, 8);
+  record.writeUInt32LE(Math.floor(position / TWO_POW_32), 12);
+  record.writeUInt32LE(crc32(record.subarray(4)), 0);
+  return record;
+}
+
 /** Declared total record size at `offset`, or RECORD_INCOMPLETE if the header itself is cut off. */
 export function declaredRecordSize(buf: Buffer, offset: number, end: number): number {
   if (end - offset < RECORD_HEADER_SIZE) return RECORD_INCOMPLETE;

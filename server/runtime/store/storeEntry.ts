@@ -45,6 +45,25 @@ export type StoreEntry = AddEntry | RemoveEntry | CommitEntry | DurableSubEntry 
 
 export function encodeEntry(e: StoreEntry): Buffer {
   const w = new BinaryWriter(e.type === EntryType.Add ? 128 + e.body.length : 64);
+  writeEntry(w, e);
+  return w.finish();
+}
+
+/**
+ * An ADD entry encoded behind `headroom` reserved bytes (a journal record header: see
+ * Journal.appendFramed) in a buffer of its own, with where the body lies in it, so the message can
+ * keep that view as its body: the log record and the queued message share one copy of the bytes.
+ */
+export function encodeAddFramed(e: AddEntry, headroom: number): { record: Buffer; bodyStart: number } {
+  let headerBytes = 0;
+  for (const [k, v] of e.headers) headerBytes += 8 + k.length + v.length;
+  const w = new BinaryWriter(128 + headerBytes + e.store.length + e.destination.length + e.id.length + e.body.length, { headroom, ownAllocation: true });
+  writeEntry(w, e);
+  const record = w.finishWithHeadroom();
+  return { record, bodyStart: record.length - e.body.length };
+}
+
+function writeEntry(w: BinaryWriter, e: StoreEntry): void {
   w.u8(e.type);
   switch (e.type) {
     case EntryType.Add:
@@ -75,7 +94,6 @@ export function encodeEntry(e: StoreEntry): Buffer {
       w.str(e.name).u8(e.deleted ? 1 : 0);
       break;
   }
-  return w.finish();
 }
 
 /** Decodes a record; throws on a record this version does not understand (a corrupt store is fatal). */
