@@ -47,7 +47,9 @@ export interface BrokerMessage {
  * adds a quarter again in allocator overhead. Counting only the body let RSS reach 3.5x the limit.
  */
 export function messageMemorySize(m: BrokerMessage): number {
-  let size = 1024 + Math.ceil((m.body ? m.body.length : 0) * 1.25);
+  // What the body keeps alive is its whole backing store: for a persistent message, the journal
+  // record it is a view of (see MessageStore.appendAdd), entry fields included.
+  let size = 1024 + Math.ceil((m.body ? m.body.buffer.byteLength : 0) * 1.25);
   for (const [k, v] of m.headers) size += 2 * (k.length + v.length) + 64;
   return size;
 }
