@@ -43,10 +43,16 @@ export function encodeFrame(
   if (!sawLength && bodyLen > 0) head += "content-length:" + bodyLen + "\n";
   head += "\n";
 
+  return assembleFrame(head, body);
+}
+
+/** One Buffer: the header block (command line, header lines and the blank line), the body, NUL. */
+export function assembleFrame(head: string, body: Buffer | null | undefined): Buffer {
+  const bodyLen = body ? body.length : 0;
   const headLen = Buffer.byteLength(head, "utf8");
   const out = Buffer.allocUnsafe(headLen + bodyLen + 1);
   out.write(head, 0, headLen, "utf8");
-  if (body !== undefined && bodyLen > 0) body.copy(out, headLen);
+  if (body && bodyLen > 0) body.copy(out, headLen);
   out[headLen + bodyLen] = 0;
   return out;
 }

@@ -1,4 +1,5 @@
 import type { BrokerMessage } from "../broker/BrokerMessage";
+import { assembleFrame } from "./encodeFrame";
 import type { StompVersion } from "./StompFrame";
 import { escapeHeader, sanitizeUnescapable } from "./headerEscaping";
 
@@ -99,10 +100,5 @@ export function encodeMessage(d: Delivery, msg: BrokerMessage, version: StompVer
   head += w.before;
   if (msg.deliveryCount > 1) head += "redelivered:true\ndelivery-count:" + msg.deliveryCount + "\n";
   head += w.after + "\n";
-  const headLength = Buffer.byteLength(head, "utf8");
-  const out = Buffer.allocUnsafe(headLength + bodyLength + 1);
-  out.write(head, 0, headLength, "utf8");
-  if (body !== null && bodyLength > 0) body.copy(out, headLength);
-  out[headLength + bodyLength] = 0;
-  return out;
+  return assembleFrame(head, body);
 }
