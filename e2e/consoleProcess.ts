@@ -11,6 +11,36 @@ import { expect, type Page } from "@playwright/test";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
+/**
+ * Waits for the console's own "listening" log line (the embedded coordinator logs one too, with
+ * another service) and the one-time admin password printed before it; collects stdout in `lines`.
+ */
+function awaitConsoleStart(child: ChildProcess, lines: string[], stderr: () => string, timeoutMs: number): Promise<{ port: number; password: string }> {
+  return new Promise((resolveStart, reject) => {
+    let password: string | undefined;
+    const timer = setTimeout(() => reject(new Error(`console did not start within ${timeoutMs / 1000} s; stderr: ${stderr()}`)), timeoutMs);
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      lines.push(line);
+      const m = /^admin password: (\S+)$/.exec(line);
+      if (m) password = m[1];
+      try {
+        const j = JSON.parse(line) as { msg?: string; port?: number; service?: string };
+        if (j.msg === "listening" && j.service === "console" && typeof j.port === "number") {
+          clearTimeout(timer);
+          if (password === undefined) reject(new Error("console started without printing an admin password"));
+          else resolveStart({ port: j.port, password });
+        }
+      } catch {
+        // not a JSON log line
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`console exited with ${code} before listening; stderr: ${stderr()}`));
+    });
+  });
+}
+
 export interface ConsoleProcess {
   url: string;
   /** The one-time password the console printed on first start. */
@@ -39,29 +69,7 @@ export async function startConsoleProcess(extraEnv: Record<string, string> = {})
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  const started = await new Promise<{ port: number; password: string }>((resolveStart, reject) => {
-    let password: string | undefined;
-    const timer = setTimeout(() => reject(new Error(`console did not start within 60 s; stderr: ${stderr}`)), 60_000);
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      lines.push(line);
-      const m = /^admin password: (\S+)$/.exec(line);
-      if (m) password = m[1];
-      try {
-        const j = JSON.parse(line) as { msg?: string; port?: number };
-        if (j.msg === "listening" && typeof j.port === "number") {
-          clearTimeout(timer);
-          if (password === undefined) reject(new Error("console started without printing an admin password"));
-          else resolveStart({ port: j.port, password });
-        }
-      } catch {
-        // not a JSON log line
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`console exited with ${code} before listening; stderr: ${stderr}`));
-    });
-  });
+  const started = await awaitConsoleStart(child, lines, () => stderr, 60_000);
   return {
     url: `http://127.0.0.1:${started.port}`,
     adminPassword: started.password,
@@ -149,30 +157,7 @@ export async function startClusterConsoleProcess(): Promise<ClusterConsoleProces
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const started = await new Promise<{ port: number; password: string }>((resolveStart, reject) => {
-      let password: string | undefined;
-      const timer = setTimeout(() => reject(new Error(`console did not start within 90 s; stderr: ${stderr}`)), 90_000);
-      createInterface({ input: child.stdout! }).on("line", (line) => {
-        lines.push(line);
-        const m = /^admin password: (\S+)$/.exec(line);
-        if (m) password = m[1];
-        try {
-          const j = JSON.parse(line) as { msg?: string; port?: number; service?: string };
-          // The embedded coordinator logs "listening" too; the console's own line is the one we want.
-          if (j.msg === "listening" && j.service === "console" && typeof j.port === "number") {
-            clearTimeout(timer);
-            if (password === undefined) reject(new Error("console started without printing an admin password"));
-            else resolveStart({ port: j.port, password });
-          }
-        } catch {
-          // not a JSON log line
-        }
-      });
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`console exited with ${code} before listening; stderr: ${stderr}`));
-      });
-    });
+    const started = await awaitConsoleStart(child, lines, () => stderr, 90_000);
     return {
       url: `http://127.0.0.1:${started.port}`,
       adminPassword: started.password,

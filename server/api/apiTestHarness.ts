@@ -3,10 +3,12 @@
 // with TANDEM_TEST_POSTGRES_URL (a PostgreSQL server's admin URL, set by
 // e2e/consolePostgres.test.ts when it re-runs these suites) a fresh PostgreSQL database per
 // harness, dropped on close.
+import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { TRPCError } from "@trpc/server";
 import pg from "pg";
 import { pino } from "pino";
 import { AuthService } from "../console/auth/AuthService";
@@ -114,4 +116,22 @@ async function postgresAdmin(adminUrl: string, sql: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** Asserts that `p` rejects with a TRPCError of `code` (and, when given, a `cause.reason`); returns it. */
+export async function rejectsWith(p: Promise<unknown>, code: TRPCError["code"], reason?: string): Promise<TRPCError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof TRPCError, `expected a TRPCError, got ${String(err)}`);
+    assert.equal(err.code, code, err.message);
+    if (reason !== undefined) assert.equal((err.cause as { reason?: string } | undefined)?.reason, reason);
+    return err;
+  }
+  assert.fail(`expected ${code}, but the call succeeded`);
+}
+
+/** A logged-in console user with `role`, as a session principal. */
+export function principal(role: Principal["role"], username: string): Principal {
+  return { kind: "session", userId: 0, username, role, label: username, mustChangePassword: false };
 }

@@ -1,18 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { TRPCError } from "@trpc/server";
-import { createApiTestHarness, type ApiTestHarness } from "./apiTestHarness";
-
-async function rejectsWith(p: Promise<unknown>, code: TRPCError["code"]): Promise<TRPCError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof TRPCError, `expected a TRPCError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    return err;
-  }
-  assert.fail(`expected ${code}, but the call succeeded`);
-}
+import { createApiTestHarness, type ApiTestHarness, rejectsWith } from "./apiTestHarness";
 
 describe("auth and permissions over a real SQLite database", () => {
   let h: ApiTestHarness;

@@ -3,27 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { TRPCError } from "@trpc/server";
 import { pino } from "pino";
-import type { Principal } from "../console/auth/Principal";
 import { CoordinatorServer } from "../runtime/coordinator/CoordinatorServer";
-import { createApiTestHarness, type ApiTestHarness } from "./apiTestHarness";
-
-async function rejectsWith(p: Promise<unknown>, code: TRPCError["code"], reason?: string): Promise<void> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof TRPCError, `expected a TRPCError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (reason !== undefined) assert.equal((err.cause as { reason?: string } | undefined)?.reason, reason);
-    return;
-  }
-  assert.fail(`expected ${code}, but the call succeeded`);
-}
-
-function principal(role: Principal["role"], username: string): Principal {
-  return { kind: "session", userId: 0, username, role, label: username, mustChangePassword: false };
-}
+import { createApiTestHarness, type ApiTestHarness, rejectsWith, principal } from "./apiTestHarness";
 
 describe("zk explorer procedures against the embedded coordinator (real TCP)", () => {
   let dataDir: string;

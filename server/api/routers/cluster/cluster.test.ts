@@ -8,14 +8,9 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { TRPCError } from "@trpc/server";
 import { pino } from "pino";
-import type { Principal } from "../../../console/auth/Principal";
 import { ClusterConsoleRuntime } from "../../../console/cluster/ClusterConsoleRuntime";
-import { createApiTestHarness, type ApiTestHarness } from "../../apiTestHarness";
+import { createApiTestHarness, type ApiTestHarness, principal } from "../../apiTestHarness";
 import { freePortOffset } from "./freePortOffset";
-
-function principal(role: Principal["role"], username: string): Principal {
-  return { kind: "session", userId: 0, username, role, label: username, mustChangePassword: false };
-}
 
 async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
