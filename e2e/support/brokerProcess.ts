@@ -42,6 +42,11 @@ export interface BrokerProcess {
   readonly pid: number;
   /** Every JSON log line the process printed so far. */
   readonly logs: Array<Record<string, unknown>>;
+  /**
+   * The first log line matching `pred`, waiting for it: stdout is a separate pipe from the
+   * client's socket, so a line about an event can arrive after the client already saw the event.
+   */
+  waitForLog(pred: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   kill9(): Promise<void>;
   stop(): Promise<void>;
   /** Removes the data dir (after stop). */
@@ -136,6 +141,15 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
     child,
     pid: child.pid!,
     logs,
+    async waitForLog(pred, timeoutMs = 5000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const found = logs.find(pred);
+        if (found) return found;
+        if (Date.now() > until) throw new Error(`no matching log line within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     async kill9() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
