@@ -74,10 +74,12 @@ describe("HA group scenarios (coordinator + 3 broker processes)", { timeout: 230
 
       const next = await cluster.waitForMaster(20_000, old.name);
       assert.notEqual(next.name, old.name);
-      const stopped = firstAfter(linesOf(old, "stopped serving clients"), cutAt);
-      const promoted = firstAfter(linesOf(next, "promoted to master"), cutAt);
-      assert.ok(stopped, "old master logged 'stopped serving clients' after the cut");
-      assert.ok(promoted, "new master logged 'promoted to master' after the cut");
+      // Log lines travel on each process's stdout, apart from the sockets awaited above: wait for
+      // them to arrive, then compare the times the processes wrote into them.
+      await waitFor(() => firstAfter(linesOf(old, "stopped serving clients"), cutAt) !== undefined, 10_000, () => "old master logged 'stopped serving clients' after the cut");
+      await waitFor(() => firstAfter(linesOf(next, "promoted to master"), cutAt) !== undefined, 10_000, () => "new master logged 'promoted to master' after the cut");
+      const stopped = firstAfter(linesOf(old, "stopped serving clients"), cutAt)!;
+      const promoted = firstAfter(linesOf(next, "promoted to master"), cutAt)!;
       // The election itself: the first elector line after the cut that names a master.
       const decisions = cluster.nodes
         .flatMap((n) => (n.proc?.logs ?? []).filter((l) => String(l.msg).startsWith("elector:") && l.elected && (l.time ?? 0) >= cutAt))
