@@ -245,6 +245,9 @@ export class Broker {
       this.checkCreate(target, this.queues.has(target.key));
       const q = this.queueFor(target.key, target.key, true);
       msg.store = q.key;
+      // A persistent message an auto-ack consumer takes at once is never journaled (see
+      // Queue.deliverUnstored); its body, a view into the socket chunk, was copied into the frame.
+      if (msg.persistent && q.journaled && q.deliverUnstored(msg)) return -1;
       // The body may still be a view into a socket chunk: journaling copies it into the record
       // (and the message keeps a view of that), anything else gets a copy of its own.
       if (msg.persistent && q.journaled) msg.position = this.store.appendAdd(msg);

@@ -122,6 +122,42 @@ export class Queue {
     this.dispatch();
   }
 
+  /**
+   * Store elision, after ActiveMQ's concurrentStoreAndDispatchQueues and RabbitMQ's skipping of
+   * messages consumed before they reach disk: a new persistent message that nothing waits ahead
+   * of, whose next consumer acknowledges automatically, goes straight out and is never journaled.
+   * The disk ends in the same state either way — the ADD and the auto-ack's REMOVE would be
+   * appended in this same call, so they reach the OS together and recovery would never bring the
+   * message back — but two records, a copy of the body and their checksums are saved. Returns
+   * false (and changes nothing) when the message must take the journaled path.
+   */
+  deliverUnstored(msg: BrokerMessage): boolean {
+    if (this.closed || this.dispatching || this.pendingCount > 0 || this.spilled.length > 0 || this.paging) return false;
+    if (msg.expires > 0 && msg.expires <= Date.now()) return false;
+    const candidate = this.peekConsumer(msg);
+    if (candidate === null || candidate.options.ackMode !== "auto") return false;
+    const sub = this.nextConsumer(msg)!; // the same one: it also records the group owner and round-robin turn
+    this.stats.enqueued++;
+    if (!this.grouped && groupOf(msg) !== undefined) this.grouped = true;
+    this.handOver(sub, msg);
+    return true;
+  }
+
+  /** The consumer nextConsumer(msg) would pick, without recording the choice. */
+  private peekConsumer(msg: BrokerMessage): Subscription | null {
+    const exclusive = this.consumers.find((c) => c.options.exclusive);
+    if (exclusive) return exclusive.hasCredit() && exclusive.matches(msg) ? exclusive : null;
+    const group = groupOf(msg);
+    const owner = group === undefined ? undefined : this.groupOwners.get(group);
+    if (owner) return owner.hasCredit() && owner.matches(msg) ? owner : null;
+    const n = this.consumers.length;
+    for (let k = 0; k < n; k++) {
+      const sub = this.consumers[(this.rr + k) % n];
+      if (sub.hasCredit() && sub.matches(msg)) return sub;
+    }
+    return null;
+  }
+
   /** Re-adds recovered messages (journal positions, log order) after a restart; bodies page in on demand. */
   restore(positions: number[]): void {
     for (const p of positions) this.spilled.push(p);
