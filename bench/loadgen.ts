@@ -17,7 +17,13 @@ export interface LoadgenConfig {
   receiptEvery: number;
   /** Receipts a producer may have outstanding: 1 = strict (wait for each), 64 = pipelined. */
   window: number;
-  /** Producers stop after this long … */
+  /**
+   * Load runs this long before measuring starts (JIT tier-up on both sides, TCP windows, the
+   * queue's steady state), as JMH or RabbitMQ's PerfTest do: counters and latency histograms
+   * only see what happens after it. Ignored when `count` bounds the run or there are no producers (a drain).
+   */
+  warmupMs: number;
+  /** Producers stop after this long (measured window, after the warm-up) … */
   durationMs: number;
   /** … or after this many messages in total, whichever comes first (0 = no count bound). */
   count: number;
@@ -40,8 +46,9 @@ export interface LoadgenResult {
   sent: number;
   receipted: number;
   consumed: number;
+  /** sent / receipted / consumed / produceSeconds / consumeSeconds and rates cover the measured window only. */
   produceSeconds: number;
-  /** From the first send (or subscribe) to the last message consumed. */
+  /** From the start of the measured window to the last message consumed. */
   consumeSeconds: number;
   sendRate: number;
   receiptRate: number;
@@ -77,7 +84,20 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
   const auth = { login: c.login, passcode: c.passcode };
   const consumerClients = await Promise.all(Array.from({ length: c.consumers }, () => RawStompClient.connect({ port: c.port, ...auth })));
   const producerClients = await Promise.all(Array.from({ length: c.producers }, () => RawStompClient.connect({ port: c.port, ...auth })));
-  const started = performance.now();
+  const warmupMs = c.count === 0 && c.producers > 0 ? c.warmupMs : 0;
+  let started = performance.now();
+  // What the warm-up did, subtracted from the totals when measuring starts.
+  let sent0 = 0;
+  let receipted0 = 0;
+  let consumed0 = 0;
+  let measuring = warmupMs === 0;
+  const warmupTimer = setTimeout(() => {
+    measuring = true;
+    started = performance.now();
+    sent0 = sent;
+    receipted0 = receipted;
+    consumed0 = consumed;
+  }, warmupMs);
 
   // With a selector matching `n = 0` (n = seq mod cycle, seq from 1), floor(sent/cycle) messages match.
   const expectedConsumed = (): number => (c.selectorCycle ? Math.floor(sent / c.selectorCycle) : sent);
@@ -89,7 +109,7 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
       consumed++;
       lastConsumeAt = now;
       const ts = getHeader(frame, "ts");
-      if (ts !== undefined) e2eLat.record(now - Number(ts));
+      if (ts !== undefined && measuring) e2eLat.record(now - Number(ts));
       if (c.ackMode !== "auto") client.ack(frame);
       if (consumersDone()) wakeConsumersDone?.();
     };
@@ -97,7 +117,7 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
   });
   await Promise.all(consumerClients.map((client, i) => client.subscribe(c.queue, `s${i}`, c.ackMode, c.prefetch, c.selector)));
 
-  const deadline = started + c.durationMs;
+  const deadline = started + warmupMs + c.durationMs;
   const budget = (): boolean => performance.now() < deadline && (c.count === 0 || sent < c.count);
 
   const produce = async (client: RawStompClient): Promise<void> => {
@@ -125,7 +145,7 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
       if (c.receiptEvery > 0 && seq % c.receiptEvery === 0) {
         outstanding++;
         client.frame("SEND", headers, body, `r${seq}`, () => {
-          receiptLat.record(performance.now() - t0);
+          if (measuring) receiptLat.record(performance.now() - t0);
           receipted += c.receiptEvery;
           outstanding--;
           wake?.();
@@ -147,6 +167,7 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
   };
 
   await Promise.all(producerClients.map(produce));
+  clearTimeout(warmupTimer);
   const produceSeconds = (performance.now() - started) / 1000;
   producing = false;
 
@@ -161,18 +182,21 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
   }
   const consumeSeconds = ((lastConsumeAt || performance.now()) - started) / 1000;
   await Promise.all([...producerClients, ...consumerClients].map((cl) => cl.disconnect()));
+  const mSent = sent - sent0;
+  const mReceipted = receipted - receipted0;
+  const mConsumed = consumed - consumed0;
 
   const [rp50, rp99] = receiptLat.percentiles([50, 99]);
   const [ep50, ep99] = e2eLat.percentiles([50, 99]);
   return {
-    sent,
-    receipted,
-    consumed,
+    sent: mSent,
+    receipted: mReceipted,
+    consumed: mConsumed,
     produceSeconds: round(produceSeconds),
     consumeSeconds: round(consumeSeconds),
-    sendRate: Math.round(sent / produceSeconds),
-    receiptRate: Math.round(receipted / produceSeconds),
-    consumeRate: consumeSeconds > 0 ? Math.round(consumed / consumeSeconds) : 0,
+    sendRate: Math.round(mSent / produceSeconds),
+    receiptRate: Math.round(mReceipted / produceSeconds),
+    consumeRate: consumeSeconds > 0 ? Math.round(mConsumed / consumeSeconds) : 0,
     receiptP50: round(rp50!),
     receiptP99: round(rp99!),
     e2eP50: round(ep50!),

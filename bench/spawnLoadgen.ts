@@ -12,6 +12,7 @@ export const LOADGEN_DEFAULTS: Omit<LoadgenConfig, "port"> = {
   persistent: true,
   receiptEvery: 0,
   window: 1,
+  warmupMs: 1000,
   durationMs: 5000,
   count: 0,
   expect: 0,
