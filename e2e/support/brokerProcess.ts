@@ -45,6 +45,7 @@ export interface BrokerProcess {
   /**
    * The first log line matching `pred`, waiting for it: stdout is a separate pipe from the
    * client's socket, so a line about an event can arrive after the client already saw the event.
+   * The default deadline is generous (a loaded CI machine); it costs nothing when the line is there.
    */
   waitForLog(pred: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   kill9(): Promise<void>;
@@ -141,7 +142,7 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
     child,
     pid: child.pid!,
     logs,
-    async waitForLog(pred, timeoutMs = 5000) {
+    async waitForLog(pred, timeoutMs = 15_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
         const found = logs.find(pred);
