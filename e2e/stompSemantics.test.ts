@@ -86,7 +86,7 @@ describe("STOMP semantics against a broker process", () => {
       const connected = await raw.expect("CONNECTED");
       assert.equal(header(connected, "heart-beat"), `${HEARTBEAT_MS},${HEARTBEAT_MS}`);
       // Server→client every max(sx=300, cy=100) ms: three beats within a generous bound.
-      await asking.waitUntil(() => asking.heartbeats >= 3, 5000, "three server heart-beats");
+      await asking.waitUntil(() => asking.heartbeats >= 3, 15_000, "three server heart-beats");
       assert.equal(silent.heartbeats, 0, "a client that asked for none (0,0) gets none");
       assert.equal(asking.closed, false, "a client that promised no beats (cx=0) is never timed out");
       await Promise.all([asking.disconnect(), silent.disconnect(), raw.disconnect()]);
@@ -98,11 +98,12 @@ describe("STOMP semantics against a broker process", () => {
       // Client→server every max(cx=100, sy=300) = 300 ms; dead after 5 × 300 ms of silence.
       const beat = setInterval(() => alive.write("\n"), 100);
       try {
-        await dead.waitClosed(5000);
+        // Caught after ~1.5 s of silence; the bound leaves room for a loaded machine's timers.
+        await dead.waitClosed(15_000);
         assert.equal(alive.closed, false);
         // It stays up for several more timeout periods while it keeps beating.
         const until = Date.now() + 2 * 5 * HEARTBEAT_MS;
-        await alive.waitUntil(() => Date.now() >= until || alive.closed, 5000);
+        await alive.waitUntil(() => Date.now() >= until || alive.closed, 15_000);
         assert.equal(alive.closed, false, "a beating client is not timed out");
       } finally {
         clearInterval(beat);

@@ -6,7 +6,11 @@ import { encodeFrame } from "../../server/runtime/stomp/encodeFrame";
 import { getHeader, type StompFrame, type StompHeaders, type StompVersion } from "../../server/runtime/stomp/StompFrame";
 import { StompParser } from "../../server/runtime/stomp/StompParser";
 
-const DEFAULT_WAIT_MS = 5000;
+/**
+ * Default deadline for a frame, a close or a condition. Generous: a RECEIPT can wait for an fsync
+ * (persistent SENDs, thousands pipelined) on a loaded CI machine; a wait that succeeds costs nothing.
+ */
+const DEFAULT_WAIT_MS = 15_000;
 
 interface Waiter {
   resolve: () => void;
