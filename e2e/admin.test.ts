@@ -146,7 +146,9 @@ describe("admin API", () => {
     c.sendFrame("SUBSCRIBE", [["destination", "/queue/work"], ["id", "1"], ["ack", "client-individual"]]);
     for (let i = 0; i < 6; i++) c.sendFrame("NACK", [["id", getHeader(await c.expect("MESSAGE"), "ack")!]]);
     await c.request("UNSUBSCRIBE", [["id", "1"]]);
-    for (let i = 0; i < 50 && (await depth(b, "/queue/DLQ.work")) < 6; i++) await new Promise((r) => setTimeout(r, 50));
+    // The admin API is another channel than the consumer's socket: poll (bounded) for the six.
+    const until = Date.now() + 15_000;
+    while (Date.now() < until && (await depth(b, "/queue/DLQ.work")) < 6) await new Promise((r) => setTimeout(r, 50));
     assert.equal(await depth(b, "/queue/DLQ.work"), 6);
 
     const dlq = (await ok(b, "GET", `/destinations/${enc("/queue/DLQ.work")}/messages`)).items;
