@@ -42,7 +42,7 @@ function stompjs(port: number, headers: Record<string, string> = {}): Promise<Cl
 }
 
 /** Collects `n` messages of a subscription, acking (or not) each as it arrives. */
-function collect(client: Client, destination: string, n: number, ack: "auto" | "client-individual", onMessage?: (m: IMessage) => void): Promise<IMessage[]> {
+function collect(client: Client, destination: string, n: number, ack: "auto" | "client-individual", onMessage?: (m: IMessage) => void, headers: Record<string, string> = {}): Promise<IMessage[]> {
   return new Promise((resolve, reject) => {
     const got: IMessage[] = [];
     const t = setTimeout(() => reject(new Error(`got ${got.length}/${n} messages`)), WAIT_MS);
@@ -53,7 +53,18 @@ function collect(client: Client, destination: string, n: number, ack: "auto" | "
         clearTimeout(t);
         resolve(got);
       }
-    }, { ack });
+    }, { ...headers, ack });
+  });
+}
+
+/** Resolves when the broker's RECEIPT `id` arrives (register before sending the frame that asks for it). */
+function receipt(client: Client, id: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no RECEIPT ${id}`)), WAIT_MS);
+    client.watchForReceipt(id, () => {
+      clearTimeout(t);
+      resolve();
+    });
   });
 }
 
@@ -94,8 +105,11 @@ describe("STOMP over WebSocket (stompjs)", () => {
 
   test("WebSocket and TCP clients share destinations, binary bodies included", async () => {
     const wsClient = await stompjs(b.wsPort!);
-    const got = collect(wsClient, "/topic/ws.mixed", 2, "auto");
-    await new Promise((r) => setTimeout(r, 100));
+    // A topic keeps nothing for later subscribers: publish only once the SUBSCRIBE is in effect
+    // (its RECEIPT), not after a pause that a loaded machine can outlast.
+    const subscribed = receipt(wsClient, "sub-mixed");
+    const got = collect(wsClient, "/topic/ws.mixed", 2, "auto", undefined, { receipt: "sub-mixed" });
+    await subscribed;
     const tcp = await connectStomp(b.port);
     await tcp.request("SEND", [["destination", "/topic/ws.mixed"]], "from tcp");
     await tcp.request("SEND", [["destination", "/topic/ws.mixed"], ["content-type", "application/octet-stream"]], Buffer.from([0, 255, 1, 254]));
@@ -120,9 +134,10 @@ describe("STOMP over WebSocket (stompjs)", () => {
     const open = [await stompjs(b.wsPort!), await stompjs(b.wsPort!), await stompjs(b.wsPort!)];
     await assert.rejects(stompjs(b.wsPort!), /Too many connections/);
     await open[0].deactivate();
-    // A freed slot is usable again (the count follows closes).
+    // A freed slot is usable again (the count follows closes, which the broker sees a moment later).
     let fourth: Client | null = null;
-    for (let i = 0; i < 50 && !fourth; i++) {
+    const until = Date.now() + 15_000;
+    while (!fourth && Date.now() < until) {
       fourth = await stompjs(b.wsPort!).catch(() => null);
       if (!fourth) await new Promise((r) => setTimeout(r, 50));
     }
