@@ -49,7 +49,8 @@ la = a.Lock("/locks/l", "a"); lb = b.Lock("/locks/l", "b")
 la.acquire()
 t = threading.Thread(target=lambda: (lb.acquire(), order.append("b"), lb.release()))
 t.start()
-time.sleep(0.5)
+# b is queued behind a once its lock node exists (a fixed pause is not enough on a loaded machine).
+wait_for(lambda: len(la.contenders()) == 2, "b waiting for the lock")
 order.append("a")
 contenders = la.contenders()
 la.release()
@@ -57,7 +58,9 @@ t.join(10)
 ea = a.Election("/elect", "a"); eb = b.Election("/elect", "b")
 leaders = []
 ta = threading.Thread(target=lambda: ea.run(lambda: (leaders.append("a"), time.sleep(0.5))))
-ta.start(); time.sleep(0.2)
+ta.start()
+# a runs for the leadership first: wait until it leads (a fixed pause could let b's node come first).
+wait_for(lambda: leaders == ["a"], "a leading")
 tb = threading.Thread(target=lambda: eb.run(lambda: leaders.append("b")))
 tb.start()
 ta.join(10); tb.join(10)
@@ -114,9 +117,11 @@ a.stop()
   });
 
   test("a dropped socket keeps the session; a client that stops pinging loses its ephemeral at expiry", async () => {
-    // 1. Create an ephemeral, then die without closing the session (as kill -9 would).
+    // 1. Create an ephemeral, then die without closing the session (as kill -9 would). The longest
+    //    session the server grants (20 ticks): step 2 is a new python process that must reattach
+    //    before it expires, and starting one (kazoo imported) can take seconds on a loaded machine.
     const first = await py(`
-a = client(timeout=4)
+a = client(timeout=10)
 a.create("/eph/holder", b"h", ephemeral=True, makepath=True)
 sid, pwd = a.client_id
 print(json.dumps({"sid": str(sid), "pwd": pwd.hex()}), flush=True)  # str: 64-bit ids do not fit a JS number
@@ -124,7 +129,7 @@ os._exit(0)
 `);
     // 2. Reattach with id + password: same session, ephemeral still there. Then die again.
     const second = await py(`
-a = client(client_id=(${String(first.sid)}, bytes.fromhex("${String(first.pwd)}")), timeout=4)
+a = client(client_id=(${String(first.sid)}, bytes.fromhex("${String(first.pwd)}")), timeout=10)
 data, stat = a.get("/eph/holder")
 print(json.dumps({"sid": str(a.client_id[0]), "owner": str(stat.ephemeralOwner), "eph": a.get_children("/eph")}), flush=True)
 os._exit(0)
@@ -139,7 +144,7 @@ w = client()
 gone = threading.Event()
 def watch(ev): gone.set()
 if w.exists("/eph/holder", watch=watch) is None: gone.set()
-if not gone.wait(20): raise SystemExit("ephemeral still there after 20s")
+if not gone.wait(30): raise SystemExit("ephemeral still there after 30s")
 states = []
 old = KazooClient(hosts="127.0.0.1:" + port, client_id=(${String(first.sid)}, bytes.fromhex("${String(first.pwd)}")), timeout=4)
 old.add_listener(lambda s: states.append(str(s)))
