@@ -37,7 +37,8 @@ export async function startCoordinator(dataDir: string, extraArgs: string[] = []
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`coordinator did not log "listening" within 20s; stderr: ${stderr}`)), 20000);
+    // Generous: a cold start (tsx transpiling) on a loaded machine can take many seconds.
+    const timer = setTimeout(() => reject(new Error(`coordinator did not log "listening" within 60s; stderr: ${stderr}`)), 60_000);
     const rl = createInterface({ input: child.stdout! });
     rl.on("line", (line) => {
       lines.push(line);
