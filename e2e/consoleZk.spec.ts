@@ -22,6 +22,8 @@ test.describe.serial("ZooKeeper explorer against Tandem's coordinator", () => {
 
   test("create, edit with version check, view encodings and delete a znode", async ({ page }, info) => {
     await logIn(page, consoleProc.url, "admin", consoleProc.adminPassword, ADMIN_PASSWORD);
+    // The tree and the node panel learn of every change (ours too) from socket.io pushes: be connected first.
+    await expect(page.getByTestId("live-state")).toHaveText("live");
     await page.getByTestId("nav-zookeeper").click();
     await expect(page.getByTestId("zk-path")).toHaveText("/");
     await expect(page.getByTestId("zk-node-/zookeeper")).toBeVisible();
@@ -72,6 +74,8 @@ test.describe.serial("ZooKeeper explorer against Tandem's coordinator", () => {
 
   test("delete removes the node from the tree", async ({ page }) => {
     await logIn(page, consoleProc.url, "admin", ADMIN_PASSWORD);
+    // The tree drops the node when the delete's push arrives: be connected first.
+    await expect(page.getByTestId("live-state")).toHaveText("live");
     await page.getByTestId("nav-zookeeper").click();
     await page.getByTestId("zk-node-/big").click();
     page.once("dialog", (d) => void d.accept());
