@@ -244,6 +244,28 @@ export class ClusterProcess {
     return found!;
   }
 
+  /**
+   * The single master once roles have settled: no node has logged a role change ("promoted to
+   * master", "stopped serving clients") for `quietMs` (by the nodes' own log times). After a
+   * disturbance such as a coordinator outage, members reconnect and may step down or be elected for
+   * a while; a master picked mid-churn can stop serving a moment later. Use this instead of a pause.
+   */
+  async waitForSettledMaster(timeoutMs = 60_000, quietMs = 3_000): Promise<NodeHandle> {
+    const deadline = Date.now() + timeoutMs;
+    const lastRoleChange = (): number =>
+      Math.max(
+        0,
+        ...this.nodes.flatMap((n) => (n.proc?.logs ?? []).filter((l) => l.msg === "promoted to master" || l.msg === "stopped serving clients").map((l) => l.time ?? 0)),
+      );
+    for (;;) {
+      const master = await this.waitForMaster(Math.max(1, deadline - Date.now()));
+      const quietFor = Date.now() - lastRoleChange();
+      if (quietFor >= quietMs && this.masters().length === 1 && this.masters()[0] === master) return master;
+      if (Date.now() > deadline) throw new Error(`roles did not settle within ${timeoutMs} ms (last role change ${quietFor} ms ago)`);
+      await new Promise((r) => setTimeout(r, Math.min(250, Math.max(25, quietMs - quietFor))));
+    }
+  }
+
   pid(name: string): number | undefined {
     return this.node(name).proc?.child.pid;
   }
