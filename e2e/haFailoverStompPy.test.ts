@@ -103,7 +103,7 @@ test("stomp.py with every node's address reconnects to the new master after kill
   await waitFor(() => receipted().length >= 50, 20_000, () => `stomp.py made no progress: ${stderr}`);
   assert.ok(receipted().every((l) => l.port === master.stompPort), "before the kill every receipt comes from the master");
   await cluster.kill9(master.name);
-  const next = await cluster.waitForMaster(15_000, master.name);
+  const next = await cluster.waitForMaster(30_000, master.name);
   const code = await Promise.race([exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 40_000))]);
   assert.equal(code, 0, `stomp.py did not finish: ${code}\n${stderr}\n${JSON.stringify(lines.slice(-5))}`);
 
