@@ -28,6 +28,8 @@ export class HaLoad {
   readonly records = new Map<string, HaLoadRecord>();
   readonly unknown: string[] = [];
   readonly kills: number[] = [];
+  /** When each consumer's connection was lost (by consumer index). */
+  readonly interruptions: number[][] = [];
   readonly sendErrors: string[] = [];
   private running = true;
   private loops: Promise<void>[] = [];
@@ -43,14 +45,19 @@ export class HaLoad {
     const consumers = await Promise.all(Array.from({ length: o.consumers }, (_, i) => FailoverClient.connect({ uri: pick(o.consumerUris, i) })));
     const producers = await Promise.all(Array.from({ length: o.producers }, (_, i) => FailoverClient.connect({ uri: pick(o.producerUris, i) })));
     const load = new HaLoad(o, producers, consumers);
-    for (const c of consumers) {
+    for (const [index, c] of consumers.entries()) {
+      const lost: number[] = [];
+      load.interruptions.push(lost);
+      c.on("interrupted", () => lost.push(Date.now()));
       await c.subscribe(
         o.queue,
         (m) => {
           const id = m.body.toString("latin1", 0, m.body.indexOf(0x20) === -1 ? m.body.length : m.body.indexOf(0x20));
           const r = load.records.get(id);
-          if (r) r.deliveries.push(Date.now());
-          else load.unknown.push(id);
+          if (r) {
+            r.deliveries.push(Date.now());
+            (r.consumers ??= []).push(index);
+          } else load.unknown.push(id);
           void m.ack();
         },
         { ack: "client-individual" },
@@ -92,7 +99,7 @@ export class HaLoad {
   }
 
   verdict(): HaLoadVerdict {
-    return checkHaLoad(this.records, this.unknown, this.kills);
+    return checkHaLoad(this.records, this.unknown, this.kills, this.interruptions);
   }
 
   stats(): HaLoadStats {

@@ -25,4 +25,15 @@ describe("checkHaLoad", () => {
     assert.deepEqual(v.unknown, ["zz"]);
     assert.deepEqual(v.lost, []);
   });
+
+  test("a redelivery after the first consumer's connection was lost is explained, even when the kill was timed before the first delivery was read", () => {
+    const records = new Map([
+      // kill timed at 20; the dying master's MESSAGE read at 21, its ACK lost; consumer 0 noticed at 22
+      ["late-read", { ...rec(1, 2, [21, 30]), consumers: [0, 1] }],
+      // same timing, but consumer 0 never lost its connection: not explained
+      ["no-loss", { ...rec(1, 2, [21, 30]), consumers: [1, 0] }],
+    ]);
+    const v = checkHaLoad(records, [], [20], [[22], []]);
+    assert.deepEqual(v.unexplainedDuplicates, ["no-loss"]);
+  });
 });
