@@ -49,10 +49,11 @@ async function loadUntilKilled(broker: BrokerProcess, config: LoadChildConfig, k
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   const linesDone = new Promise<void>((r) => rl.once("close", () => r()));
   try {
-    await withTimeout(receiptSeen, 15_000, "no SEND was receipted within 15 s");
+    // Includes the load child's own start (a tsx cold start), which can take many seconds on a loaded machine.
+    await withTimeout(receiptSeen, 60_000, "no SEND was receipted within 60 s");
     await new Promise((r) => setTimeout(r, killAfterMs));
     await broker.kill9();
-    const code = await withTimeout(exited, 15_000, "load child did not exit after the broker died");
+    const code = await withTimeout(exited, 30_000, "load child did not exit after the broker died");
     assert.equal(code, 0, "load child failed");
     await linesDone;
   } finally {
