@@ -166,3 +166,37 @@ describe("CoordinatorServer: null data (buffer length -1) is not empty data", ()
     }
   });
 });
+
+describe("CoordinatorServer: a stalled event loop does not expire the sessions it could not hear", () => {
+  test("after a stall longer than the session timeout, a client that speaks at once keeps its session", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "tandem-coord-stall-"));
+    // tickTime 100: the 4 s the client asks for is clamped to 20 ticks = 2 s.
+    const server = await CoordinatorServer.start({ host: "127.0.0.1", port: 0, dataDir, logger, tickTime: 100 });
+    let c: RawClient | null = null;
+    try {
+      c = await RawClient.open(server.address().port);
+      assert.equal((await c.call(OpCode.create, createBody("/alive", null))).err, 0);
+      // Block this process (server and client alike) for longer than the session timeout, then
+      // speak at once, as a client whose pings sat unread in the socket buffer during the stall.
+      const until = Date.now() + 3000;
+      while (Date.now() < until) {
+        // busy: no timer, no socket read can run
+      }
+      const r = await c.call(OpCode.exists, (w) => w.ustring("/alive").bool(false));
+      assert.equal(r.err, 0, "the session survived the server's own stall");
+      // Silence after the stall still expires the session as usual.
+      const closed = await new Promise<boolean>((resolve) => {
+        const t = setTimeout(() => resolve(false), 8000);
+        (c as unknown as { socket: Socket }).socket.once("close", () => {
+          clearTimeout(t);
+          resolve(true);
+        });
+      });
+      assert.ok(closed, "a silent session still expires");
+    } finally {
+      c?.close();
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

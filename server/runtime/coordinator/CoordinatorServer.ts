@@ -45,6 +45,8 @@ export interface CoordinatorOptions {
 }
 
 const TWO_32 = 4294967296;
+/** Timer lateness (ms) below which the event loop counts as merely busy, not stalled. */
+const STALL_TOLERANCE_MS = 100;
 
 async function writeDurably(path: string, data: Buffer): Promise<void> {
   const tmp = `${path}.tmp`;
@@ -95,6 +97,9 @@ export class CoordinatorServer implements CnxnHost {
   private packetsReceivedClosed = 0;
   private packetsSentClosed = 0;
   private readonly tickTime: number;
+  /** Expiry is checked twice per tick, so a session ends within [timeout, timeout + tickTime). */
+  private readonly expiryInterval: number;
+  private lastExpiryCheck = 0;
   private readonly minTimeout: number;
   private readonly maxTimeout: number;
   private readonly whitelist: string[];
@@ -113,6 +118,7 @@ export class CoordinatorServer implements CnxnHost {
     private readonly logger: Logger,
   ) {
     this.tickTime = opts.tickTime ?? 2000;
+    this.expiryInterval = Math.max(50, this.tickTime / 2);
     this.minTimeout = opts.minSessionTimeout ?? 2 * this.tickTime;
     this.maxTimeout = opts.maxSessionTimeout ?? 20 * this.tickTime;
     this.whitelist = opts.fourLetterWords ?? ["*"];
@@ -165,8 +171,8 @@ export class CoordinatorServer implements CnxnHost {
     });
     const addr = this.server.address();
     this.bound = { host, port: typeof addr === "object" && addr ? addr.port : 0 };
-    // Expiry is checked twice per tick, so a session ends within [timeout, timeout + tickTime).
-    this.timers.push(setInterval(() => this.expireSessions(), Math.max(50, this.tickTime / 2)));
+    this.lastExpiryCheck = Date.now();
+    this.timers.push(setInterval(() => this.expireSessions(), this.expiryInterval));
     this.timers.push(setInterval(() => this.cleanContainers(), Math.max(1000, 5 * this.tickTime)));
     this.logger.info({ service: "coordinator", host, port: this.bound.port }, "listening");
   }
@@ -274,7 +280,20 @@ export class CoordinatorServer implements CnxnHost {
   }
 
   private expireSessions(): void {
-    for (const id of this.sessions.expired(Date.now())) {
+    const now = Date.now();
+    // A timer that fires late means this process's event loop was stalled (GC, or whatever shares
+    // it — the console embeds the coordinator next to Next.js). The pings clients sent meanwhile
+    // wait unread in the socket buffers and timers run before sockets are read, so expiring now
+    // would blame clients for the server's own deafness: push every deadline back by the stall
+    // first. A ZooKeeper server has the same blind spot; its threads just make it rarer.
+    const late = now - this.lastExpiryCheck - this.expiryInterval;
+    this.lastExpiryCheck = now;
+    if (late > STALL_TOLERANCE_MS) {
+      this.sessions.extendAll(late);
+      if (late > 500) this.logger.warn({ stalledMs: late }, "event loop stalled: session deadlines extended by the stall");
+      return;
+    }
+    for (const id of this.sessions.expired(now)) {
       this.logger.info({ sessionId: `0x${BigInt.asUintN(64, id).toString(16)}`, timeout: this.sessions.timeoutOf(id) }, "session expired");
       this.submit(this.internalRequest(id, { op: "expireSession" }, OpCode.closeSession));
     }

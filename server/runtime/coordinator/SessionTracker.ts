@@ -76,6 +76,11 @@ export class SessionTracker {
     this.sessions.delete(sessionId);
   }
 
+  /** Pushes every live session's deadline back by `ms` (the server could not hear them meanwhile). */
+  extendAll(ms: number): void {
+    for (const e of this.sessions.values()) if (!e.closing) e.expiresAt += ms;
+  }
+
   /** Sessions past their deadline and not yet closing. */
   expired(now: number): bigint[] {
     const out: bigint[] = [];
