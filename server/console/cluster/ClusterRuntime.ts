@@ -252,11 +252,13 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
    * GET /api/v1/node of one node. The poller's snapshot when it is up; otherwise a direct call,
    * cached for `maxAgeMs`: the poller also lists destinations, which a slave refuses (503), so a
    * healthy slave's snapshot reads "down" — this answers whether the node itself is up.
+   * `maxAgeMs` bounds the poller's snapshot too: a drain (maxAgeMs 0) must see a role change the
+   * poller has not caught yet (it polls every 1-10 s).
    */
   async nodeInfo(name: string, maxAgeMs = 1500): Promise<NodeInfoAnswer> {
     this.node(name);
     const snap = this.pollers.get(name)?.latest;
-    if (snap?.up && snap.info) return { at: snap.at, info: snap.info, error: null };
+    if (snap?.up && snap.info && Date.now() - snap.at < maxAgeMs) return { at: snap.at, info: snap.info, error: null };
     const cached = this.infoCache.get(name);
     if (cached?.answer && Date.now() - cached.answer.at < maxAgeMs) return cached.answer;
     if (cached?.pending) return cached.pending;

@@ -1,3 +1,4 @@
+import { AdminCallError } from "../../../console/cluster/ClusterRuntime";
 import { planDrain } from "../../../console/cluster/drain/planDrain";
 import { viewerProcedure } from "../../trpc";
 import { readInfo } from "../cluster/clusterFacts";
@@ -16,15 +17,22 @@ export const preview = viewerProcedure
     const cluster = rt.cluster!;
     const spec = requireNode(cluster, input.name);
     const answer = await cluster.nodeInfo(input.name, 0);
-    const info = answer.info ? readInfo(answer.info) : null;
+    let info = answer.info ? readInfo(answer.info) : null;
     let destinations: Array<Record<string, unknown>> = [];
     let destinationsTotal = 0;
     if (info?.serving) {
-      const page = await cluster.admin<{ items?: Array<Record<string, unknown>>; total?: number }>(
-        input.name, "GET", `/api/v1/destinations?limit=${PREVIEW_DESTINATIONS}&sort=depth&order=desc`,
-      );
-      destinations = page.items ?? [];
-      destinationsTotal = Number(page.total ?? destinations.length);
+      try {
+        const page = await cluster.admin<{ items?: Array<Record<string, unknown>>; total?: number }>(
+          input.name, "GET", `/api/v1/destinations?limit=${PREVIEW_DESTINATIONS}&sort=depth&order=desc`,
+        );
+        destinations = page.items ?? [];
+        destinationsTotal = Number(page.total ?? destinations.length);
+      } catch (err) {
+        // The node stopped serving between the two calls (a handover, the drain itself): the
+        // preview then describes a node that serves nobody, which is now the truth.
+        if (!(err instanceof AdminCallError && err.status === 503)) throw err;
+        info = { ...info, serving: false };
+      }
     }
     const g = cluster.monitor.group(spec.group);
     const snap = cluster.pollers.get(input.name)?.latest;
