@@ -17,7 +17,12 @@ export function useLiveQueryCache(enabled: boolean): LiveState {
   useEffect(() => {
     if (!enabled) return;
     const socket = io({ path: "/socket.io/", transports: ["websocket", "polling"] });
-    socket.on("connect", () => setState("live"));
+    socket.on("connect", () => {
+      setState("live");
+      // Pushes are not replayed: whatever changed before this socket joined (between the page's
+      // first fetch and now, or while it was disconnected) is caught up by refetching once.
+      void queryClient.invalidateQueries();
+    });
     socket.on("disconnect", () => setState("offline"));
     socket.on("connect_error", () => setState("offline"));
     socket.on("live", (msg: LiveMessage) => {

@@ -1,5 +1,5 @@
 "use client";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { useTRPC } from "../trpc";
@@ -14,11 +14,14 @@ export function NodeView({ name }: { name: string }): ReactNode {
   const trpc = useTRPC();
   const { can } = useMe();
   const q = useQuery(trpc.cluster.node.queryOptions({ name }));
-  const stop = useMutation(trpc.cluster.nodeStop.mutationOptions());
-  const kill = useMutation(trpc.cluster.nodeKill.mutationOptions());
-  const start = useMutation(trpc.cluster.nodeStart.mutationOptions());
-  const restart = useMutation(trpc.cluster.nodeRestart.mutationOptions());
-  const handover = useMutation(trpc.cluster.handover.mutationOptions());
+  const queryClient = useQueryClient();
+  // An action's own result shows without waiting for the next push or poll.
+  const refresh = { onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.cluster.pathKey() }) };
+  const stop = useMutation(trpc.cluster.nodeStop.mutationOptions(refresh));
+  const kill = useMutation(trpc.cluster.nodeKill.mutationOptions(refresh));
+  const start = useMutation(trpc.cluster.nodeStart.mutationOptions(refresh));
+  const restart = useMutation(trpc.cluster.nodeRestart.mutationOptions(refresh));
+  const handover = useMutation(trpc.cluster.handover.mutationOptions(refresh));
   const actionError = [stop, kill, start, restart, handover].find((m) => m.error)?.error;
 
   return (

@@ -1,5 +1,5 @@
 "use client";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type ReactNode } from "react";
 import { useTRPC } from "../trpc";
 import { useMe } from "../useMe";
@@ -36,8 +36,14 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
     // eslint-disable-next-line react-hooks/exhaustive-deps -- reacts to server data only
   }, [data?.path, data?.stat.mZxid, data?.dataBase64]);
 
+  const queryClient = useQueryClient();
+  // The tree and this panel show the result of our own change without waiting for a push.
+  const refresh = (): void => void queryClient.invalidateQueries({ queryKey: trpc.zk.pathKey() });
   const report = (verb: string) => ({
-    onSuccess: () => setMessage(`${verb}: ok`),
+    onSuccess: () => {
+      setMessage(`${verb}: ok`);
+      refresh();
+    },
     onError: (err: { message: string; data?: { reason?: string | null } | null }) =>
       setMessage(`${verb} failed: ${err.data?.reason ?? ""} ${err.message}`.trim()),
   });
@@ -48,6 +54,7 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
         setMessage("save: ok");
         // The saved text is now the clean base, at the version the server assigned.
         setBase({ path: input.path, version: r.stat.dataVersion, text: input.data });
+        refresh();
       },
     }),
   );
@@ -57,6 +64,7 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
       ...report("delete"),
       onSuccess: () => {
         setMessage("delete: ok");
+        refresh();
         onNavigate(path.slice(0, path.lastIndexOf("/")) || "/");
       },
     }),
