@@ -87,3 +87,18 @@ test("no users configured keeps open access", async () => {
   assert.equal(access.authorize({ user: null, groups: [] }, "admin", "/queue/x"), null);
   assert.ok(createAccessControl({ config: await config(), logger }, openAccess) instanceof SecurityAccess);
 });
+
+test("remembered group unions answer like fresh ones, per action, past the memo's bound too", async () => {
+  const a = new SecurityAccess({ config: await config(), logger });
+  const app = { user: "app", groups: ["apps"] };
+  for (let round = 0; round < 2; round++) {
+    // Same destination, different actions: each action keeps its own answer.
+    assert.equal(a.authorize(app, "write", "/queue/orders.eu"), null);
+    assert.match(a.authorize(app, "admin", "/queue/orders.eu") ?? "", /not authorized to admin/);
+    assert.match(a.authorize(app, "write", "/queue/billing") ?? "", /not authorized to write/);
+  }
+  // More distinct destinations than the memo holds: answers stay right after it is cleared.
+  for (let i = 0; i < 10_050; i++) assert.equal(a.authorize(app, "read", `/queue/orders.n${i}`), null);
+  assert.match(a.authorize(app, "read", "/queue/other") ?? "", /not authorized to read/);
+  assert.equal(a.authorize(app, "read", "/queue/orders.n0"), null);
+});

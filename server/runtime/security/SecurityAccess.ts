@@ -22,6 +22,8 @@ export interface SecurityAccessOptions {
 /** The group an anonymous principal belongs to (ActiveMQ's anonymousGroup). */
 export const ANONYMOUS_GROUP = "anonymous";
 const AUTH_REFUSAL = "Authentication failed: unknown user or wrong password";
+/** Destinations per action whose allowed groups are remembered. */
+const GROUPS_MEMO_SIZE = 10_000;
 
 /**
  * simpleAuthenticationPlugin + authorizationPlugin for STOMP.
@@ -43,6 +45,7 @@ export class SecurityAccess implements AccessControl {
    */
   private readonly verified = new Map<string, Buffer>();
   private readonly cacheKey = randomBytes(32);
+  private readonly groupsMemo: Record<Action, Map<string, ReadonlySet<string> | null>> = { read: new Map(), write: new Map(), admin: new Map() };
   /** Verified against when the user is unknown, so that timing does not tell which users exist. */
   private readonly decoyHash: string;
 
@@ -87,7 +90,21 @@ export class SecurityAccess implements AccessControl {
   }
 
   /** Groups allowed `action` on `destination`, or null when no entry covers it. */
-  groupsFor(action: Action, destination: string): Set<string> | null {
+  groupsFor(action: Action, destination: string): ReadonlySet<string> | null {
+    // Every SEND and SUBSCRIBE asks; the entries never change for this object's life, so the
+    // union is computed once per action and destination (bounded: random names cannot grow it).
+    // One map per action keyed by the destination itself: a broker's destination keys are
+    // long-lived strings whose hash V8 keeps, where a composite key would be rebuilt every call.
+    const memo = this.groupsMemo[action];
+    const hit = memo.get(destination);
+    if (hit !== undefined) return hit;
+    const out = this.computeGroups(action, destination);
+    if (memo.size >= GROUPS_MEMO_SIZE) memo.clear();
+    memo.set(destination, out);
+    return out;
+  }
+
+  private computeGroups(action: Action, destination: string): Set<string> | null {
     let out: Set<string> | null = null;
     for (const e of this.entries) {
       if (!matchesDestination(e.pattern, destination)) continue;
