@@ -126,13 +126,19 @@ describe("broker features over STOMP", () => {
     await other.waitUntil(() => messages(other).length === 1, 5000, "the next message at the other consumer");
   });
 
-  test("message groups stick to one consumer each", async () => {
+  for (const persistent of [false, true]) {
+  // Persistent sends to idle auto-ack consumers take the unjournaled path (Queue.deliverUnstored),
+  // which must record a group's owner just like queued dispatch does.
+  test(`message groups stick to one consumer each (${persistent ? "persistent" : "non-persistent"})`, async () => {
+    const dest = `/queue/groups.${persistent ? "p" : "np"}`;
     const p = await client();
     const a = await client();
     const b = await client();
-    await a.request("SUBSCRIBE", [["destination", "/queue/groups"], ["id", "s"]]);
-    await b.request("SUBSCRIBE", [["destination", "/queue/groups"], ["id", "s"]]);
-    for (let i = 0; i < 12; i++) await send(p, "/queue/groups", `${i % 3}:${i}`, [["JMSXGroupID", `g${i % 3}`]]);
+    await a.request("SUBSCRIBE", [["destination", dest], ["id", "s"]]);
+    await b.request("SUBSCRIBE", [["destination", dest], ["id", "s"]]);
+    for (let i = 0; i < 12; i++) {
+      await send(p, dest, `${i % 3}:${i}`, [["JMSXGroupID", `g${i % 3}`], ...(persistent ? [["persistent", "true"] as [string, string]] : [])]);
+    }
     await a.waitUntil(() => messages(a).length + messages(b).length === 12, 5000, "all 12 messages");
     const groupsAt = (c: StompTestClient): Set<string> => new Set(messages(c).map((m) => m.headers.get("JMSXGroupID")!));
     const ga = groupsAt(a);
@@ -147,4 +153,5 @@ describe("broker features over STOMP", () => {
       }
     }
   });
+  }
 });

@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { BROKER_HEADERS, type BrokerMessage } from "../broker/BrokerMessage";
+import { BROKER_HEADERS, messageFromEntry, type BrokerMessage } from "../broker/BrokerMessage";
 import type { Queue } from "../broker/Queue";
 import { selectorField } from "../broker/Subscription";
 import { compileSelector } from "../selector/compileSelector";
@@ -52,24 +52,7 @@ async function load(ctx: AdminContext, q: Queue, slot: Slot): Promise<{ msg: Bro
   const e = await live(ctx).broker.store.load(slot.position);
   return {
     inMemory: false,
-    msg: {
-      id: e.id,
-      store: q.key,
-      destination: e.destination,
-      headers: e.headers,
-      body: e.body,
-      bodySize: e.body.length,
-      persistent: true,
-      hasContentLength: e.hasContentLength,
-      priority: e.priority,
-      expires: e.expires,
-      timestamp: e.timestamp,
-      position: slot.position,
-      deliveryCount: 0,
-      seq: slot.position,
-      memSize: 0,
-      wire: null,
-    },
+    msg: messageFromEntry(e, q.key, slot.position, slot.position),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { StompHeaders } from "../stomp/StompFrame";
 import type { WireHeaders } from "../stomp/encodeMessage";
+import type { AddEntry } from "../store/storeEntry";
 
 /** Headers the broker sets itself on MESSAGE; a producer's copies are dropped on SEND. */
 export const BROKER_HEADERS: ReadonlySet<string> = new Set([
@@ -57,4 +58,29 @@ export function messageMemorySize(m: BrokerMessage): number {
 export function headerValue(headers: StompHeaders, name: string): string | undefined {
   for (const [k, v] of headers) if (k === name) return v;
   return undefined;
+}
+
+/**
+ * A persistent message rebuilt from its journal ADD record at `position` (page-in, browsing):
+ * never delivered yet as far as this process knows, charged no memory until it is kept.
+ */
+export function messageFromEntry(e: AddEntry, store: string, position: number, seq: number): BrokerMessage {
+  return {
+    id: e.id,
+    store,
+    destination: e.destination,
+    headers: e.headers,
+    body: e.body,
+    bodySize: e.body.length,
+    persistent: true,
+    hasContentLength: e.hasContentLength,
+    priority: Math.min(9, Math.max(0, e.priority)),
+    expires: e.expires,
+    timestamp: e.timestamp,
+    position,
+    deliveryCount: 0,
+    seq,
+    memSize: 0,
+    wire: null,
+  };
 }

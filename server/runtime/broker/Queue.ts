@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { MessageStore } from "../store/MessageStore";
 import { Deque } from "./Deque";
-import { messageMemorySize, type BrokerMessage } from "./BrokerMessage";
+import { messageFromEntry, messageMemorySize, type BrokerMessage } from "./BrokerMessage";
 import type { MemoryUsage } from "./MemoryUsage";
 import type { Subscription } from "./Subscription";
 
@@ -134,28 +134,14 @@ export class Queue {
   deliverUnstored(msg: BrokerMessage): boolean {
     if (this.closed || this.dispatching || this.pendingCount > 0 || this.spilled.length > 0 || this.paging) return false;
     if (msg.expires > 0 && msg.expires <= Date.now()) return false;
-    const candidate = this.peekConsumer(msg);
-    if (candidate === null || candidate.options.ackMode !== "auto") return false;
-    const sub = this.nextConsumer(msg)!; // the same one: it also records the group owner and round-robin turn
-    this.stats.enqueued++;
+    // Grouped before choosing, as enqueue does, so a group's first message records its owner.
     if (!this.grouped && groupOf(msg) !== undefined) this.grouped = true;
-    this.handOver(sub, msg);
+    const candidate = this.nextConsumer(msg, false);
+    if (candidate === null || candidate.options.ackMode !== "auto") return false;
+    this.nextConsumer(msg, true); // the same one, now recording the group owner and round-robin turn
+    this.stats.enqueued++;
+    this.handOver(candidate, msg);
     return true;
-  }
-
-  /** The consumer nextConsumer(msg) would pick, without recording the choice. */
-  private peekConsumer(msg: BrokerMessage): Subscription | null {
-    const exclusive = this.consumers.find((c) => c.options.exclusive);
-    if (exclusive) return exclusive.hasCredit() && exclusive.matches(msg) ? exclusive : null;
-    const group = groupOf(msg);
-    const owner = group === undefined ? undefined : this.groupOwners.get(group);
-    if (owner) return owner.hasCredit() && owner.matches(msg) ? owner : null;
-    const n = this.consumers.length;
-    for (let k = 0; k < n; k++) {
-      const sub = this.consumers[(this.rr + k) % n];
-      if (sub.hasCredit() && sub.matches(msg)) return sub;
-    }
-    return null;
   }
 
   /** Re-adds recovered messages (journal positions, log order) after a restart; bodies page in on demand. */
@@ -288,8 +274,11 @@ export class Queue {
     sub.deliver(msg);
   }
 
-  /** Round robin over consumers with credit (and a matching selector when `msg` is given). */
-  private nextConsumer(msg: BrokerMessage | null): Subscription | null {
+  /**
+   * Round robin over consumers with credit (and a matching selector when `msg` is given).
+   * `record` false only looks: the group owner and the round-robin turn stay as they were.
+   */
+  private nextConsumer(msg: BrokerMessage | null, record = true): Subscription | null {
     const n = this.consumers.length;
     const exclusive = this.consumers.find((c) => c.options.exclusive);
     if (exclusive) return exclusive.hasCredit() && (!msg || exclusive.matches(msg)) ? exclusive : null;
@@ -297,19 +286,19 @@ export class Queue {
     if (group !== undefined) {
       const owner = this.groupOwners.get(group);
       if (owner) return owner.hasCredit() && owner.matches(msg!) ? owner : null;
-      const chosen = this.roundRobin(msg);
-      if (chosen) this.groupOwners.set(group, chosen);
+      const chosen = this.roundRobin(msg, record);
+      if (chosen && record) this.groupOwners.set(group, chosen);
       return chosen;
     }
-    return this.roundRobin(msg);
+    return this.roundRobin(msg, record);
   }
 
-  private roundRobin(msg: BrokerMessage | null): Subscription | null {
+  private roundRobin(msg: BrokerMessage | null, record: boolean): Subscription | null {
     const n = this.consumers.length;
     for (let k = 0; k < n; k++) {
       const sub = this.consumers[(this.rr + k) % n];
       if (sub.hasCredit() && (!msg || sub.matches(msg))) {
-        this.rr = (this.rr + k + 1) % n;
+        if (record) this.rr = (this.rr + k + 1) % n;
         return sub;
       }
     }
@@ -366,11 +355,7 @@ export class Queue {
       for (let k = 0; k < entries.length; k++) {
         const e = entries[k];
         if (!e) continue; // consumed and reclaimed meanwhile
-        yield {
-          id: e.id, store: this.key, destination: e.destination, headers: e.headers, body: e.body, bodySize: e.body.length,
-          persistent: true, hasContentLength: e.hasContentLength, priority: e.priority, expires: e.expires,
-          timestamp: e.timestamp, position: batch[k], deliveryCount: 0, seq: 0, memSize: 0, wire: null,
-        };
+        yield messageFromEntry(e, this.key, batch[k], 0);
       }
     }
   }
@@ -418,25 +403,7 @@ export class Queue {
       const entries = await Promise.all(batch.map((p) => this.ctx.store.load(p)));
       if (epoch !== this.pageEpoch) return;
       for (let i = 0; i < entries.length; i++) {
-        const e = entries[i];
-        const msg: BrokerMessage = {
-          id: e.id,
-          store: this.key,
-          destination: e.destination,
-          headers: e.headers,
-          body: e.body,
-          bodySize: e.body.length,
-          persistent: true,
-          hasContentLength: e.hasContentLength,
-          priority: Math.min(9, Math.max(0, e.priority)),
-          expires: e.expires,
-          timestamp: e.timestamp,
-          position: batch[i],
-          deliveryCount: 0,
-          seq: this.ctx.nextSeq(),
-          memSize: 0,
-      wire: null,
-        };
+        const msg = messageFromEntry(entries[i], this.key, batch[i], this.ctx.nextSeq());
         if (this.closed) return;
         this.keepInMemory(msg);
       }
