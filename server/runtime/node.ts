@@ -243,26 +243,21 @@ export class BrokerNode {
     for (const t of c.transports) {
       const secure = t.scheme === "stomp+ssl" || t.scheme === "wss";
       if (secure && !tlsMaterial) throw new Error(`transport ${t.name} (${t.scheme}) needs sslContext with keyFile and certFile`);
-      const tls = secure ? tlsMaterial : undefined;
-      if (t.scheme === "ws" || t.scheme === "wss") {
-        const ws = new WebSocketListener(
-          stomp,
-          { name: t.name, host: t.host, port: t.port, maximumConnections: t.maximumConnections ?? 1000, maxFrameSize: t.maxFrameSize ?? 10 * 1024 * 1024, tls },
-          this.logger,
-        );
-        this.wsListeners.push(ws);
-        this.ports.set(t.name, await ws.listen());
-        continue;
-      }
-      const port = await stomp.listen({
+      const listener = {
         name: t.name,
         host: t.host,
         port: t.port,
         maximumConnections: t.maximumConnections ?? 1000,
         maxFrameSize: t.maxFrameSize ?? 10 * 1024 * 1024,
-        tls,
-      });
-      this.ports.set(t.name, port);
+        tls: secure ? tlsMaterial : undefined,
+      };
+      if (t.scheme === "ws" || t.scheme === "wss") {
+        const ws = new WebSocketListener(stomp, listener, this.logger);
+        this.wsListeners.push(ws);
+        this.ports.set(t.name, await ws.listen());
+      } else {
+        this.ports.set(t.name, await stomp.listen(listener));
+      }
     }
   }
 

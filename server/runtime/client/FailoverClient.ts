@@ -517,7 +517,8 @@ export class FailoverClient extends EventEmitter<FailoverClientEvents> {
     // Subscriptions first, then the outbox in its original order (a Set iterates in insertion order).
     for (const sub of this.subs.values()) this.subscribeOn(conn, sub);
     for (const entry of this.outbox) this.dispatch(entry, conn);
-    if (this.priorityUris().length > 0 && !this.priorityUris().includes(url)) this.armPriorityProbe(new ReconnectSchedule(this.options));
+    const priority = this.priorityUris();
+    if (priority.length > 0 && !priority.includes(url)) this.armPriorityProbe(new ReconnectSchedule(this.options));
     const first = this.firstConnection;
     this.firstConnection = false;
     this.log.info({ url, resent: this.outbox.size, subscriptions: this.subs.size }, first ? "connected" : "failover: resumed");
