@@ -53,7 +53,12 @@ describe("cluster and drain procedures against the embedded cluster (real proces
 
   test("overview, topology, nodes paging and group detail come from the live cluster", async () => {
     const c = h.caller(viewer);
-    const o = await c.cluster.overview();
+    // "up" comes from each node's admin poller, another channel than the topology awaited in
+    // before(): a poll can land a moment later under load, so wait (bounded) for all six.
+    const o = await until("six nodes up in the overview", async () => {
+      const r = await c.cluster.overview();
+      return r.nodes.up === 6 ? r : null;
+    }, 30_000);
     assert.equal(o.groups.length, 2);
     assert.deepEqual(o.nodes, { total: 6, up: 6, down: 0 });
     for (const g of o.groups) {
