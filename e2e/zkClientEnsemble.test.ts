@@ -225,7 +225,9 @@ function coordinationContract(
       const states: SessionState[] = [];
       c3.on("state", (s) => states.push(s));
       const lost = nextEvent(m3, "lost");
+      lost.catch(() => undefined); // awaited below; handled now so a rejection meanwhile is not unhandled
       const registered = nextEvent<[string]>(m3, "registered");
+      registered.catch(() => undefined); // awaited below; handled now so a rejection meanwhile is not unhandled
       await expireSession(ctx.connectString, c3.sessionCredentials());
       // c1 may be on another server than the one that closed the session: it applies it a moment later.
       await waitFor("expiry deleted the member znode", async () => (await c1.exists(oldPath ?? "/")) === null);
@@ -267,6 +269,7 @@ function coordinationContract(
         // The server expired the session too: its ephemeral is gone for everyone else.
         await waitFor("server expired the member", async () => (await observer.exists(oldPath)) === null, SESSION_TIMEOUT_MS * 6);
         const registered = nextEvent<[string]>(m, "registered", 20_000);
+        registered.catch(() => undefined); // awaited below; handled now so a rejection meanwhile is not unhandled
         proxy.thaw();
         await waitFor("connected again", () => c.state === "connected", 20_000);
         assert.notEqual(c.sessionIdHex, oldSession);

@@ -267,7 +267,7 @@ export class BrokerNode {
     this.broker = null;
     if (this.gate instanceof ReplicationGate) this.gate.fail(new Error(`no longer master: ${reason}`));
     if (this.stomp) {
-      this.stomp.closeAll("not_master");
+      this.stomp.closeAll("not_master", reason);
       await this.stomp.stop();
       await this.stopWebSockets();
       this.stomp = null;
@@ -454,7 +454,7 @@ export class BrokerNode {
     if (!this.group || this.group.role !== "master") throw new Error("this node is not the master of its group");
     return this.inLane(async () => {
       if (this.stomp) {
-        this.stomp.closeAll("not_master");
+        this.stomp.closeAll("not_master", "handover");
         await this.stomp.stop();
         await this.stopWebSockets();
         this.stomp = null;
