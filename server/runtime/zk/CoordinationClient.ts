@@ -15,9 +15,14 @@ import { toZnodeStat, type ZnodeStat } from "./ZnodeStat";
  * Built on node-zookeeper-client 1.1.3 (pure JavaScript, the most used Node client; the
  * `zookeeper` package wraps the C client and needs a native build). What this layer adds, Curator
  * style, because election code must be able to trust these states:
- * - "suspended" as soon as the connection drops, "lost" once the session is gone: when the server
- *   says it expired, or when we could not reach any server for a whole session timeout (the server
- *   has expired it by then, and a master must not keep serving in the meantime), or after close().
+ * - "suspended" as soon as the connection drops, "lost" once the session is gone: when a server
+ *   says it expired, or after close(). Not on a local timer: while no server can be reached we
+ *   keep offering the same session id and password, as ZooKeeper's own client does, because only
+ *   a server knows whether the session ended. A coordinator that was down (kill -9, restart)
+ *   restores its sessions from its log and restarts their expiry clocks, so a session that no
+ *   server could hear for longer than its timeout is often still alive; declaring it lost here
+ *   would throw away its ephemerals and leave the old ones to linger until they expire.
+ *   Safety does not need the local timer: a master stops serving as soon as it is "suspended".
  * - After a loss a new session is opened automatically; "reconnected" reports it with
  *   newSession=true so recipes re-create their ephemerals and re-arm their watches.
  * - Operations outstanding on a lost session are rejected with SESSION_EXPIRED (the library
@@ -68,7 +73,8 @@ interface Session {
   /** Rejecters of operations issued on this session and not answered yet. */
   readonly inflight: Set<(err: CoordinationError) => void>;
   readonly watches: Set<PendingWatch>;
-  lostTimer: NodeJS.Timeout | undefined;
+  /** Warns once when no server has been reachable for a whole session timeout. */
+  unreachableTimer: NodeJS.Timeout | undefined;
   watchdog: NodeJS.Timeout | undefined;
   lastReceiveAt: number;
 }
@@ -305,7 +311,7 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
       dead: false,
       inflight: new Set(),
       watches: new Set(),
-      lostTimer: undefined,
+      unreachableTimer: undefined,
       watchdog: undefined,
       lastReceiveAt: 0,
     };
@@ -320,8 +326,8 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
     switch (code) {
       case 3: {
         // SYNC_CONNECTED: first connect, or the same session resumed on some server.
-        if (s.lostTimer) clearTimeout(s.lostTimer);
-        s.lostTimer = undefined;
+        if (s.unreachableTimer) clearTimeout(s.unreachableTimer);
+        s.unreachableTimer = undefined;
         s.idHex = s.zk.getSessionId().toString("hex");
         s.timeoutMs = s.zk.getSessionTimeout();
         const first = !s.connectedOnce;
@@ -335,11 +341,16 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
         // DISCONNECTED: the library is already trying the next server with the same session.
         if (!s.connectedOnce) return; // still establishing: state stays as it is ("lost" or initial)
         this.setState("suspended");
-        if (s.lostTimer === undefined) {
-          s.lostTimer = setTimeout(() => {
-            this.log.warn({ session: s.idHex, timeoutMs: s.timeoutMs }, "no server reachable for a session timeout");
-            this.loseSession(s, "not reconnected within the session timeout");
+        if (s.unreachableTimer === undefined) {
+          s.unreachableTimer = setTimeout(() => {
+            // Still "suspended", not "lost": see the class comment. The server answers
+            // SESSION_EXPIRED (-122 below) if it has ended the session meanwhile.
+            this.log.warn(
+              { session: s.idHex, timeoutMs: s.timeoutMs },
+              "no coordination server reachable for a session timeout; still offering the same session (the server decides whether it expired)",
+            );
           }, s.timeoutMs);
+          s.unreachableTimer.unref();
         }
         return;
       }
@@ -369,8 +380,8 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
   /** Marks a session dead, rejects its outstanding operations; returns its unfired watches. */
   private killSession(s: Session, err: CoordinationError, keepWatches: boolean): PendingWatch[] {
     s.dead = true;
-    if (s.lostTimer) clearTimeout(s.lostTimer);
-    s.lostTimer = undefined;
+    if (s.unreachableTimer) clearTimeout(s.unreachableTimer);
+    s.unreachableTimer = undefined;
     this.stopWatchdog(s);
     const rejecters = [...s.inflight];
     s.inflight.clear();
