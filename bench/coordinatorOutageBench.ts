@@ -17,6 +17,10 @@ export interface OutageRound {
   afterBackMs: number;
   /** Kill → coordinator listening again (ms): the outage itself, restart time included. */
   downMs: number;
+  /** Node log lines in the round that say a coordination session was given up or expired. */
+  sessionsLost: number;
+  /** Master promotions in the round (1 = the old master re-promoted, no churn). */
+  promotions: number;
 }
 
 export interface OutageBenchRow {
@@ -35,6 +39,10 @@ export async function measureCoordinatorOutage(rounds: number, outageMs: number,
   let client: FailoverClient | undefined;
   let loop: Promise<void> = Promise.resolve();
   try {
+    const events: Array<{ at: number; msg: string }> = [];
+    cluster.onLog((_node, l) => {
+      if (l.msg === "coordination session lost" || l.msg === "promoted to master") events.push({ at: Date.now(), msg: l.msg });
+    });
     if (process.env.OUTAGE_DEBUG === "1") {
       cluster.onLog((node, l) => {
         const { msg, time, level, pid, hostname, ...rest } = l;
@@ -76,9 +84,16 @@ export async function measureCoordinatorOutage(rounds: number, outageMs: number,
       const first = receipts.find((t) => t > killedAt)!;
       const firstAfterBack = receipts.find((t) => t > backAt)!;
       const lastBefore = receipts.filter((t) => t <= backAt).pop()!;
-      const round = { gapMs: firstAfterBack - lastBefore, afterBackMs: Math.max(0, firstAfterBack - backAt), downMs: backAt - killedAt };
+      const inRound = events.filter((e) => e.at >= killedAt && e.at <= firstAfterBack);
+      const round: OutageRound = {
+        gapMs: firstAfterBack - lastBefore,
+        afterBackMs: firstAfterBack - backAt,
+        downMs: backAt - killedAt,
+        sessionsLost: inRound.filter((e) => e.msg === "coordination session lost").length,
+        promotions: inRound.filter((e) => e.msg === "promoted to master").length,
+      };
       out.push(round);
-      log(`coordinator outage ${k + 1}: down ${round.downMs} ms, no receipt for ${round.gapMs} ms, first receipt ${round.afterBackMs} ms after it was back${first < backAt ? ` (a receipt came ${first - killedAt} ms into the outage)` : ""}`);
+      log(`coordinator outage ${k + 1}: down ${round.downMs} ms, no receipt for ${round.gapMs} ms, first receipt ${round.afterBackMs} ms after it was back; ${round.sessionsLost} sessions lost, ${round.promotions} promotions${first < backAt ? ` (a receipt came ${first - killedAt} ms into the outage)` : ""}`);
     }
   } finally {
     running = false;
@@ -99,7 +114,7 @@ export async function runCoordinatorOutageBench(): Promise<OutageBenchRow[]> {
   return [
     {
       bench: `coordinator kill -9, down ${outageMs} ms + restart (same port and data dir), ${rounds} rounds`,
-      result: `receipts resume ${after.join("/")} ms after it is back; gap without receipts ${gaps.join("/")} ms`,
+      result: `receipts resume ${after.join("/")} ms after it is back; gap without receipts ${gaps.join("/")} ms; sessions lost ${r.reduce((n, x) => n + x.sessionsLost, 0)}, promotions ${r.map((x) => x.promotions).join("/")}`,
       target: "receipts resume <= 2000 ms after the coordinator is back",
       met: maxAfter <= 2000 ? "yes" : "NO",
     },
