@@ -45,13 +45,13 @@ class RawSession {
   }
 
   /** timeout 0 in the answer means the server does not know (or has expired) the session. */
-  static async open(port: number, sessionId = 0n, passwd = Buffer.alloc(16)): Promise<{ s: RawSession; e: Established }> {
+  static async open(port: number, sessionId = 0n, passwd: Buffer = Buffer.alloc(16), askMs = TIMEOUT): Promise<{ s: RawSession; e: Established }> {
     const socket = await new Promise<Socket>((resolve, reject) => {
       const sock = connect(port, "127.0.0.1", () => resolve(sock));
       sock.once("error", reject);
     });
     const s = new RawSession(socket);
-    const r = new JuteReader(await s.next(new JuteWriter().int(0).longNumber(0).int(TIMEOUT).long(sessionId).buffer(passwd).bool(false).toFrame()));
+    const r = new JuteReader(await s.next(new JuteWriter().int(0).longNumber(0).int(askMs).long(sessionId).buffer(passwd).bool(false).toFrame()));
     r.int();
     const timeout = r.int();
     return { s, e: { timeout, sessionId: r.long(), passwd: Buffer.from(r.buffer() ?? Buffer.alloc(0)) } };
@@ -224,6 +224,48 @@ describe("SessionTracker: sessions survive a coordinator restart", () => {
       assert.equal((await s.call(OpCode.setWatches, body, 7)).xid, 7);
       assert.equal((await s.call(OpCode.setWatches, body, -8)).xid, -8, "Java's and kazoo's fixed xid still matches");
       assert.equal((await s.call(OpCode.exists, (w) => w.ustring("/").bool(false), 8)).xid, 8, "the connection is still in step");
+    } finally {
+      for (const s of open) s.close();
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("SessionTracker: negotiated session timeouts (issue 9 defect 5)", () => {
+  test("default options grant Tandem's default zkSessionTimeout of 2 s as asked, at ZooKeeper's tickTime 2000", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tandem-sess-neg-"));
+    // The options `tandem coordinator` passes when none are given on its command line.
+    const server = await CoordinatorServer.start({ host: "127.0.0.1", port: 0, dataDir: dir, logger, tickTime: 2000 });
+    const open: RawSession[] = [];
+    try {
+      const ask = async (ms: number): Promise<number> => {
+        const { s, e } = await RawSession.open(server.address().port, 0n, Buffer.alloc(16), ms);
+        open.push(s);
+        return e.timeout;
+      };
+      assert.equal(await ask(2000), 2000, "2 s is granted as asked (ZooKeeper's default minimum would make it 4 s)");
+      assert.equal(await ask(1500), 1500);
+      assert.equal(await ask(200), 1000, "raised to minSessionTimeout (default 1 s)");
+      assert.equal(await ask(90_000), 40_000, "lowered to maxSessionTimeout (default 20 x tickTime)");
+    } finally {
+      for (const s of open) s.close();
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("minSessionTimeout / maxSessionTimeout options bound what is granted", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tandem-sess-bounds-"));
+    const server = await CoordinatorServer.start({ host: "127.0.0.1", port: 0, dataDir: dir, logger, tickTime: 2000, minSessionTimeout: 3000, maxSessionTimeout: 6000 });
+    const open: RawSession[] = [];
+    try {
+      const ask = async (ms: number): Promise<number> => {
+        const { s, e } = await RawSession.open(server.address().port, 0n, Buffer.alloc(16), ms);
+        open.push(s);
+        return e.timeout;
+      };
+      assert.deepEqual([await ask(2000), await ask(4000), await ask(10_000)], [3000, 4000, 6000]);
     } finally {
       for (const s of open) s.close();
       await server.stop();

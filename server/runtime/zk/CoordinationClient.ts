@@ -38,7 +38,7 @@ export type SessionState = "connected" | "suspended" | "lost";
 export interface CoordinationClientOptions {
   /** "host:port,host:port[/chroot]" */
   connectString: string;
-  /** Requested session timeout; the server clamps it to [2, 20] x its tickTime. */
+  /** Requested session timeout; the server clamps it to its [minSessionTimeout, maxSessionTimeout]. */
   sessionTimeoutMs?: number;
   /** connect() rejects with CONNECT_TIMEOUT when no session is established in this time. */
   connectTimeoutMs?: number;
