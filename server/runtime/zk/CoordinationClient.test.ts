@@ -71,7 +71,7 @@ describe("CoordinationClient: coordinator restart", () => {
     }
   });
 
-  test("a restarted coordinator that does not know the session says so: only then 'lost', and a new session follows", async () => {
+  test("a coordinator restarted without its data (empty data dir): the session is 'lost' only once servers answer, and a new session follows", async () => {
     const dir = await mkdtemp(join(tmpdir(), "tandem-cc-forgot-"));
     const empty = await mkdtemp(join(tmpdir(), "tandem-cc-empty-"));
     let server: CoordinatorServer | null = await CoordinatorServer.start({ host: "127.0.0.1", port: 0, dataDir: dir, logger, tickTime: TICK });
@@ -80,6 +80,9 @@ describe("CoordinationClient: coordinator restart", () => {
     try {
       const states: SessionState[] = [];
       client.on("state", (s) => states.push(s));
+      // Writes: the client has seen zxids this server's replacement never had, so the new server
+      // refuses its handshake outright (ZooKeeper's "client has seen zxid ... our last zxid is ...").
+      for (let i = 0; i < 3; i++) await client.create(`/cc-forgot-${i}`, null, "persistent");
       const session = client.sessionIdHex;
       await server.stop();
       server = null;

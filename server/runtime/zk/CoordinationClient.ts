@@ -424,12 +424,49 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
    *   (the library only times out the TCP connect, so a server that accepts and never answers
    *   would hold it forever instead of letting it try the next one).
    * Destroying the socket makes the library move on to the next server.
+   *
+   * It also watches for servers that answer but refuse the handshake (close the connection before
+   * a ConnectResponse): a server does that to a client that has seen a newer zxid than it has
+   * (section 1.(a)12), i.e. a coordinator restarted without its data. No server that refuses us
+   * can hold our session, so when every attempt for a whole session timeout ended that way the
+   * session is given up and a new one opened; a server that is merely down (connection refused)
+   * or silent proves nothing and never ends the session (see the class comment).
    */
   private startWatchdog(s: Session): void {
     const cm = connectionManagerOf(s.zk);
     const servers = Math.max(1, this.opts.connectString.split("/")[0]!.split(",").filter((h) => h.length > 0).length);
     let socket: Socket | undefined;
     let since = Date.now();
+    const destroyedByUs = new WeakSet<Socket>();
+    let previous: number = cm.state;
+    let refusedSince = 0;
+    let refusals = 0;
+    cm.on("state", (st: number) => {
+      const before = previous;
+      previous = st;
+      if (s.dead) return;
+      if (st === LIBRARY_STATES.CONNECTED) {
+        refusedSince = 0;
+        refusals = 0;
+        return;
+      }
+      const sock = cm.socket;
+      // A handshake refused: this attempt reached a server (the ConnectRequest was written) and the
+      // server closed the connection before answering; not our own handshake timeout.
+      if (st !== LIBRARY_STATES.DISCONNECTED || before !== LIBRARY_STATES.CONNECTING) return;
+      if (sock === undefined || sock.bytesWritten === 0 || destroyedByUs.has(sock)) return;
+      const now = Date.now();
+      if (refusals++ === 0) refusedSince = now;
+      if (refusals >= 3 && now - refusedSince >= s.timeoutMs) {
+        this.log.warn(
+          { session: s.idHex, refusals, forMs: now - refusedSince },
+          "every coordination server that answered refused to resume the session (it has seen a newer zxid than they have: their state was lost)",
+        );
+        // Not from inside the library's close handler: it reconnects right after emitting this
+        // state, and would do so on the client being shut down. Once it has, shut that down.
+        setImmediate(() => this.loseSession(s, "refused by every server that answered for a session timeout"));
+      }
+    });
     s.watchdog = setInterval(() => {
       const current = cm.socket;
       if (current === undefined || current.destroyed) return;
@@ -447,10 +484,12 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
         const silentMs = now - s.lastReceiveAt;
         if (silentMs > Math.floor((s.timeoutMs * 2) / 3)) {
           this.log.warn({ session: s.idHex, silentMs }, "coordination server silent past the read timeout; reconnecting");
+          destroyedByUs.add(current);
           current.destroy();
         }
       } else if (cm.state === LIBRARY_STATES.CONNECTING && !current.connecting && now - since > Math.max(500, s.timeoutMs / servers)) {
         this.log.warn({ session: s.idHex }, "coordination server did not answer the handshake; trying the next one");
+        destroyedByUs.add(current);
         current.destroy();
       }
     }, Math.max(50, Math.floor(this.requestedTimeoutMs / 10)));
