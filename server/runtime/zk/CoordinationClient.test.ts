@@ -90,7 +90,8 @@ describe("CoordinationClient: coordinator restart", () => {
       // Its secret file, so the session's password would verify — but none of its state.
       await cp(join(dir, "session.secret"), join(empty, "session.secret"));
       server = await CoordinatorServer.start({ host: "127.0.0.1", port, dataDir: empty, logger, tickTime: TICK });
-      await waitFor("a new session", () => client.state === "connected" && client.sessionIdHex !== session);
+      // Given up after ~10 s of refused handshakes (a ZooKeeper leader election refuses the same way).
+      await waitFor("a new session", () => client.state === "connected" && client.sessionIdHex !== session, 40_000);
       assert.deepEqual(states, ["suspended", "lost", "connected"]);
     } finally {
       await client.close();

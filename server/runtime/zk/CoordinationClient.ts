@@ -86,6 +86,8 @@ const SPIN_DELAY_MS = 200;
 /** A read is retried at most this often after CONNECTION_LOSS (each loss means one reconnect). */
 const MAX_READ_RETRIES = 5;
 const POLITE_CLOSE_WAIT_MS = 2_000;
+/** Handshakes refused this long (at least) mean no server can resume the session (startWatchdog). */
+const REFUSED_GIVE_UP_MS = 10_000;
 
 export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
   private readonly log: Logger;
@@ -428,9 +430,11 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
    * It also watches for servers that answer but refuse the handshake (close the connection before
    * a ConnectResponse): a server does that to a client that has seen a newer zxid than it has
    * (section 1.(a)12), i.e. a coordinator restarted without its data. No server that refuses us
-   * can hold our session, so when every attempt for a whole session timeout ended that way the
-   * session is given up and a new one opened; a server that is merely down (connection refused)
-   * or silent proves nothing and never ends the session (see the class comment).
+   * can hold our session, so when every attempt for REFUSED_GIVE_UP_MS (or three session timeouts,
+   * if longer) ended that way the session is given up and a new one opened. Not sooner: ZooKeeper
+   * servers refuse connections the same way while they elect a leader, and the new leader keeps
+   * the sessions. A server that is merely down (connection refused) or silent proves nothing and
+   * never ends the session (see the class comment).
    */
   private startWatchdog(s: Session): void {
     const cm = connectionManagerOf(s.zk);
@@ -457,14 +461,14 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
       if (sock === undefined || sock.bytesWritten === 0 || destroyedByUs.has(sock)) return;
       const now = Date.now();
       if (refusals++ === 0) refusedSince = now;
-      if (refusals >= 3 && now - refusedSince >= s.timeoutMs) {
+      if (refusals >= 3 && now - refusedSince >= Math.max(REFUSED_GIVE_UP_MS, 3 * s.timeoutMs)) {
         this.log.warn(
           { session: s.idHex, refusals, forMs: now - refusedSince },
           "every coordination server that answered refused to resume the session (it has seen a newer zxid than they have: their state was lost)",
         );
         // Not from inside the library's close handler: it reconnects right after emitting this
         // state, and would do so on the client being shut down. Once it has, shut that down.
-        setImmediate(() => this.loseSession(s, "refused by every server that answered for a session timeout"));
+        setImmediate(() => this.loseSession(s, "refused by every server that answered, for longer than a leader election takes"));
       }
     });
     s.watchdog = setInterval(() => {
