@@ -23,6 +23,8 @@ import { toZnodeStat, type ZnodeStat } from "./ZnodeStat";
  *   server could hear for longer than its timeout is often still alive; declaring it lost here
  *   would throw away its ephemerals and leave the old ones to linger until they expire.
  *   Safety does not need the local timer: a master stops serving as soon as it is "suspended".
+ *   The one local verdict: servers that answer but refuse to resume the session for 10 s (a
+ *   coordinator restarted without its data) cannot hold it, so it is lost (see startWatchdog).
  * - After a loss a new session is opened automatically; "reconnected" reports it with
  *   newSession=true so recipes re-create their ephemerals and re-arm their watches.
  * - Operations outstanding on a lost session are rejected with SESSION_EXPIRED (the library
