@@ -1,12 +1,14 @@
 // Issue 9 defect 4's figure: how long a short coordinator outage stops acknowledged sends.
 // A real coordinator process, a real 3-node group (harness defaults: quorum_mem, 2 s sessions),
 // one producer through Tandem's failover client (reconnect back-off capped, see below) sending
-// persistent messages with a receipt each, one at a time. The coordinator is killed with SIGKILL, left down for OUTAGE_MS (3 s) and started
-// again on the same port and data directory. Reported per round:
+// persistent messages with a receipt each, one at a time. The coordinator is killed with SIGKILL,
+// left down for OUTAGE_MS (3 s) and started again on the same port and data directory.
+// Reported per round:
 //  - gap: last receipt before the kill → first receipt after it (what a producer sees);
 //  - after back: coordinator listening again → first receipt (the part the coordinator's session
 //    recovery and the group's re-promotion are responsible for; target ≤ 2 s).
-// Run: node --import tsx bench/coordinatorOutageBench.ts   (OUTAGE_ROUNDS, OUTAGE_MS)
+// Run: node --import tsx bench/coordinatorOutageBench.ts   (OUTAGE_ROUNDS, OUTAGE_MS; OUTAGE_DEBUG=1
+// prints every node log line)
 import { FailoverClient } from "../server/runtime/client/FailoverClient";
 import { ClusterProcess, waitFor } from "../e2e/support/clusterProcess";
 
@@ -44,10 +46,11 @@ export async function measureCoordinatorOutage(rounds: number, outageMs: number,
       if (l.msg === "coordination session lost" || l.msg === "promoted to master") events.push({ at: Date.now(), msg: l.msg });
     });
     if (process.env.OUTAGE_DEBUG === "1") {
+      // Every node log line with its time, for reading what happened around an outage.
       cluster.onLog((node, l) => {
-        const { msg, time, level, pid, hostname, ...rest } = l;
-        void level; void pid; void hostname;
-        console.log(`${new Date(time ?? 0).toISOString().slice(11, 23)} ${node} ${msg} ${JSON.stringify(rest).slice(0, 300)}`);
+        const rest: Record<string, unknown> = { ...l };
+        for (const k of ["msg", "time", "level", "pid", "hostname"]) delete rest[k];
+        console.log(`${new Date(l.time ?? 0).toISOString().slice(11, 23)} ${node} ${l.msg} ${JSON.stringify(rest).slice(0, 300)}`);
       });
     }
     await cluster.waitForSettledMaster();
