@@ -101,6 +101,14 @@ export class BrokerNode {
       sessionTimeoutMs: c.zkSessionTimeout,
       logger: this.logger,
     });
+    if (this.zk.sessionTimeoutMs !== c.zkSessionTimeout) {
+      // The server decides (ZooKeeper clamps to [minSessionTimeout, maxSessionTimeout], by default
+      // 2 and 20 x tickTime): failure detection takes what it granted, not what was configured.
+      this.logger.warn(
+        { zkSessionTimeout: c.zkSessionTimeout, granted: this.zk.sessionTimeoutMs, zkAddress: c.zkAddress },
+        "the coordinator granted a different session timeout than zkSessionTimeout (see its minSessionTimeout / maxSessionTimeout)",
+      );
+    }
     this.group = new GroupMember({
       client: this.zk,
       zkPath: c.zkPath,

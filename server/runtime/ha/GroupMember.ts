@@ -15,6 +15,14 @@ const MAX_PROMOTE_FAILURES = 3;
 const DEAD_MASTER_REFUSALS = 2;
 /** Delay before following the master again after the replication link dropped. */
 const REFOLLOW_DELAY_MS = 50;
+/**
+ * Refusals prove nothing while this node's own coordinator session is not connected, nor for this
+ * long (at most half the session timeout) after it resumes: the master lost the coordinator too
+ * (an outage or restart of it), demoted itself and closed its replication port, and re-promotes as
+ * soon as its own session resumes. A master that really died meanwhile is still found: its
+ * session expires one timeout after the coordinator is back.
+ */
+const RESUME_GRACE_MS = 1_000;
 
 /** What the node does when its role changes; GroupMember only decides. */
 export interface GroupRoleHooks {
@@ -69,9 +77,12 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
   lastDecision = "";
   private promoteFailures = 0;
   private refusals = { address: "", count: 0 };
+  /** When the coordinator session last became connected (0: connected from the start). */
+  private connectedSince = 0;
   members: Array<{ eid: string; data: MemberData }> = [];
 
   private readonly onState = (state: SessionState): void => {
+    if (state === "connected") this.connectedSince = Date.now();
     if (state !== "connected" && this.role === "master") {
       this.o.logger.warn({ state }, "coordinator session not connected: master stops serving now");
       this.setRole("slave", `coordinator session ${state}`);
@@ -204,7 +215,8 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
    */
   followerLost(address: string, refused: boolean): void {
     this.following = null;
-    if (!refused) {
+    const grace = Math.min(RESUME_GRACE_MS, this.o.client.sessionTimeoutMs / 2);
+    if (!refused || this.o.client.state !== "connected" || Date.now() - this.connectedSince < grace) {
       this.refusals = { address: "", count: 0 };
     } else {
       const count = this.refusals.address === address ? this.refusals.count + 1 : 1;
