@@ -28,6 +28,7 @@ import { clusterAlertFacts } from "./console/alerts/clusterAlertFacts";
 import { SessionFlapWindow } from "./console/alerts/SessionFlapWindow";
 import { WebhookDispatcher } from "./console/alerts/WebhookDispatcher";
 import { DestinationService } from "./console/destinations/DestinationService";
+import { ConsoleHealth } from "./console/health/ConsoleHealth";
 import { SocketLiveEvents, VIEWERS_ROOM } from "./console/SocketLiveEvents";
 import { ZkExplorer } from "./console/zk/ZkExplorer";
 import { createAlertRepository } from "./db/alertRepository";
@@ -134,7 +135,8 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
     if (runtime?.cluster?.zk) sessionFlaps.watch(runtime.cluster.zk);
     stack.push({ name: "session flap window", stop: () => Promise.resolve(sessionFlaps.close()) });
 
-    // 5. HTTP: tRPC + Next + socket.io on one port.
+    // 5. HTTP: tRPC + health probes + Next + socket.io on one port.
+    const health = new ConsoleHealth(prisma, runtime);
     const permissions = procedurePermissions(appRouter);
     const trpcHandler = createHTTPHandler({
       router: appRouter,
@@ -148,6 +150,20 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       securityHeaders(res);
       if (req.url?.startsWith("/api/trpc/") === true) {
         trpcHandler(req, res);
+        return;
+      }
+      if (req.method === "GET" && (req.url === "/api/v1/health/live" || req.url === "/api/v1/health/ready")) {
+        const answer = req.url.endsWith("/live") ? Promise.resolve(health.live()) : health.ready();
+        answer.then(
+          (a) => {
+            const body = JSON.stringify(a);
+            res.writeHead(a.status === "ok" ? 200 : 503, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(body);
+          },
+          (err: unknown) => {
+            logger.error({ err }, "health check failed");
+            res.writeHead(503, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify({ status: "unavailable", checks: [] }));
+          },
+        );
         return;
       }
       nextHandler(req, res).catch((err: unknown) => {
