@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
@@ -54,6 +55,18 @@ test.describe.serial("Alerts page", () => {
     expect(bodies.some((b) => b.includes('"version":"4"') && b.includes("TandemTestNotification"))).toBe(true);
     await expect(page.getByTestId("deliveries")).toContainText("204");
     await page.screenshot({ path: info.outputPath("alerts.png"), fullPage: true });
+
+    // The console's /metrics: a session (or an API token) is needed; promtool accepts the exposition.
+    const anonymous = await fetch(`${consoleProc.url}/metrics`);
+    expect(anonymous.status).toBe(401);
+    const scraped = await page.request.get(`${consoleProc.url}/metrics`);
+    expect(scraped.status()).toBe(200);
+    const text = await scraped.text();
+    expect(text).toContain("# TYPE tandem_alerts gauge");
+    if (spawnSync("/usr/bin/promtool", ["--version"]).status === 0) {
+      const check = spawnSync("/usr/bin/promtool", ["check", "metrics"], { input: text });
+      expect(check.status, check.stdout.toString() + check.stderr.toString()).toBe(0);
+    }
 
     // A metadata-service URL is refused at creation.
     await page.getByPlaceholder("name", { exact: true }).fill("metadata");

@@ -29,6 +29,7 @@ import { SessionFlapWindow } from "./console/alerts/SessionFlapWindow";
 import { WebhookDispatcher } from "./console/alerts/WebhookDispatcher";
 import { DestinationService } from "./console/destinations/DestinationService";
 import { ConsoleHealth } from "./console/health/ConsoleHealth";
+import { createConsoleMetrics } from "./console/metrics/consoleMetrics";
 import { SocketLiveEvents, VIEWERS_ROOM } from "./console/SocketLiveEvents";
 import { ZkExplorer } from "./console/zk/ZkExplorer";
 import { createAlertRepository } from "./db/alertRepository";
@@ -137,6 +138,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
 
     // 5. HTTP: tRPC + health probes + Next + socket.io on one port.
     const health = new ConsoleHealth(prisma, runtime);
+    const consoleMetrics = createConsoleMetrics(runtime, alerts);
     const permissions = procedurePermissions(appRouter);
     const trpcHandler = createHTTPHandler({
       router: appRouter,
@@ -150,6 +152,22 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       securityHeaders(res);
       if (req.url?.startsWith("/api/trpc/") === true) {
         trpcHandler(req, res);
+        return;
+      }
+      if (req.method === "GET" && req.url === "/metrics") {
+        // Prometheus: an API token (Authorization: Bearer) or a session, viewer role at least.
+        resolvePrincipal(services, req)
+          .then(async ({ principal }) => {
+            if (principal === null) return void res.writeHead(401, { "www-authenticate": 'Bearer realm="tandem-console"' }).end("log in or send an API token\n");
+            if (!roleAtLeast(principal.role, "viewer")) return void res.writeHead(403).end("needs the viewer role\n");
+            const m = await consoleMetrics.scrape();
+            res.writeHead(200, { "content-type": m.contentType, "cache-control": "no-store" }).end(m.text);
+          })
+          .catch((err: unknown) => {
+            logger.error({ err }, "metrics scrape failed");
+            if (!res.headersSent) res.writeHead(500);
+            res.end();
+          });
         return;
       }
       if (req.method === "GET" && (req.url === "/api/v1/health/live" || req.url === "/api/v1/health/ready")) {
