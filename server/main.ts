@@ -17,6 +17,7 @@ import { pino, type Logger } from "pino";
 import { Server as SocketServer } from "socket.io";
 import { createContextFactory, resolvePrincipal } from "./api/createContext";
 import { appRouter, procedurePermissions } from "./api/root";
+import { errorResponseHeaders } from "./api/trpc";
 import { AuthService } from "./console/auth/AuthService";
 import { roleAtLeast } from "./console/auth/roles";
 import { loadConsoleEnv, type ConsoleEnv } from "./console/consoleEnv";
@@ -118,6 +119,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       router: appRouter,
       basePath: "/api/trpc/",
       createContext: createContextFactory({ services, permissions, secureCookies: env.TANDEM_CONSOLE_SECURE_COOKIES }),
+      responseMeta: ({ errors }) => ({ headers: errorResponseHeaders(errors) }),
       onError: ({ error, path: p }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path: p }, "tRPC internal error");
       },

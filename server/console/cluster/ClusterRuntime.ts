@@ -101,7 +101,7 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
     const o = this.o;
     const log = o.logger;
     const host = o.host ?? "127.0.0.1";
-    await mkdir(o.dataDir, { recursive: true });
+    await mkdir(o.dataDir, { recursive: true, mode: 0o700 });
     let clusterFile: string;
     let doc: unknown;
     if (o.mode === "embedded") {
