@@ -42,7 +42,7 @@ export interface ApiTestHarness {
 }
 
 export async function createApiTestHarness(
-  opts: { zkConnectString?: string; runtime?: ConsoleRuntime; postgresAdminUrl?: string } = {},
+  opts: { zkConnectString?: string; runtime?: ConsoleRuntime; postgresAdminUrl?: string; now?: () => Date } = {},
 ): Promise<ApiTestHarness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "tandem-console-api-"));
   const logger = pino({ level: "silent" });
@@ -65,6 +65,7 @@ export async function createApiTestHarness(
     apiTokens: createApiTokenRepository(prisma),
     sessionTtlMs: 3_600_000,
     logger,
+    now: opts.now,
   });
   const services: ConsoleServices = {
     auth,
