@@ -24,6 +24,7 @@ import { loadConsoleEnv, type ConsoleEnv } from "./console/consoleEnv";
 import type { ConsoleRuntime } from "./console/ConsoleRuntime";
 import type { ConsoleServices } from "./console/ConsoleServices";
 import { DestinationService } from "./console/destinations/DestinationService";
+import { hostAllowed } from "./console/http/hostAllowed";
 import { SocketLiveEvents, VIEWERS_ROOM } from "./console/SocketLiveEvents";
 import { ZkExplorer } from "./console/zk/ZkExplorer";
 import { createApiTokenRepository } from "./db/apiTokenRepository";
@@ -124,8 +125,17 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
         if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path: p }, "tRPC internal error");
       },
     });
+    // Only requests addressed to a name this console is served under (DNS-rebinding defence).
+    const servedHost = (req: IncomingMessage): boolean =>
+      hostAllowed(req.headers.host, { listenHost: env.TANDEM_CONSOLE_HOST, port: (httpServer.address() as AddressInfo | null)?.port ?? env.TANDEM_CONSOLE_PORT, extra: env.TANDEM_CONSOLE_ALLOWED_HOSTS });
     const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
       securityHeaders(res);
+      if (!servedHost(req)) {
+        logger.warn({ host: req.headers.host?.slice(0, 200), ip: req.socket.remoteAddress, url: req.url?.slice(0, 200) }, "request for a host this console does not serve refused");
+        res.writeHead(421, { "content-type": "text/plain; charset=utf-8" });
+        res.end("This console does not serve that host name (add it to TANDEM_CONSOLE_ALLOWED_HOSTS if it should).\n");
+        return;
+      }
       if (req.url?.startsWith("/api/trpc/") === true) {
         trpcHandler(req, res);
         return;
@@ -137,7 +147,11 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       });
     });
     // In dev, Next's HMR websocket shares the port: socket.io must leave foreign upgrades alone.
-    const io = new SocketServer(httpServer, { serveClient: false, destroyUpgrade: !dev });
+    const io = new SocketServer(httpServer, {
+      serveClient: false,
+      destroyUpgrade: !dev,
+      allowRequest: (req, callback) => callback(servedHost(req) ? null : "host not served", servedHost(req)),
+    });
     io.use((socket, nextFn) => {
       const req = socket.request;
       const origin = req.headers.origin;
@@ -164,7 +178,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
     if (dev) {
       const upgrade = nextApp.getUpgradeHandler();
       httpServer.on("upgrade", (req, socket, head) => {
-        if (req.url?.startsWith("/socket.io/") !== true) void upgrade(req, socket, head);
+        if (req.url?.startsWith("/socket.io/") === true) return;
+        if (servedHost(req)) void upgrade(req, socket, head);
+        else socket.destroy();
       });
     }
     await listen(httpServer, env.TANDEM_CONSOLE_PORT, env.TANDEM_CONSOLE_HOST);
