@@ -188,11 +188,21 @@ export class NodeSupervisor extends EventEmitter<NodeSupervisorEvents> {
         this.logger.error({ err, node: name }, "cannot start broker node process");
         e.log.note(`supervisor: cannot start ${name}: ${err.message}`, LOG_LEVELS.error);
       });
-      // 'close', not 'exit': by then both pipes are drained, so the last lines are in the log.
-      child.once("close", (code, signal) => {
+      // 'close', not 'exit': by then both pipes are drained, so the last lines are in the log. A
+      // grandchild that inherited a pipe could hold 'close' back, so 'exit' bounds the wait.
+      let done = false;
+      let grace: NodeJS.Timeout | undefined;
+      const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(grace);
         this.onExit(e, code, signal);
         resolveExit();
+      };
+      child.once("exit", (code, signal) => {
+        grace = setTimeout(() => finish(code, signal), 2_000);
       });
+      child.once("close", finish);
     });
   }
 
