@@ -4,7 +4,7 @@ import { logIn, startClusterConsoleProcess, type ClusterConsoleProcess } from ".
 
 const PASSWORD = "node logs e2e admin password";
 /** Client-controlled text that ends up in a node's log: it must show as text, never as markup. */
-const MARKUP = `<img src=x onerror="document.title='pwned'">`;
+const MARKUP = "<img src=x onerror=document.title=42>";
 
 /** Sends a STOMP command line the node refuses (and logs, quoting it) to whichever of `ports` is open. */
 async function sendBadCommand(ports: number[]): Promise<number> {
@@ -58,9 +58,9 @@ test.describe.serial("node page: logs tab", () => {
     await page.getByTestId("node-logs-level").selectOption("info");
     await page.getByTestId("node-logs-search").fill("onerror");
     await expect(lines).not.toHaveCount(0, { timeout: 15_000 });
-    await expect(lines.first()).toContainText(MARKUP.slice(0, 20));
+    await expect(lines.first()).toContainText(MARKUP);
     await expect(page.getByTestId("node-logs-table").locator("img")).toHaveCount(0);
-    expect(await page.title()).not.toBe("pwned");
+    expect(await page.title()).not.toBe("42");
     for (const text of await lines.allTextContents()) expect(text.toLowerCase()).toContain("onerror");
     await page.getByTestId("node-logs-search").fill("no line has this text 1234");
     await expect(page.getByTestId("node-logs-empty")).toBeVisible();
