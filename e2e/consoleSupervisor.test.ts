@@ -161,7 +161,7 @@ describe("node supervisor: logs, exits and restarts of real node processes", () 
     await c.cluster.nodeKill({ name: "mq4" });
     await c.cluster.nodeStop({ name: "mq6" });
     await new Promise((r) => setTimeout(r, 3_000)); // well past the 0.5 s first restart
-    assert.equal(proc("mq4").state, "stopped");
+    assert.equal(proc("mq4").state, "crashed", "a kill is a drill of a crash");
     assert.equal(proc("mq4").nextRestartAt, null);
     assert.equal(proc("mq4").lastExit?.byOperator, true);
     assert.equal(proc("mq6").state, "stopped");

@@ -230,7 +230,9 @@ export class NodeSupervisor extends EventEmitter<NodeSupervisorEvents> {
       fatal: fatal ? cut(fatal.msg || fatal.text) : null,
       lines: byOperator ? [] : lines.map((l) => cut(l.text)),
     };
-    e.info = { ...e.info, state: failed ? "crashed" : "stopped", pid: null, exitedAt: now, exitCode: code, signal, lastExit: exit };
+    // An operator's kill is a drill of a crash: it shows as crashed, but is not restarted.
+    const state: SupervisedState = isFailure(code, signal) ? "crashed" : "stopped";
+    e.info = { ...e.info, state, pid: null, exitedAt: now, exitCode: code, signal, lastExit: exit };
     const how = signal ?? `code ${code}`;
     if (byOperator) {
       e.log.note(`supervisor: ${name} stopped (${how})`);
