@@ -44,7 +44,7 @@ export function NodeLogsTab({ name }: { name: string }): ReactNode {
       {q.data && q.data.lines.length === 0 && <p className="muted" data-testid="node-logs-empty">No line matches.</p>}
       {q.data && q.data.lines.length > 0 && (
         <table className="log-table" data-testid="node-logs-table" style={{ fontFamily: "monospace", fontSize: 12, width: "100%", tableLayout: "fixed" }}>
-          <colgroup><col style={{ width: 150 }} /><col style={{ width: 50 }} /><col /></colgroup>
+          <colgroup><col style={{ width: 170 }} /><col style={{ width: 50 }} /><col /></colgroup>
           <tbody>
             {q.data.lines.map((l) => (
               <tr key={l.seq} data-testid="node-log-line" data-level={l.level} className={`log-${l.level}`}>
