@@ -71,7 +71,8 @@ describe("node supervisor: logs, exits and restarts of real node processes", () 
     assert.equal(p.logFile, path.join(dir, "nodes", "mq4", "logs", "node.log"));
     assert.equal(statSync(p.logFile).mode & 0o777, 0o600);
     assert.equal(statSync(path.dirname(p.logFile)).mode & 0o777, 0o700);
-    assert.match(readFileSync(p.logFile, "utf8"), /"msg":"joined HA group"/);
+    // "running" comes with the admin listener; joining the group follows (bounded wait, loaded machine).
+    await until("mq4 joined its group, in its log file", () => readFileSync(p.logFile, "utf8").includes('"msg":"joined HA group"'), 60_000);
     const logs = await h.caller(viewer).cluster.nodeLogs({ name: "mq4", search: "joined HA group" });
     assert.ok(logs.lines.length >= 1 && logs.lines.every((l) => l.level === "info" && /joined HA group/.test(l.text)));
     const warn = await h.caller(viewer).cluster.nodeLogs({ name: "mq4", level: "warn" });
