@@ -8,11 +8,12 @@ type Role = "viewer" | "operator" | "admin";
 
 export function UsersAdmin(): ReactNode {
   const trpc = useTRPC();
-  const { can } = useMe();
+  const { can, me } = useMe();
   const q = useQuery({ ...trpc.users.list.queryOptions(), enabled: can("users.list") });
   const [username, setUsername] = useState("");
   const [role, setRole] = useState<Role>("viewer");
   const create = useMutation(trpc.users.create.mutationOptions({ onSuccess: () => void q.refetch() }));
+  const reset = useMutation(trpc.users.resetPassword.mutationOptions({ onSuccess: () => void q.refetch() }));
   if (!can("users.list")) return <p className="notice">User management needs the admin role.</p>;
   return (
     <section>
@@ -23,6 +24,7 @@ export function UsersAdmin(): ReactNode {
             <th>User</th>
             <th>Role</th>
             <th>Password</th>
+            <th />
           </tr>
         </thead>
         <tbody>
@@ -31,6 +33,15 @@ export function UsersAdmin(): ReactNode {
               <td>{u.username}</td>
               <td>{u.role}</td>
               <td>{u.mustChangePassword ? "one-time (not yet replaced)" : "set"}</td>
+              <td>
+                {u.username !== me?.username && (
+                  <button type="button" disabled={!can("users.resetPassword") || reset.isPending} data-testid={`user-reset-${u.username}`}
+                    title="A new one-time password; every session of this user ends"
+                    onClick={() => { if (window.confirm(`Reset ${u.username}'s password? Their sessions end at once.`)) reset.mutate({ username: u.username }); }}>
+                    Reset password
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -48,6 +59,12 @@ export function UsersAdmin(): ReactNode {
         </button>
       </fieldset>
       {create.error && <p className="error">{create.error.message}</p>}
+      {reset.error && <p className="error">{reset.error.message}</p>}
+      {reset.data && (
+        <p className="notice">
+          New one-time password for {reset.data.username} (shown once; their sessions have ended): <code data-testid="user-reset-otp">{reset.data.oneTimePassword}</code>
+        </p>
+      )}
       {create.data && (
         <p className="notice">
           One-time password for {create.data.username} (shown once): <code data-testid="user-otp">{create.data.oneTimePassword}</code>

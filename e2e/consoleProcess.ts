@@ -43,6 +43,8 @@ function awaitConsoleStart(child: ChildProcess, lines: string[], stderr: () => s
 
 export interface ConsoleProcess {
   url: string;
+  /** The temporary directory holding console.db. */
+  dir: string;
   /** The one-time password the console printed on first start. */
   adminPassword: string;
   lines: string[];
@@ -72,6 +74,7 @@ export async function startConsoleProcess(extraEnv: Record<string, string> = {})
   const started = await awaitConsoleStart(child, lines, () => stderr, 60_000);
   return {
     url: `http://127.0.0.1:${started.port}`,
+    dir,
     adminPassword: started.password,
     lines,
     stop: async () => {
@@ -160,6 +163,7 @@ export async function startClusterConsoleProcess(): Promise<ClusterConsoleProces
     const started = await awaitConsoleStart(child, lines, () => stderr, 90_000);
     return {
       url: `http://127.0.0.1:${started.port}`,
+      dir,
       adminPassword: started.password,
       lines,
       portOffset,

@@ -17,6 +17,7 @@ import { pino, type Logger } from "pino";
 import { Server as SocketServer } from "socket.io";
 import { createContextFactory, resolvePrincipal } from "./api/createContext";
 import { appRouter, procedurePermissions } from "./api/root";
+import { errorResponseHeaders } from "./api/trpc";
 import { AuthService } from "./console/auth/AuthService";
 import { roleAtLeast } from "./console/auth/roles";
 import { loadConsoleEnv, type ConsoleEnv } from "./console/consoleEnv";
@@ -30,6 +31,7 @@ import { WebhookDispatcher } from "./console/alerts/WebhookDispatcher";
 import { DestinationService } from "./console/destinations/DestinationService";
 import { ConsoleHealth } from "./console/health/ConsoleHealth";
 import { createConsoleMetrics } from "./console/metrics/consoleMetrics";
+import { hostAllowed } from "./console/http/hostAllowed";
 import { SocketLiveEvents, VIEWERS_ROOM } from "./console/SocketLiveEvents";
 import { ZkExplorer } from "./console/zk/ZkExplorer";
 import { createAlertRepository } from "./db/alertRepository";
@@ -138,18 +140,30 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
 
     // 5. HTTP: tRPC + health probes + Next + socket.io on one port.
     const health = new ConsoleHealth(prisma, runtime);
+    // The external URL's host is one the console is reached under (a proxy's name) by definition.
+    const allowedHosts = env.TANDEM_CONSOLE_EXTERNAL_URL === undefined ? env.TANDEM_CONSOLE_ALLOWED_HOSTS : [...env.TANDEM_CONSOLE_ALLOWED_HOSTS, new URL(env.TANDEM_CONSOLE_EXTERNAL_URL).host];
     const consoleMetrics = createConsoleMetrics(runtime, alerts);
     const permissions = procedurePermissions(appRouter);
     const trpcHandler = createHTTPHandler({
       router: appRouter,
       basePath: "/api/trpc/",
       createContext: createContextFactory({ services, permissions, secureCookies: env.TANDEM_CONSOLE_SECURE_COOKIES }),
+      responseMeta: ({ errors }) => ({ headers: errorResponseHeaders(errors) }),
       onError: ({ error, path: p }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path: p }, "tRPC internal error");
       },
     });
+    // Only requests addressed to a name this console is served under (DNS-rebinding defence).
+    const servedHost = (req: IncomingMessage): boolean =>
+      hostAllowed(req.headers.host, { listenHost: env.TANDEM_CONSOLE_HOST, port: (httpServer.address() as AddressInfo | null)?.port ?? env.TANDEM_CONSOLE_PORT, extra: allowedHosts });
     const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
       securityHeaders(res);
+      if (!servedHost(req)) {
+        logger.warn({ host: req.headers.host?.slice(0, 200), ip: req.socket.remoteAddress, url: req.url?.slice(0, 200) }, "request for a host this console does not serve refused");
+        res.writeHead(421, { "content-type": "text/plain; charset=utf-8" });
+        res.end("This console does not serve that host name (add it to TANDEM_CONSOLE_ALLOWED_HOSTS if it should).\n");
+        return;
+      }
       if (req.url?.startsWith("/api/trpc/") === true) {
         trpcHandler(req, res);
         return;
@@ -191,7 +205,11 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       });
     });
     // In dev, Next's HMR websocket shares the port: socket.io must leave foreign upgrades alone.
-    const io = new SocketServer(httpServer, { serveClient: false, destroyUpgrade: !dev });
+    const io = new SocketServer(httpServer, {
+      serveClient: false,
+      destroyUpgrade: !dev,
+      allowRequest: (req, callback) => callback(servedHost(req) ? null : "host not served", servedHost(req)),
+    });
     io.use((socket, nextFn) => {
       const req = socket.request;
       const origin = req.headers.origin;
@@ -218,7 +236,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
     if (dev) {
       const upgrade = nextApp.getUpgradeHandler();
       httpServer.on("upgrade", (req, socket, head) => {
-        if (req.url?.startsWith("/socket.io/") !== true) void upgrade(req, socket, head);
+        if (req.url?.startsWith("/socket.io/") === true) return;
+        if (servedHost(req)) void upgrade(req, socket, head);
+        else socket.destroy();
       });
     }
     await listen(httpServer, env.TANDEM_CONSOLE_PORT, env.TANDEM_CONSOLE_HOST);

@@ -1,13 +1,15 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useState, type ReactNode } from "react";
 import { useTRPC } from "../trpc";
 import { useMe } from "../useMe";
 import { ClusterGate } from "./ClusterGate";
 import { ConfirmButton } from "./ConfirmButton";
 import { DrainPanel } from "./DrainPanel";
 import { formatBytes, formatDuration, formatRate, formatTime } from "./format";
+import { NodeLogsTab } from "./NodeLogsTab";
 
 /** One node's health, its destinations, and the operator's actions (greyed out per role and mode). */
 export function NodeView({ name }: { name: string }): ReactNode {
@@ -23,12 +25,22 @@ export function NodeView({ name }: { name: string }): ReactNode {
   const restart = useMutation(trpc.cluster.nodeRestart.mutationOptions(refresh));
   const handover = useMutation(trpc.cluster.handover.mutationOptions(refresh));
   const actionError = [stop, kill, start, restart, handover].find((m) => m.error)?.error;
+  // The tab lives in the URL (?tab=logs) so a link can point at a node's log.
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const tab = params.get("tab") === "logs" ? "logs" : "overview";
+  const showTab = (t: "overview" | "logs"): void => router.replace(t === "logs" ? `${pathname}?tab=logs` : pathname);
 
   return (
     <section>
       <p><Link href="/nodes">← Nodes</Link></p>
       <h1>Node {name}</h1>
-      <ClusterGate isLoading={q.isLoading} error={q.error}>
+      <nav className="tabs" style={{ display: "flex", gap: 8, marginBottom: 12 }}>
+        <button type="button" data-testid="node-tab-overview" aria-pressed={tab === "overview"} onClick={() => showTab("overview")}>Overview</button>
+        <button type="button" data-testid="node-tab-logs" aria-pressed={tab === "logs"} onClick={() => showTab("logs")}>Logs</button>
+      </nav>
+      {tab === "logs" ? <NodeLogsTab name={name} /> : <ClusterGate isLoading={q.isLoading} error={q.error}>
         {() => {
           const d = q.data!;
           const n = d.node;
@@ -76,12 +88,22 @@ export function NodeView({ name }: { name: string }): ReactNode {
                         <tr><th>State</th><td data-testid="node-process-state">{proc.state}</td></tr>
                         <tr><th>PID</th><td>{proc.pid ?? "—"}</td></tr>
                         <tr><th>Started</th><td>{proc.startedAt ? formatTime(proc.startedAt) : "—"}</td></tr>
-                        <tr><th>Restarts</th><td>{proc.restarts}</td></tr>
-                        {proc.exitedAt && <tr><th>Last exit</th><td>{formatTime(proc.exitedAt)} ({proc.signal ?? `code ${proc.exitCode}`})</td></tr>}
+                        <tr><th>Restarts</th><td data-testid="node-process-restarts">{proc.restarts}{proc.failures > 0 ? ` (${proc.failures} failure${proc.failures === 1 ? "" : "s"} in a row)` : ""}</td></tr>
+                        {proc.nextRestartAt !== null && <tr><th>Next restart</th><td data-testid="node-process-next-restart"><RestartCountdown at={proc.nextRestartAt} /></td></tr>}
+                        {proc.lastExit && (
+                          <tr><th>Last exit</th><td data-testid="node-process-last-exit">
+                            {formatTime(proc.lastExit.at)} ({proc.lastExit.signal ?? `code ${proc.lastExit.code}`}){proc.lastExit.byOperator ? ", by an operator" : ", on its own"}
+                          </td></tr>
+                        )}
                       </tbody>
                     </table>
                   ) : <p className="muted">Not run by this console.</p>}
-                  {proc && proc.stderrTail.length > 0 && <pre>{proc.stderrTail.join("\n")}</pre>}
+                  {proc?.lastExit && !proc.lastExit.byOperator && (proc.lastExit.fatal !== null || proc.lastExit.lines.length > 0) && (
+                    <div data-testid="node-process-exit-lines">
+                      {proc.lastExit.fatal !== null && <p className="error" data-testid="node-process-fatal">{proc.lastExit.fatal}</p>}
+                      {proc.lastExit.lines.length > 0 && <pre style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere", maxHeight: 240, overflow: "auto" }}>{proc.lastExit.lines.join("\n")}</pre>}
+                    </div>
+                  )}
                   <h2>Closed connections</h2>
                   {d.closedConnections.length === 0 ? <p className="muted">None since start.</p> : (
                     <table className="stat" data-testid="node-closed">
@@ -110,7 +132,18 @@ export function NodeView({ name }: { name: string }): ReactNode {
             </>
           );
         }}
-      </ClusterGate>
+      </ClusterGate>}
     </section>
   );
+}
+
+/** "in 4 s" until the supervisor's next start of the node, ticking once a second. */
+function RestartCountdown({ at }: { at: number }): ReactNode {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  const s = Math.max(0, Math.ceil((at - now) / 1000));
+  return <span title={new Date(at).toISOString()}>{s > 0 ? `in ${s} s` : "now"} ({formatTime(at)})</span>;
 }

@@ -48,7 +48,7 @@ export interface ApiTestHarness {
 }
 
 export async function createApiTestHarness(
-  opts: { zkConnectString?: string; runtime?: ConsoleRuntime; postgresAdminUrl?: string; alertFacts?: () => AlertFacts | null; externalUrl?: string } = {},
+  opts: { zkConnectString?: string; runtime?: ConsoleRuntime; postgresAdminUrl?: string; alertFacts?: () => AlertFacts | null; externalUrl?: string; now?: () => Date } = {},
 ): Promise<ApiTestHarness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "tandem-console-api-"));
   const logger = pino({ level: "silent" });
@@ -71,6 +71,7 @@ export async function createApiTestHarness(
     apiTokens: createApiTokenRepository(prisma),
     sessionTtlMs: 3_600_000,
     logger,
+    now: opts.now,
   });
   const alertRepo = createAlertRepository(prisma);
   const dispatcher = new WebhookDispatcher({ repo: alertRepo, logger, externalUrl: () => opts.externalUrl ?? "http://127.0.0.1:8161", baseDelayMs: 200 });

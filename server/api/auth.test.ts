@@ -50,7 +50,8 @@ describe("auth and permissions over a real SQLite database", () => {
     assert.equal(h.cookies.length, before + 1, "login sets the session cookie");
     const principal = await h.services.auth.resolveSession(h.cookies.at(-1)!);
     assert.ok(principal !== null);
-    const admin = h.caller(principal);
+    // The session that changes the password stays; the user's other sessions end (signIn.test.ts).
+    const admin = h.caller(principal, { sessionToken: h.cookies.at(-1)! });
     await rejectsWith(admin.users.list(), "FORBIDDEN");
     await rejectsWith(admin.auth.changePassword({ currentPassword: "wrong", newPassword: newAdminPassword }), "UNAUTHORIZED");
     await admin.auth.changePassword({ currentPassword: adminPassword, newPassword: newAdminPassword });

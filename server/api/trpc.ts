@@ -51,6 +51,7 @@ const TRPC_CODE: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   BAD_REQUEST: "BAD_REQUEST",
   PRECONDITION_FAILED: "PRECONDITION_FAILED",
   UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
 };
 
 const t = initTRPC
@@ -77,6 +78,15 @@ const t = initTRPC
   });
 
 export const createTRPCRouter = t.router;
+
+/**
+ * HTTP headers an error asks for: Retry-After (seconds) on a refused login. For the adapter's
+ * responseMeta, so the one mapping of service errors stays in this file.
+ */
+export function errorResponseHeaders(errors: readonly TRPCError[]): Record<string, string> {
+  const waits = errors.map((e) => (e.cause instanceof AppError ? e.cause.retryAfterMs : undefined)).filter((ms): ms is number => ms !== undefined);
+  return waits.length === 0 ? {} : { "Retry-After": String(Math.max(1, Math.ceil(Math.max(...waits) / 1000))) };
+}
 export const createCallerFactory = t.createCallerFactory;
 
 function mapError(err: TRPCError): TRPCError {

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { preparePrivateDir } from "../db/privateFiles";
 import { pino } from "pino";
 
 /**
@@ -26,6 +27,8 @@ export function registerConsoleCommand(program: Command): void {
     .action(async (opts: { zk?: string; config?: string; adminToken?: string; dataDir: string; host: string; port: string; coordinatorPort: string; portOffset: string; dev?: boolean; buildIfMissing?: boolean }) => {
       const logger = pino({ level: process.env.TANDEM_LOG_LEVEL ?? "info", base: { service: "console" } });
       const dataDir = resolve(opts.dataDir);
+      // Console state (password hashes, cluster secrets, node journals) is the owner's only.
+      preparePrivateDir(dataDir);
       process.env.TANDEM_CONSOLE_HOST = opts.host;
       process.env.TANDEM_CONSOLE_PORT = opts.port;
       process.env.DATABASE_URL ??= `file:${resolve(dataDir, "console.db")}`;

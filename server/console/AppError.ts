@@ -9,7 +9,8 @@ export type AppErrorCode =
   | "CONFLICT"
   | "BAD_REQUEST"
   | "PRECONDITION_FAILED"
-  | "UNAVAILABLE";
+  | "UNAVAILABLE"
+  | "TOO_MANY_REQUESTS";
 
 export class AppError extends Error {
   override readonly name = "AppError";
@@ -18,8 +19,12 @@ export class AppError extends Error {
     readonly code: AppErrorCode,
     message: string,
     readonly reason?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
+
+  /** TOO_MANY_REQUESTS: when to try again (sent as the Retry-After header). */
+  readonly retryAfterMs: number | undefined;
 }

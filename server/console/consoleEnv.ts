@@ -19,6 +19,14 @@ const envSchema = z.object({
   TANDEM_CONSOLE_SECURE_COOKIES: z.enum(["auto", "always", "never"]).default("auto"),
   /** The console's URL as operators reach it (behind a proxy): alert notifications link here. Default: the listen address. */
   TANDEM_CONSOLE_EXTERNAL_URL: z.string().url().optional(),
+  /**
+   * Further names the console is reached under (comma-separated): "name" for any port (a reverse
+   * proxy's name), "name:port" for one. Requests with any other Host are refused (DNS rebinding).
+   */
+  TANDEM_CONSOLE_ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((x) => x.trim()).filter((x) => x !== "")),
   TANDEM_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });

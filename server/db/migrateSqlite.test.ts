@@ -51,3 +51,26 @@ test("a failing migration rolls back completely and blocks later starts", async 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("the database file and its -wal/-shm are 0600, a directory made for it 0700; an old 0644 database is tightened", async () => {
+  const { chmodSync, statSync, writeFileSync } = await import("node:fs");
+  const dir = await mkdtemp(path.join(os.tmpdir(), "tandem-migrate-"));
+  const mode = (f: string): number => statSync(f).mode & 0o777;
+  try {
+    const file = path.join(dir, "data", "console.db");
+    migrateSqlite({ file, migrationsDir: realMigrations, logger });
+    const db = new Database(file); // WAL: -wal and -shm exist while a connection is open
+    db.prepare("SELECT 1").get();
+    assert.equal(mode(path.join(dir, "data")), 0o700);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) assert.equal(mode(f), 0o600, f);
+    db.close();
+
+    const old = path.join(dir, "old.db");
+    writeFileSync(old, "");
+    chmodSync(old, 0o644);
+    migrateSqlite({ file: old, migrationsDir: realMigrations, logger });
+    assert.equal(mode(old), 0o600);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

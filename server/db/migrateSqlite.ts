@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import Database from "better-sqlite3";
 import type { Logger } from "pino";
+import { prepareSqliteFile } from "./privateFiles";
 import { pendingMigrations, readMigrationFiles, type AppliedMigrationRow, type MigrationReport } from "./migrationFiles";
 
 export type { MigrationReport } from "./migrationFiles";
@@ -17,7 +16,7 @@ export type { MigrationReport } from "./migrationFiles";
  * PostgreSQL has its own runner with the same rules (migratePostgres.ts).
  */
 export function migrateSqlite(opts: { file: string; migrationsDir: string; logger: Logger }): MigrationReport {
-  mkdirSync(path.dirname(opts.file), { recursive: true });
+  prepareSqliteFile(opts.file);
   const db = new Database(opts.file);
   try {
     db.pragma("journal_mode = WAL");

@@ -6,7 +6,8 @@ export interface SessionRepository {
   /** The session with its user, only while unexpired. */
   findLive(tokenHash: string, now: Date): Promise<(Session & { user: User }) | null>;
   deleteByTokenHash(tokenHash: string): Promise<void>;
-  deleteForUser(userId: number): Promise<void>;
+  /** Ends the user's sessions, except the one with `keepTokenHash`; returns how many ended. */
+  deleteForUser(userId: number, keepTokenHash?: string): Promise<number>;
   deleteExpired(now: Date): Promise<number>;
 }
 
@@ -18,9 +19,8 @@ export function createSessionRepository(prisma: PrismaClient): SessionRepository
     deleteByTokenHash: async (tokenHash) => {
       await prisma.session.deleteMany({ where: { tokenHash } });
     },
-    deleteForUser: async (userId) => {
-      await prisma.session.deleteMany({ where: { userId } });
-    },
+    deleteForUser: async (userId, keepTokenHash) =>
+      (await prisma.session.deleteMany({ where: { userId, ...(keepTokenHash === undefined ? {} : { tokenHash: { not: keepTokenHash } }) } })).count,
     deleteExpired: async (now) => (await prisma.session.deleteMany({ where: { expiresAt: { lte: now } } })).count,
   };
 }

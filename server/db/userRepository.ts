@@ -9,7 +9,8 @@ export interface UserRepository {
   findById(id: number): Promise<User | null>;
   create(input: { username: string; passwordHash: string; role: string; mustChangePassword: boolean }): Promise<User>;
   list(): Promise<User[]>;
-  updatePassword(id: number, passwordHash: string): Promise<void>;
+  /** Sets the hash; `mustChange` (an admin's reset) makes it a one-time password. */
+  updatePassword(id: number, passwordHash: string, opts?: { mustChange?: boolean }): Promise<void>;
   updateRole(id: number, role: string): Promise<User>;
 }
 
@@ -20,8 +21,8 @@ export function createUserRepository(prisma: PrismaClient): UserRepository {
     findById: (id) => prisma.user.findUnique({ where: { id } }),
     create: (input) => prisma.user.create({ data: input }),
     list: () => prisma.user.findMany({ orderBy: { username: "asc" } }),
-    updatePassword: async (id, passwordHash) => {
-      await prisma.user.update({ where: { id }, data: { passwordHash, mustChangePassword: false } });
+    updatePassword: async (id, passwordHash, opts) => {
+      await prisma.user.update({ where: { id }, data: { passwordHash, mustChangePassword: opts?.mustChange === true } });
     },
     updateRole: (id, role) => prisma.user.update({ where: { id }, data: { role } }),
   };

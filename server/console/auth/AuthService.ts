@@ -3,6 +3,7 @@ import type { ApiTokenRepository, ApiTokenSummary } from "../../db/apiTokenRepos
 import type { SessionRepository } from "../../db/sessionRepository";
 import type { User, UserRepository } from "../../db/userRepository";
 import { AppError } from "../AppError";
+import { DEFAULT_LOGIN_THROTTLE, LoginThrottle, type LoginThrottlePolicy } from "./LoginThrottle";
 import { generatePassword, hashPassword, verifyPassword } from "./password";
 import type { Principal } from "./Principal";
 import { isRole, roleAtLeast, type Role } from "./roles";
@@ -15,6 +16,8 @@ export interface AuthServiceOptions {
   sessionTtlMs: number;
   logger: Logger;
   now?: () => Date;
+  /** Login lock-out per user and per source address (default: DEFAULT_LOGIN_THROTTLE). */
+  loginThrottle?: LoginThrottlePolicy;
 }
 
 export interface LoginResult {
@@ -31,9 +34,11 @@ export class AuthService {
   private readonly now: () => Date;
   /** Compared against when the user does not exist, so timing does not reveal valid usernames. */
   private dummyHash: Promise<string> | undefined;
+  private readonly throttle: LoginThrottle;
 
   constructor(private readonly opts: AuthServiceOptions) {
     this.now = opts.now ?? ((): Date => new Date());
+    this.throttle = new LoginThrottle(opts.loginThrottle ?? DEFAULT_LOGIN_THROTTLE, opts.logger.child({ component: "login-throttle" }), () => this.now().getTime());
   }
 
   /**
@@ -50,9 +55,18 @@ export class AuthService {
   }
 
   async login(username: string, password: string, meta: { ip: string | null; userAgent: string | null }): Promise<LoginResult> {
+    const wait = this.throttle.retryAfterMs(username, meta.ip);
+    if (wait > 0) {
+      this.opts.logger.warn({ username, ip: meta.ip, retryAfterMs: wait }, "console login refused: locked after repeated failures");
+      throw new AppError("TOO_MANY_REQUESTS", `too many failed logins: try again in ${Math.ceil(wait / 1000)} s`, "LOCKED_OUT", { retryAfterMs: wait });
+    }
     const user = await this.opts.users.findByUsername(username);
     const ok = user !== null ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await this.dummy()), false);
-    if (user === null || !ok) throw new AppError("UNAUTHORIZED", "invalid username or password", "INVALID_CREDENTIALS");
+    if (user === null || !ok) {
+      this.throttle.failed(username, meta.ip);
+      throw new AppError("UNAUTHORIZED", "invalid username or password", "INVALID_CREDENTIALS");
+    }
+    this.throttle.succeeded(username);
     const token = generateSecretToken();
     const expiresAt = new Date(this.now().getTime() + this.opts.sessionTtlMs);
     await this.opts.sessions.create({ tokenHash: hashSecretToken(token), userId: user.id, expiresAt, ip: meta.ip, userAgent: meta.userAgent });
@@ -80,7 +94,12 @@ export class AuthService {
     return { ...principalOf(t.user, "token", `token:${t.name}@${t.user.username}`), role, mustChangePassword: false };
   }
 
-  async changePassword(userId: number, current: string, next: string): Promise<void> {
+  /**
+   * Replaces the caller's password and ends every other session of theirs (a password change is
+   * what a user does when they fear someone else is logged in as them); `keepSessionToken` is the
+   * caller's own session, which stays.
+   */
+  async changePassword(userId: number, current: string, next: string, keepSessionToken: string | null = null): Promise<void> {
     const user = await this.opts.users.findById(userId);
     if (user === null || !(await verifyPassword(current, user.passwordHash))) {
       throw new AppError("UNAUTHORIZED", "current password is wrong", "INVALID_CREDENTIALS");
@@ -88,6 +107,23 @@ export class AuthService {
     if (next.length < 12) throw new AppError("BAD_REQUEST", "the new password must have at least 12 characters");
     if (next === current) throw new AppError("BAD_REQUEST", "the new password must differ from the current one");
     await this.opts.users.updatePassword(userId, await hashPassword(next));
+    const ended = await this.opts.sessions.deleteForUser(userId, keepSessionToken === null ? undefined : hashSecretToken(keepSessionToken));
+    this.opts.logger.info({ userId, endedSessions: ended }, "password changed; the user's other sessions ended");
+  }
+
+  /**
+   * An admin's reset: a new one-time password (to be replaced at next login), and every session
+   * of that user ends at once.
+   */
+  async resetPassword(actor: Principal, username: string): Promise<{ user: User; password: string }> {
+    const user = await this.opts.users.findByUsername(username);
+    if (user === null) throw new AppError("NOT_FOUND", `no user ${username}`);
+    if (user.id === actor.userId) throw new AppError("BAD_REQUEST", "change your own password with “change password”");
+    const password = generatePassword();
+    await this.opts.users.updatePassword(user.id, await hashPassword(password), { mustChange: true });
+    const ended = await this.opts.sessions.deleteForUser(user.id);
+    this.opts.logger.info({ username, by: actor.username, endedSessions: ended }, "password reset by an admin; the user's sessions ended");
+    return { user: { ...user, mustChangePassword: true }, password };
   }
 
   /** Creates a user with a generated one-time password (shown once to the admin). */

@@ -36,15 +36,8 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
     this.drains = new DrainManager({ cluster, live: ctx.live, logger: ctx.logger.child({ component: "drain" }) });
     cluster.on("event", (e) => void this.recordEvent(e, ctx.logger));
     cluster.on("group", () => ctx.live.publish({ type: "invalidate", path: ["cluster"] }));
-    cluster.on("process", (p) => {
-      ctx.live.publish({ type: "invalidate", path: ["cluster"] });
-      if (p.state === "crashed") {
-        void this.recordEvent(
-          { kind: "node-process", group: p.group, node: p.name, message: `${p.name} process exited (${p.signal ?? `code ${p.exitCode}`})`, at: Date.now(), data: { signal: p.signal, exitCode: p.exitCode } },
-          ctx.logger,
-        );
-      }
-    });
+    // Exits and restarts reach the event log as cluster events (ClusterRuntime's exitEvent).
+    cluster.on("process", () => ctx.live.publish({ type: "invalidate", path: ["cluster"] }));
     cluster.on("node", (s) => {
       this.metrics?.record(s);
       this.watchLag(s, ctx.logger);

@@ -5,11 +5,12 @@ import { join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { stringify } from "yaml";
 import { parseClusterConfig } from "../../config/loadClusterFile";
+import { resolveNodeConfig } from "../../config/resolveNodeConfig";
 import { CoordinatorServer } from "../../runtime/coordinator/CoordinatorServer";
 import { CoordinationClient } from "../../runtime/zk/CoordinationClient";
 import { ClusterMonitor, type ClusterEvent, type GroupSpec, type GroupState } from "./ClusterMonitor";
 import { NodePoller, type NodeSnapshot } from "./NodePoller";
-import { NodeSupervisor, type SupervisedNode } from "./NodeSupervisor";
+import { NodeSupervisor, type NodeSupervisorOptions, type SupervisedNode, type UnexpectedExit } from "./NodeSupervisor";
 import { discoverGroups } from "./discoverGroups";
 import { seedTopology } from "./seedTopology";
 
@@ -26,6 +27,8 @@ export interface ClusterRuntimeOptions {
   adminToken?: string;
   /** Embedded mode: added to every seed port (see seedTopology). */
   portOffset?: number;
+  /** Embedded mode: restart back-off and log bounds of the node supervisor (defaults: systemd-like). */
+  supervisor?: NodeSupervisorOptions;
   logger: Logger;
 }
 
@@ -98,7 +101,7 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
     const o = this.o;
     const log = o.logger;
     const host = o.host ?? "127.0.0.1";
-    await mkdir(o.dataDir, { recursive: true });
+    await mkdir(o.dataDir, { recursive: true, mode: 0o700 });
     let clusterFile: string;
     let doc: unknown;
     if (o.mode === "embedded") {
@@ -157,8 +160,17 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
       }),
     );
     if (o.mode === "embedded") {
-      this.supervisor = new NodeSupervisor(clusterFile, this.nodes, log.child({ component: "supervisor" }));
+      const nodeDirs = this.nodes.map((n) => ({ ...n, dataDir: resolveNodeConfig(cluster, n.name).dataDir }));
+      this.supervisor = new NodeSupervisor(clusterFile, nodeDirs, log.child({ component: "supervisor" }), o.supervisor);
       this.supervisor.on("node", (n) => this.emit("process", n));
+      this.supervisor.on("exit", (x) => this.emit("event", exitEvent(x)));
+      this.supervisor.on("restarted", (n) =>
+        this.emit("event", {
+          kind: "node-restart", group: n.group, node: n.name, at: Date.now(),
+          message: `${n.name} restarted by the supervisor (restart #${n.restarts}, after ${n.failures} failure${n.failures === 1 ? "" : "s"} in a row)`,
+          data: { restarts: n.restarts, failures: n.failures, pid: n.pid },
+        }),
+      );
       this.supervisor.startAll();
     }
     this.zk = await CoordinationClient.connect({ connectString: this.zkAddress, sessionTimeoutMs: 10_000, logger: log.child({ component: "console-zk" }) });
@@ -313,4 +325,32 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
     await this.zk?.close();
     await this.coordinator?.stop();
   }
+}
+
+/**
+ * The event-log record of a node process that ended on its own: why (the fatal line first), its
+ * last lines, and what the supervisor does next.
+ */
+function exitEvent(x: UnexpectedExit): ClusterEvent {
+  const { node: n, exit, restartInMs } = x;
+  const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+  const plan = restartInMs === null ? "not restarted (clean exit)" : `restart #${n.restarts + 1} in ${Math.ceil(restartInMs / 1000)} s`;
+  return {
+    kind: "node-process",
+    group: n.group,
+    node: n.name,
+    at: exit.at,
+    message: `${n.name} exited on its own (${how})${exit.fatal ? `: ${exit.fatal.slice(0, 300)}` : ""} — ${plan}`,
+    data: {
+      exitCode: exit.code,
+      signal: exit.signal,
+      fatal: exit.fatal,
+      // The fatal line first, then the last lines in the order they were written.
+      lastLines: exit.fatal ? [exit.fatal, ...exit.lines] : exit.lines,
+      restarts: n.restarts,
+      failures: n.failures,
+      nextRestartAt: n.nextRestartAt,
+      logFile: n.logFile,
+    },
+  };
 }

@@ -6,6 +6,6 @@ export const changePassword = viewerProcedure
   .input(changePasswordInput)
   .output(changePasswordOutput)
   .mutation(async ({ ctx, input }) => {
-    await ctx.services.auth.changePassword(principalOf(ctx).userId, input.currentPassword, input.newPassword);
+    await ctx.services.auth.changePassword(principalOf(ctx).userId, input.currentPassword, input.newPassword, ctx.sessionToken);
     return { ok: true as const };
   });

@@ -3,6 +3,7 @@ import { group } from "./group";
 import { handover } from "./handover";
 import { node } from "./node";
 import { nodeKill } from "./nodeKill";
+import { nodeLogs } from "./nodeLogs";
 import { nodeRestart } from "./nodeRestart";
 import { nodes } from "./nodes";
 import { nodeStart } from "./nodeStart";
@@ -11,4 +12,4 @@ import { overview } from "./overview";
 import { status } from "./status";
 import { topology } from "./topology";
 
-export const clusterRouter = createTRPCRouter({ status, overview, topology, group, nodes, node, nodeStart, nodeStop, nodeKill, nodeRestart, handover });
+export const clusterRouter = createTRPCRouter({ status, overview, topology, group, nodes, node, nodeStart, nodeStop, nodeKill, nodeRestart, nodeLogs, handover });

@@ -10,8 +10,24 @@ export const processView = z.object({
   exitedAt: z.number().nullable(),
   exitCode: z.number().nullable(),
   signal: z.string().nullable(),
+  /** Automatic restarts after failures (systemd's NRestarts). */
   restarts: z.number(),
-  stderrTail: z.array(z.string()),
+  /** Failures in a row: the restart back-off grows with it. */
+  failures: z.number(),
+  /** When the supervisor starts the node again; null when no restart is planned. */
+  nextRestartAt: z.number().nullable(),
+  lastExit: z
+    .object({
+      at: z.number(),
+      code: z.number().nullable(),
+      signal: z.string().nullable(),
+      byOperator: z.boolean(),
+      /** The line that says why, shown first. */
+      fatal: z.string().nullable(),
+      lines: z.array(z.string()),
+    })
+    .nullable(),
+  logFile: z.string(),
 });
 
 export const nodeView = z.object({

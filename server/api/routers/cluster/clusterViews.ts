@@ -18,7 +18,7 @@ function roleOf(n: NodeFacts): NodeRole {
 function processOf(n: NodeFacts): ProcessView | null {
   const p = n.process;
   if (!p) return null;
-  return { state: p.state, pid: p.pid, startedAt: p.startedAt, exitedAt: p.exitedAt, exitCode: p.exitCode, signal: p.signal, restarts: p.restarts, stderrTail: p.stderrTail };
+  return { state: p.state, pid: p.pid, startedAt: p.startedAt, exitedAt: p.exitedAt, exitCode: p.exitCode, signal: p.signal, restarts: p.restarts, failures: p.failures, nextRestartAt: p.nextRestartAt, lastExit: p.lastExit, logFile: p.logFile };
 }
 
 /**

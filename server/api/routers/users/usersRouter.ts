@@ -1,6 +1,7 @@
 import { createTRPCRouter } from "../../trpc";
 import { create } from "./create";
 import { list } from "./list";
+import { resetPassword } from "./resetPassword";
 import { setRole } from "./setRole";
 
-export const usersRouter = createTRPCRouter({ list, create, setRole });
+export const usersRouter = createTRPCRouter({ list, create, setRole, resetPassword });
