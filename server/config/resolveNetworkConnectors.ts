@@ -20,6 +20,8 @@ export interface BridgeSpec {
   name: string;
   remote: BridgeRemote;
   settings: BridgeSettings;
+  /** Every group's direct bridge neighbours in this cluster file (both directions of duplex ones). */
+  neighbours: Record<string, string[]>;
 }
 
 function zkPathOf(cluster: ClusterConfig, g: GroupConfig): string {
@@ -63,16 +65,28 @@ function targetOf(cluster: ClusterConfig, c: NetworkConnectorConfig): GroupConfi
  * exactly what masterslave:(…) means.
  */
 export function resolveNetworkConnectors(cluster: ClusterConfig, group: GroupConfig): BridgeSpec[] {
+  const neighbours: Record<string, string[]> = {};
+  const link = (a: string, b: string): void => {
+    (neighbours[a] ??= []).includes(b) || neighbours[a]!.push(b);
+  };
+  for (const g of cluster.groups) {
+    for (const c of g.networkConnectors ?? []) {
+      const t = targetOf(cluster, c);
+      if (!t) continue;
+      link(g.name, t.name);
+      if (c.duplex) link(t.name, g.name);
+    }
+  }
   const out: BridgeSpec[] = [];
   for (const c of group.networkConnectors ?? []) {
     const target = targetOf(cluster, c);
     if (target) {
-      out.push({ name: c.name, remote: groupRemote(cluster, target), settings: settingsOf(c) });
+      out.push({ name: c.name, remote: groupRemote(cluster, target), settings: settingsOf(c), neighbours });
       continue;
     }
     if (!c.uri) continue; // an unknown group: refused at load
     if (c.uri.kind === "masterslave") {
-      out.push({ name: c.name, remote: { group: null, zkPath: null, urls: c.uri.endpoints.map((e) => e.url) }, settings: settingsOf(c) });
+      out.push({ name: c.name, remote: { group: null, zkPath: null, urls: c.uri.endpoints.map((e) => e.url) }, settings: settingsOf(c), neighbours });
       continue;
     }
     c.uri.endpoints.forEach((e, i) => {
@@ -80,6 +94,7 @@ export function resolveNetworkConnectors(cluster: ClusterConfig, group: GroupCon
         name: c.uri!.endpoints.length > 1 ? `${c.name}#${i + 1}` : c.name,
         remote: { group: null, zkPath: null, urls: [e.url] },
         settings: settingsOf(c),
+        neighbours,
       });
     });
   }
@@ -87,7 +102,7 @@ export function resolveNetworkConnectors(cluster: ClusterConfig, group: GroupCon
     if (g.name === group.name) continue;
     for (const c of g.networkConnectors ?? []) {
       if (!c.duplex || targetOf(cluster, c)?.name !== group.name) continue;
-      out.push({ name: `${c.name}.duplex`, remote: groupRemote(cluster, g), settings: { ...settingsOf(c), duplex: false, login: undefined, passcode: undefined } });
+      out.push({ name: `${c.name}.duplex`, remote: groupRemote(cluster, g), settings: { ...settingsOf(c), duplex: false, login: undefined, passcode: undefined }, neighbours });
     }
   }
   return out;

@@ -40,6 +40,10 @@ export interface BridgeSessionOptions {
   remoteGroup: string;
   settings: BridgeSettings;
   counters: BridgeCounters;
+  /** Remote groups the local group bridges to directly (all its bridges). */
+  directGroups: ReadonlySet<string>;
+  /** Every group's direct neighbours (cluster file). */
+  neighbours: Readonly<Record<string, string[]>>;
   logger: Logger;
 }
 
@@ -69,6 +73,7 @@ export class BridgeSession implements ConsumerSink {
       consumerTTL: o.settings.consumerTTL,
       dynamicallyIncluded: compilePatterns(o.settings.dynamicallyIncludedDestinations),
       excluded: compilePatterns(o.settings.excludedDestinations),
+      directGroups: o.directGroups,
     };
     this.staticPatterns = compilePatterns(o.settings.staticallyIncludedDestinations);
   }
@@ -202,6 +207,10 @@ export class BridgeSession implements ConsumerSink {
     const path = parseBrokerPath(lookup(BROKER_PATH_HEADER) as string | undefined);
     const verdict = forwardVerdict(path, this.o.remoteGroup, this.o.settings.messageTTL);
     if (verdict === "ttl") return false;
+    // A topic message that came over a bridge is not relayed to a group the group it came from
+    // (or any earlier one) bridges to directly: that group delivered it there itself. Without
+    // this a triangle with networkTTL > 1 delivers each topic message twice.
+    if (path.length > 0 && net.destination.startsWith("/topic/") && path.some((g) => this.o.neighbours[g]?.includes(this.o.remoteGroup))) return false;
     if (verdict === "loop" && !this.replayAllowed(net, lookup)) return false;
     if (net.selectors === null) return true;
     return net.selectors.some((s) => s(lookup));

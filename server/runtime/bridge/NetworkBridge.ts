@@ -40,6 +40,8 @@ export interface NetworkBridgeOptions {
   broker: Broker;
   /** The node's coordinator session, when it has one: the bridge follows the remote election through it. */
   zk: CoordinationClient | null;
+  /** Remote groups the local group bridges to directly (all its bridges). */
+  directGroups: ReadonlySet<string>;
   logger: Logger;
 }
 
@@ -247,6 +249,8 @@ export class NetworkBridge {
       remoteGroup: this.o.spec.remote.group ?? `remote:${this.o.spec.name}`,
       settings: this.o.spec.settings,
       counters: this.counters,
+      directGroups: this.o.directGroups,
+      neighbours: this.o.spec.neighbours,
       logger: this.log,
     });
     this.session = session;

@@ -25,8 +25,9 @@ export class NetworkBridges {
 
   constructor(o: NetworkBridgesOptions) {
     this.advisory = new ConsumerAdvisory(o.broker, o.groupName, o.logger);
+    const directGroups = new Set(o.specs.map((s) => s.remote.group).filter((g): g is string => g !== null));
     this.bridges = o.specs.map(
-      (spec) => new NetworkBridge({ spec, localGroup: o.groupName, localNode: o.nodeName, broker: o.broker, zk: o.zk, logger: o.logger }),
+      (spec) => new NetworkBridge({ spec, localGroup: o.groupName, localNode: o.nodeName, broker: o.broker, zk: o.zk, directGroups, logger: o.logger }),
     );
   }
 

@@ -25,6 +25,8 @@ export interface DemandFilter {
   consumerTTL: number;
   dynamicallyIncluded: DestinationPattern[];
   excluded: DestinationPattern[];
+  /** Groups this group has a bridge of its own to (suppressDuplicateTopicSubscriptions, below). */
+  directGroups?: ReadonlySet<string>;
 }
 
 export function compilePatterns(list: readonly string[]): DestinationPattern[] {
@@ -50,7 +52,16 @@ export function destinationAllowed(destination: string, f: Pick<DemandFilter, "d
  */
 export function effectiveConsumers(d: DestinationDemand, f: DemandFilter): AdvisedConsumer[] {
   if (!destinationAllowed(d.destination, f)) return [];
-  return d.consumers.filter((c) => !c.path.includes(f.localGroup) && c.path.length < f.consumerTTL);
+  const topic = d.destination.startsWith("/topic/");
+  return d.consumers.filter((c) => {
+    if (c.path.includes(f.localGroup) || c.path.length >= f.consumerTTL) return false;
+    // suppressDuplicateTopicSubscriptions (ActiveMQ default true): in a cyclic mesh a topic
+    // subscriber of group X is also advertised by X's neighbours; when this group has its own
+    // bridge to X, that direct route serves it and the relayed demand would deliver every message
+    // twice. Queues need no such rule: a queue message is consumed once wherever it goes.
+    if (topic && c.path.length > 0 && f.directGroups?.has(c.path[c.path.length - 1]!)) return false;
+    return true;
+  });
 }
 
 /**
