@@ -91,6 +91,10 @@ export const networkConnectorSchema = z
     if (c.replayDelay !== undefined && !c.replayWhenNoConsumers) {
       ctx.addIssue({ code: "custom", path: ["replayDelay"], message: "has no effect without replayWhenNoConsumers: true" });
     }
+    if (c.replayWhenNoConsumers && (c.messageTTL ?? c.networkTTL) < 2) {
+      // A replayed message has already made one hop; messageTTL 1 would stop it at the first.
+      ctx.addIssue({ code: "custom", path: ["networkTTL"], message: "replayWhenNoConsumers sends a message back over a second hop: needs messageTTL (or networkTTL) >= 2" });
+    }
     if (c.maxReconnectDelay < c.initialReconnectDelay) {
       ctx.addIssue({ code: "custom", path: ["maxReconnectDelay"], message: `must be >= initialReconnectDelay (${c.initialReconnectDelay} ms)` });
     }
