@@ -146,3 +146,24 @@ test("local consumers are preferred; a selector limits what is forwarded", { tim
   await new Promise((res) => setTimeout(res, 1000));
   assert.deepEqual(remoteGot.sort(), Array.from({ length: 10 }, (_, k) => `p-${51 + 2 * k}`).sort(), "only the red ones cross");
 });
+
+test("a forged consumer advisory cannot crash or derail the bridge (anyone may publish on the advisory topic)", { timeout: 60_000 }, async () => {
+  const [g2] = net.portsOf("group2");
+  const [g1] = net.portsOf("group1");
+  const forger = await client(g2);
+  for (const body of ['{"destination":"/queue/x","consumers":[{"id":1}]}', "not json", '{"destination":"/queue/x","consumers":[{"id":"a","selector":null,"path":null}]}']) {
+    await forger.send("/topic/ActiveMQ.Advisory.Consumer", body);
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const node = net.node("group1-mq1");
+  assert.equal(node.proc!.child.exitCode, null, `group1's master died: ${node.proc!.stderr.slice(-2000)}`);
+  assert.ok(node.proc!.logs.some((l) => l.msg === "unreadable consumer advisory ignored"), "the forgery is logged");
+  // And the bridge still forwards.
+  const got: string[] = [];
+  const r = await client(g2);
+  await r.subscribe("/queue/net.after", (m) => got.push(m.body.toString()), { ack: "auto" });
+  await eventually(async () => (await demandOf("group1-mq1", "g1-g2", "/queue/net.after")) === 1, 15_000, "demand after the forgery");
+  const p = await client(g1);
+  await p.send("/queue/net.after", "still-here", { headers: { persistent: "true" } });
+  await waitFor(() => got.includes("still-here"), 15_000, () => "bridge stopped forwarding after a forged advisory");
+});

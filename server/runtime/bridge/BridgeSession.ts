@@ -6,6 +6,7 @@ import { StompError } from "../client/StompError";
 import type { StompClient } from "../client/StompClient";
 import type { StompMessage } from "../client/StompMessage";
 import type { BridgeSettings } from "../../config/resolveNetworkConnectors";
+import { z } from "zod";
 import { compileSelector } from "../selector/compileSelector";
 import type { HeaderLookup, Selector } from "../selector/Selector";
 import { matchesDestination } from "../security/destinationPattern";
@@ -13,6 +14,17 @@ import type { BridgeCounters } from "./BridgeCounters";
 import { BROKER_PATH_HEADER, forwardVerdict, headersWithHop, parseBrokerPath } from "./brokerPath";
 import { CONSUMER_ADVISORY_TOPIC } from "./ConsumerAdvisory";
 import { compilePatterns, destinationAllowed, effectiveConsumers, networkPriority, type AdvisedConsumer, type DemandFilter, type DestinationDemand } from "./demand";
+
+/**
+ * A demand advisory as read off the wire. Any client may publish to the advisory topic, so what
+ * arrives is validated before it can steer the bridge (a malformed one is logged and ignored).
+ */
+const demandAdvisory = z.object({
+  destination: z.string().max(4096),
+  consumers: z
+    .array(z.object({ id: z.string().max(4096), selector: z.string().max(65_536).nullable(), path: z.array(z.string().max(256)).max(64) }))
+    .max(100_000),
+});
 
 /** Bytes queued on the remote socket beyond which forwarding pauses (the network consumer has no credit). */
 const MAX_BUFFERED = 4 * 1024 * 1024;
@@ -109,6 +121,10 @@ export class BridgeSession implements ConsumerSink {
         c.inFlight--;
         c.forwarded++;
         c.forwardedBytes += body.length;
+        // After dispose the subscription is gone and the message already back in its queue (it
+        // will be forwarded again: a duplicate, never a loss); and a demoted node must not write
+        // its journal, which now follows the new master.
+        if (this.disposed) return;
         const taken = sub.takeOne(msg.id);
         if (taken) {
           sub.acked++;
@@ -136,13 +152,16 @@ export class BridgeSession implements ConsumerSink {
   private onAdvisory(m: StompMessage): void {
     let d: DestinationDemand;
     try {
-      d = JSON.parse(m.body.toString("utf8")) as DestinationDemand;
-      if (typeof d.destination !== "string" || !Array.isArray(d.consumers)) throw new Error("not a demand advisory");
+      d = demandAdvisory.parse(JSON.parse(m.body.toString("utf8")));
     } catch (err) {
-      this.o.logger.warn({ bridge: this.o.name, err: (err as Error).message }, "unreadable consumer advisory ignored");
+      this.o.logger.warn({ bridge: this.o.name, err: (err as Error).message.slice(0, 500) }, "unreadable consumer advisory ignored");
       return;
     }
-    this.applyDemand(d);
+    try {
+      this.applyDemand(d);
+    } catch (err) {
+      this.o.logger.error({ bridge: this.o.name, err, destination: d.destination }, "demand advisory could not be applied");
+    }
   }
 
   /** Brings the local network subscriptions of one destination in line with the remote's consumers. */

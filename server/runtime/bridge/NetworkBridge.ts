@@ -98,7 +98,12 @@ export class NetworkBridge {
     this.sessionEnded?.(reason);
     this.wake?.();
     this.remote.close();
-    await this.loop;
+    // A demotion waits for this: the session ends at once (its network subscriptions go on the
+    // next microtask), but a connect attempt in progress may take up to handshakeTimeout, and it
+    // closes itself when it sees `stopped`. So wait briefly, never for the handshake.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise<void>((r) => (timer = setTimeout(r, 500)))]);
+    clearTimeout(timer);
     this.setState("stopped", reason);
   }
 
