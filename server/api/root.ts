@@ -1,6 +1,7 @@
 import type { AnyProcedure, AnyRouter } from "@trpc/server";
 import { auditRouter } from "./routers/audit/auditRouter";
 import { authRouter } from "./routers/auth/authRouter";
+import { bridgesRouter } from "./routers/bridges/bridgesRouter";
 import { clusterRouter } from "./routers/cluster/clusterRouter";
 import { destinationsRouter } from "./routers/destinations/destinationsRouter";
 import { drainRouter } from "./routers/drain/drainRouter";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   drain: drainRouter,
   zk: zkRouter,
   destinations: destinationsRouter,
+  bridges: bridgesRouter,
 });
 
 export type AppRouter = typeof appRouter;
