@@ -22,6 +22,7 @@ export const bridgeViewSchema = z.object({
     inFlight: z.number(),
     replayed: z.number(),
     rejected: z.number(),
+    dropped: z.number(),
     connects: z.number(),
     failures: z.number(),
   }),

@@ -9,11 +9,13 @@ export interface BridgeCounters {
   replayed: number;
   /** Refused by the remote (an ERROR naming the send's receipt): redelivered locally, dead-lettered after maxRedeliveries. */
   rejected: number;
+  /** Topic copies dropped because the remote fell too far behind (non-durable topic semantics). */
+  dropped: number;
   /** Connections established / attempts that failed (handshake, refused, timeout). */
   connects: number;
   failures: number;
 }
 
 export function newCounters(): BridgeCounters {
-  return { forwarded: 0, forwardedBytes: 0, inFlight: 0, replayed: 0, rejected: 0, connects: 0, failures: 0 };
+  return { forwarded: 0, forwardedBytes: 0, inFlight: 0, replayed: 0, rejected: 0, dropped: 0, connects: 0, failures: 0 };
 }

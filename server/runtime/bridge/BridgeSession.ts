@@ -147,6 +147,23 @@ export class BridgeSession implements ConsumerSink {
     );
   }
 
+  /**
+   * The remote falls behind a topic (its per-subscriber buffer is full). A non-durable topic
+   * subscription may lose messages when it is slow (ActiveMQ's pending message limit), and the
+   * node's memory must stay bounded: the buffered copies are dropped and the subscription starts
+   * afresh, counted and logged. Queue messages are never dropped: their network consumer has a
+   * prefetch bound instead.
+   */
+  slowTopic(sub: Subscription): void {
+    const net = this.bySub.get(sub);
+    if (!net || this.disposed) return;
+    const dropped = sub.source?.pendingSnapshot().length ?? 0;
+    this.o.counters.dropped += dropped;
+    this.o.logger.warn({ bridge: this.o.name, destination: net.destination, dropped }, "remote group too slow for a topic: buffered copies dropped");
+    this.remove(net);
+    this.ensure(net.key, net.destination, net.consumers, net.isStatic);
+  }
+
   // Demand ------------------------------------------------------------------------------------
 
   private onAdvisory(m: StompMessage): void {

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Broker } from "../broker/Broker";
 import type { CoordinationClient } from "../zk/CoordinationClient";
 import type { BridgeSpec } from "../../config/resolveNetworkConnectors";
+import { BridgeSession } from "./BridgeSession";
 import { ConsumerAdvisory } from "./ConsumerAdvisory";
 import { NetworkBridge, type BridgeView } from "./NetworkBridge";
 
@@ -25,6 +26,9 @@ export class NetworkBridges {
 
   constructor(o: NetworkBridgesOptions) {
     this.advisory = new ConsumerAdvisory(o.broker, o.groupName, o.logger);
+    // A slow client is cut off by the node's STOMP server; a slow bridge is handled by its session.
+    const clients = o.broker.onSlowConsumer;
+    o.broker.onSlowConsumer = (sub) => (sub.sink instanceof BridgeSession ? sub.sink.slowTopic(sub) : clients(sub));
     const directGroups = new Set(o.specs.map((s) => s.remote.group).filter((g): g is string => g !== null));
     this.bridges = o.specs.map(
       (spec) => new NetworkBridge({ spec, localGroup: o.groupName, localNode: o.nodeName, broker: o.broker, zk: o.zk, directGroups, logger: o.logger }),
