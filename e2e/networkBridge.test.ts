@@ -167,3 +167,30 @@ test("a forged consumer advisory cannot crash or derail the bridge (anyone may p
   await p.send("/queue/net.after", "still-here", { headers: { persistent: "true" } });
   await waitFor(() => got.includes("still-here"), 15_000, () => "bridge stopped forwarding after a forged advisory");
 });
+
+test("a durable topic subscriber on group2 gets what group1 published while it was away", { timeout: 60_000 }, async () => {
+  const [g1] = net.portsOf("group1");
+  const [g2] = net.portsOf("group2");
+  const sub = async (): Promise<{ c: StompClient; got: string[] }> => {
+    const c = await StompClient.connect({ host: "127.0.0.1", port: g2!, clientId: "durable-client" });
+    clients.push(c);
+    const got: string[] = [];
+    await c.subscribe("/topic/net.durable", (m) => {
+      got.push(m.body.toString());
+      void m.ack();
+    }, { ack: "client-individual", headers: { "activemq.subscriptionName": "keep" } });
+    return { c, got };
+  };
+  const first = await sub();
+  await eventually(async () => (await demandOf("group1-mq1", "g1-g2", "/topic/net.durable")) === 1, 15_000, "durable demand");
+  await first.c.disconnect();
+  await new Promise((r) => setTimeout(r, 1000));
+  // Still demand: the durable subscription stores what comes while its subscriber is away.
+  assert.equal(await demandOf("group1-mq1", "g1-g2", "/topic/net.durable"), 1);
+  const p = await client(g1);
+  for (let i = 0; i < 5; i++) await p.send("/topic/net.durable", `d-${i}`, { headers: { persistent: "true" } });
+  await new Promise((r) => setTimeout(r, 1500));
+  const second = await sub();
+  await waitFor(() => second.got.length >= 5, 20_000, () => `durable subscriber got ${second.got.join(",")}`);
+  assert.deepEqual(second.got.sort(), ["d-0", "d-1", "d-2", "d-3", "d-4"]);
+});

@@ -56,14 +56,22 @@ export class ConsumerAdvisory {
   }
 
   demandOf(destination: string): DestinationDemand {
-    return { destination, consumers: consumersOf(this.broker, destination).map(advisedConsumer) };
+    const consumers = consumersOf(this.broker, destination).map(advisedConsumer);
+    // A durable subscription is demand even while its subscriber is away: it stores what is
+    // published meanwhile, so a bridge keeps forwarding to it (brokers.md §c.15, dynamicOnly=false).
+    const t = this.broker.topics.get(destination);
+    for (const d of t?.durables.values() ?? []) {
+      if (d.queue.consumers.length > 0) continue; // its active subscriber is listed already
+      consumers.push({ id: `durable:${d.clientId}:${d.subName}`, selector: d.selectorText.trim() || null, path: [] });
+    }
+    return { destination, consumers };
   }
 
   /** Every bridgeable destination that has at least one consumer now. */
   destinationsWithConsumers(): string[] {
     const out: string[] = [];
     for (const [key, q] of this.broker.queues) if (bridgeable(key) && q.consumers.length > 0) out.push(key);
-    for (const key of this.broker.topics.keys()) if (bridgeable(key) && consumersOf(this.broker, key).length > 0) out.push(key);
+    for (const [key, t] of this.broker.topics) if (bridgeable(key) && (t.durables.size > 0 || consumersOf(this.broker, key).length > 0)) out.push(key);
     return out;
   }
 
