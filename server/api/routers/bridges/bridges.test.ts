@@ -57,6 +57,11 @@ describe("bridge procedures against the embedded seed topology (real processes)"
     assert.equal(byName.get("group1-group2.duplex")?.localGroup, "group2");
     assert.equal(byName.get("group1-group2.duplex")?.remoteGroup, "group1");
     assert.deepEqual(r.unreachable, []);
+    // The pollers turn bridge states into events (searchable, pushed live).
+    await until("bridge-up events for both directions", async () => {
+      const ev = await h.prisma.eventLog.findMany({ where: { kind: "bridge-up" } });
+      return ev.some((e) => e.message.includes("group1-group2 group1 → group2")) && ev.some((e) => e.message.includes("group1-group2.duplex group2 → group1"));
+    });
   });
 
   test("a viewer may not restart a bridge (audited); an operator may, and it comes back", { timeout: 120_000 }, async () => {
