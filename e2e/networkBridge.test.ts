@@ -194,3 +194,25 @@ test("a durable topic subscriber on group2 gets what group1 published while it w
   await waitFor(() => second.got.length >= 5, 20_000, () => `durable subscriber got ${second.got.join(",")}`);
   assert.deepEqual(second.got.sort(), ["d-0", "d-1", "d-2", "d-3", "d-4"]);
 });
+
+test("demand is counted exactly across a bridge restart: no phantom consumer on either side", { timeout: 60_000 }, async () => {
+  const [g2] = net.portsOf("group2");
+  const r = await client(g2);
+  await r.subscribe("/queue/net.exact", () => undefined, { ack: "auto" });
+  await eventually(async () => (await demandOf("group1-mq1", "g1-g2", "/queue/net.exact")) === 1, 15_000, "demand 1");
+  const connects = (await bridge("group1-mq1", "g1-g2")) as unknown as { counters: { connects: number } };
+  await net.admin("group1-mq1", "/bridges/g1-g2/restart", "POST");
+  await eventually(async () => {
+    const b = (await bridge("group1-mq1", "g1-g2")) as unknown as { state: string; counters: { connects: number } };
+    return b.state === "running" && b.counters.connects > connects.counters.connects;
+  }, 20_000, "bridge reconnected after restart");
+  await eventually(async () => (await demandOf("group1-mq1", "g1-g2", "/queue/net.exact")) === 1, 15_000, "demand 1 after restart");
+  // group1 holds exactly one network consumer for it, group2 exactly its one client.
+  const local = (await net.admin("group1-mq1", "/destinations/%2Fqueue%2Fnet.exact")) as { consumers: number };
+  assert.equal(local.consumers, 1, "one network subscription on group1");
+  const remote = (await net.admin("group2-mq1", "/destinations/%2Fqueue%2Fnet.exact")) as { consumers: number };
+  assert.equal(remote.consumers, 1);
+  r.close();
+  await eventually(async () => (await demandOf("group1-mq1", "g1-g2", "/queue/net.exact")) === 0, 15_000, "demand 0 after the consumer left");
+  await eventually(async () => ((await net.admin("group1-mq1", "/destinations/%2Fqueue%2Fnet.exact")) as { consumers: number }).consumers === 0, 15_000, "network subscription gone");
+});
