@@ -1,6 +1,5 @@
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
-import { connectOrder } from "../client/ReconnectSchedule";
 import { masterFromSnapshot } from "../client/ZkMasterDiscovery";
 import type { CoordinationClient } from "../zk/CoordinationClient";
 import { GroupWatcher } from "../zk/GroupWatcher";
@@ -15,12 +14,13 @@ export interface RemoteMasterEvents {
  * Where a bridge connects next. With a coordinator, the remote group's elected master as its
  * member znode publishes it (the same znodes the group's own election reads), watched so a new
  * master is known the moment it opens its listeners. Without one, the configured URIs in order
- * (masterslave: semantics), the one that failed last moved to the end.
+ * (masterslave: semantics), moving on to the next after each failure.
  */
 export class RemoteMaster extends EventEmitter<RemoteMasterEvents> {
   private watcher: GroupWatcher | null = null;
   private urls: string[] = [];
-  private lastFailed: string | null = null;
+  /** Position in the configured list: a failed URI moves the bridge on to the next one, round robin. */
+  private cursor = 0;
   private closed = false;
 
   constructor(
@@ -57,7 +57,8 @@ export class RemoteMaster extends EventEmitter<RemoteMasterEvents> {
   /** The URL to try now, or null while the remote group has no master serving clients. */
   next(): string | null {
     if (this.followsElection) return this.urls[0] ?? null;
-    return connectOrder(this.remote.urls, false, this.lastFailed)[0] ?? null;
+    const list = this.remote.urls;
+    return list.length === 0 ? null : list[this.cursor % list.length]!;
   }
 
   /** Whether `url` is still where the remote group's master is (false once another was elected). */
@@ -66,7 +67,7 @@ export class RemoteMaster extends EventEmitter<RemoteMasterEvents> {
   }
 
   failed(url: string): void {
-    this.lastFailed = url;
+    if (!this.followsElection && this.remote.urls[this.cursor % this.remote.urls.length] === url) this.cursor++;
   }
 
   close(): void {

@@ -97,3 +97,19 @@ describe("connector URIs", () => {
     assert.match(parseNetworkConnectorUri("tcp://h:1") as string, /masterslave/);
   });
 });
+
+describe("remote master without a coordinator (masterslave: list)", () => {
+  test("each failure moves on to the next URI, round robin, so the third of three is reached", async () => {
+    const { RemoteMaster } = await import("./RemoteMaster");
+    const { pino } = await import("pino");
+    const r = new RemoteMaster({ group: null, zkPath: null, urls: ["stomp://a:1", "stomp://b:1", "stomp://c:1"] }, null, pino({ level: "silent" }));
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const u = r.next()!;
+      seen.push(u);
+      r.failed(u);
+    }
+    assert.deepEqual(seen, ["stomp://a:1", "stomp://b:1", "stomp://c:1", "stomp://a:1"]);
+    assert.equal(r.stillCurrent("stomp://b:1"), true, "without an election every listed URI may be the master");
+  });
+});
