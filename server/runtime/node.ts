@@ -267,7 +267,8 @@ export class BrokerNode {
 
   /** Stops serving clients at once: receipts held by the gate fail, connections close, state is dropped. */
   private async unserve(reason: string): Promise<void> {
-    await this.stopBridges(reason);
+    // Bridges end their sessions at once; waiting for them (bounded) must not delay the rest.
+    const bridgesStopped = this.stopBridges(reason);
     const broker = this.broker;
     this.broker = null;
     if (this.gate instanceof ReplicationGate) this.gate.fail(new Error(`no longer master: ${reason}`));
@@ -283,6 +284,7 @@ export class BrokerNode {
     await this.replicationMaster?.stop();
     this.replicationMaster = null;
     this.ports.clear();
+    await bridgesStopped;
     if (broker) this.logger.warn({ reason }, "stopped serving clients");
   }
 
