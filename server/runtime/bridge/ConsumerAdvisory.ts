@@ -47,6 +47,8 @@ export class ConsumerAdvisory {
     private readonly logger: Logger,
   ) {
     broker.onConsumersChanged = (key) => this.changed(key);
+    // It exists from the start, so a bridge may subscribe even where autoCreateDestinations is off.
+    broker.topicFor(CONSUMER_ADVISORY_TOPIC, true);
   }
 
   /** In-process bridges listen here for the local side's demand. */
@@ -111,7 +113,12 @@ export class ConsumerAdvisory {
           this.logger.error({ err, destination: key }, "demand listener failed");
         }
       }
-      this.publish(this.demandOf(key));
+      try {
+        this.publish(this.demandOf(key));
+      } catch (err) {
+        // Runs from setImmediate: a throw here would end the process.
+        this.logger.error({ err, destination: key }, "consumer advisory not published");
+      }
     }
   }
 
