@@ -40,7 +40,7 @@ before(async () => {
       name: "group1",
       nodes: 1,
       networkConnectors: [
-        { name: "g1-g2", group: "group2", duplex: true, networkTTL: 2, replayWhenNoConsumers: true, replayDelay: "1s" },
+        { name: "g1-g2", group: "group2", duplex: true, networkTTL: 2, replayWhenNoConsumers: true, replayDelay: "1s", staticallyIncludedDestinations: ["/queue/net.static.>"], excludedDestinations: ["/queue/net.static.secret"] },
         { name: "to-silent", uri: `masterslave:(tcp://127.0.0.1:${silentPort})`, handshakeTimeout: "2s", initialReconnectDelay: "500ms" },
       ],
     },
@@ -101,4 +101,30 @@ test("a peer that accepts TCP and never answers puts the bridge in error with th
   assert.equal((await bridges("group1-mq1")).find((b) => b.name === "g1-g2")!.state, "running");
   const errLog = net.node("group1-mq1").proc!.logs.find((l) => l.msg === "bridge error" && l.bridge === "to-silent");
   assert.ok(errLog, "the error is logged");
+});
+
+test("staticallyIncludedDestinations are forwarded with no consumer anywhere; excludedDestinations wins", { timeout: 60_000 }, async () => {
+  const [g1] = net.portsOf("group1");
+  const replayedBefore = (await bridges("group2-mq1")).find((b) => b.name === "g1-g2.duplex")!.counters.replayed;
+  const p = await client(g1);
+  for (let i = 0; i < 5; i++) await p.send("/queue/net.static.a", `s-${i}`, { headers: { persistent: "true" } });
+  for (let i = 0; i < 3; i++) await p.send("/queue/net.static.secret", `x-${i}`, { headers: { persistent: "true" } });
+  const depth = async (node: string, dest: string): Promise<number> => {
+    try {
+      return ((await net.admin(node, `/destinations/${encodeURIComponent(dest)}`)) as { depth: number }).depth;
+    } catch {
+      return -1; // not created there
+    }
+  };
+  const until = Date.now() + 20_000;
+  while ((await depth("group2-mq1", "/queue/net.static.a")) !== 5 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+  assert.equal(await depth("group2-mq1", "/queue/net.static.a"), 5, "all five moved to group2");
+  // group2's reverse bridge includes the same queue statically and may replay (replayDelay 1 s):
+  // a static include is not demand, so nothing bounces back.
+  await new Promise((r) => setTimeout(r, 3000));
+  assert.equal(await depth("group2-mq1", "/queue/net.static.a"), 5, "still on group2 after the replay delay");
+  assert.equal((await bridges("group2-mq1")).find((b) => b.name === "g1-g2.duplex")!.counters.replayed, replayedBefore, "nothing replayed along a static include");
+  assert.equal(await depth("group1-mq1", "/queue/net.static.a"), 0);
+  assert.equal(await depth("group1-mq1", "/queue/net.static.secret"), 3, "the excluded queue stays");
+  assert.ok((await depth("group2-mq1", "/queue/net.static.secret")) <= 0);
 });

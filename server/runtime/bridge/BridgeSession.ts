@@ -258,7 +258,9 @@ export class BridgeSession implements ConsumerSink {
    * merely reconnecting keeps its messages).
    */
   private replayAllowed(net: NetSub, lookup: HeaderLookup): boolean {
-    if (!this.o.settings.replayWhenNoConsumers || !net.destination.startsWith("/queue/")) return false;
+    // Only towards real demand: a static include forwards without any, and replaying along it
+    // would bounce a message between two groups that both statically include its queue.
+    if (!this.o.settings.replayWhenNoConsumers || net.isStatic || !net.destination.startsWith("/queue/")) return false;
     const q = net.sub.source;
     if (!q || q.consumers.some((c) => c.options.network === undefined)) return false;
     const arrived = Number(lookup("JMSTimestamp"));
