@@ -34,7 +34,7 @@ export function BridgesView(): ReactNode {
             <table data-testid="bridges-table">
               <thead>
                 <tr>
-                  <th>Bridge</th><th>From</th><th>To</th><th>State</th><th>Forwarded</th><th>In flight</th><th>Replayed</th><th>Rejected</th><th>Connects / failures</th><th>Demand</th><th>Since</th><th />
+                  <th>Bridge</th><th>From</th><th>To</th><th>State</th><th>Forwarded</th><th>In flight</th><th>Replayed</th><th>Rejected / dropped</th><th>Connects / failures</th><th>Demand</th><th>Since</th><th />
                 </tr>
               </thead>
               <tbody>
@@ -52,7 +52,7 @@ export function BridgesView(): ReactNode {
                     <td>{b.counters.forwarded} <span className="muted">({formatBytes(b.counters.forwardedBytes)})</span></td>
                     <td>{b.counters.inFlight}</td>
                     <td>{b.counters.replayed}</td>
-                    <td>{b.counters.rejected}</td>
+                    <td>{b.counters.rejected} / {b.counters.dropped}</td>
                     <td>{b.counters.connects} / {b.counters.failures}</td>
                     <td>
                       {b.demand.length === 0 ? <span className="muted">none</span> : b.demand.map((d) => <div key={d.destination}>{d.destination}: {d.consumers}</div>)}
