@@ -9,6 +9,8 @@ import { LatencyRecorder } from "./LatencyRecorder";
 
 export interface LoadgenConfig {
   port: number;
+  /** Consumers connect here instead of `port` (another group, across a network bridge). */
+  consumerPort?: number;
   queue: string;
   producers: number;
   consumers: number;
@@ -82,7 +84,7 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
   let wakeConsumersDone: (() => void) | null = null;
 
   const auth = { login: c.login, passcode: c.passcode };
-  const consumerClients = await Promise.all(Array.from({ length: c.consumers }, () => RawStompClient.connect({ port: c.port, ...auth })));
+  const consumerClients = await Promise.all(Array.from({ length: c.consumers }, () => RawStompClient.connect({ port: c.consumerPort ?? c.port, ...auth })));
   const producerClients = await Promise.all(Array.from({ length: c.producers }, () => RawStompClient.connect({ port: c.port, ...auth })));
   const warmupMs = c.count === 0 && c.producers > 0 ? c.warmupMs : 0;
   let started = performance.now();

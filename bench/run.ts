@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   summary.push(...(await runCoordinatorBench()));
   if (process.env.BENCH_SKIP_CONSOLE !== "1") summary.push(...(await runConsoleBench()));
   summary.push(...(await (await import("./electionPushBench")).runElectionPushBench()));
+  if (process.env.BENCH_SKIP_BRIDGE !== "1") summary.push(...(await (await import("./bridgeBench")).runBridgeBench()));
   if (process.env.BENCH_SKIP_FAILOVER !== "1") summary.push(...(await (await import("./failoverBench")).runFailoverBench()));
   if (process.env.BENCH_SKIP_FAILOVER !== "1") summary.push(...(await (await import("./coordinatorOutageBench")).runCoordinatorOutageBench()));
 

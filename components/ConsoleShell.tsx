@@ -12,6 +12,7 @@ const NAV: Array<{ href: string; label: string; needs?: string }> = [
   { href: "/topology", label: "Topology" },
   { href: "/groups", label: "Groups" },
   { href: "/nodes", label: "Nodes" },
+  { href: "/bridges", label: "Bridges" },
   { href: "/destinations", label: "Destinations" },
   { href: "/zookeeper", label: "ZooKeeper" },
   { href: "/events", label: "Events" },

@@ -5,7 +5,7 @@ import { useTRPC } from "../trpc";
 import { ClusterGate } from "./ClusterGate";
 import { formatTime } from "./format";
 
-const KINDS = ["election", "master-lost", "quorum-lost", "member-joined", "member-left", "node-down", "node-up", "node-process", "node-restart"];
+const KINDS = ["election", "master-lost", "quorum-lost", "member-joined", "member-left", "node-down", "node-up", "node-process", "node-restart", "bridge-up", "bridge-down", "bridge-error", "alert-firing", "alert-resolved"];
 const PAGE = 50;
 
 /** Live stream of cluster events (pushed: invalidate ["events"]) and the searchable history. */

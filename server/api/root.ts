@@ -2,6 +2,7 @@ import type { AnyProcedure, AnyRouter } from "@trpc/server";
 import { alertsRouter } from "./routers/alerts/alertsRouter";
 import { auditRouter } from "./routers/audit/auditRouter";
 import { authRouter } from "./routers/auth/authRouter";
+import { bridgesRouter } from "./routers/bridges/bridgesRouter";
 import { clusterRouter } from "./routers/cluster/clusterRouter";
 import { destinationsRouter } from "./routers/destinations/destinationsRouter";
 import { drainRouter } from "./routers/drain/drainRouter";
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   destinations: destinationsRouter,
   alerts: alertsRouter,
   webhooks: webhooksRouter,
+  bridges: bridgesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,8 @@ import { parseByteSize } from "./byteSize";
 import { parseDurationMs } from "./durationMs";
 import { parseTransportUri, type TransportUri } from "./transportUri";
 import { adminListenerSchema, securityFields } from "./securitySchema";
+import { networkConnectorSchema } from "./networkConnectorSchema";
+import { checkNetworkConnectors } from "./checkNetworkConnectors";
 
 const byteSize = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const n = parseByteSize(v);
@@ -116,6 +118,8 @@ export const groupSchema = z.strictObject({
   lockAcquireSleepInterval: duration.default(10_000),
   flushDiskType: z.enum(["ASYNC_FLUSH", "SYNC_FLUSH"]).optional(),
   nodes: z.array(nodeSchema).min(1, "a group needs at least one node"),
+  /** Bridges this group's master runs to other groups (network of brokers, brokers.md §c). */
+  networkConnectors: z.array(networkConnectorSchema).default([]),
 });
 
 export const clusterSchema = z
@@ -168,6 +172,7 @@ export const clusterSchema = z
         nodeNames.set(node.name, group.name);
       });
     });
+    for (const issue of checkNetworkConnectors(cluster.groups)) ctx.addIssue({ code: "custom", ...issue });
   });
 
 export type ClusterConfigInput = z.input<typeof clusterSchema>;

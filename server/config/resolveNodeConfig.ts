@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from "node:path";
 import type { BrokerPolicy, ClusterConfig, GroupConfig, NodeEntry, SyncPolicy } from "./clusterSchema";
 import type { TransportUri } from "./transportUri";
+import { resolveNetworkConnectors, type BridgeSpec } from "./resolveNetworkConnectors";
 import { adminListenerSchema, type AdminListenerConfig, type SecurityConfig } from "./securitySchema";
 
 /** Everything one broker node process needs, flattened from the cluster file. */
@@ -33,6 +34,8 @@ export interface NodeConfig {
   security?: SecurityConfig;
   /** This node's admin API listener; absent → the defaults (127.0.0.1:8162). */
   admin?: AdminListenerConfig;
+  /** Bridges to other groups, run while this node is its group's master (network of brokers). */
+  bridges?: BridgeSpec[];
 }
 
 /** Picks one node out of the cluster file; throws with the known names when it is absent. */
@@ -83,5 +86,6 @@ export function resolveNodeConfig(cluster: ClusterConfig, nodeName: string, base
       adminToken: cluster.adminToken,
     },
     admin: node.admin ?? adminListenerSchema.parse({}),
+    bridges: resolveNetworkConnectors(cluster, group),
   };
 }

@@ -21,6 +21,7 @@ import { resolveAdminToken } from "./admin/adminToken";
 import { createAccessControl, securityEnabled } from "./security/SecurityAccess";
 import { adminListenerSchema } from "../config/securitySchema";
 import { CoordinationClient } from "./zk/CoordinationClient";
+import { NetworkBridges } from "./bridge/NetworkBridges";
 
 export interface BrokerNodeOptions {
   config: NodeConfig;
@@ -52,6 +53,8 @@ export class BrokerNode {
   replicationMaster: ReplicationMaster | null = null;
   replicationSlave: ReplicationSlave | null = null;
   gate: DurabilityGate | null = null;
+  /** Consumer advisory + network bridges: they live exactly as long as `broker` serves (masters only). */
+  bridges: NetworkBridges | null = null;
   readonly ports = new Map<string, number>();
   private readonly logger: Logger;
   private stopped = false;
@@ -267,10 +270,13 @@ export class BrokerNode {
         this.ports.set(t.name, await stomp.listen(listener));
       }
     }
+    this.startBridges(broker);
   }
 
   /** Stops serving clients at once: receipts held by the gate fail, connections close, state is dropped. */
   private async unserve(reason: string): Promise<void> {
+    // Bridges end their sessions at once; waiting for them (bounded) must not delay the rest.
+    const bridgesStopped = this.stopBridges(reason);
     const broker = this.broker;
     this.broker = null;
     if (this.gate instanceof ReplicationGate) this.gate.fail(new Error(`no longer master: ${reason}`));
@@ -286,6 +292,7 @@ export class BrokerNode {
     await this.replicationMaster?.stop();
     this.replicationMaster = null;
     this.ports.clear();
+    await bridgesStopped;
     if (broker) this.logger.warn({ reason }, "stopped serving clients");
   }
 
@@ -313,6 +320,7 @@ export class BrokerNode {
         logger: this.logger,
         broker: () => this.broker,
         stomp: () => this.stomp,
+        bridges: () => this.bridges,
         journal: () => this.journal ?? null,
         node: {
           version: await packageVersion(),
@@ -484,6 +492,18 @@ export class BrokerNode {
       this.logger.info({ position: end, caughtUp }, "handed over mastership");
       return { caughtUp, position: end };
     });
+  }
+
+  private startBridges(broker: Broker): void {
+    const c = this.config;
+    this.bridges = new NetworkBridges({ specs: c.bridges ?? [], groupName: c.groupName, nodeName: c.nodeName, broker, zk: this.zk, logger: this.logger });
+    this.bridges.start();
+  }
+
+  private async stopBridges(reason: string): Promise<void> {
+    const bridges = this.bridges;
+    this.bridges = null;
+    await bridges?.stop(reason);
   }
 
   async stop(): Promise<void> {

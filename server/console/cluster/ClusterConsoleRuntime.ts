@@ -41,6 +41,7 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
     cluster.on("node", (s) => {
       this.metrics?.record(s);
       this.watchLag(s, ctx.logger);
+      this.watchBridges(s, ctx.logger);
       ctx.live.publish({ type: "invalidate", path: ["cluster"] });
     });
   }
@@ -72,6 +73,34 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
         void this.recordEvent({ kind: "slave-caught-up", group: s.group, node: slave, message: `${slave} has caught up with master ${s.node}`, at: s.at }, logger);
       }
     }
+  }
+
+  /** Last state of each bridge, by "<node>/<bridge>", from the nodes' /node answers. */
+  private readonly bridgeStates = new Map<string, string>();
+
+  /**
+   * Bridge up / down / error events from the pollers' snapshots: one per change of state (and
+   * of error text), not one per poll. A node that stops being master reports no bridges; its
+   * bridges' last states are forgotten silently (the election has its own event).
+   */
+  private watchBridges(s: NodeSnapshot, logger: Logger): void {
+    if (!s.up) return;
+    const list = ((s.info?.bridges ?? []) as Array<{ name: string; remoteGroup: string | null; state: string; stateText: string }>);
+    const seen = new Set<string>();
+    for (const b of list) {
+      const key = `${s.node}/${b.name}`;
+      seen.add(key);
+      const prev = this.bridgeStates.get(key);
+      const now = b.state === "error" ? `error:${b.stateText.replace(/\(retry in \d+ ms\)/, "")}` : b.state;
+      if (prev === now) continue;
+      this.bridgeStates.set(key, now);
+      const to = b.remoteGroup ?? "an external broker";
+      const data = { bridge: b.name, remoteGroup: b.remoteGroup, state: b.state, reason: b.stateText };
+      if (b.state === "running") void this.recordEvent({ kind: "bridge-up", group: s.group, node: s.node, message: `bridge ${b.name} ${s.group} → ${to} is up: ${b.stateText}`, at: s.at, data }, logger);
+      else if (b.state === "error" && !prev?.startsWith("error:")) void this.recordEvent({ kind: "bridge-error", group: s.group, node: s.node, message: `bridge ${b.name} ${s.group} → ${to}: ${b.stateText}`, at: s.at, data }, logger);
+      else if (prev === "running") void this.recordEvent({ kind: "bridge-down", group: s.group, node: s.node, message: `bridge ${b.name} ${s.group} → ${to} is down: ${b.stateText}`, at: s.at, data }, logger);
+    }
+    for (const key of [...this.bridgeStates.keys()]) if (key.startsWith(`${s.node}/`) && !seen.has(key)) this.bridgeStates.delete(key);
   }
 
   /** Browsers connected → fast polling; none → slow (the console idles cheaply). */

@@ -36,7 +36,7 @@ export interface GroupState {
   updatedAt: number;
 }
 
-export type ClusterEventKind = "election" | "master-lost" | "member-joined" | "member-left" | "quorum-lost" | "node-down" | "node-up" | "node-process" | "node-restart" | "slave-lagging" | "slave-caught-up";
+export type ClusterEventKind = "election" | "master-lost" | "member-joined" | "member-left" | "quorum-lost" | "node-down" | "node-up" | "node-process" | "node-restart" | "slave-lagging" | "slave-caught-up" | "bridge-up" | "bridge-down" | "bridge-error";
 
 export interface ClusterEvent {
   kind: ClusterEventKind;

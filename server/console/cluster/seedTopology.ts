@@ -52,6 +52,10 @@ export function seedTopology(o: SeedTopologyOptions): ClusterConfigInput {
       sync: "quorum_mem" as const,
       securityToken: o.securityToken,
       nodes: [0, 1, 2].map((k) => node((g - 1) * 3 + k)),
+      // Seed 000 joins the two master/slave groups with a duplex networkConnector (it declares one
+      // on each side; in Tandem one duplex connector carries both directions, so group1 holds it).
+      // It follows group2's elected master through the coordinator.
+      networkConnectors: g === 1 ? [{ name: "group1-group2", group: "group2", duplex: true }] : [],
     })),
     ...({ adminToken: o.adminToken } as Record<string, unknown>),
   } as ClusterConfigInput;

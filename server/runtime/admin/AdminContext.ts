@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Broker } from "../broker/Broker";
 import type { Journal } from "../store/Journal";
 import type { StompServer } from "../stomp/StompServer";
+import type { BridgeView } from "../bridge/NetworkBridge";
 import { AdminError } from "./AdminError";
 
 /** Who the node is, as the admin API reports it; functions where the HA layer changes the answer. */
@@ -31,6 +32,8 @@ export interface AdminContext {
   broker: () => Broker | null;
   stomp: () => StompServer | null;
   journal: () => Journal | null;
+  /** The master's network bridges (null on a slave); optional for contexts built without them. */
+  bridges?: () => { list(): BridgeView[]; restart(name: string): boolean } | null;
 }
 
 export interface LiveNode {

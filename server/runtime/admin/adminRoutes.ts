@@ -78,6 +78,15 @@ export function adminRoutes(ctx: AdminContext): AdminRouter {
   r.add("POST", `${base}/destinations/:dest/messages`, (req) => sendMessage(ctx, req.params.dest, sendMessageBody.parse(req.body ?? {})), "send_message");
   r.add("POST", `${base}/destinations/:dest/move`, (req) => moveMessages(ctx, req.params.dest, moveBody.parse(req.body)), "move_messages");
 
+  // Network bridges this node runs (its group's connectors; only while it is master).
+  r.add("GET", `${base}/bridges`, () => ({ role: ctx.node.role(), bridges: ctx.bridges?.()?.list() ?? [] }));
+  r.add("POST", `${base}/bridges/:name/restart`, (req) => {
+    const bridges = ctx.bridges?.();
+    if (!bridges) throw new AdminError(503, `node ${ctx.node.nodeName} runs no bridge (role: ${ctx.node.role()}); ask the master of group ${ctx.node.groupName}`);
+    if (!bridges.restart(req.params.name)) throw new AdminError(404, `no bridge named "${req.params.name}" on ${ctx.node.nodeName}`);
+    return { restarted: req.params.name };
+  }, "restart_bridge");
+
   r.add("GET", `${base}/connections`, (req) => {
     const q = parsePageQuery(req.query, {});
     return paginate(listConnections(ctx), q, {

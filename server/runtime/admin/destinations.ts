@@ -96,7 +96,12 @@ async function topicRow(ctx: AdminContext, t: Topic): Promise<DestinationRow> {
 export async function listDestinations(ctx: AdminContext): Promise<DestinationRow[]> {
   const rows: DestinationRow[] = [];
   for (const q of live(ctx).broker.queues.values()) rows.push(await queueRow(ctx, q));
-  for (const t of live(ctx).broker.topics.values()) rows.push(await topicRow(ctx, t));
+  for (const t of live(ctx).broker.topics.values()) {
+    // The consumer advisory topic is the network bridges' plumbing (bridge/ConsumerAdvisory), not
+    // an application destination; it stays readable by name (GET /destinations/:dest).
+    if (t.destination.startsWith("/topic/ActiveMQ.Advisory.")) continue;
+    rows.push(await topicRow(ctx, t));
+  }
   return rows;
 }
 

@@ -30,6 +30,8 @@ export interface NodeInfo {
   closedConnections: Record<string, number>;
   security: { enabled: boolean; users: number; allowAnonymous: boolean };
   ha: Record<string, unknown> | null;
+  /** The network bridges this node runs (masters only), in brief; GET /api/v1/bridges has the rest. */
+  bridges: Array<{ name: string; remoteGroup: string | null; state: string; stateText: string; lastStateChange: number }>;
   process: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
 }
 
@@ -97,6 +99,7 @@ export function nodeInfo(ctx: AdminContext): NodeInfo {
     closedConnections: Object.fromEntries(stomp?.closedReasons ?? []),
     security: node.security,
     ha: node.ha(),
+    bridges: (ctx.bridges?.()?.list() ?? []).map((b) => ({ name: b.name, remoteGroup: b.remoteGroup, state: b.state, stateText: b.stateText, lastStateChange: b.lastStateChange })),
     process: { rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers },
   };
 }

@@ -68,6 +68,11 @@ export class Broker {
   private reclaiming = false;
   /** Open connections that have sent to each destination key (the admin API's producer count). */
   readonly producers = new Map<string, Set<string>>();
+  /**
+   * Called after a consumer was added to or removed from a queue or topic (its key): consumer
+   * advisories and network bridges learn demand from it (bridge/ConsumerAdvisory).
+   */
+  onConsumersChanged: (key: string) => void = () => {};
   /** Called when a slow non-durable topic subscriber must be cut off. */
   onSlowConsumer: (sub: Subscription) => void = () => {};
   readonly startedAt = Date.now();
@@ -358,6 +363,7 @@ export class Broker {
       }
       this.checkCreate(target, this.queues.has(target.key));
       this.queueFor(target.key, target.key, true).addConsumer(sub);
+      this.onConsumersChanged(target.key);
       return sub;
     }
     this.checkCreate(target, this.topics.has(target.key));
@@ -379,6 +385,7 @@ export class Broker {
         d = this.createDurable(durable.clientId, durable.subName, topic.destination, selectorText, position);
       }
       d.queue.addConsumer(sub);
+      this.onConsumersChanged(topic.destination);
       return sub;
     }
     const q = new Queue(`topic-sub:${sub.key}`, options.destination, "topic-subscription", false, this.ctx);
@@ -386,6 +393,7 @@ export class Broker {
     topic.subscribers.set(sub, q);
     this.subscriberTopics.set(sub, topic);
     q.addConsumer(sub);
+    this.onConsumersChanged(topic.destination);
     return sub;
   }
 
@@ -394,14 +402,19 @@ export class Broker {
     const q = sub.source;
     if (!q) return;
     q.removeConsumer(sub);
+    let key = q.key;
     if (q.kind === "topic-subscription") {
-      this.subscriberTopics.get(sub)?.subscribers.delete(sub);
+      const topic = this.subscriberTopics.get(sub);
+      topic?.subscribers.delete(sub);
       this.subscriberTopics.delete(sub);
       q.close();
-    } else if (q.kind === "durable" && destroyDurable) {
+      if (topic) key = topic.destination;
+    } else if (q.kind === "durable") {
       const d = this.findDurableByKey(q.key);
-      if (d) this.destroyDurable(d);
+      if (d) key = d.topic;
+      if (d && destroyDurable) this.destroyDurable(d);
     }
+    this.onConsumersChanged(key);
   }
 
   /** Temporary destinations live as long as the connection that created them. */

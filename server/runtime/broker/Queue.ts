@@ -295,8 +295,21 @@ export class Queue {
 
   private roundRobin(msg: BrokerMessage | null, record: boolean): Subscription | null {
     const n = this.consumers.length;
+    // Consumer priority (activemq.priority; a network bridge's subscription is -5): the highest
+    // priority among consumers that can take the message wins, round robin within it. Only
+    // queues that have a non-default priority pay for the extra pass.
+    let best = 0;
+    const prioritised = this.consumers.some((c) => (c.options.priority ?? 0) !== 0);
+    if (prioritised) {
+      best = -Infinity;
+      for (const sub of this.consumers) {
+        const p = sub.options.priority ?? 0;
+        if (p > best && sub.hasCredit() && (!msg || sub.matches(msg))) best = p;
+      }
+    }
     for (let k = 0; k < n; k++) {
       const sub = this.consumers[(this.rr + k) % n];
+      if (prioritised && (sub.options.priority ?? 0) !== best) continue;
       if (sub.hasCredit() && (!msg || sub.matches(msg))) {
         if (record) this.rr = (this.rr + k + 1) % n;
         return sub;

@@ -57,6 +57,12 @@ export interface SubscriptionOptions {
   exclusive?: boolean;
   priority?: number;
   noLocal?: boolean;
+  /**
+   * Set on a network bridge's subscription: the groups the demand it answers came through
+   * (ActiveMQ's ConsumerInfo brokerPath). Consumer advisories carry it so other bridges can
+   * apply consumerTTL and their loop guard.
+   */
+  network?: string[];
 }
 
 /**
