@@ -5,6 +5,7 @@
  */
 export class MemoryUsage {
   private used = 0;
+  private receivingBytes = 0;
   private waiters: Array<() => void> = [];
   /** Producers resume below this fraction of the limit, so they do not flap at the boundary. */
   private readonly resumeAt: number;
@@ -25,6 +26,18 @@ export class MemoryUsage {
   /** True while new in-memory data should be refused or spilled (with a little headroom kept for paging). */
   isAbove(fraction: number): boolean {
     return this.used >= this.limit * fraction;
+  }
+
+  /** Bytes of frames still being received (part of usage): what clients are in the middle of sending. */
+  get receivingUsage(): number {
+    return this.receivingBytes;
+  }
+
+  /** Charges (or, negative, releases) bytes of incomplete incoming frames. */
+  receiving(delta: number): void {
+    this.receivingBytes += delta;
+    if (delta >= 0) this.increase(delta);
+    else this.decrease(-delta);
   }
 
   increase(bytes: number): void {

@@ -4,7 +4,10 @@
  */
 export interface StompTransport {
   readonly kind: "tcp" | "ws" | "tls" | "wss";
+  /** "ip:port", for logs. */
   readonly remoteAddress: string;
+  /** The peer's IP alone: per-address limits and login throttling key on it. */
+  readonly remoteHost: string;
   /** Returns false when the outgoing buffer is over the transport's high-water mark. */
   write(data: Buffer): boolean;
   /** Bytes queued and not yet handed to the kernel. */

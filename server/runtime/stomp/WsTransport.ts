@@ -14,6 +14,7 @@ const HIGH_WATER = 64 * 1024;
  */
 export class WsTransport implements StompTransport {
   readonly kind: "ws" | "wss";
+  readonly remoteHost: string;
 
   constructor(
     private readonly ws: WebSocket,
@@ -23,6 +24,7 @@ export class WsTransport implements StompTransport {
     kind: "ws" | "wss" = "ws",
   ) {
     this.kind = kind;
+    this.remoteHost = socket.remoteAddress ?? "?";
     socket.setNoDelay(true);
   }
 

@@ -6,7 +6,7 @@ import type { AccessControl } from "./StompConnection";
  */
 export function openAccess(): AccessControl {
   return {
-    authenticate: () => ({ user: null, groups: [] }),
+    authenticate: async () => ({ user: null, groups: [] }),
     authorize: () => null,
   };
 }
