@@ -357,7 +357,7 @@ export class StompConnection implements ConsumerSink {
     const wait = this.o.loginThrottle.waitMs(host, Date.now());
     if (wait > 0) {
       this.o.logger.warn({ conn: this.id, remote: this.remoteAddress, waitMs: wait }, "login refused: too many failed logins from this address");
-      this.fail("auth_throttled", `Too many failed logins from ${host}: try again in ${Math.ceil(wait / 1000)} s`, frame);
+      this.fail("auth_throttled", `Too many failed logins from ${host}, try again in ${Math.ceil(wait / 1000)} s`, frame);
       return;
     }
     // The check runs on the libuv pool; meanwhile nothing more is read from this socket.

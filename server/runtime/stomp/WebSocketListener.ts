@@ -49,7 +49,8 @@ export class WebSocketListener {
       perMessageDeflate: false,
       // Browsers send Origin on every WebSocket handshake and let any page open one to any host:
       // a page from another site must not reach the broker with the user's network position.
-      verifyClient: (info: { origin: string; req: IncomingMessage }) => this.originAllowed(info.origin, info.req),
+      verifyClient: (info: { origin: string; req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void) =>
+        this.originAllowed(info.origin, info.req) ? done(true) : done(false, 403, "Origin not allowed (allowedOrigins)"),
       handleProtocols: (offered) => {
         for (const p of STOMP_WS_PROTOCOLS) if (offered.has(p)) return p;
         // A client that offers only unknown sub-protocols gets none and may hang up; one that
