@@ -159,6 +159,7 @@ export const clusterSchema = z
     ...securityFields,
   })
   .superRefine((cluster, ctx) => {
+    checkLoginBackoff(cluster.broker, ["broker"], ctx);
     const nodeNames = new Map<string, string>();
     const groupNames = new Set<string>();
     cluster.groups.forEach((group, gi) => {
@@ -170,14 +171,7 @@ export const clusterSchema = z
         ctx.addIssue({ code: "custom", path: ["groups", gi, "replicas"], message: `sync "${group.sync}" needs replicas >= 2` });
       }
       group.nodes.forEach((node, ni) => {
-        const policy = { ...cluster.broker, ...(node.broker ?? {}) };
-        if (policy.loginBackoffMax < policy.loginBackoff) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["groups", gi, "nodes", ni, "broker", "loginBackoffMax"],
-            message: `loginBackoffMax (${policy.loginBackoffMax} ms) is shorter than loginBackoff (${policy.loginBackoff} ms): the back-off could never grow`,
-          });
-        }
+        if (node.broker) checkLoginBackoff({ ...cluster.broker, ...node.broker }, ["groups", gi, "nodes", ni, "broker"], ctx);
         node.transportConnectors.forEach((t, ti) => {
           if ((t.uri.scheme === "stomp+ssl" || t.uri.scheme === "wss") && !node.sslContext) {
             ctx.addIssue({
@@ -199,6 +193,16 @@ export const clusterSchema = z
       });
     });
   });
+
+/** The back-off must be able to grow: loginBackoffMax below loginBackoff is a typo, not a policy. */
+function checkLoginBackoff(policy: Pick<BrokerPolicy, "loginBackoff" | "loginBackoffMax">, path: Array<string | number>, ctx: z.RefinementCtx): void {
+  if (policy.loginBackoffMax >= policy.loginBackoff) return;
+  ctx.addIssue({
+    code: "custom",
+    path: [...path, "loginBackoffMax"],
+    message: `loginBackoffMax (${policy.loginBackoffMax} ms) is shorter than loginBackoff (${policy.loginBackoff} ms): the back-off could never grow`,
+  });
+}
 
 export type ClusterConfigInput = z.input<typeof clusterSchema>;
 export type ClusterConfig = z.output<typeof clusterSchema>;
