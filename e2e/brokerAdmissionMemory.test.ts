@@ -34,7 +34,7 @@ const mib = (n: number): string => `${(n / MB).toFixed(0)} MiB`;
  * Writes `head`, then up to `total` bytes of 'a' in 1 MiB pieces, honouring back-pressure, until
  * done or the broker closes the socket. Resolves with the bytes written and the broker's reply.
  */
-function stream(sock: Socket, head: string, total: number): Promise<{ written: number; reply: string }> {
+function stream(sock: Socket, head: string | Buffer, total: number): Promise<{ written: number; reply: string }> {
   return new Promise((resolve) => {
     let reply = "";
     let written = 0;
@@ -146,5 +146,79 @@ describe("memory under hostile frame streams (RSS from /proc)", () => {
     await healthy.disconnect();
     for (const c of clients) c.destroy();
     assert.equal(broker.child.exitCode, null, "the broker is alive");
+  });
+});
+
+/**
+ * A raw WebSocket client on a plain socket, so a test can stream one huge message the way an
+ * attacker would (header first, then the payload slowly) without holding it in this process.
+ */
+async function rawWebSocket(port: number): Promise<{ sock: Socket; replies: () => string }> {
+  const sock = await open(port);
+  let reply = Buffer.alloc(0);
+  sock.on("data", (d: Buffer) => (reply = Buffer.concat([reply, d])));
+  sock.on("error", () => undefined);
+  sock.write(
+    "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: v12.stomp\r\n\r\n",
+  );
+  for (let i = 0; i < 300 && !reply.includes("\r\n\r\n"); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.match(reply.toString("latin1"), /^HTTP\/1\.1 101 /);
+  // Server frames are unmasked; the STOMP text is readable in the raw bytes.
+  return { sock, replies: () => reply.toString("latin1") };
+}
+
+/** A masked client frame header (zero mask: the payload goes as is) for a `len`-byte binary message. */
+function wsHeader(len: number): Buffer {
+  const h = Buffer.alloc(14);
+  h[0] = 0x82; // FIN, binary
+  h[1] = 0x80 | 127;
+  h.writeBigUInt64BE(BigInt(len), 2);
+  return h; // the last 4 bytes are the (zero) mask
+}
+
+function wsText(text: string): Buffer {
+  const payload = Buffer.from(text);
+  assert.ok(payload.length < 126);
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
+}
+
+describe("memory under hostile WebSocket messages (RSS from /proc)", () => {
+  test("95 MB messages before and after CONNECT: cut off or charged to memoryLimit and dropped when stalled", async () => {
+    const broker = await startBroker({
+      policy: { memoryLimit: "32mb", frameReadTimeout: "2s", connectTimeout: "20s", inactivityTimeout: 0 },
+      websocket: { "wireFormat.maxFrameSize": 100 * MB },
+    });
+    try {
+      const baseline = await procMemory(broker.pid, "VmRSS");
+      const before = await Promise.all(Array.from({ length: 8 }, () => rawWebSocket(broker.wsPort!)));
+      await Promise.all(before.map(({ sock }) => stream(sock, wsHeader(BODY), BODY)));
+      for (const { replies } of before) assert.match(replies(), /frame larger than 8192 octets before CONNECT was accepted/);
+
+      const after = await Promise.all(Array.from({ length: 10 }, () => rawWebSocket(broker.wsPort!)));
+      for (const { sock } of after) sock.write(wsText("CONNECT\naccept-version:1.2\nhost:x\n\n\0"));
+      for (const { replies } of after) {
+        for (let i = 0; i < 300 && !replies().includes("CONNECTED"); i++) await new Promise((r) => setTimeout(r, 50));
+        assert.match(replies(), /CONNECTED/);
+      }
+      const results = await Promise.all(after.map(({ sock }) => stream(sock, wsHeader(BODY), BODY)));
+      for (const [i, r] of results.entries()) {
+        assert.ok(r.written < BODY, `message ${i} was cut off before its 95 MB`);
+        assert.match(after[i]!.replies(), /Incomplete frame: no bytes for \d+ ms \(frameReadTimeout=2000 ms\)/);
+      }
+      const hwm = await procMemory(broker.pid, "VmHWM");
+      let now = await procMemory(broker.pid, "VmRSS");
+      for (let i = 0; i < 50 && now - baseline >= AFTER_BOUND; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        now = await procMemory(broker.pid, "VmRSS");
+      }
+      console.log(`WebSocket probes: RSS baseline ${mib(baseline)}, peak ${mib(hwm)} (VmHWM), after ${mib(now)}`);
+      assert.ok(hwm - baseline < PEAK_BOUND, `peak RSS ${mib(hwm)} is within ${mib(PEAK_BOUND)} of the baseline ${mib(baseline)}`);
+      assert.ok(now - baseline < AFTER_BOUND, `RSS after (${mib(now)}) is back within ${mib(AFTER_BOUND)} of the baseline`);
+      assert.equal(broker.child.exitCode, null);
+    } finally {
+      await broker.stop();
+      await broker.cleanup();
+    }
   });
 });

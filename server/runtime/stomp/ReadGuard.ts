@@ -27,6 +27,8 @@ export interface ReadGuardOptions {
  */
 export class ReadGuard {
   private charged = 0;
+  /** Bytes of an incomplete message held below the parser (a WebSocket message being assembled). */
+  private below = 0;
   private lastRead = Date.now();
   /** Reading paused because the node's memory is full while a frame is incomplete. */
   private blocked = false;
@@ -45,10 +47,24 @@ export class ReadGuard {
     this.lastRead = Date.now();
   }
 
+  /** True while reading is stopped because the node is at its memory limit mid-frame. */
+  get readingStopped(): boolean {
+    return this.blocked;
+  }
+
+  /**
+   * The transport holds `bytes` of a message it has not handed over yet (WebSocket: `ws`
+   * assembles whole messages). Charged like a partial frame and timed out like one.
+   */
+  heldBelow(bytes: number): void {
+    this.below = bytes;
+    this.afterParse();
+  }
+
   /** After a push: re-charge what the parser holds and stop reading if the node is out of memory. */
   afterParse(): void {
     if (this.stopped) return;
-    const held = this.o.parser.bufferedBytes;
+    const held = this.o.parser.bufferedBytes + this.below;
     if (held !== this.charged) {
       this.o.memory.receiving(held - this.charged);
       this.charged = held;
@@ -74,15 +90,21 @@ export class ReadGuard {
   }
 
   private check(): void {
-    if (this.stopped || this.o.flowPaused()) return;
+    if (this.stopped) return;
+    if (this.o.flowPaused()) {
+      // Not reading on purpose: silence proves nothing, and counting starts again on resume.
+      this.lastRead = Date.now();
+      return;
+    }
     const silent = Date.now() - this.lastRead;
     const { frameReadTimeout, inactivityTimeout } = this.o.policy;
-    if (this.o.parser.inFrame && silent > frameReadTimeout) {
+    const inFrame = this.o.parser.inFrame || this.below > 0;
+    if (inFrame && silent > frameReadTimeout) {
       const why = this.blocked ? " (reading was paused: the node is at its memory limit)" : "";
       this.o.fail("frame_timeout", `Incomplete frame: no bytes for ${silent} ms (frameReadTimeout=${frameReadTimeout} ms)${why}`);
       return;
     }
-    if (inactivityTimeout > 0 && !this.blocked && !this.o.parser.inFrame && this.o.idleCheckApplies() && silent > inactivityTimeout) {
+    if (inactivityTimeout > 0 && !this.blocked && !inFrame && this.o.idleCheckApplies() && silent > inactivityTimeout) {
       this.o.fail(
         "inactivity_timeout",
         `Inactive: nothing received for ${silent} ms and no heart-beat negotiated (inactivityTimeout=${inactivityTimeout} ms)`,

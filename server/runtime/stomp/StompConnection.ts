@@ -189,6 +189,14 @@ export class StompConnection implements ConsumerSink {
     this.guard.afterParse();
   }
 
+  /** Bytes the transport has received of a message it has not handed over yet (WebSocket). */
+  transportHolding(bytes: number): void {
+    if (this.state === "closed") return;
+    this.lastRead = Date.now();
+    this.guard.read();
+    this.guard.heldBelow(bytes);
+  }
+
   private isAuthenticating(): boolean {
     return this.state === "authenticating";
   }
@@ -262,6 +270,7 @@ export class StompConnection implements ConsumerSink {
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.guard.stop();
     this.held = [];
+    this.parser.discard(); // a half-received frame is freed now, not when the socket object goes
     for (const w of this.drainWaiters.splice(0)) w();
     for (const tx of this.txs.values()) this.rollback(tx);
     this.txs.clear();
@@ -422,6 +431,8 @@ export class StompConnection implements ConsumerSink {
     const tick = Math.max(50, Math.min(sendEvery || Infinity, expectEvery || Infinity) / 2);
     this.heartbeatTimer = setInterval(() => {
       const now = Date.now();
+      // While this side is not reading (flow control, memory limit) the peer's silence is ours.
+      if (this.paused || this.guard.readingStopped) this.lastRead = now;
       if (deadAfter && now - this.lastRead > deadAfter) {
         this.o.logger.info({ conn: this.id, silentMs: now - this.lastRead }, "heart-beat timeout");
         this.close("heartbeat_timeout");

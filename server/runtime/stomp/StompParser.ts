@@ -121,6 +121,12 @@ export class StompParser {
     return this.phase !== Phase.Idle && this.phase !== Phase.Dead;
   }
 
+  /** Drops everything held (the connection is gone); the parser is dead afterwards. */
+  discard(): void {
+    this.fail([], "frame_too_large", "discarded");
+    this.rest = null;
+  }
+
   /** What push() left unread after stopping at a frame (haltAfterFrame), once. */
   takeRest(): Buffer | null {
     const r = this.rest;

@@ -19,6 +19,19 @@ const PAYLOAD_SLACK = 64 * 1024;
 const WS_FRAMING_SLACK = 1024;
 
 /**
+ * Bytes `ws` holds of a message it has not emitted yet: unparsed input plus the fragments
+ * assembled so far. ws has no public API for this, so it reads the Receiver's fields (ws 8,
+ * pinned in package-lock); if they are ever renamed this returns 0 and only the accounting of
+ * in-progress WebSocket messages is lost (maxPayload still caps them).
+ */
+function receiverHolding(ws: WebSocket): number {
+  const r = (ws as unknown as { _receiver?: { _bufferedBytes?: unknown; _messageLength?: unknown } })._receiver;
+  const buffered = typeof r?._bufferedBytes === "number" ? r._bufferedBytes : 0;
+  const assembled = typeof r?._messageLength === "number" ? r._messageLength : 0;
+  return buffered + assembled;
+}
+
+/**
  * A `ws://host:port` transport connector: an HTTP server that upgrades any path to a WebSocket
  * and hands it to the node's StompServer, so maximumConnections, maxFrameSize, access control
  * and close-reason accounting are the same as on TCP.
@@ -98,25 +111,28 @@ export class WebSocketListener {
       ws.on("error", () => {});
       return;
     }
-    // `ws` assembles a whole message before handing it over, so the CONNECT size limit is enforced
-    // here on the raw bytes: an unauthenticated peer cannot make it buffer a large message.
+    // `ws` assembles a whole message before handing it over, so the limits on frames being
+    // received are applied here, on the raw bytes (this listener runs after ws's own):
+    // before authentication, the CONNECT size limit; after it, what ws holds of an incomplete
+    // message is charged to the node's memory and timed out like a partial frame.
     const preAuthBudget = Math.min(this.options.maxFrameSize, this.stomp.maxConnectFrameSize) + WS_FRAMING_SLACK;
     let preAuthBytes = 0;
-    const countPreAuth = (chunk: Buffer): void => {
+    const onRaw = (chunk: Buffer): void => {
+      if (!conn.isOpen) return;
       if (conn.authenticated) {
-        socket.off("data", countPreAuth);
+        conn.transportHolding(receiverHolding(ws));
         return;
       }
       preAuthBytes += chunk.length;
       if (preAuthBytes > preAuthBudget) {
-        socket.off("data", countPreAuth);
+        socket.off("data", onRaw);
         this.logger.info({ conn: conn.id, remote, bytes: preAuthBytes, max: preAuthBudget }, "websocket: more than a CONNECT before authentication");
         conn.fail("frame_too_large", `frame larger than ${preAuthBudget - WS_FRAMING_SLACK} octets before CONNECT was accepted (maxConnectFrameSize)`);
         // Read no more: the ERROR and the close still go out, the rest of the message is never buffered.
         socket.pause();
       }
     };
-    socket.on("data", countPreAuth);
+    socket.on("data", onRaw);
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
       const chunk = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       conn.receive(chunk);
