@@ -141,6 +141,14 @@ describe("memory under hostile frame streams (RSS from /proc)", () => {
     console.log(`post-CONNECT probe: RSS baseline ${mib(baseline)}, peak ${mib(Math.max(peak, hwm))} (VmHWM), after ${mib(now)}`);
     assert.ok(hwm - baseline < PEAK_BOUND, `peak RSS ${mib(hwm)} is within ${mib(PEAK_BOUND)} of the baseline ${mib(baseline)}`);
     assert.ok(now - baseline < AFTER_BOUND, `RSS after the streams were dropped (${mib(now)}) is back within ${mib(AFTER_BOUND)} of the baseline`);
+    // What the allocator kept is reused, not leaked: a second round does not raise the peak by
+    // more than the memory limit.
+    const again = await Promise.all(Array.from({ length: 10 }, () => connectStomp(broker.port)));
+    await Promise.all(again.map((c) => stream(c.socket, "SEND\ndestination:/queue/big\n\n", BODY)));
+    const hwm2 = await procMemory(broker.pid, "VmHWM");
+    console.log(`post-CONNECT probe, second round: peak ${mib(hwm2)} (VmHWM), after ${mib(await procMemory(broker.pid, "VmRSS"))}`);
+    assert.ok(hwm2 - hwm < MEMORY_LIMIT, `a second round raised the peak RSS from ${mib(hwm)} to ${mib(hwm2)}`);
+    for (const c of again) c.destroy();
     healthy.sendFrame("SEND", [["destination", "/queue/healthy"]], "still served");
     assert.equal((await healthy.expect("MESSAGE", 15_000)).body.toString(), "still served");
     await healthy.disconnect();

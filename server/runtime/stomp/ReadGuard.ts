@@ -20,7 +20,8 @@ export interface ReadGuardOptions {
 /**
  * What one connection's incoming side may cost the node:
  *  - the bytes of a frame still being received are charged to the node's MemoryUsage (a partial
- *    frame is memory like any message); while the node is over its limit, reading stops;
+ *    frame is memory like any message); while the node is at its limit and such frames hold at
+ *    least half of it, reading stops (MemoryUsage.receivingFull);
  *  - a frame whose bytes stop arriving for frameReadTimeout is dropped (its buffer freed) — also
  *    when reading stopped for memory, so stalled partial frames cannot hold the limit forever;
  *  - a connection with no client heart-beat that sends nothing for inactivityTimeout is closed.
@@ -69,10 +70,10 @@ export class ReadGuard {
       this.o.memory.receiving(held - this.charged);
       this.charged = held;
     }
-    if (held === 0 || this.blocked || !this.o.memory.isFull()) return;
+    if (held === 0 || this.blocked || !this.o.memory.receivingFull()) return;
     this.blocked = true;
     this.o.transport.pause();
-    this.o.memory.whenAvailable(() => {
+    this.o.memory.whenReceivingAvailable(() => {
       if (this.stopped || !this.blocked) return;
       this.blocked = false;
       this.lastRead = Date.now();
