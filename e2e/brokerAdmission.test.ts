@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { connect, type Socket } from "node:net";
 import { describe, test } from "node:test";
+import { Client } from "@stomp/stompjs";
 import WebSocket from "ws";
 import { hashPassword } from "../server/runtime/security/passwordHash";
 import { startBroker, type BrokerProcess } from "./support/brokerProcess";
@@ -271,6 +272,64 @@ describe("heart-beat negotiation", () => {
       const [none, noneAnswer] = await connectBeating(b.port, "0,0");
       assert.equal(noneAnswer, "10000,10000");
       none.destroy();
+    });
+  });
+});
+
+describe("heart-beats with @stomp/stompjs (its ping specs: 1000 ms)", () => {
+  /** A stompjs client over `ws`; `dropPings` eats its outgoing heart-beats, as stompjs' spec wrapper does. */
+  function stompjs(port: number, incoming: number, outgoing: number, dropPings = false): Client {
+    const url = `ws://127.0.0.1:${port}/`;
+    return new Client({
+      brokerURL: url,
+      webSocketFactory: () => {
+        const ws = new WebSocket(url, ["v12.stomp", "v11.stomp", "v10.stomp"]);
+        if (dropPings) {
+          const send = ws.send.bind(ws) as (data: unknown) => void;
+          (ws as unknown as { send: (data: unknown) => void }).send = (data) => {
+            if (String(data).length === 1) return; // eat the ping
+            send(data);
+          };
+        }
+        return ws;
+      },
+      reconnectDelay: 0,
+      heartbeatIncoming: incoming,
+      heartbeatOutgoing: outgoing,
+    });
+  }
+
+  test("the server pings at the client's 1000 ms, and drops a client whose 1000 ms pings stop", async () => {
+    await withBroker({ websocket: {} }, async (b) => {
+      // Incoming: three server beats well before the configured 10 s would have produced one.
+      const c = stompjs(b.wsPort!, 1000, 1000);
+      let beats = 0;
+      let lost = false;
+      c.onHeartbeatReceived = () => beats++;
+      c.onHeartbeatLost = () => (lost = true);
+      await new Promise<void>((resolve) => {
+        c.onConnect = () => resolve();
+        c.activate();
+      });
+      for (let i = 0; i < 150 && beats < 3; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(beats >= 3, `server heart-beats seen by stompjs within 15 s: ${beats}`);
+      assert.equal(lost, false);
+      await c.deactivate();
+
+      // Outgoing: the client promised a beat per second; when they stop the server closes it
+      // after the grace period (2 × 1 s), not after 2 × the configured 10 s.
+      const mute = stompjs(b.wsPort!, 0, 1000, true);
+      const closed = new Promise<void>((resolve) => (mute.onWebSocketClose = () => resolve()));
+      await new Promise<void>((resolve) => {
+        mute.onConnect = () => resolve();
+        mute.activate();
+      });
+      const started = Date.now();
+      const timedOut = await Promise.race([closed.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 15_000))]);
+      assert.equal(timedOut, false, "the server closed the silent client within 15 s");
+      await b.waitForLog((l) => l.msg === "heart-beat timeout");
+      console.log(`silent stompjs client closed after ${Date.now() - started} ms`);
+      await mute.deactivate();
     });
   });
 });
