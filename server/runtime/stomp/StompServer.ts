@@ -52,11 +52,6 @@ export class StompServer {
   private readonly listeners: Array<{ server: Server; options: StompListenerOptions; counter: ConnectionCounter }> = [];
   private counter = 0;
   totalAccepted = 0;
-  /** The largest frame a connection may send before it has authenticated. */
-  get maxConnectFrameSize(): number {
-    return this.ctx.policy.maxConnectFrameSize;
-  }
-
   /** Failed logins per source address, shared by every listener of the node. */
   readonly loginThrottle: LoginThrottle;
 
@@ -66,6 +61,11 @@ export class StompServer {
       backoffMs: ctx.policy.loginBackoff,
       backoffMaxMs: ctx.policy.loginBackoffMax,
     });
+  }
+
+  /** The largest frame a connection may send before it has authenticated. */
+  get maxConnectFrameSize(): number {
+    return this.ctx.policy.maxConnectFrameSize;
   }
 
   /** Opens a TCP listener; resolves with the bound port (useful with port 0). */
