@@ -125,6 +125,14 @@ describe("password checks and failed logins", () => {
       assert.deepEqual((await check.sync()).map((f) => f.command), [], "nothing behind a refused CONNECT was acted on");
       await check.disconnect();
     });
+    // Open access answers at once (no check, no pause): the pipelined frames are read right away.
+    await withBroker({}, async (b) => {
+      const c = await StompTestClient.open(b.port);
+      c.write("CONNECT\naccept-version:1.2\nhost:x\n\n\0SUBSCRIBE\ndestination:/queue/open\nid:s\n\n\0SEND\ndestination:/queue/open\n\nhi\0");
+      await c.expect("CONNECTED", WAIT_MS);
+      assert.equal((await c.expect("MESSAGE", WAIT_MS)).body.toString(), "hi");
+      c.destroy();
+    });
   });
 });
 

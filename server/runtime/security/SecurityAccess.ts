@@ -66,7 +66,8 @@ export class SecurityAccess implements AccessControl {
     this.decoyHash = `scrypt$${p.N}$${p.r}$${p.p}$${randomBytes(16).toString("base64")}$${randomBytes(32).toString("base64")}`;
   }
 
-  async authenticate(login: string | undefined, passcode: string | undefined): Promise<Principal | string> {
+  /** At once when no password check is needed (anonymous, missing login, a cached success); else a promise. */
+  authenticate(login: string | undefined, passcode: string | undefined): Principal | string | Promise<Principal | string> {
     if (login === undefined || login === "") {
       if (this.allowAnonymous) return { user: null, groups: [ANONYMOUS_GROUP] };
       return "Authentication failed: this broker requires a login and passcode";
@@ -78,11 +79,12 @@ export class SecurityAccess implements AccessControl {
       const cached = this.verified.get(login);
       if (cached && timingSafeEqual(cached, mac)) return { user: login, groups: [...user.groups] };
     }
-    const ok = await this.check(given, user?.passwordHash ?? this.decoyHash);
-    if (ok === null) return "Authentication failed: the broker is busy checking other logins, try again later";
-    if (!user || !ok) return AUTH_REFUSAL;
-    this.verified.set(login, createHmac("sha256", this.cacheKey).update(login).update("\0").update(given).digest());
-    return { user: login, groups: [...user.groups] };
+    return this.check(given, user?.passwordHash ?? this.decoyHash).then((ok) => {
+      if (ok === null) return "Authentication failed: the broker is busy checking other logins, try again later";
+      if (!user || !ok) return AUTH_REFUSAL;
+      this.verified.set(login, createHmac("sha256", this.cacheKey).update(login).update("\0").update(given).digest());
+      return { user: login, groups: [...user.groups] };
+    });
   }
 
   /** One scrypt check on the libuv pool, at most CHECKS_IN_PARALLEL at once; null when too many wait. */

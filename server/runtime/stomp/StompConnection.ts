@@ -10,7 +10,7 @@ import type { CloseReason } from "./CloseReason";
 import { encodeFrame } from "./encodeFrame";
 import { getHeader, type StompFrame, type StompHeaders, type StompVersion } from "./StompFrame";
 import { StompParser, type StompParseErrorCode } from "./StompParser";
-import type { StompTransport } from "./StompTransport";
+import { hostOf, type StompTransport } from "./StompTransport";
 import type { LoginThrottle } from "../security/LoginThrottle";
 import { negotiateHeartBeat } from "./negotiateHeartBeat";
 import { ReadGuard } from "./ReadGuard";
@@ -31,8 +31,12 @@ export interface Principal {
 
 /** Authentication and per-destination authorisation, supplied by the node (see security config). */
 export interface AccessControl {
-  /** Asynchronous: a password check must not run on the event loop (it takes 30-100 ms of CPU). */
-  authenticate(login: string | undefined, passcode: string | undefined): Promise<Principal | string>;
+  /**
+   * A promise when a password must be checked: that check must not run on the event loop (it
+   * takes 30-100 ms of CPU). Answers that need no check (open access, a cached login) come back
+   * at once, and the connection carries on without pausing.
+   */
+  authenticate(login: string | undefined, passcode: string | undefined): Principal | string | Promise<Principal | string>;
   /** Returns a refusal reason, or null when allowed. */
   authorize(principal: Principal, action: "read" | "write" | "admin", destination: string): string | null;
 }
@@ -48,8 +52,8 @@ export interface StompConnectionOptions {
   policy: BrokerPolicy;
   maxFrameSize: number;
   access: AccessControl;
-  /** Failed logins per source address (shared by the node's connections). */
-  loginThrottle: LoginThrottle;
+  /** Failed logins per source address (shared by the node's connections); absent: not throttled. */
+  loginThrottle?: LoginThrottle;
   logger: Logger;
   hooks: StompConnectionHooks;
   /** When the node is not allowed to serve (slave, lost quorum), CONNECT is refused with this reason. */
@@ -178,12 +182,15 @@ export class StompConnection implements ConsumerSink {
         return;
       }
     }
-    // handle() may have started the CONNECT check (TypeScript narrowed `state` before the loop).
-    if (this.isAuthenticating()) {
-      const rest = this.parser.takeRest();
-      if (rest) {
-        this.held.unshift(rest);
-        this.stats.bytesIn -= rest.length; // counted again when it is parsed
+    // The parser stopped after a CONNECT: what followed it in this chunk waits for the check, or
+    // is read now if the answer came at once.
+    const rest = this.parser.takeRest();
+    if (rest) {
+      this.stats.bytesIn -= rest.length; // counted again when it is parsed
+      if (this.isAuthenticating()) this.held.unshift(rest);
+      else if (this.acceptsFrames()) {
+        this.receive(rest);
+        return;
       }
     }
     this.guard.afterParse();
@@ -362,18 +369,23 @@ export class StompConnection implements ConsumerSink {
       }
       client = [Number(m[1]), Number(m[2])];
     }
-    const host = this.o.transport.remoteHost;
-    const wait = this.o.loginThrottle.waitMs(host, Date.now());
+    const host = hostOf(this.remoteAddress);
+    const wait = this.o.loginThrottle?.waitMs(host, Date.now()) ?? 0;
     if (wait > 0) {
       this.o.logger.warn({ conn: this.id, remote: this.remoteAddress, waitMs: wait }, "login refused: too many failed logins from this address");
       this.fail("auth_throttled", `Too many failed logins from ${host}, try again in ${Math.ceil(wait / 1000)} s`, frame);
       return;
     }
-    // The check runs on the libuv pool; meanwhile nothing more is read from this socket.
     this.state = "authenticating";
+    const checked = this.o.access.authenticate(getHeader(frame, "login"), getHeader(frame, "passcode"));
+    if (!(checked instanceof Promise)) {
+      this.finishConnect(frame, version, client, checked, false);
+      return;
+    }
+    // The check runs on the libuv pool; meanwhile nothing more is read from this socket.
     this.o.transport.pause();
-    this.o.access.authenticate(getHeader(frame, "login"), getHeader(frame, "passcode")).then(
-      (principal) => this.finishConnect(frame, version, client, principal),
+    checked.then(
+      (principal) => this.finishConnect(frame, version, client, principal, true),
       (err: unknown) => {
         this.o.logger.error({ err, conn: this.id }, "authentication failed unexpectedly");
         this.fail("auth_failed", "Authentication failed: internal error", frame);
@@ -382,7 +394,7 @@ export class StompConnection implements ConsumerSink {
   }
 
   /** The CONNECT's credentials were checked: answer CONNECTED (then read on) or ERROR. */
-  private finishConnect(frame: StompFrame, version: StompVersion, client: [number, number], principal: Principal | string): void {
+  private finishConnect(frame: StompFrame, version: StompVersion, client: [number, number], principal: Principal | string, paused: boolean): void {
     if (this.state !== "authenticating") return; // closed meanwhile (socket gone, node demoted)
     const notServing = this.o.serving();
     if (notServing) {
@@ -391,7 +403,7 @@ export class StompConnection implements ConsumerSink {
     }
     if (typeof principal === "string") {
       const login = getHeader(frame, "login");
-      this.o.loginThrottle.failed(this.o.transport.remoteHost, Date.now());
+      this.o.loginThrottle?.failed(hostOf(this.remoteAddress), Date.now());
       this.o.logger.warn({ conn: this.id, remote: this.remoteAddress, login }, `authentication refused: ${principal}`);
       this.fail("auth_failed", principal, frame);
       return;
@@ -421,7 +433,7 @@ export class StompConnection implements ConsumerSink {
     const held = this.held;
     this.held = [];
     for (const chunk of held) this.receive(chunk);
-    if (this.state === "connected" && !this.paused) this.o.transport.resume();
+    if (paused && this.state === "connected" && !this.paused) this.o.transport.resume();
   }
 
   /** Spec 1.1 "Heart-beating": we send every `sendEvery` ms of silence; the peer must be heard every `expectEvery` ms (with a grace margin). */

@@ -8,7 +8,7 @@ import type { CloseReason } from "./CloseReason";
 import { StompConnection, type AccessControl } from "./StompConnection";
 import { TcpTransport } from "./TcpTransport";
 import { LoginThrottle } from "../security/LoginThrottle";
-import type { StompTransport } from "./StompTransport";
+import { hostOf, type StompTransport } from "./StompTransport";
 
 export interface StompListenerOptions {
   name: string;
@@ -95,7 +95,7 @@ export class StompServer {
   /** Attaches a transport that another listener (e.g. WebSocket) accepted. */
   attach(transport: StompTransport, limits: AttachLimits, counter: ConnectionCounter): StompConnection | null {
     this.totalAccepted++;
-    const host = transport.remoteHost;
+    const host = hostOf(transport.remoteAddress);
     const fromHost = counter.perAddress.get(host) ?? 0;
     const perAddress = limits.maximumConnectionsPerAddress;
     const refusal =

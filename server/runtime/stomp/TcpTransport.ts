@@ -4,14 +4,12 @@ import type { StompTransport } from "./StompTransport";
 /** A STOMP transport over a TCP (or TLS) socket. */
 export class TcpTransport implements StompTransport {
   readonly remoteAddress: string;
-  readonly remoteHost: string;
 
   constructor(
     private readonly socket: Socket,
     readonly kind: "tcp" | "tls" = "tcp",
   ) {
-    this.remoteHost = socket.remoteAddress ?? "?";
-    this.remoteAddress = `${this.remoteHost}:${socket.remotePort ?? 0}`;
+    this.remoteAddress = `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? 0}`;
     // Frames are written whole; Nagle would only add latency to receipts.
     socket.setNoDelay(true);
   }

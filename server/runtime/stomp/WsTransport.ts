@@ -14,7 +14,6 @@ const HIGH_WATER = 64 * 1024;
  */
 export class WsTransport implements StompTransport {
   readonly kind: "ws" | "wss";
-  readonly remoteHost: string;
 
   constructor(
     private readonly ws: WebSocket,
@@ -24,7 +23,6 @@ export class WsTransport implements StompTransport {
     kind: "ws" | "wss" = "ws",
   ) {
     this.kind = kind;
-    this.remoteHost = socket.remoteAddress ?? "?";
     socket.setNoDelay(true);
   }
 

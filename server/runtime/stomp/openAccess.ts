@@ -6,7 +6,7 @@ import type { AccessControl } from "./StompConnection";
  */
 export function openAccess(): AccessControl {
   return {
-    authenticate: async () => ({ user: null, groups: [] }),
+    authenticate: () => ({ user: null, groups: [] }),
     authorize: () => null,
   };
 }
