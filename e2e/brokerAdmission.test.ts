@@ -55,18 +55,22 @@ describe("password checks and failed logins", () => {
         const attackers = await Promise.all(Array.from({ length: 2 }, () => StompTestClient.open(b.port)));
         let done = false;
         let roundTrips = 0;
+        let loopError: unknown = null;
         const loop = (async () => {
           while (!done) {
             healthy.sendFrame("SEND", [["destination", "/queue/ping"]], "p");
             await healthy.expect("MESSAGE", 60_000);
             roundTrips++;
           }
-        })();
+        })().catch((err: unknown) => {
+          loopError = err; // reported below, after the attackers' answers
+        });
         for (const a of attackers) a.sendFrame("CONNECT", [["accept-version", "1.2"], ["host", "x"], ["login", "slow"], ["passcode", "guess"]]);
         await Promise.all(attackers.map((a) => a.expect("ERROR", 60_000)));
         const during = roundTrips;
         done = true;
         await loop;
+        if (loopError) throw loopError;
         console.log(`healthy round trips while two slow password checks ran: ${during}`);
         assert.ok(during >= 10, `the healthy client completed ${during} round trips while two bad logins were checked`);
         await healthy.disconnect();
