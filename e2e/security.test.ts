@@ -32,6 +32,8 @@ describe("security: STOMP auth matrix and admin token", () => {
 
   before(async () => {
     b = await startBroker({
+      // This suite fails logins on purpose, all from 127.0.0.1; the per-address back-off has its own test.
+      policy: { loginFailuresPerAddress: 100 },
       cluster: {
         users: [
           { username: "app", passwordHash: await hashPassword("app-pw", FAST), groups: ["apps"] },

@@ -16,7 +16,7 @@ export interface BrokerProcessOptions {
   policy?: Record<string, unknown>;
   sync?: "local_disk" | "local_mem";
   /** Query options on the STOMP URI, e.g. { maximumConnections: 5, "wireFormat.maxFrameSize": 4096 }. */
-  transportOptions?: Record<string, number>;
+  transportOptions?: Record<string, number | string>;
   /** STOMP port; default 0 (ephemeral). */
   port?: number;
   /** Reuse a data dir (restart after a crash). */
@@ -25,7 +25,7 @@ export interface BrokerProcessOptions {
   cluster?: Record<string, unknown>;
   env?: Record<string, string>;
   /** Also open a STOMP-over-WebSocket connector (ws://127.0.0.1:0) with these URI options. */
-  websocket?: Record<string, number>;
+  websocket?: Record<string, number | string>;
   /** The node's `admin:` block; default { port: 0 } (ephemeral). */
   admin?: Record<string, unknown>;
 }
@@ -167,7 +167,7 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
   };
 }
 
-function uriQuery(options: Record<string, number>): string {
+function uriQuery(options: Record<string, number | string>): string {
   const q = new URLSearchParams(Object.entries(options).map(([k, v]) => [k, String(v)])).toString();
   return q ? `?${q}` : "";
 }

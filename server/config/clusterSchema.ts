@@ -78,6 +78,33 @@ export const brokerPolicySchema = z.strictObject({
   connectTimeout: duration.default(30_000),
   /** Heart-beat intervals the server offers: [send, receive] ms (0 = none). */
   heartBeat: z.tuple([z.number().int().min(0), z.number().int().min(0)]).default([10_000, 10_000]),
+  /**
+   * The shortest heart-beat interval a client may negotiate (ms): shorter wishes than `heartBeat`
+   * are granted down to this floor (RabbitMQ's is 1 s); it keeps a client from asking for a beat
+   * every millisecond.
+   */
+  minHeartBeat: z.number().int().min(10, "minHeartBeat below 10 ms would let a client make the node beat constantly").max(60_000).default(1000),
+  /**
+   * The largest frame accepted before the connection has authenticated, i.e. its CONNECT (a few
+   * KiB): an unauthenticated peer cannot make the node buffer more than this.
+   */
+  maxConnectFrameSize: byteSize
+    .refine((n) => n >= 512, "maxConnectFrameSize must be at least 512 bytes (a CONNECT with login, passcode and host needs room)")
+    .refine((n) => n <= 1024 * 1024, "maxConnectFrameSize must be at most 1 MiB: it is what an unauthenticated peer may make the node buffer")
+    .default(8 * 1024),
+  /** A frame whose bytes stop arriving for this long is dropped with an ERROR (its buffer is freed). */
+  frameReadTimeout: duration.refine((n) => n >= 100, "frameReadTimeout must be at least 100ms (0 would drop every frame split across reads)").default(30_000),
+  /**
+   * A connected client that negotiated no heart-beat from its side and sends nothing for this
+   * long is closed (ActiveMQ's 30 s inactivity default); 0 turns the check off.
+   */
+  inactivityTimeout: duration.refine((n) => n === 0 || n >= 100, "inactivityTimeout must be 0 (off) or at least 100ms").default(30_000),
+  /** Failed logins one source address may make before it has to wait (then loginBackoff, doubling). */
+  loginFailuresPerAddress: z.number().int().min(0).max(1_000_000).default(5),
+  /** The first wait imposed on an address past loginFailuresPerAddress; each further failure doubles it. */
+  loginBackoff: duration.refine((n) => n >= 1, "loginBackoff must be at least 1ms (0 would never slow a password-guessing client)").default(1000),
+  /** The longest wait; an address quiet this long after its wait ends starts afresh. Must be >= loginBackoff. */
+  loginBackoffMax: duration.refine((n) => n >= 1, "loginBackoffMax must be at least 1ms").default(60_000),
   /** Margin on the client's heart-beat before the connection is declared dead (ActiveMQ hbGracePeriodMultiplier). */
   heartBeatGraceMultiplier: z.number().min(1).max(10).default(2),
   /** Bytes queued to one connection's socket before dispatch to it pauses. */
@@ -141,6 +168,7 @@ export const clusterSchema = z
     ...securityFields,
   })
   .superRefine((cluster, ctx) => {
+    checkLoginBackoff(cluster.broker, ["broker"], ctx);
     const nodeNames = new Map<string, string>();
     const groupNames = new Set<string>();
     cluster.groups.forEach((group, gi) => {
@@ -152,6 +180,7 @@ export const clusterSchema = z
         ctx.addIssue({ code: "custom", path: ["groups", gi, "replicas"], message: `sync "${group.sync}" needs replicas >= 2` });
       }
       group.nodes.forEach((node, ni) => {
+        if (node.broker) checkLoginBackoff({ ...cluster.broker, ...node.broker }, ["groups", gi, "nodes", ni, "broker"], ctx);
         node.transportConnectors.forEach((t, ti) => {
           if ((t.uri.scheme === "stomp+ssl" || t.uri.scheme === "wss") && !node.sslContext) {
             ctx.addIssue({
@@ -174,6 +203,16 @@ export const clusterSchema = z
     });
     for (const issue of checkNetworkConnectors(cluster.groups)) ctx.addIssue({ code: "custom", ...issue });
   });
+
+/** The back-off must be able to grow: loginBackoffMax below loginBackoff is a typo, not a policy. */
+function checkLoginBackoff(policy: Pick<BrokerPolicy, "loginBackoff" | "loginBackoffMax">, path: Array<string | number>, ctx: z.RefinementCtx): void {
+  if (policy.loginBackoffMax >= policy.loginBackoff) return;
+  ctx.addIssue({
+    code: "custom",
+    path: [...path, "loginBackoffMax"],
+    message: `loginBackoffMax (${policy.loginBackoffMax} ms) is shorter than loginBackoff (${policy.loginBackoff} ms): the back-off could never grow`,
+  });
+}
 
 export type ClusterConfigInput = z.input<typeof clusterSchema>;
 export type ClusterConfig = z.output<typeof clusterSchema>;

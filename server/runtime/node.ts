@@ -20,6 +20,7 @@ import { AdminServer } from "./admin/AdminServer";
 import { resolveAdminToken } from "./admin/adminToken";
 import { createAccessControl, securityEnabled } from "./security/SecurityAccess";
 import { adminListenerSchema } from "../config/securitySchema";
+import { DEFAULT_MAXIMUM_CONNECTIONS } from "../config/transportUri";
 import { CoordinationClient } from "./zk/CoordinationClient";
 import { NetworkBridges } from "./bridge/NetworkBridges";
 
@@ -258,8 +259,10 @@ export class BrokerNode {
         name: t.name,
         host: t.host,
         port: t.port,
-        maximumConnections: t.maximumConnections ?? 1000,
+        maximumConnections: t.maximumConnections ?? DEFAULT_MAXIMUM_CONNECTIONS,
+        maximumConnectionsPerAddress: t.maximumConnectionsPerAddress,
         maxFrameSize: t.maxFrameSize ?? 10 * 1024 * 1024,
+        allowedOrigins: t.allowedOrigins ?? [],
         tls: secure ? tlsMaterial : undefined,
       };
       if (t.scheme === "ws" || t.scheme === "wss") {

@@ -26,25 +26,25 @@ async function config(extra: Partial<SecurityConfig> = {}): Promise<SecurityConf
 
 test("authenticate: right, wrong, unknown and missing credentials", async () => {
   const a = new SecurityAccess({ config: await config(), logger });
-  assert.deepEqual(a.authenticate("app", "app-pw"), { user: "app", groups: ["apps"] });
+  assert.deepEqual(await a.authenticate("app", "app-pw"), { user: "app", groups: ["apps"] });
   // The second success comes from the HMAC cache and must agree with the first.
-  assert.deepEqual(a.authenticate("app", "app-pw"), { user: "app", groups: ["apps"] });
-  assert.equal(typeof a.authenticate("app", "wrong"), "string");
-  assert.equal(typeof a.authenticate("app", undefined), "string");
-  assert.equal(typeof a.authenticate("nobody", "app-pw"), "string");
-  assert.equal(typeof a.authenticate(undefined, undefined), "string");
+  assert.deepEqual(await a.authenticate("app", "app-pw"), { user: "app", groups: ["apps"] });
+  assert.equal(typeof await a.authenticate("app", "wrong"), "string");
+  assert.equal(typeof await a.authenticate("app", undefined), "string");
+  assert.equal(typeof await a.authenticate("nobody", "app-pw"), "string");
+  assert.equal(typeof await a.authenticate(undefined, undefined), "string");
   // Wrong and unknown give the same text: no user enumeration.
-  assert.equal(a.authenticate("app", "wrong"), a.authenticate("nobody", "x"));
+  assert.equal(await a.authenticate("app", "wrong"), await a.authenticate("nobody", "x"));
 });
 
 test("anonymous is refused by default and allowed, in the anonymous group, when configured", async () => {
   const strict = new SecurityAccess({ config: await config(), logger });
-  assert.equal(typeof strict.authenticate(undefined, undefined), "string");
+  assert.equal(typeof await strict.authenticate(undefined, undefined), "string");
   const lax = new SecurityAccess({ config: await config({ allowAnonymous: true }), logger });
-  const anon = lax.authenticate(undefined, undefined);
+  const anon = await lax.authenticate(undefined, undefined);
   assert.deepEqual(anon, { user: null, groups: ["anonymous"] });
   // A login that fails is never downgraded to anonymous.
-  assert.equal(typeof lax.authenticate("app", "nope"), "string");
+  assert.equal(typeof await lax.authenticate("app", "nope"), "string");
   assert.equal(lax.authorize(anon as never, "read", "/topic/public.news"), null);
   assert.notEqual(lax.authorize(anon as never, "read", "/queue/orders.a"), null);
 });
@@ -83,7 +83,7 @@ test("temporary destinations are open to authenticated users unless an entry cov
 
 test("no users configured keeps open access", async () => {
   const access = createAccessControl({ config: {}, logger }, openAccess);
-  assert.deepEqual(access.authenticate(undefined, undefined), { user: null, groups: [] });
+  assert.deepEqual(await access.authenticate(undefined, undefined), { user: null, groups: [] });
   assert.equal(access.authorize({ user: null, groups: [] }, "admin", "/queue/x"), null);
   assert.ok(createAccessControl({ config: await config(), logger }, openAccess) instanceof SecurityAccess);
 });
@@ -101,4 +101,19 @@ test("remembered group unions answer like fresh ones, per action, past the memo'
   for (let i = 0; i < 10_050; i++) assert.equal(a.authorize(app, "read", `/queue/orders.n${i}`), null);
   assert.match(a.authorize(app, "read", "/queue/other") ?? "", /not authorized to read/);
   assert.equal(a.authorize(app, "read", "/queue/orders.n0"), null);
+});
+
+test("a password check runs off the event loop: timers keep firing while it is in progress", async () => {
+  // Real cost parameters (30-100 ms per check): the old synchronous check let no timer run.
+  const real = { users: [{ username: "app", passwordHash: await hashPassword("app-pw"), groups: [] }] };
+  const a = new SecurityAccess({ config: real, logger });
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  try {
+    const results = await Promise.all([a.authenticate("app", "wrong"), a.authenticate("nobody", "x"), a.authenticate("app", "bad")]);
+    for (const r of results) assert.equal(typeof r, "string");
+  } finally {
+    clearInterval(timer);
+  }
+  assert.ok(ticks > 0, "the event loop ran timers during three scrypt checks");
 });

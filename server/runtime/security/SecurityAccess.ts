@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { AuthorizationEntryConfig, SecurityConfig, UserConfig } from "../../config/securitySchema";
 import type { AccessControl, Principal } from "../stomp/StompConnection";
 import { matchesDestination, parseDestinationPattern, type DestinationPattern } from "./destinationPattern";
-import { DEFAULT_SCRYPT_PARAMS, verifyPasswordSync } from "./passwordHash";
+import { DEFAULT_SCRYPT_PARAMS, verifyPassword } from "./passwordHash";
 
 export type Action = "read" | "write" | "admin";
 
@@ -24,6 +24,13 @@ export const ANONYMOUS_GROUP = "anonymous";
 const AUTH_REFUSAL = "Authentication failed: unknown user or wrong password";
 /** Destinations per action whose allowed groups are remembered. */
 const GROUPS_MEMO_SIZE = 10_000;
+/**
+ * scrypt checks running on the libuv pool at once. The pool (4 threads by default) also serves
+ * file-system calls; a flood of logins must not take all of it.
+ */
+const CHECKS_IN_PARALLEL = 2;
+/** Logins waiting for a check slot; past this the broker answers "busy" instead of queueing more. */
+const CHECKS_WAITING_MAX = 256;
 
 /**
  * simpleAuthenticationPlugin + authorizationPlugin for STOMP.
@@ -48,6 +55,8 @@ export class SecurityAccess implements AccessControl {
   private readonly groupsMemo: Record<Action, Map<string, ReadonlySet<string> | null>> = { read: new Map(), write: new Map(), admin: new Map() };
   /** Verified against when the user is unknown, so that timing does not tell which users exist. */
   private readonly decoyHash: string;
+  private checksRunning = 0;
+  private readonly checksWaiting: Array<() => void> = [];
 
   constructor(private readonly o: SecurityAccessOptions) {
     for (const u of o.config.users ?? []) this.users.set(u.username, u);
@@ -57,23 +66,46 @@ export class SecurityAccess implements AccessControl {
     this.decoyHash = `scrypt$${p.N}$${p.r}$${p.p}$${randomBytes(16).toString("base64")}$${randomBytes(32).toString("base64")}`;
   }
 
-  authenticate(login: string | undefined, passcode: string | undefined): Principal | string {
+  /** At once when no password check is needed (anonymous, missing login, a cached success); else a promise. */
+  authenticate(login: string | undefined, passcode: string | undefined): Principal | string | Promise<Principal | string> {
     if (login === undefined || login === "") {
       if (this.allowAnonymous) return { user: null, groups: [ANONYMOUS_GROUP] };
       return "Authentication failed: this broker requires a login and passcode";
     }
     const user = this.users.get(login);
     const given = passcode ?? "";
-    if (!user) {
-      verifyPasswordSync(given, this.decoyHash);
-      return AUTH_REFUSAL;
+    if (user) {
+      const mac = createHmac("sha256", this.cacheKey).update(login).update("\0").update(given).digest();
+      const cached = this.verified.get(login);
+      if (cached && timingSafeEqual(cached, mac)) return { user: login, groups: [...user.groups] };
     }
-    const mac = createHmac("sha256", this.cacheKey).update(login).update("\0").update(given).digest();
-    const cached = this.verified.get(login);
-    if (cached && timingSafeEqual(cached, mac)) return { user: login, groups: [...user.groups] };
-    if (!verifyPasswordSync(given, user.passwordHash)) return AUTH_REFUSAL;
-    this.verified.set(login, mac);
-    return { user: login, groups: [...user.groups] };
+    return this.check(given, user?.passwordHash ?? this.decoyHash).then((ok) => {
+      if (ok === null) return "Authentication failed: the broker is busy checking other logins, try again later";
+      if (!user || !ok) return AUTH_REFUSAL;
+      this.verified.set(login, createHmac("sha256", this.cacheKey).update(login).update("\0").update(given).digest());
+      return { user: login, groups: [...user.groups] };
+    });
+  }
+
+  /** One scrypt check on the libuv pool, at most CHECKS_IN_PARALLEL at once; null when too many wait. */
+  private async check(password: string, hash: string): Promise<boolean | null> {
+    if (this.checksRunning >= CHECKS_IN_PARALLEL) {
+      if (this.checksWaiting.length >= CHECKS_WAITING_MAX) return null;
+      // The finishing check hands its slot over: checksRunning already counts this one.
+      await new Promise<void>((resolve) => this.checksWaiting.push(resolve));
+    } else {
+      this.checksRunning++;
+    }
+    try {
+      return await verifyPassword(password, hash);
+    } catch (err) {
+      this.o.logger.error({ err }, "password check failed");
+      return false;
+    } finally {
+      const next = this.checksWaiting.shift();
+      if (next) next();
+      else this.checksRunning--;
+    }
   }
 
   authorize(principal: Principal, action: Action, destination: string): string | null {

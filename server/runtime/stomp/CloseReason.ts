@@ -11,9 +11,12 @@ export const CLOSE_REASONS = [
   "header_limit", // too many headers or a header line too long
   "version_mismatch",
   "auth_failed",
+  "auth_throttled", // too many failed logins from the source address: refused without a check
   "not_authorized",
   "heartbeat_timeout",
   "connect_timeout", // no CONNECT within connectTimeout
+  "frame_timeout", // a frame's bytes stopped arriving for frameReadTimeout
+  "inactivity_timeout", // no heart-beat negotiated and nothing read for inactivityTimeout
   "slow_consumer",
   "too_many_connections", // over maximumConnections
   "socket_error",

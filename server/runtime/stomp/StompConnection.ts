@@ -10,7 +10,10 @@ import type { CloseReason } from "./CloseReason";
 import { encodeFrame } from "./encodeFrame";
 import { getHeader, type StompFrame, type StompHeaders, type StompVersion } from "./StompFrame";
 import { StompParser, type StompParseErrorCode } from "./StompParser";
-import type { StompTransport } from "./StompTransport";
+import { hostOf, type StompTransport } from "./StompTransport";
+import type { LoginThrottle } from "../security/LoginThrottle";
+import { negotiateHeartBeat } from "./negotiateHeartBeat";
+import { ReadGuard } from "./ReadGuard";
 
 const SUPPORTED: StompVersion[] = ["1.2", "1.1", "1.0"];
 /** Unwritten journal bytes above which persistent producers wait for the journal's writer. */
@@ -28,7 +31,12 @@ export interface Principal {
 
 /** Authentication and per-destination authorisation, supplied by the node (see security config). */
 export interface AccessControl {
-  authenticate(login: string | undefined, passcode: string | undefined): Principal | string;
+  /**
+   * A promise when a password must be checked: that check must not run on the event loop (it
+   * takes 30-100 ms of CPU). Answers that need no check (open access, a cached login) come back
+   * at once, and the connection carries on without pausing.
+   */
+  authenticate(login: string | undefined, passcode: string | undefined): Principal | string | Promise<Principal | string>;
   /** Returns a refusal reason, or null when allowed. */
   authorize(principal: Principal, action: "read" | "write" | "admin", destination: string): string | null;
 }
@@ -44,6 +52,8 @@ export interface StompConnectionOptions {
   policy: BrokerPolicy;
   maxFrameSize: number;
   access: AccessControl;
+  /** Failed logins per source address (shared by the node's connections); absent: not throttled. */
+  loginThrottle?: LoginThrottle;
   logger: Logger;
   hooks: StompConnectionHooks;
   /** When the node is not allowed to serve (slave, lost quorum), CONNECT is refused with this reason. */
@@ -78,8 +88,17 @@ export class StompConnection implements ConsumerSink {
   readonly id: string;
   readonly connectedAt = Date.now();
   private readonly parser: StompParser;
-  /** "disconnecting": DISCONNECT seen, its receipt waits for earlier ones; later frames are ignored. */
-  private state: "awaiting_connect" | "connected" | "disconnecting" | "closed" = "awaiting_connect";
+  /**
+   * "authenticating": CONNECT is being checked; the socket is paused and anything that still
+   * arrives is held unparsed. "disconnecting": DISCONNECT seen, its receipt waits for earlier
+   * ones; later frames are ignored.
+   */
+  private state: "awaiting_connect" | "authenticating" | "connected" | "disconnecting" | "closed" = "awaiting_connect";
+  /** Bytes that arrived while the CONNECT was being checked (the rest of its chunk, at most a read or two). */
+  private held: Buffer[] = [];
+  private readonly guard: ReadGuard;
+  /** The client sends heart-beats we check (the heart-beat timer watches it, not the inactivity timeout). */
+  private clientBeats = false;
   version: StompVersion = "1.0";
   principal: Principal | null = null;
   clientId: string | null = null;
@@ -100,10 +119,22 @@ export class StompConnection implements ConsumerSink {
 
   constructor(private readonly o: StompConnectionOptions) {
     this.id = o.id;
-    this.parser = new StompParser({
-      maxFrameSize: o.maxFrameSize,
-      maxHeaders: 1000,
-      maxHeaderLineLength: Math.min(o.maxFrameSize, 64 * 1024),
+    // Until the peer has authenticated it may send one CONNECT of a few KiB, and nothing behind
+    // it is parsed before the check is over (aedes' connect handler is the model).
+    const preAuth = Math.min(o.maxFrameSize, o.policy.maxConnectFrameSize);
+    this.parser = new StompParser({ maxFrameSize: preAuth, maxHeaders: 1000, maxHeaderLineLength: preAuth });
+    this.parser.haltAfterFrame = true;
+    this.guard = new ReadGuard({
+      parser: this.parser,
+      transport: o.transport,
+      memory: o.broker.memory,
+      policy: o.policy,
+      flowPaused: () => this.paused,
+      idleCheckApplies: () => this.state === "connected" && !this.clientBeats,
+      fail: (reason, message) => {
+        this.o.logger.info({ conn: this.id, remote: this.remoteAddress, reason }, message);
+        this.fail(reason, message);
+      },
     });
     this.connectTimer = setTimeout(() => {
       if (this.state === "awaiting_connect") this.fail("connect_timeout", "No CONNECT frame within the connect timeout");
@@ -134,11 +165,16 @@ export class StompConnection implements ConsumerSink {
   /** Bytes from the transport. */
   receive(chunk: Buffer): void {
     if (this.state === "closed") return;
+    if (this.state === "authenticating") {
+      this.held.push(chunk);
+      return;
+    }
     this.lastRead = Date.now();
+    this.guard.read();
     this.stats.bytesIn += chunk.length;
     const events = this.parser.push(chunk);
     for (const ev of events) {
-      if (!this.acceptsFrames()) return;
+      if (!this.acceptsFrames()) break;
       if (ev.kind === "frame") {
         this.stats.framesIn++;
         this.handle(ev.frame);
@@ -148,6 +184,35 @@ export class StompConnection implements ConsumerSink {
         return;
       }
     }
+    // The parser stopped after a CONNECT: what followed it in this chunk waits for the check, or
+    // is read now if the answer came at once.
+    const rest = this.parser.takeRest();
+    if (rest) {
+      this.stats.bytesIn -= rest.length; // counted again when it is parsed
+      if (this.isAuthenticating()) this.held.unshift(rest);
+      else if (this.acceptsFrames()) {
+        this.receive(rest);
+        return;
+      }
+    }
+    this.guard.afterParse();
+  }
+
+  /** Bytes the transport has received of a message it has not handed over yet (WebSocket). */
+  transportHolding(bytes: number): void {
+    if (this.state === "closed") return;
+    this.lastRead = Date.now();
+    this.guard.read();
+    this.guard.heldBelow(bytes);
+  }
+
+  private isAuthenticating(): boolean {
+    return this.state === "authenticating";
+  }
+
+  /** True once CONNECT was accepted (the pre-authentication limits no longer apply). */
+  get authenticated(): boolean {
+    return this.principal !== null;
   }
 
   /** False once closed or after DISCONNECT (a method: the state changes while a chunk's frames are handled). */
@@ -212,6 +277,9 @@ export class StompConnection implements ConsumerSink {
     this.closeReason = reason;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.guard.stop();
+    this.held = [];
+    this.parser.discard(); // a half-received frame is freed now, not when the socket object goes
     for (const w of this.drainWaiters.splice(0)) w();
     for (const tx of this.txs.values()) this.rollback(tx);
     this.txs.clear();
@@ -292,15 +360,8 @@ export class StompConnection implements ConsumerSink {
       this.fail("not_master", notServing, frame);
       return;
     }
-    const principal = this.o.access.authenticate(getHeader(frame, "login"), getHeader(frame, "passcode"));
-    if (typeof principal === "string") {
-      this.o.logger.warn({ conn: this.id, remote: this.remoteAddress, login: getHeader(frame, "login") }, `authentication refused: ${principal}`);
-      this.fail("auth_failed", principal, frame);
-      return;
-    }
-    this.principal = principal;
-    let cx = 0;
-    let cy = 0;
+    // Parsed before the check so a bad header costs no password check.
+    let client: [number, number] = [0, 0];
     const hb = getHeader(frame, "heart-beat");
     if (hb !== undefined && version !== "1.0") {
       const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(hb);
@@ -308,24 +369,73 @@ export class StompConnection implements ConsumerSink {
         this.fail("protocol_error", `Invalid heart-beat header: ${hb}`, frame);
         return;
       }
-      cx = Number(m[1]);
-      cy = Number(m[2]);
+      client = [Number(m[1]), Number(m[2])];
     }
-    const [sx, sy] = this.o.policy.heartBeat;
+    const host = hostOf(this.remoteAddress);
+    const wait = this.o.loginThrottle?.waitMs(host, Date.now()) ?? 0;
+    if (wait > 0) {
+      this.o.logger.warn({ conn: this.id, remote: this.remoteAddress, waitMs: wait }, "login refused: too many failed logins from this address");
+      this.fail("auth_throttled", `Too many failed logins from ${host}, try again in ${Math.ceil(wait / 1000)} s`, frame);
+      return;
+    }
+    this.state = "authenticating";
+    const checked = this.o.access.authenticate(getHeader(frame, "login"), getHeader(frame, "passcode"));
+    if (!(checked instanceof Promise)) {
+      this.finishConnect(frame, version, client, checked, false);
+      return;
+    }
+    // The check runs on the libuv pool; meanwhile nothing more is read from this socket.
+    this.o.transport.pause();
+    checked.then(
+      (principal) => this.finishConnect(frame, version, client, principal, true),
+      (err: unknown) => {
+        this.o.logger.error({ err, conn: this.id }, "authentication failed unexpectedly");
+        this.fail("auth_failed", "Authentication failed: internal error", frame);
+      },
+    );
+  }
+
+  /** The CONNECT's credentials were checked: answer CONNECTED (then read on) or ERROR. */
+  private finishConnect(frame: StompFrame, version: StompVersion, client: [number, number], principal: Principal | string, paused: boolean): void {
+    if (this.state !== "authenticating") return; // closed meanwhile (socket gone, node demoted)
+    const notServing = this.o.serving();
+    if (notServing) {
+      this.fail("not_master", notServing, frame);
+      return;
+    }
+    if (typeof principal === "string") {
+      const login = getHeader(frame, "login");
+      this.o.loginThrottle?.failed(hostOf(this.remoteAddress), Date.now());
+      this.o.logger.warn({ conn: this.id, remote: this.remoteAddress, login }, `authentication refused: ${principal}`);
+      this.fail("auth_failed", principal, frame);
+      return;
+    }
+    this.principal = principal;
+    const deal = negotiateHeartBeat(client, this.o.policy.heartBeat, this.o.policy.minHeartBeat);
     const clientId = getHeader(frame, "client-id");
     if (clientId) this.clientId = clientId;
     this.state = "connected";
     if (this.connectTimer) clearTimeout(this.connectTimer);
     const headers: StompHeaders = [
       ["version", version],
-      ["heart-beat", `${sx},${sy}`],
+      ["heart-beat", `${deal.answer[0]},${deal.answer[1]}`],
       ["session", this.id],
       ["server", SERVER_NAME],
     ];
     const receipt = getHeader(frame, "receipt");
     if (receipt !== undefined) headers.push(["receipt-id", receipt]);
     this.sendFrame("CONNECTED", headers);
-    this.startHeartbeats(sx && cy ? Math.max(sx, cy) : 0, cx && sy ? Math.max(cx, sy) : 0);
+    this.clientBeats = deal.expectEvery > 0;
+    this.startHeartbeats(deal.sendEvery, deal.expectEvery);
+    // Authenticated: full-size frames from now on; what arrived meanwhile is parsed now.
+    this.parser.haltAfterFrame = false;
+    this.parser.setMaxFrameSize(this.o.maxFrameSize, Math.min(this.o.maxFrameSize, 64 * 1024));
+    this.lastRead = Date.now();
+    this.guard.read();
+    const held = this.held;
+    this.held = [];
+    for (const chunk of held) this.receive(chunk);
+    if (paused && this.state === "connected" && !this.paused) this.o.transport.resume();
   }
 
   /** Spec 1.1 "Heart-beating": we send every `sendEvery` ms of silence; the peer must be heard every `expectEvery` ms (with a grace margin). */
@@ -335,6 +445,8 @@ export class StompConnection implements ConsumerSink {
     const tick = Math.max(50, Math.min(sendEvery || Infinity, expectEvery || Infinity) / 2);
     this.heartbeatTimer = setInterval(() => {
       const now = Date.now();
+      // While this side is not reading (flow control, memory limit) the peer's silence is ours.
+      if (this.paused || this.guard.readingStopped) this.lastRead = now;
       if (deadAfter && now - this.lastRead > deadAfter) {
         this.o.logger.info({ conn: this.id, silentMs: now - this.lastRead }, "heart-beat timeout");
         this.close("heartbeat_timeout");

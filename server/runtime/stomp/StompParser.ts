@@ -73,8 +73,14 @@ export class StompParser {
    * layer has had a chance to set this. The protocol layer may still overwrite it afterwards.
    */
   version: StompVersion = "1.0";
+  /**
+   * When set, push() stops after the first complete frame and keeps the unread rest of the chunk
+   * (takeRest): a server checks a CONNECT before it reads anything the client pipelined behind it.
+   */
+  haltAfterFrame = false;
 
   private readonly limits: StompParserLimits;
+  private rest: Buffer | null = null;
   private phase: Phase = Phase.Idle;
 
   /** Pieces of the current, still unterminated line (slices of earlier chunks). */
@@ -92,7 +98,40 @@ export class StompParser {
   private bodyLen = 0;
 
   constructor(limits: StompParserLimits) {
-    this.limits = limits;
+    this.limits = { ...limits };
+  }
+
+  /** Changes the frame size limit (e.g. a small one until the peer has authenticated). */
+  setMaxFrameSize(bytes: number, maxHeaderLineLength = this.limits.maxHeaderLineLength): void {
+    this.limits.maxFrameSize = bytes;
+    this.limits.maxHeaderLineLength = maxHeaderLineLength;
+  }
+
+  get maxFrameSize(): number {
+    return this.limits.maxFrameSize;
+  }
+
+  /** Octets of the incomplete current frame this parser holds on to (its memory cost). */
+  get bufferedBytes(): number {
+    return this.lineLen + this.bodyLen;
+  }
+
+  /** True while a frame has started and not yet ended. */
+  get inFrame(): boolean {
+    return this.phase !== Phase.Idle && this.phase !== Phase.Dead;
+  }
+
+  /** Drops everything held (the connection is gone); the parser is dead afterwards. */
+  discard(): void {
+    this.fail([], "frame_too_large", "discarded");
+    this.rest = null;
+  }
+
+  /** What push() left unread after stopping at a frame (haltAfterFrame), once. */
+  takeRest(): Buffer | null {
+    const r = this.rest;
+    this.rest = null;
+    return r;
   }
 
   push(chunk: Buffer): ParseEvent[] {
@@ -175,6 +214,7 @@ export class StompParser {
           pos++;
           this.frameSize++;
           events.push(this.finishFrame());
+          if (this.haltAfterFrame) return this.halt(events, chunk, pos);
           continue;
         }
 
@@ -198,6 +238,7 @@ export class StompParser {
             pos++;
             this.frameSize++;
             events.push(this.finishFrame());
+            if (this.haltAfterFrame) return this.halt(events, chunk, pos);
           }
           continue;
         }
@@ -339,10 +380,17 @@ export class StompParser {
     return event;
   }
 
+  private halt(events: ParseEvent[], chunk: Buffer, pos: number): ParseEvent[] {
+    this.rest = pos < chunk.length ? chunk.subarray(pos) : null;
+    return events;
+  }
+
   private fail(events: ParseEvent[], code: StompParseErrorCode, message: string): ParseEvent[] {
     this.phase = Phase.Dead;
     this.lineParts = [];
+    this.lineLen = 0;
     this.bodyParts = [];
+    this.bodyLen = 0;
     this.headers = [];
     events.push({ kind: "error", code, message });
     return events;

@@ -7,14 +7,19 @@ import { encodeFrame } from "./encodeFrame";
 import type { CloseReason } from "./CloseReason";
 import { StompConnection, type AccessControl } from "./StompConnection";
 import { TcpTransport } from "./TcpTransport";
-import type { StompTransport } from "./StompTransport";
+import { LoginThrottle } from "../security/LoginThrottle";
+import { hostOf, type StompTransport } from "./StompTransport";
 
 export interface StompListenerOptions {
   name: string;
   host: string;
   port: number;
   maximumConnections: number;
+  /** At most this many connections from one source address; absent = no split of maximumConnections. */
+  maximumConnectionsPerAddress?: number;
   maxFrameSize: number;
+  /** WebSocket only: browser origins allowed ("*" = any); empty = only clients that send no Origin. */
+  allowedOrigins?: string[];
   /** Key and certificate (PEM): the listener speaks TLS (stomp+ssl://, wss://). */
   tls?: { key: Buffer; cert: Buffer };
 }
@@ -29,6 +34,14 @@ export interface StompServerContext {
   serving: () => string | null;
 }
 
+/** A listener's live connections: the total and per source address (maximumConnectionsPerAddress). */
+export interface ConnectionCounter {
+  count: number;
+  perAddress: Map<string, number>;
+}
+
+type AttachLimits = Pick<StompListenerOptions, "maximumConnections" | "maximumConnectionsPerAddress" | "maxFrameSize">;
+
 /**
  * The node's STOMP front door: listeners, the live connection table, and per-reason counts of
  * closed connections (what the admin API and console show).
@@ -36,20 +49,33 @@ export interface StompServerContext {
 export class StompServer {
   readonly connections = new Map<string, StompConnection>();
   readonly closedReasons = new Map<CloseReason, number>();
-  private readonly listeners: Array<{ server: Server; options: StompListenerOptions; count: number }> = [];
+  private readonly listeners: Array<{ server: Server; options: StompListenerOptions; counter: ConnectionCounter }> = [];
   private counter = 0;
   totalAccepted = 0;
+  /** Failed logins per source address, shared by every listener of the node. */
+  readonly loginThrottle: LoginThrottle;
 
-  constructor(private readonly ctx: StompServerContext) {}
+  constructor(private readonly ctx: StompServerContext) {
+    this.loginThrottle = new LoginThrottle({
+      freeFailures: ctx.policy.loginFailuresPerAddress,
+      backoffMs: ctx.policy.loginBackoff,
+      backoffMaxMs: ctx.policy.loginBackoffMax,
+    });
+  }
+
+  /** The largest frame a connection may send before it has authenticated. */
+  get maxConnectFrameSize(): number {
+    return this.ctx.policy.maxConnectFrameSize;
+  }
 
   /** Opens a TCP listener; resolves with the bound port (useful with port 0). */
   async listen(options: StompListenerOptions): Promise<number> {
     const server: Server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer();
-    const entry = { server, options, count: 0 };
+    const entry = { server, options, counter: { count: 0, perAddress: new Map<string, number>() } };
     // A TLS server hands over a socket only after the handshake ('secureConnection'); a failed
     // handshake never reaches the broker.
-    if (options.tls) server.on("secureConnection", (socket: TLSSocket) => this.accept(socket, entry, "tls"));
-    else server.on("connection", (socket: Socket) => this.accept(socket, entry));
+    if (options.tls) server.on("secureConnection", (socket: TLSSocket) => this.accept(socket, entry.options, entry.counter, "tls"));
+    else server.on("connection", (socket: Socket) => this.accept(socket, entry.options, entry.counter));
     server.on("tlsClientError", (err: Error) => this.ctx.logger.info({ err: err.message, listener: options.name }, "TLS handshake failed"));
     entry.server.on("error", (err) => this.ctx.logger.error({ err, listener: options.name }, "listener error"));
     await new Promise<void>((resolve, reject) => {
@@ -67,18 +93,29 @@ export class StompServer {
   }
 
   /** Attaches a transport that another listener (e.g. WebSocket) accepted. */
-  attach(transport: StompTransport, limits: { maximumConnections: number; maxFrameSize: number }, counter: { count: number }): StompConnection | null {
+  attach(transport: StompTransport, limits: AttachLimits, counter: ConnectionCounter): StompConnection | null {
     this.totalAccepted++;
-    if (counter.count >= limits.maximumConnections) {
+    const host = hostOf(transport.remoteAddress);
+    const fromHost = counter.perAddress.get(host) ?? 0;
+    const perAddress = limits.maximumConnectionsPerAddress;
+    const refusal =
+      counter.count >= limits.maximumConnections
+        ? `Too many connections (maximumConnections=${limits.maximumConnections})`
+        : perAddress !== undefined && fromHost >= perAddress
+          ? `Too many connections from ${host} (maximumConnectionsPerAddress=${perAddress})`
+          : null;
+    if (refusal) {
       // Tell the client why before closing, so it is not mistaken for a crash.
-      transport.write(
-        encodeFrame("ERROR", [["message", `Too many connections (maximumConnections=${limits.maximumConnections})`]], undefined, "1.0"),
-      );
+      transport.write(encodeFrame("ERROR", [["message", refusal]], undefined, "1.0"));
       transport.end();
       this.countClose("too_many_connections");
-      this.ctx.logger.warn({ remote: transport.remoteAddress, max: limits.maximumConnections }, "connection refused: too many connections");
+      this.ctx.logger.warn(
+        { remote: transport.remoteAddress, max: limits.maximumConnections, maxPerAddress: perAddress, why: refusal },
+        "connection refused: too many connections",
+      );
       return null;
     }
+    counter.perAddress.set(host, fromHost + 1);
     counter.count++;
     const id = `${this.ctx.nodeName}-${++this.counter}`;
     const conn = new StompConnection({
@@ -88,11 +125,15 @@ export class StompServer {
       policy: this.ctx.policy,
       maxFrameSize: limits.maxFrameSize,
       access: this.ctx.access,
+      loginThrottle: this.loginThrottle,
       logger: this.ctx.logger,
       serving: this.ctx.serving,
       hooks: {
         onClose: (c, reason) => {
           counter.count--;
+          const left = (counter.perAddress.get(host) ?? 1) - 1;
+          if (left > 0) counter.perAddress.set(host, left);
+          else counter.perAddress.delete(host);
           this.connections.delete(c.id);
           this.countClose(reason);
           const normal = reason === "client_disconnect" || reason === "client_eof";
@@ -104,8 +145,8 @@ export class StompServer {
     return conn;
   }
 
-  private accept(socket: Socket, entry: { options: StompListenerOptions; count: number }, kind: "tcp" | "tls" = "tcp"): void {
-    const conn = this.attach(new TcpTransport(socket, kind), entry.options, entry);
+  private accept(socket: Socket, options: StompListenerOptions, counter: ConnectionCounter, kind: "tcp" | "tls" = "tcp"): void {
+    const conn = this.attach(new TcpTransport(socket, kind), options, counter);
     if (!conn) {
       socket.on("error", () => {});
       return;

@@ -1,3 +1,9 @@
+/** The IP part of an "ip:port" remote address: per-address limits and login throttling key on it. */
+export function hostOf(remoteAddress: string): string {
+  const colon = remoteAddress.lastIndexOf(":");
+  return colon > 0 ? remoteAddress.slice(0, colon) : remoteAddress;
+}
+
 /**
  * The byte pipe a STOMP connection runs over: a TCP socket or a WebSocket. The connection
  * writes frames and manages flow control; the listener feeds it bytes and lifecycle events.

@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
-import type { StompListenerOptions, StompServer } from "./StompServer";
+import type { ConnectionCounter, StompListenerOptions, StompServer } from "./StompServer";
 import { WsTransport } from "./WsTransport";
 
 /** Sub-protocols of STOMP over WebSocket, best first (stomp-js and ActiveMQ use these names). */
@@ -15,6 +15,21 @@ export const STOMP_WS_PROTOCOLS = ["v12.stomp", "v11.stomp", "v10.stomp"] as con
  * `ws` before it is buffered whole (close code 1009).
  */
 const PAYLOAD_SLACK = 64 * 1024;
+/** WebSocket framing around a CONNECT (headers, mask, a few fragments): what the raw byte budget allows beyond the frame. */
+const WS_FRAMING_SLACK = 1024;
+
+/**
+ * Bytes `ws` holds of a message it has not emitted yet: unparsed input plus the fragments
+ * assembled so far. ws has no public API for this, so it reads the Receiver's fields (ws 8,
+ * pinned in package-lock); if they are ever renamed this returns 0 and only the accounting of
+ * in-progress WebSocket messages is lost (maxPayload still caps them).
+ */
+function receiverHolding(ws: WebSocket): number {
+  const r = (ws as unknown as { _receiver?: { _bufferedBytes?: unknown; _messageLength?: unknown } })._receiver;
+  const buffered = typeof r?._bufferedBytes === "number" ? r._bufferedBytes : 0;
+  const assembled = typeof r?._messageLength === "number" ? r._messageLength : 0;
+  return buffered + assembled;
+}
 
 /**
  * A `ws://host:port` transport connector: an HTTP server that upgrades any path to a WebSocket
@@ -24,7 +39,7 @@ const PAYLOAD_SLACK = 64 * 1024;
 export class WebSocketListener {
   private http: Server | null = null;
   private wss: WebSocketServer | null = null;
-  private readonly counter = { count: 0 };
+  private readonly counter: ConnectionCounter = { count: 0, perAddress: new Map() };
   port = 0;
 
   constructor(
@@ -45,6 +60,10 @@ export class WebSocketListener {
       server: http,
       maxPayload: this.options.maxFrameSize + PAYLOAD_SLACK,
       perMessageDeflate: false,
+      // Browsers send Origin on every WebSocket handshake and let any page open one to any host:
+      // a page from another site must not reach the broker with the user's network position.
+      verifyClient: (info: { origin: string; req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void) =>
+        this.originAllowed(info.origin, info.req) ? done(true) : done(false, 403, "Origin not allowed (allowedOrigins)"),
       handleProtocols: (offered) => {
         for (const p of STOMP_WS_PROTOCOLS) if (offered.has(p)) return p;
         // A client that offers only unknown sub-protocols gets none and may hang up; one that
@@ -71,6 +90,18 @@ export class WebSocketListener {
     return this.port;
   }
 
+  /** Clients that send no Origin (not browsers) are served; a browser's Origin must be listed. */
+  private originAllowed(origin: string | undefined, req: IncomingMessage): boolean {
+    if (origin === undefined || origin === "") return true;
+    const allowed = this.options.allowedOrigins ?? [];
+    if (allowed.includes("*") || allowed.includes(origin)) return true;
+    this.logger.warn(
+      { listener: this.options.name, remote: `${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? 0}`, origin },
+      "websocket refused: Origin not in allowedOrigins",
+    );
+    return false;
+  }
+
   private accept(ws: WebSocket, req: IncomingMessage): void {
     const socket = req.socket as Socket;
     const remote = `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? 0}`;
@@ -80,6 +111,28 @@ export class WebSocketListener {
       ws.on("error", () => {});
       return;
     }
+    // `ws` assembles a whole message before handing it over, so the limits on frames being
+    // received are applied here, on the raw bytes (this listener runs after ws's own):
+    // before authentication, the CONNECT size limit; after it, what ws holds of an incomplete
+    // message is charged to the node's memory and timed out like a partial frame.
+    const preAuthBudget = Math.min(this.options.maxFrameSize, this.stomp.maxConnectFrameSize) + WS_FRAMING_SLACK;
+    let preAuthBytes = 0;
+    const onRaw = (chunk: Buffer): void => {
+      if (!conn.isOpen) return;
+      if (conn.authenticated) {
+        conn.transportHolding(receiverHolding(ws));
+        return;
+      }
+      preAuthBytes += chunk.length;
+      if (preAuthBytes > preAuthBudget) {
+        socket.off("data", onRaw);
+        this.logger.info({ conn: conn.id, remote, bytes: preAuthBytes, max: preAuthBudget }, "websocket: more than a CONNECT before authentication");
+        conn.fail("frame_too_large", `frame larger than ${preAuthBudget - WS_FRAMING_SLACK} octets before CONNECT was accepted (maxConnectFrameSize)`);
+        // Read no more: the ERROR and the close still go out, the rest of the message is never buffered.
+        socket.pause();
+      }
+    };
+    socket.on("data", onRaw);
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
       const chunk = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       conn.receive(chunk);
