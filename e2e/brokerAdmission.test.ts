@@ -166,6 +166,12 @@ describe("frames and idle connections", () => {
           await new Promise((r) => setTimeout(r, 300));
         }
         assert.equal(chatty.closed, false, "an active client is not closed");
+        // A consumer waiting on a quiet queue sends nothing either, and is not idle.
+        const waiting = await connectStomp(b.port);
+        waiting.sendFrame("SUBSCRIBE", [["destination", "/queue/quiet"], ["id", "s1"]], "");
+        await new Promise((r) => setTimeout(r, 3_000));
+        assert.equal(waiting.closed, false, "a subscribed consumer is not closed for silence");
+        await waiting.disconnect();
         // And one that negotiated heart-beats is watched by the heart-beat timer instead.
         const beating = await connectStomp(b.port, { headers: [["heart-beat", "1000,0"]] });
         for (let i = 0; i < 8; i++) {

@@ -130,7 +130,10 @@ export class StompConnection implements ConsumerSink {
       memory: o.broker.memory,
       policy: o.policy,
       flowPaused: () => this.paused,
-      idleCheckApplies: () => this.state === "connected" && !this.clientBeats,
+      // A consumer waiting on a quiet destination sends nothing and is not idle: stock clients
+      // (stomp.py's default is heart-beat 0,0) would otherwise be cut every inactivityTimeout.
+      // The timeout is for sockets that hold a slot and do nothing at all.
+      idleCheckApplies: () => this.state === "connected" && !this.clientBeats && this.subs.size === 0,
       fail: (reason, message) => {
         this.o.logger.info({ conn: this.id, remote: this.remoteAddress, reason }, message);
         this.fail(reason, message);
