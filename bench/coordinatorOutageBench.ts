@@ -39,7 +39,7 @@ export async function measureCoordinatorOutage(rounds: number, outageMs: number,
   const receipts: number[] = [];
   let running = true;
   let client: FailoverClient | undefined;
-  let loop: Promise<void> = Promise.resolve();
+  let loop: Promise<void> | undefined;
   try {
     const events: Array<{ at: number; msg: string }> = [];
     cluster.onLog((_node, l) => {

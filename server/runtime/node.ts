@@ -279,7 +279,7 @@ export class BrokerNode {
   /** Stops serving clients at once: receipts held by the gate fail, connections close, state is dropped. */
   private async unserve(reason: string): Promise<void> {
     // Bridges end their sessions at once; waiting for them (bounded) must not delay the rest.
-    const bridgesStopped = this.stopBridges(reason);
+    const bridgesStopped = this.stopBridges(reason).catch((err: unknown) => this.logger.warn({ err, reason }, "stopping the network bridges failed"));
     const broker = this.broker;
     this.broker = null;
     if (this.gate instanceof ReplicationGate) this.gate.fail(new Error(`no longer master: ${reason}`));
