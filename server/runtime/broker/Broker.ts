@@ -456,6 +456,31 @@ export class Broker {
     this.topics.get(d.topic)?.durables.delete(d.queue.key);
   }
 
+  /**
+   * Frees memory held by journaled persistent messages waiting in RAM (their bodies are on disk:
+   * they page back in when consumers reach them) until usage is under the resume mark. Called when
+   * a non-persistent producer would otherwise be paused, so a persistent backlog nobody consumes
+   * never pins the memory limit. Returns true when usage is then below the limit.
+   */
+  reclaimMemory(): boolean {
+    const target = Math.floor(this.memory.limit * 0.8);
+    const evictFrom = (q: Queue): void => {
+      const over = this.memory.usage - target;
+      if (over > 0) q.evictToDisk(over);
+    };
+    for (const q of this.queues.values()) {
+      if (this.memory.usage <= target) break;
+      evictFrom(q);
+    }
+    for (const t of this.topics.values()) {
+      for (const d of t.durables.values()) {
+        if (this.memory.usage <= target) break;
+        evictFrom(d.queue);
+      }
+    }
+    return !this.memory.isFull();
+  }
+
   findDurableByKey(key: string): DurableSubscription | undefined {
     for (const t of this.topics.values()) {
       const d = t.durables.get(key);

@@ -428,6 +428,33 @@ export class Queue {
     }
   }
 
+  /**
+   * Pages journaled messages waiting in RAM back out to the journal, the ones dispatched last
+   * first (lowest priority, newest), so their bodies leave memory: a persistent backlog with no
+   * consumer must not hold the memory limit and pause every non-persistent producer of the node.
+   * Only messages whose journal record is their whole state move: persistent, journaled, never
+   * delivered (a redelivered message's delivery count lives in RAM). Order is kept — moved
+   * messages go to the head of `spilled`, which is dispatched after everything left in RAM.
+   * Returns the bytes released.
+   */
+  evictToDisk(wanted: number): number {
+    if (!this.journaled || this.closed || this.paging || wanted <= 0) return 0;
+    let freed = 0;
+    for (let p = 0; p <= 9 && freed < wanted; p++) {
+      const dq = this.pending[p];
+      for (let i = dq.length - 1; i >= 0 && freed < wanted; i--) {
+        const m = dq.at(i)!;
+        if (m.position < 0 || m.deliveryCount > 0) break; // keep order: stop at the first that must stay
+        dq.removeAt(i);
+        this.pendingCount--;
+        freed += m.memSize;
+        this.release(m);
+        this.spilled.unshift(m.position);
+      }
+    }
+    return freed;
+  }
+
   /** Snapshot of messages waiting in RAM, in dispatch order (for browsing and admin views). */
   pendingSnapshot(): BrokerMessage[] {
     const out: BrokerMessage[] = [];

@@ -567,7 +567,9 @@ export class StompConnection implements ConsumerSink {
     if (this.paused) return;
     const broker = this.o.broker;
     const journal = broker.store.journal;
-    const overMemory = !persistent && broker.memory.isFull();
+    // Persistent bodies already in the journal leave RAM first: only what cannot (non-persistent
+    // messages, redeliveries, in-flight ones) may pause a producer.
+    const overMemory = !persistent && broker.memory.isFull() && !broker.reclaimMemory();
     const overStore = persistent && journal.endPosition - journal.startPosition > this.o.policy.storeLimit;
     // Records not yet handed to the OS live in the journal's memory: a producer faster than the
     // disk must wait for the writer, or that queue would grow without bound.
