@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
-import type { CoordinationClient, SessionState } from "../zk/CoordinationClient";
+import type { SessionState } from "../zk/CoordinationClient";
+import type { CoordinationApi } from "../zk/CoordinationApi";
 import { EphemeralMember } from "../zk/EphemeralMember";
 import { GroupWatcher, type GroupMember as WatchedMember } from "../zk/GroupWatcher";
 import { decideElection, type ElectionInput } from "./decideElection";
@@ -29,8 +30,15 @@ export interface GroupRoleHooks {
   unfollow(): Promise<void>;
 }
 
+/** Delayed re-evaluation; injectable so the fault simulator can run GroupMember on virtual time. */
+export type ScheduleFn = (fn: () => void, ms: number) => void;
+
+const realSchedule: ScheduleFn = (fn, ms) => {
+  setTimeout(fn, ms).unref();
+};
+
 export interface GroupMemberOptions {
-  client: CoordinationClient;
+  client: CoordinationApi;
   zkPath: string;
   brokerName: string;
   groupName: string;
@@ -41,6 +49,8 @@ export interface GroupMemberOptions {
   admin?: string | null;
   hooks: GroupRoleHooks;
   logger: Logger;
+  /** Defaults to an unref'd setTimeout. */
+  schedule?: ScheduleFn;
 }
 
 export interface GroupMemberEvents {
@@ -70,6 +80,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
   private promoteFailures = 0;
   private refusals = { address: "", count: 0 };
   members: Array<{ eid: string; data: MemberData }> = [];
+  private readonly schedule: ScheduleFn;
 
   private readonly onState = (state: SessionState): void => {
     if (state !== "connected" && this.role === "master") {
@@ -84,6 +95,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
   constructor(private readonly o: GroupMemberOptions) {
     super();
     this.quorum = Math.floor(o.replicas / 2) + 1;
+    this.schedule = o.schedule ?? realSchedule;
     this.data = {
       id: o.brokerName,
       container: o.nodeName,
@@ -184,7 +196,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
           await this.evaluate();
         } catch (err) {
           this.o.logger.error({ err }, "group evaluation failed; retrying");
-          setTimeout(() => this.kick(), 200).unref();
+          this.schedule(() => this.kick(), 200);
         }
       } while (this.again && !this.stopped);
       this.running = false;
@@ -215,7 +227,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
         return;
       }
     }
-    setTimeout(() => this.kick(), REFOLLOW_DELAY_MS).unref();
+    this.schedule(() => this.kick(), REFOLLOW_DELAY_MS);
   }
 
   /** Deletes the member znode of the elected master that published `address` (see followerLost). */
