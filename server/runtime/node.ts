@@ -10,6 +10,7 @@ import { ReplicationSlave } from "./ha/ReplicationSlave";
 import { replicationPolicyFor } from "./ha/replicationPolicyFor";
 import { SharedFileLock } from "./ha/SharedFileLock";
 import { TermHistory } from "./ha/TermHistory";
+import { lastLogTerm } from "./ha/termNumber";
 import { localDiskGate, localMemGate, type DurabilityGate } from "./store/DurabilityGate";
 import { Journal } from "./store/Journal";
 import { MessageStore } from "./store/MessageStore";
@@ -89,6 +90,10 @@ export class BrokerNode {
     await mkdir(this.journalDir, { recursive: true });
     this.terms = await TermHistory.load(join(c.dataDir, "terms.json"));
     this.journal = await this.openJournal();
+    // terms.json is synced before a slave's journal: after a crash it can name terms whose TERM
+    // record the journal lost. Those terms are not in this log (the election must not count them,
+    // and a master's divergence point must not start beyond our end).
+    await this.terms.truncate(this.journal.endPosition);
     if (c.groupNodes.length <= 1) {
       await this.serve(this.standaloneGate());
       await this.startAdmin();
@@ -113,6 +118,7 @@ export class BrokerNode {
       logger: this.logger,
       hooks: {
         position: () => this.journal.endPosition,
+        term: () => lastLogTerm(this.terms.list(), this.journal.endPosition),
         promote: (termId) => this.inLane(() => this.promote(termId)),
         demote: (reason) => this.inLane(() => this.unserve(reason)),
         follow: (address, master) => this.inLane(() => this.follow(address, master)),

@@ -21,7 +21,9 @@ const REFOLLOW_DELAY_MS = 50;
 export interface GroupRoleHooks {
   /** Journal end position, published while no master is followed. */
   position(): number;
-  /** Become master; resolves with the addresses to publish. */
+  /** Number of the last term in the journal (lastLogTerm), published with the position. */
+  term(): number;
+  /** Become master of term `termId` (a claimed term number); resolves with the addresses to publish. */
   promote(termId: string): Promise<{ replicationAddress: string; clients: string[]; admin: string | null }>;
   /** Stop serving at once (no more receipts, listeners closed). */
   demote(reason: string): Promise<void>;
@@ -78,6 +80,8 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
   readonly quorum: number;
   lastDecision = "";
   private promoteFailures = 0;
+  /** The term this node serves as master, while it does. */
+  private servingTerm: number | null = null;
   private refusals = { address: "", count: 0 };
   members: Array<{ eid: string; data: MemberData }> = [];
   private readonly schedule: ScheduleFn;
@@ -100,7 +104,9 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
       id: o.brokerName,
       container: o.nodeName,
       address: null,
+      addressTerm: null,
       position: o.hooks.position(),
+      term: o.hooks.term(),
       weight: o.weight,
       elected: null,
       clients: [],
@@ -156,7 +162,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
     this.member = null;
     if (this.role === "master") this.setRole("slave", "handover");
     this.following = null;
-    this.data = { ...this.data, address: null, clients: [], elected: null, position: this.o.hooks.position() };
+    this.data = { ...this.data, address: null, addressTerm: null, clients: [], elected: null, position: this.o.hooks.position(), term: this.o.hooks.term() };
     await old?.close();
     await this.register();
     this.kick();
@@ -301,10 +307,10 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
           await this.o.hooks.unfollow();
           this.following = null;
         }
-        const termId = `${myEid}@${this.o.client.sessionIdHex}`;
+        const term = await this.claimTerm(myEid);
         let addrs: Awaited<ReturnType<GroupRoleHooks["promote"]>>;
         try {
-          addrs = await this.o.hooks.promote(termId);
+          addrs = await this.o.hooks.promote(String(term));
           this.promoteFailures = 0;
         } catch (err) {
           // Elected but unable to serve (a port taken, a disk error): after a few tries, step down
@@ -318,8 +324,9 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
           }
           throw err;
         }
-        this.setRole("master", "elected");
-        await this.publish({ address: addrs.replicationAddress, clients: addrs.clients, position: -1 });
+        this.servingTerm = term;
+        this.setRole("master", `elected: ${this.lastDecision || "by the elector"}; serving term ${term}`);
+        await this.publish({ address: addrs.replicationAddress, addressTerm: term, clients: addrs.clients, position: -1, term });
       }
       return;
     }
@@ -344,6 +351,55 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
       await this.o.hooks.unfollow();
       this.following = null;
     }
-    await this.publish({ position: this.o.hooks.position() });
+    await this.publish({ position: this.o.hooks.position(), term: this.o.hooks.term() });
+  }
+
+  /**
+   * Claims the next term number for this node's tenure: a conditional setData (or create) on the
+   * group's persistent term znode, so two claims can never get the same number — the loser sees
+   * BAD_VERSION (NODE_EXISTS) and reads again. The number is above every term ever claimed there
+   * and above the last term in this node's own log (which covers a coordinator whose data was
+   * wiped: the znode starts again, the logs do not). Real ZooKeeper persists the znode like any
+   * other, so it survives coordinator restarts. After CONNECTION_LOSS the write may have applied:
+   * the znode is read back and the claim is ours if it carries our claimant tag.
+   */
+  private async claimTerm(myEid: string): Promise<number> {
+    const path = `${this.o.zkPath}/${TERM_ZNODE}`;
+    const floor = this.o.hooks.term();
+    const by = `${myEid}@${this.o.client.sessionIdHex}`;
+    for (let attempt = 1; ; attempt++) {
+      const got = await this.o.client.getData(path);
+      const next = Math.max(parseTermZnode(got?.data ?? null), floor) + 1;
+      const data = Buffer.from(JSON.stringify({ term: next, by }));
+      try {
+        if (got) await this.o.client.setData(path, data, got.stat.version);
+        else await this.o.client.create(path, data, "persistent");
+        return next;
+      } catch (err) {
+        if (isCoordinationError(err, "CONNECTION_LOSS")) {
+          const again = await this.o.client.getData(path);
+          if (again?.data?.equals(data)) return next;
+        } else if (!isCoordinationError(err, "BAD_VERSION") && !isCoordinationError(err, "NODE_EXISTS")) {
+          throw err;
+        }
+        if (attempt >= MAX_TERM_CLAIMS) throw new Error(`could not claim a term: ${path} changed under ${attempt} attempts`, { cause: err });
+      }
+    }
+  }
+}
+
+/** The group's persistent term znode (a child of zkPath that is not a member: see MEMBER_NAME). */
+export const TERM_ZNODE = "term";
+/** Conditional writes of the term znode before giving up (another node claiming at once is rare). */
+const MAX_TERM_CLAIMS = 5;
+
+/** The term number in the term znode's data ({"term":n,"by":…}); 0 when absent or unreadable. */
+export function parseTermZnode(data: Buffer | null): number {
+  if (!data) return 0;
+  try {
+    const v = JSON.parse(data.toString("utf8")) as { term?: unknown };
+    return typeof v.term === "number" && Number.isSafeInteger(v.term) && v.term > 0 ? v.term : 0;
+  } catch {
+    return 0;
   }
 }

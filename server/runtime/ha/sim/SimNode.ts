@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { GroupMember, type GroupRoleHooks } from "../GroupMember";
 import { divergencePoint } from "../divergencePoint";
+import { lastLogTerm } from "../termNumber";
 import type { ReplicationPolicy } from "../ReplicationGate";
 import type { Term } from "../replicationCodec";
 import { FifoChannel, type SimNetwork } from "./SimNetwork";
@@ -142,6 +143,8 @@ export class SimNode {
     const client = new VirtualCoordinationClient(sched, this.c.net, this.c.coordinator, this.name, proc, this.c.sessionTimeoutMs);
     this.client = client;
     const logger = this.log_.child({ pid: this.incarnation });
+    // node.ts start(): terms the journal lost in the crash are dropped.
+    this.terms = this.terms.filter((t) => t.start < this.log.length);
     void (async () => {
       // CoordinationClient.connect: wait for the first session (bounded), else the process exits.
       const connected = await new Promise<boolean>((resolve) => {
@@ -334,6 +337,7 @@ export class SimNode {
     const { sched } = this.c;
     return {
       position: () => this.log.length,
+      term: () => lastLogTerm(this.terms, this.log.length),
       promote: (termId) =>
         this.inLane(async () => {
           this.unfollow();
