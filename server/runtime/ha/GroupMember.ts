@@ -73,7 +73,10 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
   private member: EphemeralMember | null = null;
   private watcher: GroupWatcher | null = null;
   private data: MemberData;
+  /** `address@term` of the master being followed. */
   private following: string | null = null;
+  /** The term of the address being followed (refusals and removals are about that address in that term). */
+  private followingTerm: number | null = null;
   private running = false;
   private again = false;
   private stopped = false;
@@ -82,15 +85,16 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
   private promoteFailures = 0;
   /** The term this node serves as master, while it does. */
   private servingTerm: number | null = null;
-  private refusals = { address: "", count: 0 };
-  members: Array<{ eid: string; data: MemberData }> = [];
+  private refusals = { key: "", count: 0 };
+  members: Array<{ eid: string; data: MemberData; version: number }> = [];
+  /** The group's current term (the term znode), or null before any term was claimed there. */
+  currentTerm: number | null = null;
   private readonly schedule: ScheduleFn;
 
   private readonly onState = (state: SessionState): void => {
     if (state !== "connected" && this.role === "master") {
       this.o.logger.warn({ state }, "coordinator session not connected: master stops serving now");
-      this.setRole("slave", `coordinator session ${state}`);
-      this.demoteNow(`coordinator session ${state}`);
+      this.stepDown(`coordinator session ${state}`);
     } else {
       this.kick();
     }
@@ -143,10 +147,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
       this.kick();
     });
     member.on("lost", () => {
-      if (this.role === "master") {
-        this.setRole("slave", "member znode lost");
-        this.demoteNow("member znode lost");
-      }
+      if (this.role === "master") this.stepDown("member znode lost (session expired or znode deleted)");
     });
     member.on("error", (err) => this.o.logger.error({ err }, "group membership error"));
   }
@@ -161,7 +162,9 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
     const old = this.member;
     this.member = null;
     if (this.role === "master") this.setRole("slave", "handover");
+    this.servingTerm = null;
     this.following = null;
+    this.followingTerm = null;
     this.data = { ...this.data, address: null, addressTerm: null, clients: [], elected: null, position: this.o.hooks.position(), term: this.o.hooks.term() };
     await old?.close();
     await this.register();
@@ -174,6 +177,32 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
     this.watcher?.close();
     await this.member?.close();
     this.setRole("stopped", "stopping");
+  }
+
+  /**
+   * Every demotion outside the evaluation loop: the role changes, serving stops at once, and the
+   * member data loses its address and clients — a demoted node must not keep advertising a
+   * listener it has closed (issue #9, defect 3: re-elected, its slaves followed that stale address
+   * before the new listener was open, were refused twice and deleted the new master's znode).
+   */
+  private stepDown(why: string): void {
+    this.setRole("slave", why);
+    this.servingTerm = null;
+    this.clearAddress();
+    this.demoteNow(why);
+  }
+
+  /**
+   * Drops address, addressTerm and clients from the member data. While the znode cannot be written
+   * (session suspended or lost) the cleared data is kept by EphemeralMember and is what the next
+   * registration carries.
+   */
+  private clearAddress(): void {
+    if (this.data.address === null && this.data.addressTerm == null && (this.data.clients?.length ?? 0) === 0) return;
+    this.data = { ...this.data, address: null, addressTerm: null, clients: [] };
+    this.member?.update(this.data).catch((err: unknown) => {
+      this.o.logger.warn({ err }, "could not clear the replication address from the member znode yet (the next registration carries none)");
+    });
   }
 
   /** Stops serving at once, outside the evaluation loop; a failure is logged, never left unhandled. */
@@ -221,36 +250,61 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
    * session to expire, and the master demotes itself first (see onState).
    */
   followerLost(address: string, refused: boolean): void {
+    const term = this.followingTerm;
     this.following = null;
+    this.followingTerm = null;
     if (!refused) {
-      this.refusals = { address: "", count: 0 };
+      this.refusals = { key: "", count: 0 };
     } else {
-      const count = this.refusals.address === address ? this.refusals.count + 1 : 1;
-      this.refusals = { address, count };
+      // Refusals count against an address in one term only: a re-elected node's new tenure starts
+      // its count afresh.
+      const key = `${address}@${term ?? "legacy"}`;
+      const count = this.refusals.key === key ? this.refusals.count + 1 : 1;
+      this.refusals = { key, count };
       if (count >= DEAD_MASTER_REFUSALS) {
-        this.refusals = { address: "", count: 0 };
-        void this.removeDeadMaster(address).finally(() => this.kick());
+        this.refusals = { key: "", count: 0 };
+        void this.removeDeadMaster(address, term).finally(() => this.kick());
         return;
       }
     }
     this.schedule(() => this.kick(), REFOLLOW_DELAY_MS);
   }
 
-  /** Deletes the member znode of the elected master that published `address` (see followerLost). */
-  private async removeDeadMaster(address: string): Promise<void> {
+  /**
+   * Deletes the member znode of the elected master that published `address` for `term` (see
+   * followerLost) — only while that is still the master's record for the group's current term, and
+   * with the znode version it was seen at, so a master that has meanwhile begun a new tenure (and
+   * published a new record) is never removed for the old one's refusals.
+   */
+  private async removeDeadMaster(address: string, term: number | null): Promise<void> {
     const elector = this.members[0];
     const electedEid = elector?.eid === this.eid ? this.data.elected : elector?.data.elected;
-    const master = this.members.find((m) => m.eid === electedEid && m.data.address === address);
+    const master = this.members.find((m) => m.eid === electedEid && m.data.address === address && (m.data.addressTerm ?? null) === term);
     if (!master || master.eid === this.eid) return; // re-elected or already gone meanwhile
+    if (!this.addressIsCurrent(master.data)) return; // a newer term began: that record is history
     this.o.logger.warn(
-      { master: master.data.container ?? master.eid, address },
+      { master: master.data.container ?? master.eid, address, term },
       "the master refuses replication connections (its process is gone): removing its member znode so the group elects now",
     );
     try {
-      await this.o.client.delete(`${this.o.zkPath}/0${master.eid}`);
+      await this.o.client.delete(`${this.o.zkPath}/0${master.eid}`, master.version);
     } catch (err) {
-      if (!isCoordinationError(err, "NO_NODE")) this.o.logger.warn({ err }, "could not remove the dead master's member znode");
+      if (isCoordinationError(err, "BAD_VERSION")) {
+        this.o.logger.info({ master: master.data.container ?? master.eid }, "the master's member znode changed meanwhile (new tenure?): not removed");
+      } else if (!isCoordinationError(err, "NO_NODE")) {
+        this.o.logger.warn({ err }, "could not remove the dead master's member znode");
+      }
     }
+  }
+
+  /**
+   * Whether a member's address record belongs to the group's current term. Before any term was
+   * claimed (a group of nodes from before terms) there is nothing to compare: legacy records count.
+   */
+  private addressIsCurrent(d: MemberData): boolean {
+    if (!d.address) return false;
+    if (this.currentTerm === null) return true;
+    return d.addressTerm === this.currentTerm;
   }
 
   private setRole(role: GroupRole, why: string): void {
@@ -260,12 +314,12 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
     this.emit("role", role, why);
   }
 
-  private readMembers(snapshot: WatchedMember[]): ElectionInput[] {
-    const out: ElectionInput[] = [];
+  private readMembers(snapshot: WatchedMember[]): Array<ElectionInput & { version: number }> {
+    const out: Array<ElectionInput & { version: number }> = [];
     for (const m of snapshot) {
       if (!MEMBER_NAME.test(m.name)) continue;
       const data = parseMemberData(m.data);
-      if (data) out.push({ eid: eidOf(m.name), data });
+      if (data) out.push({ eid: eidOf(m.name), data, version: m.stat.version });
     }
     return out.sort((a, b) => (a.eid < b.eid ? -1 : a.eid > b.eid ? 1 : 0));
   }
@@ -280,15 +334,30 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
   private async evaluate(): Promise<void> {
     if (this.stopped || !this.watcher || !this.member) return;
     const myEid = this.eid;
-    const members = this.readMembers(this.watcher.snapshot);
+    const snapshot = this.watcher.snapshot;
+    const members = this.readMembers(snapshot);
     this.members = members;
-    const connected = this.o.client.state === "connected";
-    if (!myEid || !members.some((m) => m.eid === myEid) || !connected) {
+    const termNode = snapshot.find((m) => m.name === TERM_ZNODE);
+    this.currentTerm = termNode ? parseTermZnode(termNode.data) || null : null;
+    const state = this.o.client.state;
+    if (!myEid || !members.some((m) => m.eid === myEid) || state !== "connected") {
       if (this.role === "master") {
-        this.setRole("slave", "not a registered member");
-        await this.o.hooks.demote("not a registered member of the group");
+        const why =
+          state !== "connected" ? `coordinator session ${state}` : !myEid ? "member znode not registered (lost with the session or deleted)" : "own member znode missing from the group";
+        this.setRole("slave", why);
+        this.servingTerm = null;
+        await this.o.hooks.demote(why);
+        this.clearAddress();
       }
       return;
+    }
+    if (this.role === "master" && this.servingTerm !== null && this.currentTerm !== null && this.currentTerm > this.servingTerm) {
+      // Someone claimed a later term: this tenure is over, whatever this node last read.
+      const why = `newer term ${this.currentTerm} seen (serving term ${this.servingTerm})`;
+      this.setRole("slave", why);
+      this.servingTerm = null;
+      await this.o.hooks.demote(why);
+      this.clearAddress();
     }
     const elector = members[0];
     if (elector.eid === myEid) {
@@ -306,6 +375,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
         if (this.following) {
           await this.o.hooks.unfollow();
           this.following = null;
+          this.followingTerm = null;
         }
         const term = await this.claimTerm(myEid);
         let addrs: Awaited<ReturnType<GroupRoleHooks["promote"]>>;
@@ -331,17 +401,28 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
       return;
     }
     if (this.role === "master") {
-      this.setRole("slave", electedEid ? `member ${electedEid} was elected` : "no master elected (quorum lost?)");
+      const other = electedEid ? members.find((m) => m.eid === electedEid) : undefined;
+      const why = electedEid
+        ? `member ${other?.data.container ?? electedEid} was elected`
+        : members.length < this.quorum
+          ? `quorum lost (${members.length} of quorum ${this.quorum} members)`
+          : "the elector elected nobody";
+      this.setRole("slave", why);
+      this.servingTerm = null;
       await this.o.hooks.demote(electedEid ? "another member was elected" : "quorum lost");
-      await this.publish({ address: null, clients: [] });
+      await this.publish({ address: null, addressTerm: null, clients: [] });
     }
     if (this.role === "joining") this.setRole("slave", "joined");
     const master = electedEid ? members.find((m) => m.eid === electedEid) : undefined;
-    const address = master?.data.address ?? null;
+    // Only an address of the current term: an elected node's record from an earlier tenure names a
+    // listener that is closed (or not open yet); it publishes the new one once it serves.
+    const address = master && this.addressIsCurrent(master.data) ? master.data.address : null;
     if (master && address) {
-      if (this.following !== address) {
+      const key = `${address}@${master.data.addressTerm ?? "legacy"}`;
+      if (this.following !== key) {
         if (this.following) await this.o.hooks.unfollow();
-        this.following = address;
+        this.following = key;
+        this.followingTerm = master.data.addressTerm ?? null;
         await this.publish({ position: -1 });
         await this.o.hooks.follow(address, master.data.container ?? master.eid);
       }
@@ -350,6 +431,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
     if (this.following) {
       await this.o.hooks.unfollow();
       this.following = null;
+      this.followingTerm = null;
     }
     await this.publish({ position: this.o.hooks.position(), term: this.o.hooks.term() });
   }
