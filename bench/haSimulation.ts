@@ -4,10 +4,18 @@
  *   node --import tsx bench/haSimulation.ts [schedules=5000] [firstSeed=random]
  *   SIM_SEED=1234 node --import tsx bench/haSimulation.ts   one seed, with its fault schedule and trace
  */
+import { describeFailure, runSchedule } from "../server/runtime/ha/sim/runSchedule";
 import { simulateSeeds } from "../server/runtime/ha/sim/simulateSeeds";
 
 async function main(): Promise<void> {
   const one = process.env.SIM_SEED;
+  if (one) {
+    // One seed: its fault schedule and the nodes' last log lines, whatever the outcome.
+    const r = await runSchedule({ seed: Number(one) });
+    console.log(describeFailure(r, "server/runtime/ha/sim/haSimulation.test.ts"));
+    if (r.violation) process.exitCode = 1;
+    return;
+  }
   const count = one ? 1 : Number(process.argv[2] ?? 5000);
   const first = one ? Number(one) : Number(process.argv[3] ?? 1 + Math.floor(Math.random() * 1e9));
   console.log(`HA simulation: ${count} schedule(s) from seed ${first}`);

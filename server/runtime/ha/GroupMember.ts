@@ -394,6 +394,20 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
           }
           throw err;
         }
+        // Promotion takes time (recovery, listeners) and the process may have been paused in it:
+        // if the session or the member znode went meanwhile, another node may be master already.
+        const lapsed = this.stopped
+          ? "stopping"
+          : this.o.client.state !== "connected"
+            ? `coordinator session ${this.o.client.state}`
+            : this.eid !== myEid
+              ? "member znode lost"
+              : null;
+        if (lapsed) {
+          this.o.logger.warn({ term, why: lapsed }, "elected, but lost the election while promoting: stepping down at once");
+          await this.o.hooks.demote(`${lapsed} while promoting`);
+          return;
+        }
         this.servingTerm = term;
         this.setRole("master", `elected: ${this.lastDecision || "by the elector"}; serving term ${term}`);
         await this.publish({ address: addrs.replicationAddress, addressTerm: term, clients: addrs.clients, position: -1, term });

@@ -165,13 +165,19 @@ export class SimNode {
         schedule: (fn, ms) => sched.after(ms, fn, proc),
       });
       this.member = member;
+      // "Becomes master" is GroupMember's role: the node publishes itself and may acknowledge.
+      member.on("role", (role) => {
+        if (role === "master" && this.serving && this.proc === proc) this.c.observer.served(this, this.serving.termId);
+      });
       await member.start();
     })().catch((err: unknown) => {
       if (this.proc !== proc || !proc.alive) return;
       // node.ts start() failing ends the process; the supervisor starts it again.
       logger.error({ err: (err as Error).message }, "node start failed: exiting");
       this.crash("kill9");
-      sched.after(1000, () => this.boot());
+      sched.after(1000, () => {
+        if (!this.proc.alive) this.boot();
+      });
     });
   }
 
@@ -348,7 +354,6 @@ export class SimNode {
           const s: Serving = { termId, failed: false, waiters: [] };
           this.serving = s;
           this.listening = true;
-          this.c.observer.served(this, termId);
           return { replicationAddress: this.address, clients: [`stomp://${this.name}:61613`], admin: null };
         }),
       demote: (reason) =>

@@ -47,9 +47,14 @@ export class VirtualCoordinationClient extends EventEmitter<CoordinationClientEv
   private nextId = 1;
   private suspendedAt = 0;
   private connecting = false;
+  private connectingSince = 0;
   private closed = false;
   private toServer: FifoChannel;
   private toClient: FifoChannel;
+  /** One per TCP connection: messages of a connection declared dead are never delivered. */
+  private epoch = 0;
+  /** Messages of the current connection held up by a partition; TCP delivers them once it heals. */
+  private stalled: Array<{ toServer: boolean; fn: () => void; onDrop?: () => void }> = [];
 
   constructor(
     private readonly sched: SimScheduler,
@@ -133,10 +138,8 @@ export class VirtualCoordinationClient extends EventEmitter<CoordinationClientEv
         reject,
         send: () => {
           this.inflight.set(id, req);
-          if (!this.net.zkUp(this.node)) return; // lost on the wire: the connection will be declared dead
           const sid = s.id;
-          this.sched.at(this.toServer.deliverAt(this.net.delay()), () => {
-            if (!this.net.zkUp(this.node)) return;
+          this.up(() => {
             let reply: () => void;
             if (!this.server.touch(sid)) {
               reply = () => this.lose(s, "expired by the server");
@@ -148,7 +151,7 @@ export class VirtualCoordinationClient extends EventEmitter<CoordinationClientEv
                 reply = () => this.answer(id, s, (r) => r.reject(err as CoordinationError));
               }
             }
-            this.reply(reply);
+            this.down(reply);
           });
         },
       };
@@ -164,18 +167,50 @@ export class VirtualCoordinationClient extends EventEmitter<CoordinationClientEv
     settle(r);
   }
 
-  /** A message from the server to this client: FIFO, an event of the node, heard on arrival. */
-  private reply(fn: () => void): void {
-    if (!this.net.zkUp(this.node)) return;
+  /** Client → server on the current connection (FIFO; a partition holds it up, as TCP would). */
+  private up(fn: () => void): void {
+    const epoch = this.epoch;
+    if (!this.net.zkUp(this.node)) {
+      this.stalled.push({ toServer: true, fn });
+      return;
+    }
+    this.sched.at(this.toServer.deliverAt(this.net.delay()), () => {
+      if (epoch !== this.epoch) return;
+      if (!this.net.zkUp(this.node)) this.stalled.push({ toServer: true, fn });
+      else fn();
+    });
+  }
+
+  /**
+   * Server → client on the current connection: FIFO, an event of the node, "heard" on arrival.
+   * `onDrop` runs instead if the connection is declared dead before it arrives.
+   */
+  private down(fn: () => void, onDrop?: () => void): void {
+    const epoch = this.epoch;
+    if (!this.net.zkUp(this.node)) {
+      this.stalled.push({ toServer: false, fn, onDrop });
+      return;
+    }
     this.sched.at(
       this.toClient.deliverAt(this.net.delay()),
       () => {
         if (this.closed) return;
+        if (epoch !== this.epoch) return onDrop?.();
         this.lastHeardAt = this.sched.now;
         fn();
       },
       this.owner,
     );
+  }
+
+  /** Ends the current connection: what it still carried is lost (watch notifications: replayed on resume). */
+  private newConnection(): void {
+    this.epoch++;
+    this.toServer = new FifoChannel(() => this.sched.now);
+    this.toClient = new FifoChannel(() => this.sched.now);
+    const dropped = this.stalled;
+    this.stalled = [];
+    for (const m of dropped) m.onDrop?.();
   }
 
   private arm(sid: string, path: string, watcher: Watcher | undefined): ServerWatch | undefined {
@@ -192,10 +227,7 @@ export class VirtualCoordinationClient extends EventEmitter<CoordinationClientEv
     return {
       session: sid,
       path,
-      notify: (ev) => {
-        if (this.net.zkUp(this.node)) this.reply(() => deliver(ev));
-        else s.held.push(() => deliver(ev));
-      },
+      notify: (ev) => this.down(() => deliver(ev), () => s.held.push(() => deliver(ev))),
     };
   }
 
@@ -204,14 +236,24 @@ export class VirtualCoordinationClient extends EventEmitter<CoordinationClientEv
   private tick(): void {
     if (this.closed) return;
     this.sched.after(this.sessionTimeoutMs / 3, () => this.tick(), this.owner);
+    if (this.stalled.length > 0 && this.net.zkUp(this.node)) {
+      const resend = this.stalled;
+      this.stalled = [];
+      for (const m of resend) {
+        if (m.toServer) this.up(m.fn);
+        else this.down(m.fn, m.onDrop);
+      }
+    }
+    // A connect attempt whose answer was lost in a partition times out, as a real one would.
+    if (this.connecting && this.sched.now - this.connectingSince > this.sessionTimeoutMs / 3) this.connecting = false;
     const s = this.session;
     if (this.state === "connected" && s) {
       if (this.sched.now - this.lastHeardAt > (this.sessionTimeoutMs * 2) / 3) {
         this.disconnect();
-      } else if (this.net.zkUp(this.node)) {
+      } else {
         const sid = s.id;
-        this.sched.at(this.toServer.deliverAt(this.net.delay()), () => {
-          if (this.net.zkUp(this.node) && this.server.touch(sid)) this.reply(() => {});
+        this.up(() => {
+          if (this.server.touch(sid)) this.down(() => {});
         });
       }
       return;
@@ -227,18 +269,13 @@ export class VirtualCoordinationClient extends EventEmitter<CoordinationClientEv
   private connect(): void {
     if (this.connecting || !this.net.zkUp(this.node)) return;
     this.connecting = true;
+    this.connectingSince = this.sched.now;
     const s = this.session && !this.session.dead ? this.session : undefined;
-    // A fresh connection: its messages do not wait behind the old one's.
-    this.toServer = new FifoChannel(() => this.sched.now);
-    this.toClient = new FifoChannel(() => this.sched.now);
-    this.sched.at(this.toServer.deliverAt(this.net.delay()), () => {
-      if (!this.net.zkUp(this.node)) {
-        this.sched.after(0, () => (this.connecting = false), this.owner);
-        return;
-      }
+    this.newConnection();
+    this.up(() => {
       if (s) {
         const ok = this.server.touch(s.id);
-        this.reply(() => {
+        this.down(() => {
           this.connecting = false;
           if (s !== this.session || s.dead) return;
           if (!ok) return this.lose(s, "expired by the server");
@@ -247,9 +284,9 @@ export class VirtualCoordinationClient extends EventEmitter<CoordinationClientEv
       } else {
         const fresh: ClientSession = { id: "", dead: false, watches: new Set(), held: [] };
         fresh.id = this.server.openSession(this.sessionTimeoutMs, () => {
-          if (this.net.zkUp(this.node)) this.reply(() => this.lose(fresh, "expired by the server"));
+          this.down(() => this.lose(fresh, "expired by the server"));
         });
-        this.reply(() => {
+        this.down(() => {
           this.connecting = false;
           if (this.session && !this.session.dead) return;
           this.session = fresh;
@@ -272,6 +309,7 @@ export class VirtualCoordinationClient extends EventEmitter<CoordinationClientEv
 
   /** Nothing heard for the read timeout: the connection is dead; the session may still live. */
   private disconnect(): void {
+    this.newConnection();
     this.suspendedAt = this.sched.now;
     this.setState("suspended");
     const failed = [...this.inflight.values()];

@@ -89,6 +89,7 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
   const ackedIds = new Set<number>();
   const excused = new Set<number>();
   const termOwner = new Map<string, string>();
+  const ackingTerms = new Set<string>();
   const tenureOf = new Map<string, number>();
   let tenures = 0;
   let maxAckTenure = 0;
@@ -115,7 +116,13 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
     acknowledged(node, termId, id) {
       const tenure = tenureOf.get(termId) ?? 0;
       const owner = termOwner.get(termId);
-      if (owner !== node.name) fail(`${node.name} acknowledged #${id} in term ${termId}, which belongs to ${owner}`);
+      if (owner !== node.name) fail(`${node.name} acknowledged #${id} in term ${termId}, which belongs to ${owner ?? "no master"}`);
+      if (!ackingTerms.has(termId)) {
+        // A tenure's first receipt: its log must hold every write acknowledged before.
+        ackingTerms.add(termId);
+        const missing = acks.filter((a) => !excused.has(a.id) && !node.has(a.id));
+        if (missing.length > 0) fail(`${node.name} acknowledged in term ${termId} without ${missing.length} earlier acknowledged write(s), e.g. #${missing[0]!.id}`);
+      }
       if (tenure < maxAckTenure) fail(`${node.name} (term ${termId}) acknowledged #${id} after a later master had acknowledged`);
       maxAckTenure = Math.max(maxAckTenure, tenure);
       if (!ackedIds.has(id)) {
@@ -253,7 +260,8 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
     await sched.runUntil(faultMs + SETTLE_MS, check);
     const masters = nodes.filter((n) => n.listening);
     if (masters.length !== 1) {
-      liveness = `${masters.length} masters ${SETTLE_MS} ms after healing (roles: ${nodes.map((n) => `${n.name}=${n.role}`).join(", ")})`;
+      const znodes = coordinator.children(ctx.zkPath).map((z) => `${z.name}=${z.data}`);
+      liveness = `${masters.length} masters ${SETTLE_MS} ms after healing (roles: ${nodes.map((n) => `${n.name}=${n.role}`).join(", ")}; znodes: ${znodes.join(" ")})`;
     } else {
       const m = masters[0]!;
       const missing = acks.filter((a) => !excused.has(a.id) && !m.has(a.id));
@@ -271,7 +279,7 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
 /** How a failing seed is shown: enough to read what happened and to replay it. */
 export function describeFailure(r: ScheduleResult, testFile: string): string {
   return [
-    `HA simulation seed ${r.seed} (${r.sync}): ${r.violation ?? r.liveness}`,
+    `HA simulation seed ${r.seed} (${r.sync}): ${r.violation ?? r.liveness ?? "no violation; one master after healing"}`,
     `replay: SIM_SEED=${r.seed} node --import tsx --test ${testFile}`,
     `fault schedule:`,
     ...r.faults.map((f) => `  ${f}`),
