@@ -107,12 +107,13 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
     this.data = {
       id: o.brokerName,
       container: o.nodeName,
+      // ActiveMQ's six fields first, in Jackson's order (operators and tools read them so).
       address: null,
-      addressTerm: null,
       position: o.hooks.position(),
-      term: o.hooks.term(),
       weight: o.weight,
       elected: null,
+      term: o.hooks.term(),
+      addressTerm: null,
       clients: [],
       group: o.groupName,
       admin: o.admin ?? null,
