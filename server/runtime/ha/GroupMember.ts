@@ -395,15 +395,11 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
           }
           throw err;
         }
-        // Promotion takes time (recovery, listeners) and the process may have been paused in it:
-        // if the session or the member znode went meanwhile, another node may be master already.
-        const lapsed = this.stopped
-          ? "stopping"
-          : this.o.client.state !== "connected"
-            ? `coordinator session ${this.o.client.state}`
-            : this.eid !== myEid
-              ? "member znode lost"
-              : null;
+        // Promotion takes time (recovery, listeners) and the process may have been paused in it: if
+        // the session or the member znode went meanwhile, another node may be master already. What
+        // this process last saw proves nothing after a pause, so ask the coordinator (a round trip
+        // on this session) before taking the role and publishing the address.
+        const lapsed = await this.confirmTenure(myEid, term);
         if (lapsed) {
           this.o.logger.warn({ term, why: lapsed }, "elected, but lost the election while promoting: stepping down at once");
           await this.o.hooks.demote(`${lapsed} while promoting`);
@@ -449,6 +445,24 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
       this.followingTerm = null;
     }
     await this.publish({ position: this.o.hooks.position(), term: this.o.hooks.term() });
+  }
+
+  /**
+   * Null if, per the coordinator now, this session still owns our member znode and the term znode
+   * still holds `term`; else why not. A reply on this session proves it has not expired.
+   */
+  private async confirmTenure(myEid: string, term: number): Promise<string | null> {
+    if (this.stopped) return "stopping";
+    if (this.eid !== myEid) return "member znode lost";
+    try {
+      const own = await this.o.client.exists(`${this.o.zkPath}/0${myEid}`);
+      if (!own || own.ephemeralOwner !== this.o.client.sessionIdHex) return "member znode lost";
+      const now = parseTermZnode((await this.o.client.getData(`${this.o.zkPath}/${TERM_ZNODE}`))?.data ?? null);
+      if (now !== term) return `term ${now} claimed meanwhile`;
+      return null;
+    } catch (err) {
+      return `coordinator could not confirm the tenure (${isCoordinationError(err) ? err.code : String(err)})`;
+    }
   }
 
   /**

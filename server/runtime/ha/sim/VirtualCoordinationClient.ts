@@ -227,7 +227,16 @@ export class VirtualCoordinationClient extends EventEmitter<CoordinationClientEv
     return {
       session: sid,
       path,
-      notify: (ev) => this.down(() => deliver(ev), () => s.held.push(() => deliver(ev))),
+      // Lost with a dead connection, a notification comes again once the session resumes
+      // (ZooKeeper's setWatches replay): held until then, or re-sent now if it already has.
+      notify: (ev) => {
+        const send = (): void =>
+          this.down(
+            () => deliver(ev),
+            () => (this.session === s && this.state === "connected" ? send() : s.held.push(() => deliver(ev))),
+          );
+        send();
+      },
     };
   }
 

@@ -10,6 +10,7 @@ export interface SeedsSummary {
   count: number;
   events: number;
   acked: number;
+  lateReceipts: number;
   ms: number;
   /** Schedules run before the first violation (including it), or null. */
   foundAfter: number | null;
@@ -27,12 +28,13 @@ export async function simulateSeeds(
   budget?: { ms: number; min: number },
 ): Promise<SeedsSummary> {
   const started = Date.now();
-  const out: SeedsSummary = { first, count: 0, events: 0, acked: 0, ms: 0, foundAfter: null, violations: [], unsettled: [] };
+  const out: SeedsSummary = { first, count: 0, events: 0, acked: 0, lateReceipts: 0, ms: 0, foundAfter: null, violations: [], unsettled: [] };
   for (let seed = first; seed < first + count; seed++) {
     const r = await runSchedule({ seed });
     out.count++;
     out.events += r.events;
     out.acked += r.acked;
+    out.lateReceipts += r.lateReceipts;
     if (r.liveness) out.unsettled.push({ seed, liveness: r.liveness });
     if (r.violation) {
       out.foundAfter ??= out.count;
