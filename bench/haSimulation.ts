@@ -21,8 +21,9 @@ async function main(): Promise<void> {
   console.log(`HA simulation: ${count} schedule(s) from seed ${first}`);
   const s = await simulateSeeds(first, count, false, (p) =>
     console.log(`${p.count} schedules, ${p.events} events, ${p.acked} acknowledged writes, ${p.violations.length} violating, ${p.unsettled.length} unsettled, ${(p.ms / 1000).toFixed(1)} s`),
+    undefined,
+    (seed, violation) => console.log(`seed ${seed}: ${violation}`),
   );
-  for (const v of s.violations) console.log(one ? v.report : `seed ${v.seed}: ${v.violation}`);
   if (one) for (const u of s.unsettled) console.log(`seed ${u.seed}: ${u.liveness}`);
   console.log(
     `${s.count} schedules in ${(s.ms / 1000).toFixed(1)} s (${((s.count * 1000) / Math.max(1, s.ms)).toFixed(1)}/s): ` +

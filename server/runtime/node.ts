@@ -10,7 +10,7 @@ import { ReplicationSlave } from "./ha/ReplicationSlave";
 import { replicationPolicyFor } from "./ha/replicationPolicyFor";
 import { SharedFileLock } from "./ha/SharedFileLock";
 import { TermHistory } from "./ha/TermHistory";
-import { lastLogTerm } from "./ha/termNumber";
+import { lastLogTerm, termNumber } from "./ha/termNumber";
 import { localDiskGate, localMemGate, type DurabilityGate } from "./store/DurabilityGate";
 import { Journal } from "./store/Journal";
 import { MessageStore } from "./store/MessageStore";
@@ -121,7 +121,7 @@ export class BrokerNode {
         term: () => lastLogTerm(this.terms.list(), this.journal.endPosition),
         promote: (termId) => this.inLane(() => this.promote(termId)),
         demote: (reason) => this.inLane(() => this.unserve(reason)),
-        follow: (address, master) => this.inLane(() => this.follow(address, master)),
+        follow: (address, master, term) => this.inLane(() => this.follow(address, master, term)),
         unfollow: () => this.inLane(() => this.unfollow()),
       },
     });
@@ -383,6 +383,7 @@ export class BrokerNode {
       securityToken: c.securityToken,
       journal: this.journal,
       terms: () => this.terms.list(),
+      term: termNumber(termId) || null,
       gate,
       logger: this.logger,
     });
@@ -413,7 +414,7 @@ export class BrokerNode {
     void start;
   }
 
-  private async follow(address: string, masterName: string): Promise<void> {
+  private async follow(address: string, masterName: string, masterTerm: number | null): Promise<void> {
     await this.unfollow();
     const url = new URL(address.replace(/^tcp:/, "http:"));
     const slave = new ReplicationSlave({
@@ -432,6 +433,7 @@ export class BrokerNode {
         return this.journal;
       },
       terms: this.terms,
+      masterTerm,
       logger: this.logger.child({ master: masterName }),
     });
     slave.on("attached", (a) => this.logger.info({ master: masterName, ...a }, "replicating from master"));

@@ -27,8 +27,8 @@ export interface GroupRoleHooks {
   promote(termId: string): Promise<{ replicationAddress: string; clients: string[]; admin: string | null }>;
   /** Stop serving at once (no more receipts, listeners closed). */
   demote(reason: string): Promise<void>;
-  /** Replicate from the master at `address` ("tcp://host:port"). */
-  follow(address: string, masterName: string): Promise<void>;
+  /** Replicate from the master at `address` ("tcp://host:port"), which published it for `term`. */
+  follow(address: string, masterName: string, term: number | null): Promise<void>;
   unfollow(): Promise<void>;
 }
 
@@ -435,7 +435,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
         this.following = key;
         this.followingTerm = master.data.addressTerm ?? null;
         await this.publish({ position: -1 });
-        await this.o.hooks.follow(address, master.data.container ?? master.eid);
+        await this.o.hooks.follow(address, master.data.container ?? master.eid, master.data.addressTerm ?? null);
       }
       return;
     }

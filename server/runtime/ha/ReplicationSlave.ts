@@ -21,6 +21,8 @@ export interface ReplicationSlaveOptions {
   /** Opens the journal on whatever files are in its directory now. */
   reopenJournal: () => Promise<Journal>;
   terms: TermHistory;
+  /** The term of the master's address record being followed (sent with the login). */
+  masterTerm: number | null;
   logger: Logger;
 }
 
@@ -66,6 +68,7 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
           endPosition: j.endPosition,
           startPosition: j.startPosition,
           terms: this.o.terms.list(),
+          term: this.o.masterTerm,
         }),
       );
     });

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { GroupMember, type GroupRoleHooks } from "../GroupMember";
 import { divergencePoint } from "../divergencePoint";
-import { lastLogTerm } from "../termNumber";
+import { lastLogTerm, termNumber } from "../termNumber";
 import type { ReplicationPolicy } from "../ReplicationGate";
 import type { Term } from "../replicationCodec";
 import { FifoChannel, type SimNetwork } from "./SimNetwork";
@@ -362,10 +362,10 @@ export class SimNode {
           this.unserve();
           await sched.sleep(this.c.rnd.int(0, 2), proc);
         }),
-      follow: (address) =>
+      follow: (address, _master, term) =>
         this.inLane(async () => {
           this.unfollow();
-          this.startFollowing(address, proc);
+          this.startFollowing(address, term, proc);
         }),
       unfollow: () =>
         this.inLane(async () => {
@@ -393,13 +393,13 @@ export class SimNode {
 
   // ---- replication ----------------------------------------------------------------------------
 
-  private startFollowing(address: string, proc: Proc): void {
+  private startFollowing(address: string, term: number | null, proc: Proc): void {
     const master = this.c.byAddress(address);
     const { sched, net } = this.c;
     if (!master) return;
     const conn = new Conn(this, proc, master, master.proc, address, () => sched.now);
     this.follow = conn;
-    const login = { terms: this.terms.map((t) => ({ ...t })), endPosition: this.log.length };
+    const login = { terms: this.terms.map((t) => ({ ...t })), endPosition: this.log.length, term };
     sched.after(net.delay(), () => {
       if (conn.closed) return;
       if (!net.peerUp(this.name, master.name)) {
@@ -417,9 +417,12 @@ export class SimNode {
     });
   }
 
-  private acceptLogin(conn: Conn, login: { terms: Term[]; endPosition: number }): void {
+  private acceptLogin(conn: Conn, login: { terms: Term[]; endPosition: number; term: number | null }): void {
     if (conn.closed) return;
     if (!this.serving) return this.closeConn(conn, "not master");
+    // ReplicationMaster: a login for another term's address record is refused.
+    const serving = termNumber(this.serving.termId) || null;
+    if (login.term !== null && serving !== null && login.term !== serving) return this.closeConn(conn, `this master serves term ${serving}, not ${login.term}`);
     const dp = divergencePoint(login, { terms: this.terms, endPosition: this.log.length });
     if (dp !== null) {
       conn.cursor = dp;

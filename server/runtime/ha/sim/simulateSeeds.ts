@@ -26,6 +26,7 @@ export async function simulateSeeds(
   stopAtFirst: boolean,
   progress?: (s: SeedsSummary) => void,
   budget?: { ms: number; min: number },
+  onViolation?: (seed: number, violation: string) => void,
 ): Promise<SeedsSummary> {
   const started = Date.now();
   const out: SeedsSummary = { first, count: 0, events: 0, acked: 0, lateReceipts: 0, ms: 0, foundAfter: null, violations: [], unsettled: [] };
@@ -39,6 +40,7 @@ export async function simulateSeeds(
     if (r.violation) {
       out.foundAfter ??= out.count;
       out.violations.push({ seed, violation: r.violation, report: describeFailure(r, TEST_FILE) });
+      onViolation?.(seed, r.violation);
       if (stopAtFirst) break;
     }
     out.ms = Date.now() - started;
