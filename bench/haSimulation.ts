@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   console.log(
     `${s.count} schedules in ${(s.ms / 1000).toFixed(1)} s (${((s.count * 1000) / Math.max(1, s.ms)).toFixed(1)}/s): ` +
       `${s.violations.length} violated safety${s.violations.length ? ` (first after ${s.foundAfter}: seeds ${s.violations.map((v) => v.seed).join(", ")})` : ""}, ` +
-      `${s.unsettled.length} without a single master after healing, ${s.acked} acknowledged writes checked, ${s.lateReceipts} late receipts from superseded masters`,
+      `${s.unsettled.length} without a single master after healing, ${s.acked} acknowledged writes checked, ${s.lateReceipts} late receipts from superseded masters, ${s.stalePromotions} promotions finished in a superseded term`,
   );
   if (s.violations.length > 0) process.exitCode = 1;
 }

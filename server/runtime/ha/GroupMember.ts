@@ -7,6 +7,7 @@ import { GroupWatcher, type GroupMember as WatchedMember } from "../zk/GroupWatc
 import { decideElection, type ElectionInput } from "./decideElection";
 import { eidOf, MEMBER_NAME, parseMemberData, type MemberData } from "./memberData";
 import { isCoordinationError } from "../zk/CoordinationError";
+import type { MultiOp } from "../zk/MultiOp";
 
 export type GroupRole = "joining" | "slave" | "master" | "stopped";
 
@@ -378,7 +379,13 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
           this.following = null;
           this.followingTerm = null;
         }
-        const term = await this.claimTerm(myEid);
+        // The claim is conditional on the decision it acts on (see claimTerm).
+        const basis = elector.eid === myEid ? null : { eid: elector.eid, version: elector.version };
+        const term = await this.claimTerm(myEid, basis);
+        if (term === null) {
+          this.o.logger.info({ elector: elector.data.container ?? elector.eid }, "the election changed before a term could be claimed: evaluating again");
+          return;
+        }
         let addrs: Awaited<ReturnType<GroupRoleHooks["promote"]>>;
         try {
           addrs = await this.o.hooks.promote(String(term));
@@ -474,7 +481,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
    * other, so it survives coordinator restarts. After CONNECTION_LOSS the write may have applied:
    * the znode is read back and the claim is ours if it carries our claimant tag.
    */
-  private async claimTerm(myEid: string): Promise<number> {
+  private async claimTerm(myEid: string, elector: { eid: string; version: number } | null): Promise<number | null> {
     const path = `${this.o.zkPath}/${TERM_ZNODE}`;
     const floor = this.o.hooks.term();
     const by = `${myEid}@${this.o.client.sessionIdHex}`;
@@ -482,14 +489,23 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
       const got = await this.o.client.getData(path);
       const next = Math.max(parseTermZnode(got?.data ?? null), floor) + 1;
       const data = Buffer.from(JSON.stringify({ term: next, by }));
+      // One transaction: our member znode still exists, the elector's znode is still the version
+      // whose `elected` named us (when another member is the elector), and nobody claimed since we
+      // read the term. A node acting on a stale view (paused, its znode already deleted, another
+      // master elected meanwhile) claims nothing — otherwise the TERM record it writes next would
+      // make its log look newer than the real master's acknowledged writes.
+      const ops: MultiOp[] = [{ op: "check", path: `${this.o.zkPath}/0${myEid}`, version: -1 }];
+      if (elector) ops.push({ op: "check", path: `${this.o.zkPath}/0${elector.eid}`, version: elector.version });
+      ops.push(got ? { op: "setData", path, data, version: got.stat.version } : { op: "create", path, data, mode: "persistent" });
       try {
-        if (got) await this.o.client.setData(path, data, got.stat.version);
-        else await this.o.client.create(path, data, "persistent");
+        await this.o.client.multi(ops);
         return next;
       } catch (err) {
         if (isCoordinationError(err, "CONNECTION_LOSS")) {
           const again = await this.o.client.getData(path);
           if (again?.data?.equals(data)) return next;
+        } else if (isCoordinationError(err) && err.opIndex !== undefined && err.opIndex < ops.length - 1) {
+          return null; // the decision we acted on is gone
         } else if (!isCoordinationError(err, "BAD_VERSION") && !isCoordinationError(err, "NODE_EXISTS")) {
           throw err;
         }

@@ -1,5 +1,5 @@
 import type { CoordinationClientEvents, SessionState } from "./CoordinationClient";
-import type { CreateMode } from "./MultiOp";
+import type { CreateMode, MultiOp, MultiResult } from "./MultiOp";
 import type { Watcher } from "./WatchEvent";
 import type { ZnodeStat } from "./ZnodeStat";
 
@@ -22,6 +22,7 @@ export interface CoordinationApi {
   exists(path: string, watch?: Watcher): Promise<ZnodeStat | null>;
   getChildren(path: string, watch?: Watcher): Promise<string[] | null>;
   delete(path: string, version?: number): Promise<void>;
+  multi(ops: MultiOp[]): Promise<MultiResult[]>;
   on<K extends keyof CoordinationClientEvents>(event: K, listener: Listener<K>): unknown;
   off<K extends keyof CoordinationClientEvents>(event: K, listener: Listener<K>): unknown;
   once<K extends keyof CoordinationClientEvents>(event: K, listener: Listener<K>): unknown;

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import type { CoordinationApi } from "../../zk/CoordinationApi";
 import type { CoordinationClientEvents, SessionState } from "../../zk/CoordinationClient";
 import { CoordinationError } from "../../zk/CoordinationError";
-import type { CreateMode } from "../../zk/MultiOp";
+import type { CreateMode, MultiOp, MultiResult } from "../../zk/MultiOp";
 import type { WatchEvent, Watcher } from "../../zk/WatchEvent";
 import type { ZnodeStat } from "../../zk/ZnodeStat";
 import { FifoChannel, type SimNetwork } from "./SimNetwork";
@@ -120,6 +120,10 @@ export class VirtualCoordinationClient extends EventEmitter<CoordinationClientEv
 
   delete(path: string, version = -1): Promise<void> {
     return this.request(false, () => this.server.delete(path, version));
+  }
+
+  multi(ops: MultiOp[]): Promise<MultiResult[]> {
+    return this.request(false, (sid) => this.server.multi(sid, ops));
   }
 
   // ---- requests -------------------------------------------------------------------------------

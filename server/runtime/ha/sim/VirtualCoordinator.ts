@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { CoordinationError } from "../../zk/CoordinationError";
-import type { CreateMode } from "../../zk/MultiOp";
+import type { CreateMode, MultiOp, MultiResult } from "../../zk/MultiOp";
 import type { WatchEvent } from "../../zk/WatchEvent";
 import type { ZnodeStat } from "../../zk/ZnodeStat";
 
@@ -144,6 +144,37 @@ export class VirtualCoordinator {
     if (version !== -1 && version !== n.version) throw new CoordinationError("BAD_VERSION", `delete ${path}`, path);
     if (n.children.size > 0) throw new CoordinationError("NOT_EMPTY", `delete ${path}`, path);
     this.remove(path);
+  }
+
+  /** All operations or none: each is validated against the tree as the earlier ones leave it. */
+  multi(session: string, ops: MultiOp[]): MultiResult[] {
+    ops.forEach((op, i) => {
+      const n = this.nodes.get(op.path);
+      const fail = (code: "NO_NODE" | "BAD_VERSION" | "NODE_EXISTS"): never => {
+        throw new CoordinationError(code, `multi op #${i} (${op.op}) ${op.path}: ${code}`, op.path, i);
+      };
+      if (op.op === "create") {
+        if (n) fail("NODE_EXISTS");
+        if (!this.nodes.has(posix.dirname(op.path))) fail("NO_NODE");
+      } else {
+        if (!n) fail("NO_NODE");
+        const version = op.op === "check" ? op.version : (op.version ?? -1);
+        if (version !== -1 && version !== n!.version) fail("BAD_VERSION");
+      }
+    });
+    return ops.map((op): MultiResult => {
+      switch (op.op) {
+        case "create":
+          return { op: "create", path: this.create(session, op.path, op.data, op.mode) };
+        case "setData":
+          return { op: "setData", stat: this.setData(op.path, op.data, -1) };
+        case "delete":
+          this.delete(op.path, -1);
+          return { op: "delete" };
+        case "check":
+          return { op: "check" };
+      }
+    });
   }
 
   /** For the checker's trace: the member znodes under a path. */

@@ -46,7 +46,7 @@ test("HA group: no acknowledged write lost, no two masters acknowledging, under 
   const s = await simulate(first, count, budget, MIN_SCHEDULES);
   t.diagnostic(
     `${s.count} schedules (seeds ${first}..${first + s.count - 1}), ${s.events} events, ${s.acked} acknowledged writes, ` +
-      `${s.lateReceipts} late receipts from superseded masters, ${s.unsettled.length} without a single master after healing, ${(s.ms / 1000).toFixed(1)} s`,
+      `${s.lateReceipts} late receipts from superseded masters, ${s.stalePromotions} stale promotions, ${s.unsettled.length} without a single master after healing, ${(s.ms / 1000).toFixed(1)} s`,
   );
   for (const u of s.unsettled.slice(0, 3)) t.diagnostic(`seed ${u.seed}: ${u.liveness}`);
   const v = s.violations[0];

@@ -1,5 +1,7 @@
 import { pino, type Logger } from "pino";
+import { parseTermZnode, TERM_ZNODE } from "../GroupMember";
 import { replicationPolicyFor } from "../replicationPolicyFor";
+import { termNumber } from "../termNumber";
 import { SimNetwork } from "./SimNetwork";
 import { SimNode, type Rec, type SimObserver } from "./SimNode";
 import { SimRandom } from "./SimRandom";
@@ -30,6 +32,8 @@ export interface ScheduleResult {
   acked: number;
   /** Receipts given by a master after a later master had given one (see acknowledged()). */
   lateReceipts: number;
+  /** Promotions finished in a term the group had already left (see served()). */
+  stalePromotions: number;
   /** The last log lines of every node (for a failing seed). */
   trace: string[];
 }
@@ -55,8 +59,9 @@ const TRACE_LINES = 400;
  * connections, latency spikes. Afterwards every fault is healed and the group must settle.
  *
  * Invariants, checked after every event:
- * - a node that starts serving as master has every write acknowledged so far (it survived every
- *   election and truncation on the way);
+ * - a node that becomes master (GroupMember's role) in the group's current term has every write
+ *   acknowledged so far (it survived every election and truncation on the way); promotions
+ *   finished in a term the group has already left are counted (see served());
  * - no two masters acknowledge in the same term, and a term's first receipt comes from a log
  *   holding every write acknowledged before (receipts a superseded master releases late are
  *   counted: they are durable, see acknowledged());
@@ -96,6 +101,7 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
   let tenures = 0;
   let maxAckTenure = 0;
   let lateReceipts = 0;
+  let stalePromotions = 0;
   let violation: string | null = null;
   const fail = (msg: string): void => {
     if (violation === null) violation = `${msg} (virtual time ${sched.now.toFixed(1)} ms)`;
@@ -103,6 +109,15 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
 
   const observer: SimObserver = {
     served(node, termId) {
+      // A node can finish a promotion its own stale view allowed — paused after the coordinator
+      // confirmed its tenure, resumed after later terms began. Such a master is superseded before
+      // it starts: no slave follows an address of an old term (and a master refuses logins for
+      // another term), so it cannot acknowledge; its receipts, if any, are checked below.
+      const current = parseTermZnode(coordinator.getData(`${ctx.zkPath}/${TERM_ZNODE}`)?.data ?? null);
+      if (termNumber(termId) < current) {
+        stalePromotions++;
+        return;
+      }
       const owner = termOwner.get(termId);
       if (owner !== undefined && owner !== node.name) fail(`two masters in term ${termId}: ${owner} and ${node.name}`);
       termOwner.set(termId, node.name);
@@ -283,7 +298,7 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
   } finally {
     for (const n of nodes) n.crash("kill9");
   }
-  return { seed: opts.seed, sync, violation, liveness, faults, events: sched.events, writes, acked: acks.length, lateReceipts, trace: trace.slice(-TRACE_LINES) };
+  return { seed: opts.seed, sync, violation, liveness, faults, events: sched.events, writes, acked: acks.length, lateReceipts, stalePromotions, trace: trace.slice(-TRACE_LINES) };
 }
 
 /** How a failing seed is shown: enough to read what happened and to replay it. */

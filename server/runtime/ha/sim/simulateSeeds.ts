@@ -11,6 +11,7 @@ export interface SeedsSummary {
   events: number;
   acked: number;
   lateReceipts: number;
+  stalePromotions: number;
   ms: number;
   /** Schedules run before the first violation (including it), or null. */
   foundAfter: number | null;
@@ -29,13 +30,14 @@ export async function simulateSeeds(
   onViolation?: (seed: number, violation: string) => void,
 ): Promise<SeedsSummary> {
   const started = Date.now();
-  const out: SeedsSummary = { first, count: 0, events: 0, acked: 0, lateReceipts: 0, ms: 0, foundAfter: null, violations: [], unsettled: [] };
+  const out: SeedsSummary = { first, count: 0, events: 0, acked: 0, lateReceipts: 0, stalePromotions: 0, ms: 0, foundAfter: null, violations: [], unsettled: [] };
   for (let seed = first; seed < first + count; seed++) {
     const r = await runSchedule({ seed });
     out.count++;
     out.events += r.events;
     out.acked += r.acked;
     out.lateReceipts += r.lateReceipts;
+    out.stalePromotions += r.stalePromotions;
     if (r.liveness) out.unsettled.push({ seed, liveness: r.liveness });
     if (r.violation) {
       out.foundAfter ??= out.count;
