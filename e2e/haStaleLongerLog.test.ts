@@ -16,9 +16,9 @@ function linesOf(node: NodeHandle, msg: string, since = 0): LogLine[] {
   return (node.proc?.logs ?? []).filter((l) => l.msg === msg && (l.time ?? 0) >= since);
 }
 
-describe("HA: a stale, longer log loses the election to a later term (issue #9 defect 1)", { timeout: 170_000 }, () => {
+describe("HA: a stale, longer log loses the election to a later term (issue #9 defect 1)", { timeout: 225_000 }, () => {
   for (const sync of ["quorum_mem", "quorum_disk"] as const) {
-    test(`${sync}: no receipted message is lost when the old master with the longest log returns`, { timeout: 80_000 }, async (t) => {
+    test(`${sync}: no receipted message is lost when the old master with the longest log returns`, { timeout: 110_000 }, async (t) => {
       let cluster: ClusterProcess | undefined;
       const producers: HaProducer[] = [];
       const frozen: number[] = [];
@@ -57,7 +57,7 @@ describe("HA: a stale, longer log loses the election to a later term (issue #9 d
         for (const pid of frozen.splice(0)) process.kill(pid, "SIGCONT");
         assert.equal(await burst, 0, "nothing of the burst was receipted");
 
-        const a = await cluster.waitForMaster(30_000, m.name);
+        const a = await cluster.waitForMaster(45_000, m.name);
         const [b] = slaves.filter((n) => n.name !== a.name);
         await waitFor(() => linesOf(b, "replicating from master", burstAt).length > 0, 20_000, () => `${b.name} did not follow ${a.name}`);
         const p2 = await HaProducer.connect(a.stompPort, queue);
@@ -82,6 +82,13 @@ describe("HA: a stale, longer log loses the election to a later term (issue #9 d
         await waitFor(() => linesOf(m, "replicating from master", killedAt).length > 0, 30_000, () => `${m.name} did not rejoin as a slave`);
         const cut = linesOf(m, "truncating a divergent log tail that the master's log does not have", killedAt);
         t.diagnostic(`${m.name} truncated ${cut.map((l) => `${String(l.bytes)} bytes of term ${String(l.tailTerm)} (master's term ${String(l.masterTerm)})`).join(", ") || "nothing"}`);
+      } catch (err) {
+        // What each node last said about its role and the election, to tell why.
+        for (const n of cluster?.nodes ?? []) {
+          const lines = (n.proc?.logs ?? []).filter((l) => /role|elector|promot|stopped serving|term|refus|session/.test(String(l.msg))).slice(-12);
+          for (const l of lines) t.diagnostic(`${n.name}: ${JSON.stringify(l)}`);
+        }
+        throw err;
       } finally {
         for (const pid of frozen) process.kill(pid, "SIGCONT");
         for (const p of producers) p.close();
