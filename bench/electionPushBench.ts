@@ -67,5 +67,11 @@ export async function runElectionPushBench(rounds = 50): Promise<Array<{ bench: 
 }
 
 if (process.argv[1]?.endsWith("electionPushBench.ts")) {
-  runElectionPushBench().then((rows) => console.table(rows));
+  runElectionPushBench().then(
+    (rows) => console.table(rows),
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -88,6 +88,7 @@ export async function measureFailover(kills: number, zkSessionTimeout?: string):
   } finally {
     for (const s of senders) {
       const stopped = s.stop(); // stop the loop first: it must not spin on a closed client
+      stopped.catch(() => undefined); // awaited below; handled now so a rejection meanwhile is not unhandled
       await s.client.disconnect();
       await stopped;
     }

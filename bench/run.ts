@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_CONSOLE !== "1") summary.push(...(await runConsoleBench()));
   summary.push(...(await (await import("./electionPushBench")).runElectionPushBench()));
   if (process.env.BENCH_SKIP_FAILOVER !== "1") summary.push(...(await (await import("./failoverBench")).runFailoverBench()));
+  if (process.env.BENCH_SKIP_FAILOVER !== "1") summary.push(...(await (await import("./coordinatorOutageBench")).runCoordinatorOutageBench()));
 
   if (process.env.BENCH_SKIP_BACKLOG === "1") {
     summary.push({ bench: "backlog", result: "skipped (BENCH_SKIP_BACKLOG=1)", target: "-", met: "-" });

@@ -15,6 +15,7 @@ const NAV: Array<{ href: string; label: string; needs?: string }> = [
   { href: "/destinations", label: "Destinations" },
   { href: "/zookeeper", label: "ZooKeeper" },
   { href: "/events", label: "Events" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/audit", label: "Audit", needs: "audit.list" },
   { href: "/users", label: "Users", needs: "users.list" },
 ];

@@ -92,6 +92,7 @@ async function drainToSentinel(port: number, sentinel: string): Promise<string[]
       };
       void client.closed.then((err) => reject(err ?? new Error("drain connection closed")));
     });
+    done.catch(() => undefined); // awaited below; handled now so a rejection meanwhile is not unhandled
     await client.subscribe(QUEUE, "drain", "client-individual", 500);
     await withTimeout(done, 30_000, `sentinel ${sentinel} not reached within 30 s (drained ${drained.length})`);
     return drained;

@@ -15,6 +15,7 @@ import pg from "pg";
 import { pino } from "pino";
 import { postgresMigrationDiff } from "../prisma/postgres/migrationDiff";
 import { searchEventLog } from "../server/api/routers/events/searchEventLog";
+import { createMetricSampleRepository } from "../server/db/metricSampleRepository";
 import { MetricsRecorder } from "../server/console/cluster/MetricsRecorder";
 import { createEventRepository } from "../server/db/eventRepository";
 import { migratePostgres } from "../server/db/migratePostgres";
@@ -160,7 +161,7 @@ describe("console state on PostgreSQL 15 (Debian's package)", { skip: unavailabl
         data: [0, 10_000, 20_000].map((dt, i) => ({ time: new Date(old + dt), node: "mq1", destination: null, metric: "depth", value: 10 * (i + 1), resolution: 0 })),
       });
       await prisma.metricSample.create({ data: { time: new Date(now - 1000), node: "mq1", metric: "depth", value: 5, resolution: 0 } });
-      await new MetricsRecorder(prisma, logger).rollup(now);
+      await new MetricsRecorder(createMetricSampleRepository(prisma), logger).rollup(now);
       const samples = await prisma.metricSample.findMany({ orderBy: { time: "asc" } });
       assert.deepEqual(
         samples.map((s) => [s.resolution, s.value, s.time.getTime()]),

@@ -57,8 +57,43 @@ test.describe.serial("ZooKeeper explorer against Tandem's coordinator", () => {
     await expect(page.getByTestId("zk-stale")).toContainText("dataVersion 2");
     await expect(page.getByTestId("zk-edit")).toHaveValue("mine");
     await page.getByTestId("zk-save").click();
-    await expect(page.getByTestId("zk-message")).toContainText("BAD_VERSION");
+    // A conflict, not a raw error code: the server's version is shown and the draft is kept.
+    await expect(page.getByTestId("zk-conflict")).toBeVisible();
+    await expect(page.getByTestId("zk-conflict-version")).toHaveText("2");
+    await expect(page.getByTestId("zk-data")).toContainText("other");
+    await expect(page.getByTestId("zk-edit")).toHaveValue("mine");
+    expect(await page.getByTestId("zk-message").count()).toBe(0);
+    await page.screenshot({ path: info.outputPath("zk-conflict.png"), fullPage: true });
+    await page.getByTestId("zk-conflict-overwrite").click();
+    await expect(page.getByTestId("zk-message")).toHaveText("save: ok");
+    await expect(page.getByTestId("stat-dataVersion")).toHaveText("3");
+    await expect(page.getByTestId("zk-conflict")).toHaveCount(0);
     await page.screenshot({ path: info.outputPath("zk-explorer.png"), fullPage: true });
+  });
+
+  test("binary data round-trips through the editor byte for byte", async ({ page }, info) => {
+    await logIn(page, consoleProc.url, "admin", ADMIN_PASSWORD);
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const made = await trpcMutation(page, consoleProc.url, "zk.create", { path: "/bin", data: all.toString("base64"), encoding: "base64", mode: "persistent" });
+    expect(made.status).toBe(200);
+    await page.getByTestId("nav-zookeeper").click();
+    await page.getByTestId("zk-node-/bin").click();
+    await expect(page.getByTestId("zk-path")).toHaveText("/bin");
+    // Not UTF-8: the editor opens it as hex, and refuses to re-spell it as text.
+    await expect(page.getByTestId("zk-edit-encoding")).toHaveValue("hex");
+    await page.getByTestId("zk-edit-encoding").selectOption("text");
+    await expect(page.getByTestId("zk-message")).toContainText("not UTF-8");
+    await expect(page.getByTestId("zk-edit-encoding")).toHaveValue("hex");
+    await page.getByTestId("zk-edit-encoding").selectOption("base64");
+    await expect(page.getByTestId("zk-edit")).toHaveValue(all.toString("base64"));
+    await page.getByTestId("zk-save").click();
+    await expect(page.getByTestId("zk-message")).toHaveText("save: ok");
+    await expect(page.getByTestId("stat-dataVersion")).toHaveText("1");
+    await expect(page.getByTestId("stat-dataLength")).toHaveText("256");
+    const back = await page.request.get(`${consoleProc.url}/api/trpc/zk.get?input=${encodeURIComponent(JSON.stringify({ json: { path: "/bin" } }))}`);
+    const body = (await back.json()) as { result: { data: { json: { dataBase64: string } } } };
+    expect(body.result.data.json.dataBase64).toBe(all.toString("base64"));
+    await page.screenshot({ path: info.outputPath("zk-binary.png"), fullPage: true });
   });
 
   test("big data shows a truncation badge", async ({ page }, info) => {

@@ -127,6 +127,7 @@ describe("HA election on a real ZooKeeper 3.8 ensemble", { timeout: 170_000 }, (
     const during = (async (): Promise<void> => {
       while (!stop && p2.isOpen && i < 100_000) await p2.send(`c-${i++}`);
     })();
+    during.catch(() => undefined); // awaited below; handled now so a rejection meanwhile is not unhandled
     await new Promise((r) => setTimeout(r, 200));
     const leader = await ensemble!.leader();
     assert.ok(leader >= 0, "the ensemble has a leader");

@@ -32,6 +32,7 @@ test("discovery connects to the elected master and follows it across kill -9", {
   const resumed = new Promise<string>((r) => client!.once("resumed", r));
   await cluster.kill9(master.name);
   const sending = client.send("/queue/ha.discovery", "during", { headers: { persistent: "true" } });
+  sending.catch(() => undefined); // awaited below; handled now so a rejection meanwhile is not unhandled
   const next = await cluster.waitForMaster(30_000, master.name);
   assert.equal(await resumed, `stomp://127.0.0.1:${next.stompPort}`);
   await sending;

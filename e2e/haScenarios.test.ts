@@ -67,6 +67,7 @@ describe("HA group scenarios (coordinator + 3 broker processes)", { timeout: 230
           await producer.sendPipelined(range(`during-${i++}`, 5));
         }
       })();
+      during.catch(() => undefined); // awaited below; handled now so a rejection meanwhile is not unhandled
       await new Promise((r) => setTimeout(r, 150));
       const cutAt = Date.now();
       proxies.get(old.name)!.cut("blackhole");
@@ -224,6 +225,7 @@ describe("HA group scenarios (coordinator + 3 broker processes)", { timeout: 230
       const burstAt = Date.now();
       const pad = "x".repeat(4096);
       const burst = p1.sendPipelined(range("b", 2000).map((b) => `${b}:${pad}`));
+      burst.catch(() => undefined); // awaited below; handled now so a rejection meanwhile is not unhandled
       let held = -1;
       await waitFor(
         () => {

@@ -39,6 +39,7 @@ describe("HA: a stale, longer log loses the election to a later term (issue #9 d
         const burstAt = Date.now();
         const pad = "x".repeat(4096);
         const burst = p1.sendPipelined(range("stale", 2000).map((b) => `${b}:${pad}`));
+        burst.catch(() => undefined); // awaited below; handled now so a rejection meanwhile is not unhandled
         let held = -1;
         await waitFor(
           () => {

@@ -234,6 +234,7 @@ describe("bad input against a broker process", () => {
     const healthyLoop = (async () => {
       while (!stop) await healthy.roundTrip();
     })();
+    healthyLoop.catch(() => undefined); // awaited below; handled now so a rejection meanwhile is not unhandled
     const before = healthy.count;
     try {
       for (let round = 0; round < 3; round++) {

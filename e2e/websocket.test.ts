@@ -109,6 +109,7 @@ describe("STOMP over WebSocket (stompjs)", () => {
     // (its RECEIPT), not after a pause that a loaded machine can outlast.
     const subscribed = receipt(wsClient, "sub-mixed");
     const got = collect(wsClient, "/topic/ws.mixed", 2, "auto", undefined, { receipt: "sub-mixed" });
+    got.catch(() => undefined); // awaited below; handled now so a rejection meanwhile is not unhandled
     await subscribed;
     const tcp = await connectStomp(b.port);
     await tcp.request("SEND", [["destination", "/topic/ws.mixed"]], "from tcp");

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test:
+#  0. the type check (tsc --noEmit) and ESLint (type-aware promise rules, eslint.config.mjs); a
+#     failure fails the run, but the suites below still run and report;
 #  1. node's test runner over the unit tests next to the code (server/**/*.test.ts) and the
 #     real-process suites under e2e/ (brokers, coordinator, real ZooKeeper, python clients),
 #     two files at a time (the CI machine has two cores);
@@ -9,7 +11,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-mapfile -t files < <(find server e2e components -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+npx tsc --noEmit
+typecheck_status=$?
+npm run --silent lint
+lint_status=$?
+mapfile -t files < <(find server e2e components scripts -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 node --import tsx --test --test-concurrency=2 --test-timeout=300000 "${files[@]}"
 node_status=$?
 
@@ -17,5 +23,5 @@ node_status=$?
 npx playwright test
 browser_status=$?
 
-echo "node tests: exit ${node_status}; browser tests: exit ${browser_status}"
-[ "$node_status" -eq 0 ] && [ "$browser_status" -eq 0 ]
+echo "typecheck: exit ${typecheck_status}; lint: exit ${lint_status}; node tests: exit ${node_status}; browser tests: exit ${browser_status}"
+[ "$typecheck_status" -eq 0 ] && [ "$lint_status" -eq 0 ] && [ "$node_status" -eq 0 ] && [ "$browser_status" -eq 0 ]

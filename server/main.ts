@@ -22,9 +22,16 @@ import { roleAtLeast } from "./console/auth/roles";
 import { loadConsoleEnv, type ConsoleEnv } from "./console/consoleEnv";
 import type { ConsoleRuntime } from "./console/ConsoleRuntime";
 import type { ConsoleServices } from "./console/ConsoleServices";
+import { AlertConfigService } from "./console/alerts/AlertConfigService";
+import { AlertService } from "./console/alerts/AlertService";
+import { clusterAlertFacts } from "./console/alerts/clusterAlertFacts";
+import { SessionFlapWindow } from "./console/alerts/SessionFlapWindow";
+import { WebhookDispatcher } from "./console/alerts/WebhookDispatcher";
 import { DestinationService } from "./console/destinations/DestinationService";
+import { ConsoleHealth } from "./console/health/ConsoleHealth";
 import { SocketLiveEvents, VIEWERS_ROOM } from "./console/SocketLiveEvents";
 import { ZkExplorer } from "./console/zk/ZkExplorer";
+import { createAlertRepository } from "./db/alertRepository";
 import { createApiTokenRepository } from "./db/apiTokenRepository";
 import { createAuditRepository } from "./db/auditRepository";
 import type { PrismaClient } from "./db/createPrismaClient";
@@ -92,7 +99,21 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
     const zk = new ZkExplorer({ connectString: () => runtime?.zkConnectString?.() ?? env.TANDEM_ZK, logger });
     stack.push({ name: "zk explorer", stop: () => zk.close() });
     const destinations = new DestinationService({ runtime, prisma, logger: logger.child({ component: "destinations" }) });
-    const services: ConsoleServices = { auth, audit: createAuditRepository(prisma), events, zk, live, runtime, destinations, logger };
+    // Alerting: rules evaluated against what the runtime's monitor and pollers see; the URL the
+    // notifications link to is known once the HTTP server listens (step 5).
+    let consoleUrl = "";
+    const alertRepo = createAlertRepository(prisma);
+    const dispatcher = new WebhookDispatcher({ repo: alertRepo, logger: logger.child({ component: "webhooks" }), externalUrl: () => consoleUrl });
+    const sessionFlaps = new SessionFlapWindow();
+    const alerts = new AlertService({
+      repo: alertRepo,
+      events,
+      live,
+      dispatcher,
+      logger: logger.child({ component: "alerts" }),
+      facts: () => (runtime?.cluster ? clusterAlertFacts(runtime.cluster, sessionFlaps.count()) : null),
+    });
+    const services: ConsoleServices = { auth, audit: createAuditRepository(prisma), events, zk, live, runtime, destinations, alerts, alertConfig: new AlertConfigService(alertRepo, dispatcher), logger };
 
     const admin = await auth.bootstrapAdmin();
     if (admin !== null) {
@@ -111,8 +132,11 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       await runtime.start({ prisma, events, live, logger: logger.child({ component: "runtime", runtime: runtime.name }) });
     }
     if (runtime?.stop !== undefined) stack.push({ name: `runtime ${runtime.name}`, stop: () => runtime.stop!() });
+    if (runtime?.cluster?.zk) sessionFlaps.watch(runtime.cluster.zk);
+    stack.push({ name: "session flap window", stop: () => Promise.resolve(sessionFlaps.close()) });
 
-    // 5. HTTP: tRPC + Next + socket.io on one port.
+    // 5. HTTP: tRPC + health probes + Next + socket.io on one port.
+    const health = new ConsoleHealth(prisma, runtime);
     const permissions = procedurePermissions(appRouter);
     const trpcHandler = createHTTPHandler({
       router: appRouter,
@@ -126,6 +150,20 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       securityHeaders(res);
       if (req.url?.startsWith("/api/trpc/") === true) {
         trpcHandler(req, res);
+        return;
+      }
+      if (req.method === "GET" && (req.url === "/api/v1/health/live" || req.url === "/api/v1/health/ready")) {
+        const answer = req.url.endsWith("/live") ? Promise.resolve(health.live()) : health.ready();
+        answer.then(
+          (a) => {
+            const body = JSON.stringify(a);
+            res.writeHead(a.status === "ok" ? 200 : 503, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(body);
+          },
+          (err: unknown) => {
+            logger.error({ err }, "health check failed");
+            res.writeHead(503, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify({ status: "unavailable", checks: [] }));
+          },
+        );
         return;
       }
       nextHandler(req, res).catch((err: unknown) => {
@@ -177,6 +215,11 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
     const port = (httpServer.address() as AddressInfo).port;
     const url = `http://${env.TANDEM_CONSOLE_HOST.includes(":") ? `[${env.TANDEM_CONSOLE_HOST}]` : env.TANDEM_CONSOLE_HOST}:${port}`;
     logger.info({ service: "console", host: env.TANDEM_CONSOLE_HOST, port, dev, runtime: runtime?.name ?? null }, "listening");
+
+    // 6. Alerts, once there is a URL to link to; stopped first.
+    consoleUrl = env.TANDEM_CONSOLE_EXTERNAL_URL ?? url;
+    await alerts.start();
+    stack.push({ name: "alerts", stop: () => Promise.resolve(alerts.stop()) });
 
     let stopping: Promise<void> | undefined;
     return { host: env.TANDEM_CONSOLE_HOST, port, url, services, prisma, stop: () => (stopping ??= stopAll()) };

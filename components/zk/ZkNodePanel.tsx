@@ -3,10 +3,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type ReactNode } from "react";
 import { useTRPC } from "../trpc";
 import { useMe } from "../useMe";
+import { base64ToBytes } from "./decodeForView";
 import { DataView } from "./DataView";
+import { convertDraft, encodeDraft, initialEncoding, type EditEncoding as Encoding } from "./editorEncoding";
 import { StatTable } from "./StatTable";
-
-type Encoding = "text" | "json" | "hex" | "base64";
 
 /** One znode: data, stat, and (for operators) edit / create child / delete with version checks. */
 export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (path: string) => void }): ReactNode {
@@ -21,17 +21,27 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
   const [childName, setChildName] = useState("");
   const [childData, setChildData] = useState("");
   const [message, setMessage] = useState<string | null>(null);
+  /** Set when a save was refused because someone else changed the znode first (409). */
+  const [conflict, setConflict] = useState<{ draft: string; encoding: Encoding } | null>(null);
+
+  /** Makes the server's data the clean draft, in an encoding that round-trips it (text for UTF-8, else hex). */
+  const loadDraft = (node: { path: string; dataBase64: string | null; stat: { dataVersion: number } }): void => {
+    const bytes = node.dataBase64 === null ? new Uint8Array(0) : base64ToBytes(node.dataBase64);
+    const enc = initialEncoding(bytes);
+    const text = encodeDraft(bytes, enc) ?? "";
+    setBase({ path: node.path, version: node.stat.dataVersion, text });
+    setDraft(text);
+    setEncoding(enc);
+  };
 
   const data = q.data;
   useEffect(() => {
     if (data === undefined) return;
-    const text = data.dataBase64 === null ? "" : new TextDecoder().decode(Uint8Array.from(atob(data.dataBase64), (c) => c.charCodeAt(0)));
     // A live update must not overwrite what the operator is typing: reload only a clean draft.
     const dirty = base !== null && base.path === data.path && draft !== base.text;
     if (!dirty) {
-      setBase({ path: data.path, version: data.stat.dataVersion, text });
-      setDraft(text);
-      setEncoding("text");
+      loadDraft(data);
+      setConflict(null);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- reacts to server data only
   }, [data?.path, data?.stat.mZxid, data?.dataBase64]);
@@ -52,9 +62,20 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
       ...report("save"),
       onSuccess: (r, input) => {
         setMessage("save: ok");
+        setConflict(null);
         // The saved text is now the clean base, at the version the server assigned.
         setBase({ path: input.path, version: r.stat.dataVersion, text: input.data });
         refresh();
+      },
+      onError: (err, input) => {
+        if (err.data?.reason === "BAD_VERSION") {
+          // Not a failure to report as a code: show what is on the server now and let the operator choose.
+          setMessage(null);
+          setConflict({ draft: input.data, encoding: input.encoding ?? "text" });
+          void q.refetch();
+          return;
+        }
+        setMessage(`save failed: ${err.message}`);
       },
     }),
   );
@@ -95,7 +116,23 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
           </p>
         )}
         <textarea value={draft} onChange={(e) => setDraft(e.target.value)} rows={6} data-testid="zk-edit" />
-        <select value={encoding} onChange={(e) => setEncoding(e.target.value as Encoding)} data-testid="zk-edit-encoding">
+        <select
+          value={encoding}
+          onChange={(e) => {
+            // Re-spell the draft in the new encoding; refuse a switch that would lose bytes.
+            const to = e.target.value as Encoding;
+            const r = convertDraft(draft, encoding, to);
+            if ("error" in r) {
+              setMessage(`cannot show this data as ${to}: ${r.error}`);
+              return;
+            }
+            const clean = base !== null && draft === base.text;
+            setDraft(r.draft);
+            if (clean && base !== null) setBase({ ...base, text: r.draft });
+            setEncoding(to);
+          }}
+          data-testid="zk-edit-encoding"
+        >
           <option value="text">text</option>
           <option value="json">json</option>
           <option value="hex">hex</option>
@@ -105,6 +142,34 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
           Save
         </button>
       </fieldset>
+      {conflict !== null && (
+        <div className="panel notice" role="alert" data-testid="zk-conflict">
+          <p>
+            Not saved: {node.path} was changed by someone else while you edited it. The server now has dataVersion{" "}
+            <span data-testid="zk-conflict-version">{node.stat.dataVersion}</span> (its data is shown above); your draft is still in the editor.
+          </p>
+          <button
+            type="button"
+            onClick={() => {
+              // Discard the draft: edit what the server has now.
+              loadDraft(node);
+              setConflict(null);
+            }}
+            data-testid="zk-conflict-reload"
+          >
+            Discard mine, load the server&apos;s version
+          </button>
+          <button
+            type="button"
+            className="danger"
+            disabled={!mayWrite}
+            onClick={() => set.mutate({ path: node.path, data: conflict.draft, encoding: conflict.encoding, version: node.stat.dataVersion })}
+            data-testid="zk-conflict-overwrite"
+          >
+            Overwrite dataVersion {node.stat.dataVersion} with mine
+          </button>
+        </div>
+      )}
       <fieldset disabled={!can("zk.create")} title={why}>
         <legend>Create child</legend>
         <input placeholder="name" value={childName} onChange={(e) => setChildName(e.target.value)} data-testid="zk-child-name" />

@@ -61,7 +61,7 @@ export class RawStompClient {
     const client = new RawStompClient(socket, parser);
     const connected = new Promise<void>((resolve, reject) => {
       client.onConnected = resolve;
-      client.closed.then((err) => reject(err ?? new Error("connection closed before CONNECTED")));
+      void client.closed.then((err) => reject(err ?? new Error("connection closed before CONNECTED"))); // closed never rejects
     });
     socket.on("data", (chunk: Buffer) => client.receive(chunk));
     socket.on("error", (err) => {

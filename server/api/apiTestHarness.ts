@@ -23,6 +23,12 @@ import { createAuditRepository } from "../db/auditRepository";
 import type { PrismaClient } from "../db/createPrismaClient";
 import { createEventRepository } from "../db/eventRepository";
 import { openDatabase } from "../db/openDatabase";
+import { createAlertRepository } from "../db/alertRepository";
+import type { AlertFacts } from "../console/alerts/alertFacts";
+import { AlertConfigService } from "../console/alerts/AlertConfigService";
+import { AlertService } from "../console/alerts/AlertService";
+import { clusterAlertFacts } from "../console/alerts/clusterAlertFacts";
+import { WebhookDispatcher } from "../console/alerts/WebhookDispatcher";
 import { createSessionRepository } from "../db/sessionRepository";
 import { createUserRepository } from "../db/userRepository";
 import { appRouter, procedurePermissions } from "./root";
@@ -42,7 +48,7 @@ export interface ApiTestHarness {
 }
 
 export async function createApiTestHarness(
-  opts: { zkConnectString?: string; runtime?: ConsoleRuntime; postgresAdminUrl?: string } = {},
+  opts: { zkConnectString?: string; runtime?: ConsoleRuntime; postgresAdminUrl?: string; alertFacts?: () => AlertFacts | null; externalUrl?: string } = {},
 ): Promise<ApiTestHarness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "tandem-console-api-"));
   const logger = pino({ level: "silent" });
@@ -66,10 +72,24 @@ export async function createApiTestHarness(
     sessionTtlMs: 3_600_000,
     logger,
   });
+  const alertRepo = createAlertRepository(prisma);
+  const dispatcher = new WebhookDispatcher({ repo: alertRepo, logger, externalUrl: () => opts.externalUrl ?? "http://127.0.0.1:8161", baseDelayMs: 200 });
+  const events = createEventRepository(prisma);
+  // Not started: tests drive evaluations with alerts.tick().
+  const alerts = new AlertService({
+    repo: alertRepo,
+    events,
+    live,
+    dispatcher,
+    logger,
+    facts: opts.alertFacts ?? (() => (opts.runtime?.cluster ? clusterAlertFacts(opts.runtime.cluster, 0) : null)),
+  });
   const services: ConsoleServices = {
+    alerts,
+    alertConfig: new AlertConfigService(alertRepo, dispatcher),
     auth,
     audit: createAuditRepository(prisma),
-    events: createEventRepository(prisma),
+    events,
     zk,
     live,
     runtime: opts.runtime,
@@ -100,6 +120,7 @@ export async function createApiTestHarness(
     caller,
     loginAs: async (username, password) => (await auth.login(username, password, { ip: null, userAgent: null })).principal,
     close: async () => {
+      alerts.stop();
       await zk.close();
       await prisma.$disconnect();
       if (postgresAdminUrl !== undefined && postgresDb !== null) await postgresAdmin(postgresAdminUrl, `DROP DATABASE IF EXISTS "${postgresDb}" WITH (FORCE)`);

@@ -1,4 +1,5 @@
 import type { AnyProcedure, AnyRouter } from "@trpc/server";
+import { alertsRouter } from "./routers/alerts/alertsRouter";
 import { auditRouter } from "./routers/audit/auditRouter";
 import { authRouter } from "./routers/auth/authRouter";
 import { clusterRouter } from "./routers/cluster/clusterRouter";
@@ -7,6 +8,7 @@ import { drainRouter } from "./routers/drain/drainRouter";
 import { eventsRouter } from "./routers/events/eventsRouter";
 import { tokensRouter } from "./routers/tokens/tokensRouter";
 import { usersRouter } from "./routers/users/usersRouter";
+import { webhooksRouter } from "./routers/webhooks/webhooksRouter";
 import { zkRouter } from "./routers/zk/zkRouter";
 import { createTRPCRouter, type Permission, type ProcedureMeta } from "./trpc";
 
@@ -20,6 +22,8 @@ export const appRouter = createTRPCRouter({
   drain: drainRouter,
   zk: zkRouter,
   destinations: destinationsRouter,
+  alerts: alertsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -19,7 +19,7 @@ export function registerCoordinatorCommand(program: Command): void {
     .option("--port <port>", "client port (0 = ephemeral)", intOption("port"), 2181)
     .option("--data-dir <dir>", "transaction log and snapshot directory", "./data/coordinator")
     .option("--tick-time <ms>", "ZooKeeper tickTime in ms", intOption("tick-time"), 2000)
-    .option("--min-session-timeout <ms>", "default 2 x tickTime", intOption("min-session-timeout"))
+    .option("--min-session-timeout <ms>", "shortest session granted (default 1000; ZooKeeper's is 2 x tickTime)", intOption("min-session-timeout"))
     .option("--max-session-timeout <ms>", "default 20 x tickTime", intOption("max-session-timeout"))
     .option("--max-client-cnxns <n>", "connections per client address (0 = unlimited)", intOption("max-client-cnxns"), 60)
     .option("--max-buffer <bytes>", "jute.maxbuffer", intOption("max-buffer"), 1048575)

@@ -124,7 +124,12 @@ export const clusterSchema = z
     dataDirectory: z.string().default("./data"),
     /** ZooKeeper connect string; omitted → the embedded coordinator. */
     zkAddress: z.string().optional(),
-    /** Failure detection time of a master (its session must expire before another is elected). */
+    /**
+     * Failure detection time of a master (its session must expire before another is elected).
+     * Asked of the coordinator, which may grant another value: Tandem's grants 1 s up to 20 x its
+     * tickTime; a ZooKeeper server grants no less than its minSessionTimeout (default 2 x tickTime,
+     * i.e. 4 s). A node logs a warning when the granted value differs.
+     */
     zkSessionTimeout: duration.default(2000),
     broker: brokerPolicySchema.default(brokerPolicySchema.parse({})),
     groups: z.array(groupSchema).min(1, "the cluster needs at least one group"),

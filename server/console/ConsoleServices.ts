@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
 import type { AuditRepository } from "../db/auditRepository";
+import type { AlertService } from "./alerts/AlertService";
+import type { AlertConfigService } from "./alerts/AlertConfigService";
 import type { EventRepository } from "../db/eventRepository";
 import type { AuthService } from "./auth/AuthService";
 import type { ConsoleRuntime } from "./ConsoleRuntime";
@@ -16,5 +18,7 @@ export interface ConsoleServices {
   live: LiveEvents;
   runtime: ConsoleRuntime | undefined;
   destinations: DestinationService;
+  alerts: AlertService;
+  alertConfig: AlertConfigService;
   logger: Logger;
 }

@@ -17,6 +17,8 @@ const envSchema = z.object({
   TANDEM_ZK: z.string().min(1).optional(),
   /** Set when a TLS-terminating proxy serves the console: cookies get the Secure flag. */
   TANDEM_CONSOLE_SECURE_COOKIES: z.enum(["auto", "always", "never"]).default("auto"),
+  /** The console's URL as operators reach it (behind a proxy): alert notifications link here. Default: the listen address. */
+  TANDEM_CONSOLE_EXTERNAL_URL: z.string().url().optional(),
   TANDEM_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });

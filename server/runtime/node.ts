@@ -106,6 +106,14 @@ export class BrokerNode {
       sessionTimeoutMs: c.zkSessionTimeout,
       logger: this.logger,
     });
+    if (this.zk.sessionTimeoutMs !== c.zkSessionTimeout) {
+      // The server decides (ZooKeeper clamps to [minSessionTimeout, maxSessionTimeout], by default
+      // 2 and 20 x tickTime): failure detection takes what it granted, not what was configured.
+      this.logger.warn(
+        { zkSessionTimeout: c.zkSessionTimeout, granted: this.zk.sessionTimeoutMs, zkAddress: c.zkAddress },
+        "the coordinator granted a different session timeout than zkSessionTimeout (see its minSessionTimeout / maxSessionTimeout)",
+      );
+    }
     this.group = new GroupMember({
       client: this.zk,
       zkPath: c.zkPath,
@@ -273,7 +281,7 @@ export class BrokerNode {
     this.broker = null;
     if (this.gate instanceof ReplicationGate) this.gate.fail(new Error(`no longer master: ${reason}`));
     if (this.stomp) {
-      this.stomp.closeAll("not_master");
+      this.stomp.closeAll("not_master", reason);
       await this.stomp.stop();
       await this.stopWebSockets();
       this.stomp = null;
@@ -462,7 +470,7 @@ export class BrokerNode {
     if (!this.group || this.group.role !== "master") throw new Error("this node is not the master of its group");
     return this.inLane(async () => {
       if (this.stomp) {
-        this.stomp.closeAll("not_master");
+        this.stomp.closeAll("not_master", "handover");
         await this.stomp.stop();
         await this.stopWebSockets();
         this.stomp = null;

@@ -3,6 +3,7 @@ import type { ClusterStatus, ConsoleRuntime, ConsoleRuntimeContext } from "../Co
 import type { ClusterEvent } from "./ClusterMonitor";
 import { ClusterRuntime, type ClusterRuntimeOptions } from "./ClusterRuntime";
 import { DrainManager } from "./drain/DrainManager";
+import { createMetricSampleRepository } from "../../db/metricSampleRepository";
 import { MetricsRecorder } from "./MetricsRecorder";
 import type { NodeSnapshot } from "./NodePoller";
 
@@ -30,7 +31,7 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
     this.ctx = ctx;
     const cluster = await ClusterRuntime.start({ ...this.options, logger: ctx.logger });
     this.cluster = cluster;
-    this.metrics = new MetricsRecorder(ctx.prisma, ctx.logger);
+    this.metrics = new MetricsRecorder(createMetricSampleRepository(ctx.prisma), ctx.logger);
     this.metrics.start();
     this.drains = new DrainManager({ cluster, live: ctx.live, logger: ctx.logger.child({ component: "drain" }) });
     cluster.on("event", (e) => void this.recordEvent(e, ctx.logger));

@@ -1,27 +1,39 @@
 import type { Logger } from "pino";
-import type { PrismaClient } from "../../db/createPrismaClient";
+import type { MetricSampleInput, MetricSampleRepository } from "../../db/metricSampleRepository";
 import type { NodeSnapshot } from "./NodePoller";
 
-/** Destinations per node whose depth is kept as history on each sample (the deepest ones). */
-const DESTINATIONS_PER_SAMPLE = 20;
+/** The deepest destinations per node always get history, moving or not. */
+const DEEPEST_PER_SAMPLE = 20;
 /** Raw samples are kept for an hour, minute rollups for a week. */
 const RAW_KEEP_MS = 3_600_000;
 const ROLLUP_KEEP_MS = 7 * 24 * 3_600_000;
 const ROLLUP_SECONDS = 60;
+const MINUTE_MS = ROLLUP_SECONDS * 1000;
+/** About this many raw samples are read per roll-up transaction. */
+const FOLD_WINDOW_ROWS = 20_000;
+/** A roll-up window spans at most this many minutes. */
+const MAX_FOLD_MINUTES = 60;
 
 /**
  * Turns node snapshots into metric history: fine-grained for the last hour, downsampled to one
  * point per minute (the average) for a week. Writes are buffered and flushed in batches so a
  * six-node cluster polled every second costs one insert statement a few times a minute.
+ *
+ * Which destinations get history: every one whose counters moved since the node's previous
+ * sample (a busy, well-consumed queue has depth 0 and must still get a chart), plus the deepest
+ * few (a stuck backlog does not move). Bounded by the poller's page of destinations.
  */
 export class MetricsRecorder {
-  private buffer: Array<{ time: Date; node: string; destination: string | null; metric: string; value: number; resolution: number }> = [];
+  private buffer: MetricSampleInput[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private rollupTimer: NodeJS.Timeout | null = null;
   private lastSample = new Map<string, number>();
+  /** Per node: destination → "enqueued/dequeued/depth" at the previous sample. */
+  private lastCounters = new Map<string, Map<string, string>>();
+  private rollingUp = false;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly samples: MetricSampleRepository,
     private readonly logger: Logger,
     private readonly minIntervalMs = 5000,
   ) {}
@@ -62,11 +74,20 @@ export class MetricsRecorder {
     push("connections", info.connections?.current);
     push("memory_used", info.memory?.used);
     push("store_used", info.store?.used);
-    for (const d of s.destinations.slice(0, DESTINATIONS_PER_SAMPLE)) {
-      push("depth", Number(d.depth), String(d.name));
-      push("enqueued", Number(d.enqueued), String(d.name));
-      push("dequeued", Number(d.dequeued), String(d.name));
-    }
+    const previous = this.lastCounters.get(s.node) ?? new Map<string, string>();
+    const current = new Map<string, string>();
+    s.destinations.forEach((d, rank) => {
+      const name = String(d.name);
+      const counters = `${String(d.enqueued)}/${String(d.dequeued)}/${String(d.depth)}`;
+      current.set(name, counters);
+      // The page is sorted by depth: the first few are the deepest.
+      const moved = previous.has(name) ? previous.get(name) !== counters : Number(d.enqueued) > 0 || Number(d.dequeued) > 0;
+      if (!moved && rank >= DEEPEST_PER_SAMPLE) return;
+      push("depth", Number(d.depth), name);
+      push("enqueued", Number(d.enqueued), name);
+      push("dequeued", Number(d.dequeued), name);
+    });
+    this.lastCounters.set(s.node, current);
   }
 
   async flush(): Promise<void> {
@@ -74,37 +95,44 @@ export class MetricsRecorder {
     const rows = this.buffer;
     this.buffer = [];
     try {
-      await this.prisma.metricSample.createMany({ data: rows });
+      await this.samples.insert(rows);
     } catch (err) {
       this.logger.warn({ err, rows: rows.length }, "metric samples dropped");
     }
   }
 
-  /** Folds raw samples older than an hour into per-minute averages; drops rollups older than a week. */
-  async rollup(now = Date.now()): Promise<void> {
+  /**
+   * Folds raw samples older than an hour into per-minute averages, whole minutes at a time (so a
+   * minute is never split into two rollup rows), in windows sized so that one window holds about
+   * FOLD_WINDOW_ROWS samples (memory stays bounded on a big cluster, and a day of backlog is a few
+   * dozen transactions on a small one), then drops rollups older than a week.
+   */
+  async rollup(now = Date.now()): Promise<{ folded: number; minutes: number; pruned: number }> {
+    const result = { folded: 0, minutes: 0, pruned: 0 };
+    if (this.rollingUp) return result; // the 5-minute timer can fire while a long first run works
+    this.rollingUp = true;
     try {
-      const cutoff = new Date(now - RAW_KEEP_MS);
-      const old = await this.prisma.metricSample.findMany({ where: { resolution: 0, time: { lt: cutoff } }, take: 50_000 });
-      if (old.length > 0) {
-        const groups = new Map<string, { time: Date; node: string; destination: string | null; metric: string; sum: number; n: number }>();
-        for (const r of old) {
-          const bucket = Math.floor(r.time.getTime() / (ROLLUP_SECONDS * 1000)) * ROLLUP_SECONDS * 1000;
-          const key = `${r.node}|${r.destination ?? ""}|${r.metric}|${bucket}`;
-          const g = groups.get(key) ?? { time: new Date(bucket), node: r.node, destination: r.destination, metric: r.metric, sum: 0, n: 0 };
-          g.sum += r.value;
-          g.n++;
-          groups.set(key, g);
-        }
-        await this.prisma.$transaction([
-          this.prisma.metricSample.createMany({
-            data: [...groups.values()].map((g) => ({ time: g.time, node: g.node, destination: g.destination, metric: g.metric, value: g.sum / g.n, resolution: ROLLUP_SECONDS })),
-          }),
-          this.prisma.metricSample.deleteMany({ where: { id: { in: old.map((r) => r.id) } } }),
-        ]);
+      // Only whole minutes that are entirely older than the raw retention.
+      const cutoff = Math.floor((now - RAW_KEEP_MS) / MINUTE_MS) * MINUTE_MS;
+      for (;;) {
+        const oldest = await this.samples.oldestRaw(new Date(cutoff));
+        if (oldest === null) break;
+        const start = Math.floor(oldest.getTime() / MINUTE_MS) * MINUTE_MS;
+        const probeEnd = Math.min(cutoff, start + MAX_FOLD_MINUTES * MINUTE_MS);
+        const probe = await this.samples.countRaw(new Date(start), new Date(probeEnd));
+        const perMinute = Math.max(1, probe / ((probeEnd - start) / MINUTE_MS));
+        const minutes = Math.max(1, Math.min(MAX_FOLD_MINUTES, Math.floor(FOLD_WINDOW_ROWS / perMinute)));
+        const end = Math.min(cutoff, start + minutes * MINUTE_MS);
+        result.folded += await this.samples.foldRaw(new Date(start), new Date(end), MINUTE_MS, ROLLUP_SECONDS);
+        result.minutes += (end - start) / MINUTE_MS;
       }
-      await this.prisma.metricSample.deleteMany({ where: { resolution: ROLLUP_SECONDS, time: { lt: new Date(now - ROLLUP_KEEP_MS) } } });
+      result.pruned = await this.samples.prune(ROLLUP_SECONDS, new Date(now - ROLLUP_KEEP_MS));
+      if (result.minutes > 0 || result.pruned > 0) this.logger.debug(result, "metric rollup");
     } catch (err) {
       this.logger.warn({ err }, "metric rollup failed");
+    } finally {
+      this.rollingUp = false;
     }
+    return result;
   }
 }

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { ZodError } from "zod";
 import { BrokerError } from "../broker/Broker";
 import type { AdminContext } from "./AdminContext";
+import { RawReply } from "./RawReply";
 import { AdminError } from "./AdminError";
 import { adminRoutes } from "./adminRoutes";
 import type { AdminRouter } from "./AdminRouter";
@@ -133,6 +134,11 @@ export class AdminServer {
   private reply(res: ServerResponse, status: number, payload: unknown): void {
     if (res.headersSent) {
       res.destroy();
+      return;
+    }
+    if (payload instanceof RawReply) {
+      res.writeHead(status, { "content-type": payload.contentType, "content-length": Buffer.byteLength(payload.body), "cache-control": "no-store" });
+      res.end(payload.body);
       return;
     }
     const text = JSON.stringify(payload);

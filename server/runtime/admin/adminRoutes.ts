@@ -12,6 +12,8 @@ import {
 } from "./destinations";
 import { browseMessages, getMessage, moveMessages, sendMessage } from "./messages";
 import { nodeInfo } from "./nodeInfo";
+import { createNodeMetrics } from "./nodeMetrics";
+import { RawReply } from "./RawReply";
 import { paginate, parsePageQuery } from "./paging";
 
 function noBody(req: AdminRequest): void {
@@ -24,6 +26,15 @@ export function adminRoutes(ctx: AdminContext): AdminRouter {
   const base = "/api/v1";
 
   r.add("GET", `${base}/node`, () => nodeInfo(ctx));
+  // Prometheus: `max_destinations=N` keeps the N deepest destinations' series (a node with 10,000
+  // queues need not export all of them on every scrape); absent, all are exported.
+  const metrics = createNodeMetrics(ctx);
+  r.add("GET", "/metrics", async (req) => {
+    const raw = req.query.get("max_destinations");
+    if (raw !== null && !/^\d+$/.test(raw)) throw badRequest("max_destinations must be a whole number");
+    const m = await metrics.scrape(raw === null ? null : Number(raw));
+    return new RawReply(m.contentType, m.text);
+  });
   r.add("POST", `${base}/node/handover`, async () => {
     try {
       return await ctx.node.handover();

@@ -33,8 +33,15 @@ export interface CoordinatorOptions {
   host?: string;
   port?: number;
   dataDir: string;
+  /** ZooKeeper's tickTime (default 2000 ms): the unit of the default maximum session timeout. */
   tickTime?: number;
+  /**
+   * Shortest session a client is granted (default DEFAULT_MIN_SESSION_TIMEOUT_MS). ZooKeeper's
+   * default is 2 x tickTime (4 s at tickTime 2000), which silently doubled Tandem's default
+   * zkSessionTimeout of 2 s; a real ZooKeeper needs `minSessionTimeout` in zoo.cfg for the same.
+   */
   minSessionTimeout?: number;
+  /** Longest session a client is granted (default 20 x tickTime, as ZooKeeper). */
   maxSessionTimeout?: number;
   maxClientCnxns?: number;
   maxBuffer?: number;
@@ -44,6 +51,8 @@ export interface CoordinatorOptions {
   logger: Logger;
 }
 
+/** Default minSessionTimeout: grants Tandem's default zkSessionTimeout (2 s) and anything above 1 s. */
+export const DEFAULT_MIN_SESSION_TIMEOUT_MS = 1000;
 const TWO_32 = 4294967296;
 /** Timer lateness (ms) below which the event loop counts as merely busy, not stalled. */
 const STALL_TOLERANCE_MS = 100;
@@ -97,7 +106,10 @@ export class CoordinatorServer implements CnxnHost {
   private packetsReceivedClosed = 0;
   private packetsSentClosed = 0;
   private readonly tickTime: number;
-  /** Expiry is checked twice per tick, so a session ends within [timeout, timeout + tickTime). */
+  /**
+   * Expiry is checked twice per tick (or per minimum session, when that is shorter than a tick), so
+   * a session ends within [timeout, timeout + min(tickTime, minSessionTimeout) / 2].
+   */
   private readonly expiryInterval: number;
   private lastExpiryCheck = 0;
   private readonly minTimeout: number;
@@ -118,9 +130,9 @@ export class CoordinatorServer implements CnxnHost {
     private readonly logger: Logger,
   ) {
     this.tickTime = opts.tickTime ?? 2000;
-    this.expiryInterval = Math.max(50, this.tickTime / 2);
-    this.minTimeout = opts.minSessionTimeout ?? 2 * this.tickTime;
-    this.maxTimeout = opts.maxSessionTimeout ?? 20 * this.tickTime;
+    this.minTimeout = opts.minSessionTimeout ?? DEFAULT_MIN_SESSION_TIMEOUT_MS;
+    this.maxTimeout = Math.max(this.minTimeout, opts.maxSessionTimeout ?? 20 * this.tickTime);
+    this.expiryInterval = Math.max(50, Math.min(this.tickTime, this.minTimeout) / 2);
     this.whitelist = opts.fourLetterWords ?? ["*"];
   }
 

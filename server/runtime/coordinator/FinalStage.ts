@@ -5,7 +5,7 @@
 import { permits } from "./acl";
 import type { ApplyResult, DataTree } from "./DataTree";
 import { JuteWriter } from "./jute";
-import { encodeReply, Err, EventType, OpCode, Perms, writeAcl, writeStat, Xid, type Id, type MultiOp } from "./protocol";
+import { encodeReply, Err, EventType, OpCode, Perms, writeAcl, writeStat, type Id, type MultiOp } from "./protocol";
 import type { Request, RequestOrigin } from "./Request";
 import type { Stage } from "./PrepStage";
 import type { WatchManager } from "./WatchManager";
@@ -121,7 +121,11 @@ export class FinalStage implements Stage {
         return encodeReply(req.xid, zxid, 0, (w) => w.ustring(body.path));
       case "setWatches":
         this.setWatches(body, origin);
-        return encodeReply(Xid.setWatches, zxid, 0);
+        // The reply carries the request's xid, as ZooKeeper's (FinalRequestProcessor replies with
+        // request.cxid for every op). Java and kazoo send -8, but node-zookeeper-client numbers
+        // SetWatches like any request and drops the connection on any other xid: a fixed -8
+        // made every reconnect with watches a reconnect loop.
+        return encodeReply(req.xid, zxid, 0);
       case "getEphemerals": {
         const list = tree.ephemeralsOf(req.sessionId).filter((p) => p.startsWith(body.prefix)).sort();
         return encodeReply(req.xid, zxid, 0, (w) => w.vector(list, (x, p) => x.ustring(p)));

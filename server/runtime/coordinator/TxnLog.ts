@@ -1,12 +1,12 @@
 // Append-only transaction log with group commit (ZooKeeper's FileTxnLog + SyncRequestProcessor).
 // A batch of records is written with one write to an O_DSYNC file (write + fdatasync in one); callers
-// release responses only after append() resolves. Records: u32 length, u32 crc32, txn bytes.
+// release responses only after append() resolves. Records: u32 length, u32 CRC-32 (IEEE, zlib.crc32), txn bytes.
 // A crash can leave a torn last record; recovery stops at the first record that is short or
 // fails its crc and truncates the file there (those txns were never acknowledged).
 import { mkdir, open, readdir, readFile, rename, truncate, unlink, type FileHandle } from "node:fs/promises";
 import { constants } from "node:fs";
 import { join } from "node:path";
-import { crc32 } from "./crc32";
+import { crc32 } from "node:zlib";
 import { decodeTxn, type Txn } from "./txn";
 
 const LOG_MAGIC = Buffer.from("TZKL0001", "latin1");

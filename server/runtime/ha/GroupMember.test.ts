@@ -59,6 +59,7 @@ function world(seed = 7) {
       hooks,
       logger: pino({ level: "silent" }),
       schedule: (fn, ms) => sched.after(ms, fn, proc),
+      now: () => sched.now,
     });
   /** GroupMember.start() needs virtual time to pass: run the clock until it resolves. */
   const start = async (gm: GroupMember): Promise<void> => {
@@ -71,7 +72,16 @@ function world(seed = 7) {
     await until(() => done || failed !== null, 5_000, "GroupMember.start");
     if (failed) throw failed;
   };
-  return { sched, net, coordinator, client, calls, run, until, member, start };
+  /** GroupMember.stop() too. */
+  const stop = async (gm: GroupMember): Promise<void> => {
+    let done = false;
+    gm.stop().then(
+      () => (done = true),
+      () => (done = true),
+    );
+    await until(() => done, 5_000, "GroupMember.stop");
+  };
+  return { sched, net, coordinator, client, calls, run, until, member, start, stop };
 }
 
 describe("GroupMember address records (issue #9 defect 3)", () => {
@@ -109,9 +119,7 @@ describe("GroupMember address records (issue #9 defect 3)", () => {
     assert.equal(after[cleared]!.clients?.length, 0);
     assert.equal(after[republished]!.addressTerm, 2, "the new tenure's address carries the new term");
     assert.ok(w.calls.includes("demote coordinator session suspended"));
-    const stopped = gm.stop();
-    await w.run(100);
-    await stopped;
+    await w.stop(gm);
   });
 
   test("a slave follows the elected master's address only when it belongs to the group's current term", async () => {
@@ -153,9 +161,7 @@ describe("GroupMember address records (issue #9 defect 3)", () => {
     gm.followerLost("tcp://n0:62621", true);
     await w.run(200);
     assert.equal(c.exists(path), null, "the refusing master of the current term was removed");
-    const stopped = gm.stop();
-    await w.run(100);
-    await stopped;
+    await w.stop(gm);
   });
 
   test("refusals counted against an address of an older term never remove the master's znode", async () => {
@@ -185,8 +191,6 @@ describe("GroupMember address records (issue #9 defect 3)", () => {
     gm.followerLost("tcp://n0:62621", true);
     await w.run(300);
     assert.notEqual(c.exists(path), null, "a master re-elected at the same address is not removed for its old tenure's refusals");
-    const stopped = gm.stop();
-    await w.run(100);
-    await stopped;
+    await w.stop(gm);
   });
 });

@@ -17,6 +17,14 @@ const MAX_PROMOTE_FAILURES = 3;
 const DEAD_MASTER_REFUSALS = 2;
 /** Delay before following the master again after the replication link dropped. */
 const REFOLLOW_DELAY_MS = 50;
+/**
+ * Refusals prove nothing while this node's own coordinator session is not connected, nor for this
+ * long (at most half the session timeout) after it resumes: the master lost the coordinator too
+ * (an outage or restart of it), demoted itself and closed its replication port, and re-promotes as
+ * soon as its own session resumes. A master that really died meanwhile is still found: its
+ * session expires one timeout after the coordinator is back.
+ */
+const RESUME_GRACE_MS = 1_000;
 
 /** What the node does when its role changes; GroupMember only decides. */
 export interface GroupRoleHooks {
@@ -54,6 +62,8 @@ export interface GroupMemberOptions {
   logger: Logger;
   /** Defaults to an unref'd setTimeout. */
   schedule?: ScheduleFn;
+  /** Clock for the resume grace; defaults to Date.now (the simulator passes its virtual clock). */
+  now?: () => number;
 }
 
 export interface GroupMemberEvents {
@@ -87,12 +97,16 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
   /** The term this node serves as master, while it does. */
   private servingTerm: number | null = null;
   private refusals = { key: "", count: 0 };
+  /** When the coordinator session last became connected (0: connected from the start). */
+  private connectedSince = 0;
   members: Array<{ eid: string; data: MemberData; version: number }> = [];
   /** The group's current term (the term znode), or null before any term was claimed there. */
   currentTerm: number | null = null;
   private readonly schedule: ScheduleFn;
+  private readonly now: () => number;
 
   private readonly onState = (state: SessionState): void => {
+    if (state === "connected") this.connectedSince = this.now();
     if (state !== "connected" && this.role === "master") {
       this.o.logger.warn({ state }, "coordinator session not connected: master stops serving now");
       this.stepDown(`coordinator session ${state}`);
@@ -105,6 +119,7 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
     super();
     this.quorum = Math.floor(o.replicas / 2) + 1;
     this.schedule = o.schedule ?? realSchedule;
+    this.now = o.now ?? Date.now;
     this.data = {
       id: o.brokerName,
       container: o.nodeName,
@@ -255,7 +270,8 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
     const term = this.followingTerm;
     this.following = null;
     this.followingTerm = null;
-    if (!refused) {
+    const grace = Math.min(RESUME_GRACE_MS, this.o.client.sessionTimeoutMs / 2);
+    if (!refused || this.o.client.state !== "connected" || this.now() - this.connectedSince < grace) {
       this.refusals = { key: "", count: 0 };
     } else {
       // Refusals count against an address in one term only: a re-elected node's new tenure starts

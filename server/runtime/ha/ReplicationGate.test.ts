@@ -64,6 +64,7 @@ describe("ReplicationGate (receipts wait for the sync policy, brokers.md §b1.10
     const b = journal.append(Buffer.from("b"));
     const pa = g.awaitDurable(a);
     const pb = g.awaitDurable(b);
+    pb.catch(() => undefined); // awaited below; handled now so a rejection meanwhile is not unhandled
     g.onAck("mq2", journal.endPosition, 0);
     assert.equal(await state(pa), "pending");
     g.onAck("mq3", b, 0); // mq3 has a (ends at b) but not b

@@ -88,6 +88,8 @@ export class StompConnection implements ConsumerSink {
   /** Receipts leave in frame order: each waits for everything before it (spec: a RECEIPT confirms all earlier frames). */
   private receiptChain: Promise<void> = Promise.resolve();
   private receiptsOutstanding = 0;
+  /** Receipt ids of SENDs waiting for the sync policy, oldest first (named when the node demotes). */
+  private readonly heldReceipts: string[] = [];
   private lastRead = Date.now();
   private lastWrite = Date.now();
   private heartbeatTimer: NodeJS.Timeout | null = null;
@@ -480,24 +482,54 @@ export class StompConnection implements ConsumerSink {
     // Without a receipt nothing is promised, so nothing waits for the disk (the journal's writer
     // still writes it out behind).
     if (receipt === undefined) return;
-    const durable = position >= 0 ? this.o.broker.store.awaitDurable(position) : null;
-    if (durable === null && this.receiptsOutstanding === 0) {
+    // The gate's answer is observed the moment it is asked for, not when this receipt's turn comes:
+    // a demotion rejects every held receipt at once, while the earlier ones may still be waiting
+    // (e.g. on the write fence), and a rejection nobody handles yet would end the process.
+    const refused: Promise<Error | null> | null =
+      position >= 0 ? this.o.broker.store.awaitDurable(position).then(() => null, (err: unknown) => asError(err)) : null;
+    if (refused === null && this.receiptsOutstanding === 0) {
       this.sendReceipt(receipt);
       return;
     }
     this.receiptsOutstanding++;
+    this.heldReceipts.push(receipt);
     const before = this.receiptChain;
     this.receiptChain = (async () => {
       await before;
+      const err = refused ? await refused : null;
+      this.heldReceipts.shift();
       try {
-        if (durable) await durable;
-        this.sendReceipt(receipt);
-      } catch (err) {
-        this.fail("not_master", `message could not be stored: ${(err as Error).message}`, frame);
+        if (err) this.fail("not_master", `message could not be stored: ${err.message}`, frame);
+        else this.sendReceipt(receipt);
       } finally {
         this.receiptsOutstanding--;
       }
-    })();
+    })().catch(this.receiptChainBroken);
+  }
+
+  /** Only a bug gets here (every link handles its own failure); later links must still run. */
+  private readonly receiptChainBroken = (err: unknown): void => {
+    this.o.logger.error({ err, conn: this.id }, "receipt chain failed");
+    this.fail("protocol_error", "internal error while sending a receipt");
+  };
+
+  /**
+   * The node stopped being master. Held receipts will never be given, so the ERROR says so and
+   * why (a failover client resends those messages to the new master), then the connection closes.
+   */
+  stopServing(why: string): void {
+    const held = this.heldReceipts.length;
+    if (held === 0) {
+      this.fail("not_master", `This node is no longer the master: ${why}`);
+      return;
+    }
+    // receipt-id names the oldest held receipt; every later one is withheld as well.
+    this.fail(
+      "not_master",
+      `message could not be stored: no longer master: ${why} (${held} receipt(s) withheld, from ${this.heldReceipts[0]})`,
+      undefined,
+      [["receipt-id", this.heldReceipts[0]!]],
+    );
   }
 
   private onSubscribe(frame: StompFrame): void {
@@ -649,11 +681,13 @@ export class StompConnection implements ConsumerSink {
     }
     this.receiptsOutstanding++;
     const before = this.receiptChain;
-    this.receiptChain = before.then(() => {
-      this.receiptsOutstanding--;
-      this.sendReceipt(receipt);
-      after?.();
-    });
+    this.receiptChain = before
+      .then(() => {
+        this.receiptsOutstanding--;
+        this.sendReceipt(receipt);
+        after?.();
+      })
+      .catch(this.receiptChainBroken);
   }
 
   private onUnsubscribe(frame: StompFrame): void {
@@ -791,10 +825,12 @@ export class StompConnection implements ConsumerSink {
     }
     this.receiptsOutstanding++;
     const before = this.receiptChain;
-    this.receiptChain = before.then(() => {
-      this.sendReceipt(receipt);
-      this.close("client_disconnect");
-    });
+    this.receiptChain = before
+      .then(() => {
+        this.sendReceipt(receipt);
+        this.close("client_disconnect");
+      })
+      .catch(this.receiptChainBroken);
   }
 
   /** A summary for the admin API. */
@@ -826,4 +862,8 @@ export class StompConnection implements ConsumerSink {
 function seenBefore(headers: StompHeaders, i: number, name: string): boolean {
   for (let j = 0; j < i; j++) if (headers[j]![0] === name) return true;
   return false;
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

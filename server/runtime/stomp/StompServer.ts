@@ -120,9 +120,12 @@ export class StompServer {
     this.closedReasons.set(reason, (this.closedReasons.get(reason) ?? 0) + 1);
   }
 
-  /** Closes every client connection with `reason` (e.g. the node lost mastership). */
-  closeAll(reason: CloseReason): void {
-    for (const conn of [...this.connections.values()]) conn.fail(reason, reason === "not_master" ? "This node is no longer the master" : "Server shutting down");
+  /** Closes every client connection with `reason`; `why` says what made the node stop being master. */
+  closeAll(reason: CloseReason, why = "stepping down"): void {
+    for (const conn of [...this.connections.values()]) {
+      if (reason === "not_master") conn.stopServing(why);
+      else conn.fail(reason, "Server shutting down");
+    }
   }
 
   async stop(): Promise<void> {

@@ -117,6 +117,9 @@ export class Journal {
   private generation = 0;
 
   private fsyncCount = 0;
+  /** Group-commit rounds and the time they took (fsyncs of one round included): the sync latency a receipt waits for. */
+  private syncRounds = 0;
+  private syncNanos = 0n;
   private appendCount = 0;
 
   private constructor(
@@ -395,12 +398,14 @@ export class Journal {
     return this.segments.filter((s) => s.created).map((s) => ({ base: s.base, path: s.path, size: s.written }));
   }
 
-  stats(): { segments: number; bytes: number; fsyncs: number; appends: number } {
+  stats(): { segments: number; bytes: number; fsyncs: number; appends: number; syncRounds: number; syncSeconds: number } {
     return {
       segments: this.segments.length,
       bytes: this.endPos - this.startPosition,
       fsyncs: this.fsyncCount,
       appends: this.appendCount,
+      syncRounds: this.syncRounds,
+      syncSeconds: Number(this.syncNanos) / 1e9,
     };
   }
 
@@ -550,6 +555,7 @@ export class Journal {
    * queues as soon as a waiter needs it.
    */
   private async syncRound(): Promise<void> {
+    const started = process.hrtime.bigint();
     this.roundQueued = false;
     const target = this.writtenPos;
     const retiring = this.retiring;
@@ -572,6 +578,8 @@ export class Journal {
     }
     // New segment files are durable only once their directory entry is.
     if (dirDirty) await this.fsyncDir();
+    this.syncRounds++;
+    this.syncNanos += process.hrtime.bigint() - started;
     if (target > this.durablePos) this.durablePos = target;
     settle(this.syncWaiters, this.durablePos);
     this.kickSync();

@@ -15,6 +15,8 @@ type Listener<K extends keyof CoordinationClientEvents> = (...args: Coordination
 export interface CoordinationApi {
   readonly state: SessionState;
   readonly sessionIdHex: string;
+  /** Negotiated session timeout of the current session. */
+  readonly sessionTimeoutMs: number;
   ensurePath(path: string): Promise<void>;
   create(path: string, data: Buffer | null, mode: CreateMode): Promise<string>;
   getData(path: string, watch?: Watcher): Promise<{ data: Buffer | null; stat: ZnodeStat } | null>;

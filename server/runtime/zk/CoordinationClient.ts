@@ -15,9 +15,16 @@ import { toZnodeStat, type ZnodeStat } from "./ZnodeStat";
  * Built on node-zookeeper-client 1.1.3 (pure JavaScript, the most used Node client; the
  * `zookeeper` package wraps the C client and needs a native build). What this layer adds, Curator
  * style, because election code must be able to trust these states:
- * - "suspended" as soon as the connection drops, "lost" once the session is gone: when the server
- *   says it expired, or when we could not reach any server for a whole session timeout (the server
- *   has expired it by then, and a master must not keep serving in the meantime), or after close().
+ * - "suspended" as soon as the connection drops, "lost" once the session is gone: when a server
+ *   says it expired, or after close(). Not on a local timer: while no server can be reached we
+ *   keep offering the same session id and password, as ZooKeeper's own client does, because only
+ *   a server knows whether the session ended. A coordinator that was down (kill -9, restart)
+ *   restores its sessions from its log and restarts their expiry clocks, so a session that no
+ *   server could hear for longer than its timeout is often still alive; declaring it lost here
+ *   would throw away its ephemerals and leave the old ones to linger until they expire.
+ *   Safety does not need the local timer: a master stops serving as soon as it is "suspended".
+ *   The one local verdict: servers that answer but refuse to resume the session for 10 s (a
+ *   coordinator restarted without its data) cannot hold it, so it is lost (see startWatchdog).
  * - After a loss a new session is opened automatically; "reconnected" reports it with
  *   newSession=true so recipes re-create their ephemerals and re-arm their watches.
  * - Operations outstanding on a lost session are rejected with SESSION_EXPIRED (the library
@@ -33,7 +40,7 @@ export type SessionState = "connected" | "suspended" | "lost";
 export interface CoordinationClientOptions {
   /** "host:port,host:port[/chroot]" */
   connectString: string;
-  /** Requested session timeout; the server clamps it to [2, 20] x its tickTime. */
+  /** Requested session timeout; the server clamps it to its [minSessionTimeout, maxSessionTimeout]. */
   sessionTimeoutMs?: number;
   /** connect() rejects with CONNECT_TIMEOUT when no session is established in this time. */
   connectTimeoutMs?: number;
@@ -68,7 +75,8 @@ interface Session {
   /** Rejecters of operations issued on this session and not answered yet. */
   readonly inflight: Set<(err: CoordinationError) => void>;
   readonly watches: Set<PendingWatch>;
-  lostTimer: NodeJS.Timeout | undefined;
+  /** Warns once when no server has been reachable for a whole session timeout. */
+  unreachableTimer: NodeJS.Timeout | undefined;
   watchdog: NodeJS.Timeout | undefined;
   lastReceiveAt: number;
 }
@@ -80,6 +88,8 @@ const SPIN_DELAY_MS = 200;
 /** A read is retried at most this often after CONNECTION_LOSS (each loss means one reconnect). */
 const MAX_READ_RETRIES = 5;
 const POLITE_CLOSE_WAIT_MS = 2_000;
+/** Handshakes refused this long (at least) mean no server can resume the session (startWatchdog). */
+const REFUSED_GIVE_UP_MS = 10_000;
 
 export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
   private readonly log: Logger;
@@ -305,7 +315,7 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
       dead: false,
       inflight: new Set(),
       watches: new Set(),
-      lostTimer: undefined,
+      unreachableTimer: undefined,
       watchdog: undefined,
       lastReceiveAt: 0,
     };
@@ -320,8 +330,8 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
     switch (code) {
       case 3: {
         // SYNC_CONNECTED: first connect, or the same session resumed on some server.
-        if (s.lostTimer) clearTimeout(s.lostTimer);
-        s.lostTimer = undefined;
+        if (s.unreachableTimer) clearTimeout(s.unreachableTimer);
+        s.unreachableTimer = undefined;
         s.idHex = s.zk.getSessionId().toString("hex");
         s.timeoutMs = s.zk.getSessionTimeout();
         const first = !s.connectedOnce;
@@ -335,11 +345,16 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
         // DISCONNECTED: the library is already trying the next server with the same session.
         if (!s.connectedOnce) return; // still establishing: state stays as it is ("lost" or initial)
         this.setState("suspended");
-        if (s.lostTimer === undefined) {
-          s.lostTimer = setTimeout(() => {
-            this.log.warn({ session: s.idHex, timeoutMs: s.timeoutMs }, "no server reachable for a session timeout");
-            this.loseSession(s, "not reconnected within the session timeout");
+        if (s.unreachableTimer === undefined) {
+          s.unreachableTimer = setTimeout(() => {
+            // Still "suspended", not "lost": see the class comment. The server answers
+            // SESSION_EXPIRED (-122 below) if it has ended the session meanwhile.
+            this.log.warn(
+              { session: s.idHex, timeoutMs: s.timeoutMs },
+              "no coordination server reachable for a session timeout; still offering the same session (the server decides whether it expired)",
+            );
           }, s.timeoutMs);
+          s.unreachableTimer.unref();
         }
         return;
       }
@@ -369,8 +384,8 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
   /** Marks a session dead, rejects its outstanding operations; returns its unfired watches. */
   private killSession(s: Session, err: CoordinationError, keepWatches: boolean): PendingWatch[] {
     s.dead = true;
-    if (s.lostTimer) clearTimeout(s.lostTimer);
-    s.lostTimer = undefined;
+    if (s.unreachableTimer) clearTimeout(s.unreachableTimer);
+    s.unreachableTimer = undefined;
     this.stopWatchdog(s);
     const rejecters = [...s.inflight];
     s.inflight.clear();
@@ -413,12 +428,51 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
    *   (the library only times out the TCP connect, so a server that accepts and never answers
    *   would hold it forever instead of letting it try the next one).
    * Destroying the socket makes the library move on to the next server.
+   *
+   * It also watches for servers that answer but refuse the handshake (close the connection before
+   * a ConnectResponse): a server does that to a client that has seen a newer zxid than it has
+   * (section 1.(a)12), i.e. a coordinator restarted without its data. No server that refuses us
+   * can hold our session, so when every attempt for REFUSED_GIVE_UP_MS (or three session timeouts,
+   * if longer) ended that way the session is given up and a new one opened. Not sooner: ZooKeeper
+   * servers refuse connections the same way while they elect a leader, and the new leader keeps
+   * the sessions. A server that is merely down (connection refused) or silent proves nothing and
+   * never ends the session (see the class comment).
    */
   private startWatchdog(s: Session): void {
     const cm = connectionManagerOf(s.zk);
     const servers = Math.max(1, this.opts.connectString.split("/")[0]!.split(",").filter((h) => h.length > 0).length);
     let socket: Socket | undefined;
     let since = Date.now();
+    const destroyedByUs = new WeakSet<Socket>();
+    let previous: number = cm.state;
+    let refusedSince = 0;
+    let refusals = 0;
+    cm.on("state", (st: number) => {
+      const before = previous;
+      previous = st;
+      if (s.dead) return;
+      if (st === LIBRARY_STATES.CONNECTED) {
+        refusedSince = 0;
+        refusals = 0;
+        return;
+      }
+      const sock = cm.socket;
+      // A handshake refused: this attempt reached a server (the ConnectRequest was written) and the
+      // server closed the connection before answering; not our own handshake timeout.
+      if (st !== LIBRARY_STATES.DISCONNECTED || before !== LIBRARY_STATES.CONNECTING) return;
+      if (sock === undefined || sock.bytesWritten === 0 || destroyedByUs.has(sock)) return;
+      const now = Date.now();
+      if (refusals++ === 0) refusedSince = now;
+      if (refusals >= 3 && now - refusedSince >= Math.max(REFUSED_GIVE_UP_MS, 3 * s.timeoutMs)) {
+        this.log.warn(
+          { session: s.idHex, refusals, forMs: now - refusedSince },
+          "every coordination server that answered refused to resume the session (it has seen a newer zxid than they have: their state was lost)",
+        );
+        // Not from inside the library's close handler: it reconnects right after emitting this
+        // state, and would do so on the client being shut down. Once it has, shut that down.
+        setImmediate(() => this.loseSession(s, "refused by every server that answered, for longer than a leader election takes"));
+      }
+    });
     s.watchdog = setInterval(() => {
       const current = cm.socket;
       if (current === undefined || current.destroyed) return;
@@ -436,10 +490,12 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
         const silentMs = now - s.lastReceiveAt;
         if (silentMs > Math.floor((s.timeoutMs * 2) / 3)) {
           this.log.warn({ session: s.idHex, silentMs }, "coordination server silent past the read timeout; reconnecting");
+          destroyedByUs.add(current);
           current.destroy();
         }
       } else if (cm.state === LIBRARY_STATES.CONNECTING && !current.connecting && now - since > Math.max(500, s.timeoutMs / servers)) {
         this.log.warn({ session: s.idHex }, "coordination server did not answer the handshake; trying the next one");
+        destroyedByUs.add(current);
         current.destroy();
       }
     }, Math.max(50, Math.floor(this.requestedTimeoutMs / 10)));

@@ -50,6 +50,11 @@ describe("destinations procedures against an embedded cluster", () => {
     assert.deepEqual({ ...made, node: undefined }, { group: "group1", node: undefined, destination: "/queue/orders", created: true });
     assert.equal(made.node, cluster.masterOf("group1"));
     assert.equal((await c.destinations.create({ group: "group1", kind: "queue", name: "/queue/orders" })).created, false, "idempotent");
+    // A name that contradicts its kind, a wildcard or a path trick is refused, not guessed at.
+    for (const [kind, name] of [["queue", "/topic/x"], ["queue", "ux.*.wild"], ["topic", "ux.>"], ["queue", "x/../../etc"]] as const) {
+      const err = await rejectsWith(c.destinations.create({ group: "group1", kind, name }), "BAD_REQUEST", "INVALID_DESTINATION_NAME");
+      assert.doesNotMatch(err.message, /^\[|"code":/, "a sentence, not a zod dump");
+    }
     await c.destinations.create({ group: "group2", kind: "queue", name: "orders" });
     await c.destinations.create({ group: "group2", kind: "topic", name: "prices" });
     for (let i = 0; i < 3; i++) await c.destinations.send({ group: "group2", name: "/queue/orders", body: `m${i}` });

@@ -163,6 +163,7 @@ export class SimNode {
         hooks: this.hooks(proc),
         logger,
         schedule: (fn, ms) => sched.after(ms, fn, proc),
+        now: () => sched.now,
       });
       this.member = member;
       // "Becomes master" is GroupMember's role: the node publishes itself and may acknowledge.

@@ -27,8 +27,10 @@ interface Ev {
 
 const MICROTASK_TURNS = 24;
 
+const settled = Promise.resolve();
+
 async function flush(): Promise<void> {
-  for (let i = 0; i < MICROTASK_TURNS; i++) await undefined;
+  for (let i = 0; i < MICROTASK_TURNS; i++) await settled;
 }
 
 export class SimScheduler {

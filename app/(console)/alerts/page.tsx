@@ -1,0 +1,9 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { AlertsView } from "../../../components/alerts/AlertsView";
+
+export const metadata: Metadata = { title: "Alerts · Tandem" };
+
+export default function AlertsPage(): ReactNode {
+  return <AlertsView />;
+}

@@ -1,0 +1,8 @@
+import { operatorProcedure } from "../../trpc";
+import { attemptView, webhookId } from "./webhooks.schema";
+
+/** Sends a test notification now and answers with the receiver's response. */
+export const test = operatorProcedure
+  .input(webhookId)
+  .output(attemptView)
+  .mutation(({ ctx, input }) => ctx.services.alertConfig.testWebhook(input.id));

@@ -1,0 +1,138 @@
+// The metric history on a real SQLite database at realistic volume: more than a day of raw
+// samples (the roll-up used to fail with Prisma P2029 once an hour of them existed, so raw rows were
+// never deleted and the 6 h / 24 h / 7 d views stayed empty).
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { pino } from "pino";
+import type { PrismaClient } from "../../db/createPrismaClient";
+import Database from "better-sqlite3";
+import { createMetricSampleRepository, type MetricSampleRepository } from "../../db/metricSampleRepository";
+import { openDatabase } from "../../db/openDatabase";
+import { MetricsRecorder } from "./MetricsRecorder";
+import type { NodeSnapshot } from "./NodePoller";
+
+const logger = pino({ level: "silent" });
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+describe("MetricsRecorder on SQLite", () => {
+  let dir: string;
+  let prisma: PrismaClient;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "tandem-metrics-"));
+    ({ prisma } = await openDatabase({ databaseUrl: "file:./console.db", cwd: dir, prismaDir: path.resolve(import.meta.dirname, "../../../prisma"), logger }));
+  });
+  after(async () => {
+    await prisma?.$disconnect();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("rolls up 26 h of raw samples (100,000+ rows) into minute averages and prunes old rollups", async () => {
+    const now = Date.parse("2026-06-01T12:00:30.000Z");
+    const start = now - 26 * HOUR;
+    const repo = createMetricSampleRepository(prisma);
+    // Three nodes, two node metrics and two destinations, one sample every 10 s: value = minute index
+    // + the second within the minute / 10 (0..5), so each minute's average is known exactly.
+    const rows: Parameters<typeof repo.insert>[0] = [];
+    for (let t = start; t < now; t += 10_000) {
+      const minuteIndex = Math.floor((t - start) / MINUTE);
+      const within = ((t - start) % MINUTE) / 10_000;
+      for (const node of ["mq1", "mq2", "mq3"]) {
+        for (const [metric, destination] of [["depth", null], ["connections", null], ["depth", "/queue/a"], ["enqueued", "/queue/b"]] as const) {
+          rows.push({ time: new Date(t), node, destination, metric, value: minuteIndex + within, resolution: 0 });
+        }
+      }
+    }
+    assert.ok(rows.length > 100_000, `${rows.length} raw rows`);
+    await seedFast(rows);
+    // Rollups from last month (older than the week kept) and from yesterday (kept).
+    await repo.insert([
+      { time: new Date(now - 30 * 24 * HOUR), node: "mq1", destination: null, metric: "depth", value: 1, resolution: 60 },
+      { time: new Date(now - 2 * 24 * HOUR), node: "mq1", destination: null, metric: "depth", value: 2, resolution: 60 },
+    ]);
+
+    const recorder = new MetricsRecorder(repo, logger);
+    const r = await recorder.rollup(now);
+    assert.equal(r.pruned, 1, "the month-old rollup is pruned, the two-day-old one kept");
+    // Whole minutes older than an hour: 25 h of minutes (the start is minute-aligned + 30 s).
+    const cutoff = Math.floor((now - HOUR) / MINUTE) * MINUTE;
+    assert.equal(await prisma.metricSample.count({ where: { resolution: 0, time: { lt: new Date(cutoff) } } }), 0, "no raw sample older than the cutoff is left");
+    const rawLeft = await prisma.metricSample.count({ where: { resolution: 0 } });
+    assert.equal(rawLeft, rows.filter((x) => x.time.getTime() >= cutoff).length, "raw samples of the last hour are untouched");
+    assert.equal(r.folded, rows.length - rawLeft);
+    const minutes = r.minutes;
+    assert.equal(await prisma.metricSample.count({ where: { resolution: 60, time: { gte: new Date(start - MINUTE) } } }), minutes * 12, "one row per series per minute");
+
+    // A minute in the middle: its 6 samples average to minuteIndex + 2.5 (the minute starts 30 s into a sample minute).
+    const series = await prisma.metricSample.findMany({
+      where: { resolution: 60, node: "mq2", metric: "enqueued", destination: "/queue/b" },
+      orderBy: { time: "asc" },
+    });
+    assert.equal(series.length, minutes);
+    const mid = series[600]!;
+    const samplesInMinute = rows.filter((x) => x.node === "mq2" && x.metric === "enqueued" && x.time.getTime() >= mid.time.getTime() && x.time.getTime() < mid.time.getTime() + MINUTE);
+    assert.equal(samplesInMinute.length, 6);
+    const expected = samplesInMinute.reduce((a, x) => a + x.value, 0) / samplesInMinute.length;
+    assert.ok(Math.abs(mid.value - expected) < 1e-9, `${mid.value} vs ${expected}`);
+
+    const again = await recorder.rollup(now);
+    assert.deepEqual(again, { folded: 0, minutes: 0, pruned: 0 }, "a second run finds nothing to do");
+  });
+
+  /**
+   * Seeds rows straight through better-sqlite3 in one transaction (Prisma's createMany does ~4k
+   * rows/s here, which would spend the test's time on seeding), in exactly the text form Prisma
+   * writes DateTime columns: probed by writing one row through Prisma first.
+   */
+  async function seedFast(rows: Parameters<MetricSampleRepository["insert"]>[0]): Promise<void> {
+    const probeTime = new Date(Date.UTC(2000, 0, 2, 3, 4, 5, 678));
+    const probe = await prisma.metricSample.create({ data: { time: probeTime, node: "probe", metric: "probe", value: 0, resolution: 99 } });
+    const db = new Database(path.join(dir, "console.db"));
+    try {
+      const raw = (db.prepare(`SELECT "time" AS t FROM "MetricSample" WHERE "id" = ?`).get(probe.id) as { t: string }).t;
+      const iso = probeTime.toISOString();
+      const spell = raw === iso ? (d: Date) => d.toISOString() : raw === iso.replace("Z", "+00:00") ? (d: Date) => d.toISOString().replace("Z", "+00:00") : null;
+      assert.ok(spell, `unexpected DateTime storage format ${raw}`);
+      db.prepare(`DELETE FROM "MetricSample" WHERE "id" = ?`).run(probe.id);
+      const insert = db.prepare(`INSERT INTO "MetricSample" ("time", "node", "destination", "metric", "value", "resolution") VALUES (?, ?, ?, ?, ?, ?)`);
+      db.transaction(() => {
+        for (const r of rows) insert.run(spell(r.time), r.node, r.destination, r.metric, r.value, r.resolution);
+      })();
+    } finally {
+      db.close();
+    }
+  }
+
+  test("records every destination that moved, not only the deepest twenty", async () => {
+    const repo = createMetricSampleRepository(prisma);
+    const recorder = new MetricsRecorder(repo, logger, 0);
+    const snapshot = (at: number, busy: number): NodeSnapshot => ({
+      node: "mq9",
+      group: "g",
+      at,
+      up: true,
+      error: null,
+      info: { messages: { depth: 0 } },
+      // Sorted by depth as the poller asks: 30 idle one-message queues first, the busy one (depth 0) last.
+      destinations: [
+        ...Array.from({ length: 30 }, (_, i) => ({ name: `/queue/idle${i}`, depth: 1, enqueued: 1, dequeued: 0 })),
+        { name: "/queue/busy", depth: 0, enqueued: busy, dequeued: busy },
+      ],
+      destinationsTotal: 31,
+      rates: { inPerSec: 0, outPerSec: 0 },
+    });
+    const t0 = Date.parse("2026-06-02T00:00:00.000Z");
+    recorder.record(snapshot(t0, 1_000));
+    recorder.record(snapshot(t0 + 5_000, 2_000));
+    await recorder.flush();
+    const destsAt = async (t: number): Promise<string[]> =>
+      [...new Set((await prisma.metricSample.findMany({ where: { node: "mq9", time: new Date(t), destination: { not: null } } })).map((s) => s.destination!))].sort();
+    const second = await destsAt(t0 + 5_000);
+    assert.ok(second.includes("/queue/busy"), "the busy, well-consumed queue gets history");
+    assert.equal(second.length, 21, "the 20 deepest plus the one that moved; idle ones past the 20th are skipped");
+  });
+});
