@@ -75,7 +75,10 @@ describe("HA election on a real ZooKeeper 3.8 ensemble", { timeout: 170_000 }, (
     let out = "";
     for (let attempt = 0; attempt < 10; attempt++) {
       const ls = await zkCli(port, [`ls ${GROUP_PATH}`]);
-      names = (/\[(0\d{10}(?:, 0\d{10})*)\]/.exec(ls)?.[1] ?? "").split(", ").filter(Boolean).sort();
+      // Members, and the group's persistent term znode (`term`) beside them.
+      const children = (/\[([\w, ]*)\]/.exec(ls)?.[1] ?? "").split(", ").filter(Boolean);
+      assert.ok(children.includes("term"), `the term znode under ${GROUP_PATH}: ${ls}`);
+      names = children.filter((n) => /^0\d{10}$/.test(n)).sort();
       assert.equal(names.length, 3, `three member znodes under ${GROUP_PATH}: ${ls}`);
       out = await zkCli(port, names.map((n) => `get -s ${GROUP_PATH}/${n}`));
       if ((out.match(/"position":-1/g) ?? []).length === 3) break;

@@ -10,6 +10,7 @@ import { ReplicationSlave } from "./ha/ReplicationSlave";
 import { replicationPolicyFor } from "./ha/replicationPolicyFor";
 import { SharedFileLock } from "./ha/SharedFileLock";
 import { TermHistory } from "./ha/TermHistory";
+import { lastLogTerm, termNumber } from "./ha/termNumber";
 import { localDiskGate, localMemGate, type DurabilityGate } from "./store/DurabilityGate";
 import { Journal } from "./store/Journal";
 import { MessageStore } from "./store/MessageStore";
@@ -93,6 +94,10 @@ export class BrokerNode {
     await mkdir(this.journalDir, { recursive: true });
     this.terms = await TermHistory.load(join(c.dataDir, "terms.json"));
     this.journal = await this.openJournal();
+    // terms.json is synced before a slave's journal: after a crash it can name terms whose TERM
+    // record the journal lost. Those terms are not in this log (the election must not count them,
+    // and a master's divergence point must not start beyond our end).
+    await this.terms.truncate(this.journal.endPosition);
     if (c.groupNodes.length <= 1) {
       await this.serve(this.standaloneGate());
       await this.startAdmin();
@@ -125,9 +130,10 @@ export class BrokerNode {
       logger: this.logger,
       hooks: {
         position: () => this.journal.endPosition,
+        term: () => lastLogTerm(this.terms.list(), this.journal.endPosition),
         promote: (termId) => this.inLane(() => this.promote(termId)),
         demote: (reason) => this.inLane(() => this.unserve(reason)),
-        follow: (address, master) => this.inLane(() => this.follow(address, master)),
+        follow: (address, master, term) => this.inLane(() => this.follow(address, master, term)),
         unfollow: () => this.inLane(() => this.unfollow()),
       },
     });
@@ -396,6 +402,7 @@ export class BrokerNode {
       securityToken: c.securityToken,
       journal: this.journal,
       terms: () => this.terms.list(),
+      term: termNumber(termId) || null,
       gate,
       logger: this.logger,
     });
@@ -426,7 +433,7 @@ export class BrokerNode {
     void start;
   }
 
-  private async follow(address: string, masterName: string): Promise<void> {
+  private async follow(address: string, masterName: string, masterTerm: number | null): Promise<void> {
     await this.unfollow();
     const url = new URL(address.replace(/^tcp:/, "http:"));
     const slave = new ReplicationSlave({
@@ -445,6 +452,7 @@ export class BrokerNode {
         return this.journal;
       },
       terms: this.terms,
+      masterTerm,
       logger: this.logger.child({ master: masterName }),
     });
     slave.on("attached", (a) => this.logger.info({ master: masterName, ...a }, "replicating from master"));

@@ -23,6 +23,7 @@ function recordingHooks(): GroupRoleHooks & { promotions: number; demotions: str
     demotions: [] as string[],
     followed: [] as string[],
     position: () => 0,
+    term: () => 0,
     promote: async () => {
       h.promotions++;
       return { replicationAddress: ADDRESS, clients: [], admin: null };

@@ -23,6 +23,8 @@ export interface ReplicationMasterOptions {
   securityToken: string;
   journal: Journal;
   terms: () => Term[];
+  /** The term this master serves (null for a legacy term id): logins for another term are refused. */
+  term: number | null;
   gate: ReplicationGate;
   logger: Logger;
 }
@@ -146,6 +148,9 @@ export class ReplicationMaster {
     const expected = Buffer.from(this.o.securityToken);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new Error("securityToken does not match this group's");
+    }
+    if (typeof req.term === "number" && this.o.term !== null && req.term !== this.o.term) {
+      throw new Error(`this master serves term ${this.o.term}, not term ${req.term} (stale address record)`);
     }
     const journal = this.o.journal;
     const terms = this.o.terms();

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import type { Journal } from "../store/Journal";
 import { segmentFileName } from "../store/recoverJournal";
 import { decodeEntry, EntryType } from "../store/storeEntry";
-import { encodeAck, encodeJson, ReplDecoder, ReplType, type ReplFrame } from "./replicationCodec";
+import { encodeAck, encodeJson, ReplDecoder, ReplType, type ReplFrame, type Term } from "./replicationCodec";
 import type { TermHistory } from "./TermHistory";
 
 export interface ReplicationSlaveOptions {
@@ -21,6 +21,8 @@ export interface ReplicationSlaveOptions {
   /** Opens the journal on whatever files are in its directory now. */
   reopenJournal: () => Promise<Journal>;
   terms: TermHistory;
+  /** The term of the master's address record being followed (sent with the login). */
+  masterTerm: number | null;
   logger: Logger;
 }
 
@@ -66,6 +68,7 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
           endPosition: j.endPosition,
           startPosition: j.startPosition,
           terms: this.o.terms.list(),
+          term: this.o.masterTerm,
         }),
       );
     });
@@ -105,9 +108,22 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
         const j = this.o.journal();
         if (f.body.mode === "stream") {
           if (f.body.truncateTo < j.endPosition) {
+            // What is known here: from `from` on, this log and the master's differ — the tail was
+            // written in `tailTerm` (by this node or a master it followed) and the master's log
+            // continues in `masterTerm` instead. The election picks the most up-to-date log
+            // (Raft's rule), so within the sync policy's fault budget no acknowledged write is in it.
+            const from = f.body.truncateTo;
+            const termAt = (terms: Term[]): string | null => terms.filter((t) => t.start <= from).pop()?.id ?? null;
             this.o.logger.warn(
-              { from: f.body.truncateTo, end: j.endPosition, master: f.body.master },
-              "truncating a log tail the new master never had (writes never acknowledged)",
+              {
+                from,
+                end: j.endPosition,
+                bytes: j.endPosition - from,
+                tailTerm: termAt(this.o.terms.list()),
+                masterTerm: termAt(f.body.terms),
+                master: f.body.master,
+              },
+              "truncating a divergent log tail that the master's log does not have",
             );
             await j.truncate(f.body.truncateTo);
           }

@@ -1,6 +1,7 @@
 /**
  * A group member's znode data, as ActiveMQ's replicated store wrote it (seed 000 §3.2 shows it
  * with `get`): {"id","container","address","position","weight","elected"}. Tandem adds
+ * `term` (the last term in the member's log, for the up-to-date rule), `addressTerm`,
  * `clients` (the master's STOMP URLs, for discovery) and `group`.
  */
 export interface MemberData {
@@ -8,8 +9,16 @@ export interface MemberData {
   container: string | null;
   /** Replication address while this member runs a master, else null. */
   address: string | null;
+  /**
+   * The term `address` (and `clients`) belong to: the member serves them as master of that term.
+   * A record from an older term is stale (a demoted master that could not clear it yet): nothing
+   * follows it, counts refusals against it, or removes the member for it.
+   */
+  addressTerm?: number | null;
   /** Journal position while no master is followed; -1 while following one. */
   position: number;
+  /** Number of the last term in the member's log (0 or absent: none, or a legacy term); see termNumber. */
+  term?: number;
   weight: number;
   /** Written only by the elector (lowest member): the eid it chose, or null. */
   elected: string | null;
@@ -34,7 +43,10 @@ export function parseMemberData(data: Buffer | null): MemberData | null {
       id: String(v.id ?? ""),
       container: v.container ?? null,
       address: typeof v.address === "string" ? v.address : null,
+      addressTerm: typeof v.addressTerm === "number" ? v.addressTerm : null,
       position: typeof v.position === "number" ? v.position : -1,
+      // A member from before terms were published knows none: it ranks as a legacy log (0).
+      term: typeof v.term === "number" ? v.term : 0,
       weight: typeof v.weight === "number" ? v.weight : 1,
       elected: typeof v.elected === "string" ? v.elected : null,
       clients: Array.isArray(v.clients) ? v.clients.map(String) : undefined,

@@ -30,6 +30,11 @@ export interface LoginRequest {
   endPosition: number;
   startPosition: number;
   terms: Term[];
+  /**
+   * The term of the address record the slave followed (null: a legacy record). A master serving
+   * another term refuses the login: the record was stale, its listener belongs to a new tenure.
+   */
+  term?: number | null;
 }
 
 export interface LoginResponse {

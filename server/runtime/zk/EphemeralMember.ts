@@ -1,7 +1,8 @@
 import { EventEmitter } from "node:events";
 import { posix } from "node:path";
 import type { Logger } from "pino";
-import type { CoordinationClient, ReconnectedEvent, SessionState } from "./CoordinationClient";
+import type { ReconnectedEvent, SessionState } from "./CoordinationClient";
+import type { CoordinationApi } from "./CoordinationApi";
 import { CoordinationError, isCoordinationError } from "./CoordinationError";
 
 /**
@@ -20,7 +21,7 @@ import { CoordinationError, isCoordinationError } from "./CoordinationError";
  * All work runs through one queue, so registration, updates and close never interleave.
  */
 export interface EphemeralMemberOptions {
-  client: CoordinationClient;
+  client: CoordinationApi;
   /** Path prefix of the member znode, e.g. "/tandem/groups/g1/members/member-". */
   prefix: string;
   data: unknown;
@@ -38,7 +39,7 @@ export interface EphemeralMemberEvents {
 const MAX_CREATE_ATTEMPTS = 5;
 
 export class EphemeralMember extends EventEmitter<EphemeralMemberEvents> {
-  private readonly client: CoordinationClient;
+  private readonly client: CoordinationApi;
   private readonly log: Logger;
   private readonly parent: string;
   private readonly prefixName: string;

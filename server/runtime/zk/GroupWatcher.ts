@@ -1,7 +1,8 @@
 import { EventEmitter } from "node:events";
 import { posix } from "node:path";
 import type { Logger } from "pino";
-import type { CoordinationClient, ReconnectedEvent } from "./CoordinationClient";
+import type { ReconnectedEvent } from "./CoordinationClient";
+import type { CoordinationApi } from "./CoordinationApi";
 import { CoordinationError, isCoordinationError } from "./CoordinationError";
 import type { WatchEvent } from "./WatchEvent";
 import type { ZnodeStat } from "./ZnodeStat";
@@ -26,7 +27,7 @@ export interface GroupMember {
 }
 
 export interface GroupWatcherOptions {
-  client: CoordinationClient;
+  client: CoordinationApi;
   path: string;
   logger: Logger;
 }
@@ -37,7 +38,7 @@ export interface GroupWatcherEvents {
 }
 
 export class GroupWatcher extends EventEmitter<GroupWatcherEvents> {
-  private readonly client: CoordinationClient;
+  private readonly client: CoordinationApi;
   private readonly path: string;
   private readonly log: Logger;
   private readonly members = new Map<string, GroupMember>();
@@ -204,7 +205,7 @@ export class GroupWatcher extends EventEmitter<GroupWatcherEvents> {
   private async refreshMember(name: string): Promise<void> {
     const arm = !this.dataWatchArmed.has(name);
     if (arm) this.dataWatchArmed.add(name);
-    let got: Awaited<ReturnType<CoordinationClient["getData"]>>;
+    let got: Awaited<ReturnType<CoordinationApi["getData"]>>;
     try {
       got = await this.client.getData(posix.join(this.path, name), arm ? this.dataWatch(name) : undefined);
     } catch (err) {
