@@ -39,6 +39,12 @@ export interface CoordinatorOptions {
   maxClientCnxns?: number;
   maxBuffer?: number;
   fourLetterWords?: string[];
+  /**
+   * "user:base64(sha1(user:password))" of a superuser who passes every ACL check, so an operator
+   * can always repair a mis-set ACL (ZooKeeper's zookeeper.DigestAuthenticationProvider.superDigest).
+   * Unset by default: there is no superuser.
+   */
+  superDigest?: string;
   /** Take a snapshot after this many txns (default 10000). */
   snapshotEvery?: number;
   logger: Logger;
@@ -96,6 +102,7 @@ export class CoordinatorServer implements CnxnHost {
   private snapshotting: Promise<void> | null = null;
   private packetsReceivedClosed = 0;
   private packetsSentClosed = 0;
+  private authFailures = 0;
   private readonly tickTime: number;
   /** Expiry is checked twice per tick, so a session ends within [timeout, timeout + tickTime). */
   private readonly expiryInterval: number;
@@ -126,6 +133,9 @@ export class CoordinatorServer implements CnxnHost {
 
   static async start(opts: CoordinatorOptions): Promise<CoordinatorServer> {
     const logger = opts.logger;
+    if (opts.superDigest !== undefined && !/^[^:]+:[A-Za-z0-9+/]{27}=$/.test(opts.superDigest)) {
+      throw new Error("superDigest must be user:base64(sha1(user:password)), e.g. the output of DigestAuthenticationProvider.generateDigest");
+    }
     await mkdir(opts.dataDir, { recursive: true });
     const secret = await readOrCreateSecret(opts.dataDir);
     const state = await recoverState(opts.dataDir);
@@ -262,8 +272,11 @@ export class CoordinatorServer implements CnxnHost {
     this.prep.submit(req);
   }
 
-  authenticate(scheme: string, auth: Buffer): Id | null {
-    return authenticate(scheme, auth);
+  authenticate(scheme: string, auth: Buffer, remoteAddress: string): Id[] | null {
+    const ids = authenticate(scheme, auth, { remoteAddress, superDigest: this.opts.superDigest });
+    if (!ids) this.authFailures++;
+    else if (ids.some((i) => i.scheme === "super")) this.logger.info({ remote: remoteAddress }, "superuser authenticated (superDigest)");
+    return ids;
   }
 
   passwordFor(sessionId: bigint): Buffer {

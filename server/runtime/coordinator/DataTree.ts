@@ -75,14 +75,17 @@ export class DataTree {
     const root = newNode(Buffer.alloc(0), [{ perms: 31, id: { scheme: "world", id: "anyone" } }], 0, 0, 0n);
     this.nodes.set("/", root);
     for (const p of SYSTEM_PATHS) {
-      const n = newNode(Buffer.alloc(0), [{ perms: 31, id: { scheme: "world", id: "anyone" } }], 0, 0, 0n);
+      // ZooKeeper makes /zookeeper/config read-only for everyone (READ_ACL_UNSAFE).
+      const perms = p === "/zookeeper/config" ? 1 : 31;
+      const n = newNode(Buffer.alloc(0), [{ perms, id: { scheme: "world", id: "anyone" } }], 0, 0, 0n);
       this.nodes.set(p, n);
       this.nodes.get(parentOf(p))!.children.add(childName(p));
     }
   }
 
-  static isSystemPath(path: string): boolean {
-    return path === "/zookeeper" || path.startsWith("/zookeeper/");
+  /** DataTree.isSpecialPath: the nodes no client may delete (anything below them is fair game). */
+  static isSpecialPath(path: string): boolean {
+    return path === "/" || SYSTEM_PATHS.includes(path);
   }
 
   getNode(path: string): ZNode | undefined {

@@ -131,8 +131,10 @@ export class FinalStage implements Stage {
         return encodeReply(req.xid, zxid, 0, (w) => w.int(tree.countDescendants(body.path)));
       }
       case "whoAmI": {
+        // AuthUtil.getClientInfos: scheme and user name; a digest id names its user, not its hash.
         const ids: Id[] = req.ids.filter((i) => i.scheme !== "world");
-        return encodeReply(req.xid, zxid, 0, (w) => w.vector(ids, (x, i) => x.ustring(i.scheme).ustring(i.id)));
+        const user = (i: Id): string => (i.scheme === "digest" ? i.id.split(":")[0] : i.scheme === "ip" ? i.id : "");
+        return encodeReply(req.xid, zxid, 0, (w) => w.vector(ids, (x, i) => x.ustring(i.scheme).ustring(user(i))));
       }
       case "multiRead":
         return encodeReply(req.xid, zxid, 0, (w) => {

@@ -3,6 +3,7 @@
 // per-connection counters for `cons`/`stat`. A malformed packet closes only this connection.
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
+import { plainIpv4 } from "./acl";
 import { FrameDecoder } from "./FrameDecoder";
 import { JuteError, JuteReader } from "./jute";
 import {
@@ -17,7 +18,8 @@ export interface CnxnHost {
   connect(cnxn: ServerCnxn, req: ConnectRequest): void;
   touch(sessionId: bigint): void;
   submit(req: Request): void;
-  authenticate(scheme: string, auth: Buffer): Id | null;
+  /** The ids an AuthPacket adds to the connection, or null for AuthFailed. */
+  authenticate(scheme: string, auth: Buffer, remoteAddress: string): Id[] | null;
   passwordFor(sessionId: bigint): Buffer;
   fourLetterWord(word: string): string;
   closed(cnxn: ServerCnxn, reason: CloseReason): void;
@@ -55,7 +57,7 @@ export class ServerCnxn implements RequestOrigin {
     private readonly logger: Logger,
   ) {
     this.decoder = new FrameDecoder(maxBuffer);
-    this.ids = [{ scheme: "world", id: "anyone" }, { scheme: "ip", id: socket.remoteAddress ?? "unknown" }];
+    this.ids = [{ scheme: "world", id: "anyone" }, { scheme: "ip", id: plainIpv4(socket.remoteAddress ?? "unknown") }];
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", () => this.close("socketError"));
@@ -151,13 +153,13 @@ export class ServerCnxn implements RequestOrigin {
         r.int(); // type, always 0
         const scheme = r.string();
         const auth = r.buffer() ?? Buffer.alloc(0);
-        const id = this.host.authenticate(scheme, auth);
-        if (!id) {
+        const added = this.host.authenticate(scheme, auth, this.remoteAddress());
+        if (!added) {
           this.send(encodeReply(Xid.auth, this.host.lastZxid(), Err.AuthFailed));
           this.closeGracefully("authFailed");
           return;
         }
-        if (!this.ids.some((i) => i.scheme === id.scheme && i.id === id.id)) this.ids.push(id);
+        for (const id of added) if (!this.ids.some((i) => i.scheme === id.scheme && i.id === id.id)) this.ids.push(id);
         this.send(encodeReply(Xid.auth, this.host.lastZxid(), 0));
         return;
       }

@@ -131,8 +131,12 @@ export function writeAcl(w: JuteWriter, a: Acl): void {
   w.int(a.perms).ustring(a.id.scheme).ustring(a.id.id);
 }
 
+/**
+ * Null strings are legal here: kazoo's CREATOR_ALL_ACL is Id("auth", null). They read as "",
+ * which fixupAcl treats as ZooKeeper treats null (ignored for `auth`, invalid elsewhere).
+ */
 export function readAcl(r: JuteReader): Acl {
-  return { perms: r.int(), id: { scheme: r.string(), id: r.string() } };
+  return { perms: r.int(), id: { scheme: r.ustring() ?? "", id: r.ustring() ?? "" } };
 }
 
 // ---------------------------------------------------------------- connect
