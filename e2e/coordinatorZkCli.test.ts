@@ -74,6 +74,49 @@ describe("coordinator with zkCli.sh", () => {
   });
 });
 
+describe("coordinator with zkCli.sh: what ZooKeeper 3.8 prints", () => {
+  let coord: CoordinatorProcess;
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+
+  before(async () => {
+    dir = await tempDir();
+    coord = await startCoordinator(dir.path);
+  });
+  after(async () => {
+    await coord?.stop();
+    await dir?.remove();
+  });
+
+  async function zkCli(commands: string[]): Promise<string> {
+    const r = await run("sh", ["-c", `exec ${ZKCLI} -server 127.0.0.1:${coord.port} 2>&1`], [...commands, "quit", ""].join("\n"), 45000);
+    return r.stdout;
+  }
+
+  test("whoami names the digest user; a container's stat shows ephemeralOwner 0x0; reconfig is disabled", async () => {
+    const out = await zkCli(["addauth digest user:pw", "whoami", "create -c /ctr", "create /ctr/kid", "stat /ctr", "reconfig -remove 3"]);
+    assert.match(out, /Auth scheme: User\n/);
+    assert.match(out, /^digest: user$/m, "the user name, not user:hash");
+    assert.match(out, /^ip: 127\.0\.0\.1$/m);
+    assert.doesNotMatch(out, /^digest: user:/m);
+    assert.match(out, /cversion = 1\ndataVersion = 0\naclVersion = 0\nephemeralOwner = 0x0\ndataLength = 0\nnumChildren = 1/);
+    assert.match(out, /KeeperErrorCode = Reconfig is disabled/);
+  });
+
+  test("setquota, listquota and delquota work; creates under /zookeeper are allowed", async () => {
+    const out = await zkCli([
+      "create /q", "create /q/a abc", "setquota -n 5 /q", "listquota /q",
+      "create /q/b hello", "listquota /q", "set /q/a abcdef", "delete /q/b", "listquota /q",
+      "delquota -n /q", "listquota /q", "create /zookeeper/mine x", "get /zookeeper/mine", "delete /zookeeper/quota",
+    ]);
+    assert.match(out, /absolute path is \/zookeeper\/quota\/q\/zookeeper_limits\nOutput quota for \/q count=5,bytes=-1=;byteHardLimit=-1;countHardLimit=-1\nOutput stat for \/q count=2,bytes=3\n/);
+    assert.match(out, /Output stat for \/q count=3,bytes=8\n/, "a create under /q is counted");
+    assert.match(out, /Output stat for \/q count=2,bytes=6\n/, "a set and a delete under /q are counted");
+    assert.match(out, /Output quota for \/q count=-1,bytes=-1=;byteHardLimit=-1;countHardLimit=-1\n/, "delquota -n clears the count");
+    assert.match(out, /Created \/zookeeper\/mine\nx\n/);
+    assert.match(out, /Arguments are not valid : \/zookeeper\/quota\n/, "the quota root itself cannot be deleted");
+  });
+});
+
 describe("coordinator 4lw whitelist", () => {
   test("a word outside --4lw is refused with ZooKeeper's message", async () => {
     const dir = await tempDir();

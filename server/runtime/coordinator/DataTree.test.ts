@@ -182,6 +182,42 @@ describe("DataTree through the prepare stage", () => {
   });
 });
 
+describe("quotas and owners", () => {
+  test("zookeeper_stats follows creates, sets and deletes under a quota'd path; rebuilt from a snapshot; a failed multi leaves it alone", () => {
+    const h = harness();
+    const stats = (t: DataTree): string => t.getNode("/zookeeper/quota/q/zookeeper_stats")!.data!.toString();
+    h.send(create("/q"));
+    h.send(create("/q/a", 0, "abc"));
+    h.send(create("/zookeeper/quota/q"));
+    h.send(create("/zookeeper/quota/q/zookeeper_limits", 0, "count=5,bytes=-1"));
+    h.send(create("/zookeeper/quota/q/zookeeper_stats", 0, "count=0,bytes=0"));
+    assert.equal(stats(h.committed), "count=2,bytes=3", "recounted when the stat node appears");
+    h.send(create("/q/b", 0, "hello"));
+    h.send({ op: "setData", path: "/q/a", data: Buffer.from("abcdef"), version: -1 });
+    h.send(create("/other", 0, "zzz"));
+    assert.equal(stats(h.committed), "count=3,bytes=11");
+    h.send({ op: "delete", path: "/q/b", version: -1 });
+    assert.equal(stats(h.committed), "count=2,bytes=6");
+    assert.equal(h.send({ op: "multi", ops: [create("/q/c", 0, "1234"), create("/nope/x")] }).multiErrors![1], Err.NoNode);
+    assert.equal(stats(h.prepared), "count=2,bytes=6", "rolled back in the prepared tree");
+    assert.equal(stats(DataTree.deserialize(h.committed.serialize())), "count=2,bytes=6");
+    h.send({ op: "delete", path: "/zookeeper/quota/q/zookeeper_limits", version: -1 });
+    h.send(create("/q/d", 0, "x"));
+    assert.equal(stats(h.committed), "count=2,bytes=6", "no limit node, no counting");
+    assert.equal(h.send({ op: "delete", path: "/zookeeper/quota", version: -1 }).err, Err.BadArguments);
+  });
+
+  test("a container's stat shows ephemeralOwner 0 (it is still a container inside)", () => {
+    const h = harness();
+    h.send(create("/c", 4));
+    const n = h.committed.getNode("/c")!;
+    assert.equal(n.ephemeralOwner, CONTAINER_OWNER);
+    assert.equal(h.committed.statOf(n).ephemeralOwner, 0n);
+    h.send(create("/c/kid"));
+    assert.equal(h.send(create("/c/kid/x")).err, 0, "a container's children may have children");
+  });
+});
+
 describe("null data (jute buffer length -1) stays distinct from empty data", () => {
   // Regression: ZooKeeper stores a null buffer as null and getData answers null; we used to
   // coerce it to an empty buffer in the codec, the txn log and the snapshot.

@@ -155,6 +155,8 @@ export class FinalStage implements Stage {
           }
           w.int(-1).bool(true).int(-1);
         });
+      case "reconfig":
+        return encodeReply(req.xid, zxid, Err.ReconfigDisabled);
       case "unsupported":
         return encodeReply(req.xid, zxid, Err.Unimplemented);
       default:

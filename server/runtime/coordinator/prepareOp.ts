@@ -3,7 +3,7 @@
 // already reflects every earlier write still on its way to disk, so a request queued behind a
 // pending create sees that create.
 import { checkPerm, fixupAcl } from "./acl";
-import { DataTree, parentOf } from "./DataTree";
+import { DataTree, isSessionOwner, parentOf } from "./DataTree";
 import { CONTAINER_OWNER, CreateFlags, Err, KeeperError, OpCode, Perms, type Id, type MultiOp } from "./protocol";
 import type { TxnOp } from "./txn";
 
@@ -74,7 +74,7 @@ export function prepareOp(tree: DataTree, op: MultiOp, ctx: PrepContext): TxnOp 
       const path = sequential ? op.path + String(parent.cversion).padStart(10, "0") : op.path;
       validatePath(path);
       if (tree.getNode(path)) throw new KeeperError(Err.NodeExists, `node ${path} exists`);
-      if (parent.ephemeralOwner !== 0n && parent.ephemeralOwner !== CONTAINER_OWNER) {
+      if (isSessionOwner(parent.ephemeralOwner)) {
         throw new KeeperError(Err.NoChildrenForEphemerals, `parent ${parentPath} is ephemeral`);
       }
       const owner = container ? CONTAINER_OWNER : ephemeral ? ctx.sessionId : 0n;

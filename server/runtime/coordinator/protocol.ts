@@ -55,6 +55,7 @@ export const Err = {
   SessionExpired: -112,
   InvalidACL: -114,
   AuthFailed: -115,
+  ReconfigDisabled: -123,
 } as const;
 
 export const EventType = { None: -1, NodeCreated: 1, NodeDeleted: 2, NodeDataChanged: 3, NodeChildrenChanged: 4 } as const;
@@ -220,6 +221,7 @@ export type ClientRequest =
   | { op: "getEphemerals"; prefix: string }
   | { op: "getAllChildrenNumber"; path: string }
   | { op: "whoAmI" }
+  | { op: "reconfig" }
   | { op: "unsupported"; type: number };
 
 function readCreate(r: JuteReader, type: number): CreateOp {
@@ -317,6 +319,8 @@ export function decodeRequest(type: number, r: JuteReader): ClientRequest {
     case OpCode.whoAmI:
       return { op: "whoAmI" };
     case OpCode.reconfig:
+      // A standalone server (reconfigEnabled=false) refuses before reading the request.
+      return { op: "reconfig" };
     case OpCode.checkWatches:
     case OpCode.removeWatches:
     case OpCode.sasl:
@@ -364,6 +368,7 @@ export function opTag(type: number): string {
     case OpCode.setWatches2: return "STW2";
     case OpCode.getEphemerals: return "GETE";
     case OpCode.whoAmI: return "HOMI";
+    case OpCode.reconfig: return "RCFG";
     case OpCode.closeSession: return "CLOS";
     default: return "NA";
   }
