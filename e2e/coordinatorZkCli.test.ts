@@ -102,6 +102,22 @@ describe("coordinator with zkCli.sh: what ZooKeeper 3.8 prints", () => {
     assert.match(out, /KeeperErrorCode = Reconfig is disabled/);
   });
 
+  test("addWatch (persistent, recursive) and removewatches print what they print against ZooKeeper 3.8", async () => {
+    const out = await zkCli([
+      "create /w", "addWatch -m PERSISTENT_RECURSIVE /w", "create /w/a 1", "create /w/a/b 2", "set /w/a/b 3", "delete /w/a/b",
+      "removewatches /w", "set /w/a after-removal", "removewatches /nowatch",
+      "addWatch -m PERSISTENT /w", "create /w/p", "set /w v1", "set /w v2", "set /w/p not-seen",
+      "get -w /w/a", "removewatches /w/a -d", "set /w/a unseen",
+    ]);
+    const events = [...out.matchAll(/WatchedEvent state:SyncConnected type:(\w+) path:(\S+)/g)].map((m) => `${m[1]} ${m[2]}`).filter((e) => e !== "None null");
+    assert.deepEqual(events, [
+      "NodeCreated /w/a", "NodeCreated /w/a/b", "NodeDataChanged /w/a/b", "NodeDeleted /w/a/b", "PersistentWatchRemoved /w",
+      "NodeChildrenChanged /w", "NodeDataChanged /w", "NodeDataChanged /w", "DataWatchRemoved /w/a",
+    ]);
+    assert.match(out, /KeeperErrorCode = No such watcher for \/nowatch\n/);
+    assert.doesNotMatch(out, /Unimplemented/);
+  });
+
   test("setquota, listquota and delquota work; creates under /zookeeper are allowed", async () => {
     const out = await zkCli([
       "create /q", "create /q/a abc", "setquota -n 5 /q", "listquota /q",

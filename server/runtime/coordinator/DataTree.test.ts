@@ -7,7 +7,7 @@ import { CONTAINER_OWNER, Err, EventType, OpCode, type ClientRequest, type Multi
 import type { Request } from "./Request";
 import { SessionTracker } from "./SessionTracker";
 import { decodeTxn, encodeTxn } from "./txn";
-import { WatchManager, type Watcher } from "./WatchManager";
+import { WatcherType, WatchManager, WatchMode, type Watcher } from "./WatchManager";
 
 const EPOCH = 3;
 const Z = (n: number): number => EPOCH * 4294967296 + n;
@@ -300,5 +300,65 @@ describe("WatchManager", () => {
     wm.removeWatcher(a);
     wm.trigger({ type: EventType.NodeChildrenChanged, path: "/x" }, 2);
     assert.deepEqual(a.events, []);
+  });
+
+  test("persistent watches (addWatch PERSISTENT) fire on every data and child change of their path and stay", () => {
+    const wm = new WatchManager();
+    const a = recorder();
+    wm.addPersistentWatch("/p", a, WatchMode.PERSISTENT);
+    wm.addDataWatch("/p", a); // a one-shot registration does not turn it into a one-shot watch
+    for (let i = 0; i < 2; i++) {
+      wm.trigger({ type: EventType.NodeDataChanged, path: "/p" }, 1);
+      wm.trigger({ type: EventType.NodeChildrenChanged, path: "/p" }, 1);
+    }
+    wm.trigger({ type: EventType.NodeDataChanged, path: "/p/kid" }, 1);
+    wm.trigger({ type: EventType.NodeDeleted, path: "/p" }, 1);
+    wm.trigger({ type: EventType.NodeCreated, path: "/p" }, 1);
+    assert.deepEqual(a.events, [
+      [EventType.NodeDataChanged, "/p"], [EventType.NodeChildrenChanged, "/p"],
+      [EventType.NodeDataChanged, "/p"], [EventType.NodeChildrenChanged, "/p"],
+      [EventType.NodeDeleted, "/p"], [EventType.NodeCreated, "/p"],
+    ]);
+    assert.equal(wm.count(), 2, "one entry in each table");
+  });
+
+  test("recursive watches see the whole subtree except NodeChildrenChanged; one event per watcher", () => {
+    const wm = new WatchManager();
+    const a = recorder();
+    wm.addPersistentWatch("/r", a, WatchMode.PERSISTENT_RECURSIVE);
+    wm.addPersistentWatch("/r/x", a, WatchMode.PERSISTENT_RECURSIVE);
+    wm.trigger({ type: EventType.NodeCreated, path: "/r/x/y" }, 1);
+    wm.trigger({ type: EventType.NodeChildrenChanged, path: "/r/x" }, 1);
+    wm.trigger({ type: EventType.NodeDataChanged, path: "/r" }, 1);
+    wm.trigger({ type: EventType.NodeDeleted, path: "/r/x/y" }, 1);
+    wm.trigger({ type: EventType.NodeCreated, path: "/rr" }, 1);
+    assert.deepEqual(a.events, [[EventType.NodeCreated, "/r/x/y"], [EventType.NodeDataChanged, "/r"], [EventType.NodeDeleted, "/r/x/y"]]);
+  });
+
+  test("checkWatches / removeWatches by type; NoWatcher is false", () => {
+    const wm = new WatchManager();
+    const a = recorder();
+    const b = recorder();
+    wm.addDataWatch("/d", a);
+    wm.addChildWatch("/c", a);
+    assert.ok(wm.contains("/d", WatcherType.Data, a));
+    assert.ok(wm.contains("/d", WatcherType.Any, a));
+    assert.ok(!wm.contains("/d", WatcherType.Children, a));
+    assert.ok(!wm.contains("/d", WatcherType.Data, b), "another connection's watch is not mine");
+    assert.ok(!wm.remove("/d", WatcherType.Children, a));
+    assert.ok(wm.remove("/d", WatcherType.Any, a));
+    assert.ok(!wm.remove("/d", WatcherType.Any, a));
+    wm.trigger({ type: EventType.NodeDataChanged, path: "/d" }, 1);
+    assert.deepEqual(a.events, []);
+    wm.addPersistentWatch("/p", a, WatchMode.PERSISTENT_RECURSIVE);
+    assert.ok(wm.remove("/p", WatcherType.Data, a));
+    assert.ok(wm.contains("/p", WatcherType.Children, a), "the child half of addWatch stays");
+    // As in ZooKeeper, data events go to the data table only; a delete reaches the child table too.
+    wm.trigger({ type: EventType.NodeDataChanged, path: "/p/q" }, 1);
+    wm.trigger({ type: EventType.NodeDeleted, path: "/p/q" }, 1);
+    assert.deepEqual(a.events, [[EventType.NodeDeleted, "/p/q"]]);
+    assert.ok(wm.remove("/p", WatcherType.Any, a));
+    wm.trigger({ type: EventType.NodeDeleted, path: "/p/q" }, 1);
+    assert.equal(a.events.length, 1);
   });
 });

@@ -8,7 +8,7 @@ import { JuteWriter } from "./jute";
 import { encodeReply, Err, EventType, OpCode, Perms, writeAcl, writeStat, Xid, type Id, type MultiOp } from "./protocol";
 import type { Request, RequestOrigin } from "./Request";
 import type { Stage } from "./PrepStage";
-import type { WatchManager } from "./WatchManager";
+import { WatchMode, type WatchManager } from "./WatchManager";
 
 export interface FinalHooks {
   /** A session ended (closed or expired) and its txn is applied. */
@@ -155,6 +155,16 @@ export class FinalStage implements Stage {
           }
           w.int(-1).bool(true).int(-1);
         });
+      case "addWatch": {
+        if (body.mode !== WatchMode.PERSISTENT && body.mode !== WatchMode.PERSISTENT_RECURSIVE) return encodeReply(req.xid, zxid, Err.BadArguments);
+        this.watches.addPersistentWatch(body.path, origin, body.mode);
+        return encodeReply(req.xid, zxid, 0, (w) => w.int(0)); // ErrorResponse(0)
+      }
+      case "checkWatches":
+      case "removeWatches": {
+        const found = body.op === "checkWatches" ? this.watches.contains(body.path, body.type, origin) : this.watches.remove(body.path, body.type, origin);
+        return encodeReply(req.xid, zxid, found ? 0 : Err.NoWatcher);
+      }
       case "reconfig":
         return encodeReply(req.xid, zxid, Err.ReconfigDisabled);
       case "unsupported":
@@ -193,7 +203,10 @@ export class FinalStage implements Stage {
   }
 
   /** Re-arms watches after a reconnect (section 1.(a)19, DataTree.setWatches). */
-  private setWatches(body: { relativeZxid: number; data: string[]; exist: string[]; child: string[] }, origin: RequestOrigin): void {
+  private setWatches(body: { relativeZxid: number; data: string[]; exist: string[]; child: string[]; persistent: string[]; recursive: string[] }, origin: RequestOrigin): void {
+    // Persistent watches come back as they were, with no catch-up events (DataTree.setWatches).
+    for (const p of body.persistent) this.watches.addPersistentWatch(p, origin, WatchMode.PERSISTENT);
+    for (const p of body.recursive) this.watches.addPersistentWatch(p, origin, WatchMode.PERSISTENT_RECURSIVE);
     const rel = body.relativeZxid;
     for (const p of body.data) {
       const n = this.tree.getNode(p);

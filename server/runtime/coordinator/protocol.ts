@@ -55,6 +55,7 @@ export const Err = {
   SessionExpired: -112,
   InvalidACL: -114,
   AuthFailed: -115,
+  NoWatcher: -121,
   ReconfigDisabled: -123,
 } as const;
 
@@ -217,7 +218,9 @@ export type ClientRequest =
   | { op: "multi"; ops: MultiOp[] }
   | { op: "multiRead"; ops: { type: number; path: string }[] }
   | { op: "closeSession" }
-  | { op: "setWatches"; relativeZxid: number; data: string[]; exist: string[]; child: string[] }
+  | { op: "setWatches"; relativeZxid: number; data: string[]; exist: string[]; child: string[]; persistent: string[]; recursive: string[] }
+  | { op: "addWatch"; path: string; mode: number }
+  | { op: "checkWatches" | "removeWatches"; path: string; type: number }
   | { op: "getEphemerals"; prefix: string }
   | { op: "getAllChildrenNumber"; path: string }
   | { op: "whoAmI" }
@@ -305,12 +308,17 @@ export function decodeRequest(type: number, r: JuteReader): ClientRequest {
       const data = r.vector(str) ?? [];
       const exist = r.vector(str) ?? [];
       const child = r.vector(str) ?? [];
-      if (type === OpCode.setWatches2) {
-        // Persistent watches (addWatch) are not supported; their lists are read and dropped.
-        r.vector(str);
-        r.vector(str);
-      }
-      return { op: "setWatches", relativeZxid, data, exist, child };
+      // SetWatches2 adds the persistent and persistent-recursive watches (addWatch) to re-arm.
+      const persistent = type === OpCode.setWatches2 ? (r.vector(str) ?? []) : [];
+      const recursive = type === OpCode.setWatches2 ? (r.vector(str) ?? []) : [];
+      return { op: "setWatches", relativeZxid, data, exist, child, persistent, recursive };
+    }
+    case OpCode.addWatch:
+      return { op: "addWatch", path: r.string(), mode: r.int() };
+    case OpCode.checkWatches:
+      return { op: "checkWatches", path: r.string(), type: r.int() };
+    case OpCode.removeWatches: {
+      return { op: "removeWatches", path: r.string(), type: r.int() };
     }
     case OpCode.getEphemerals:
       return { op: "getEphemerals", prefix: r.string() };
@@ -321,10 +329,7 @@ export function decodeRequest(type: number, r: JuteReader): ClientRequest {
     case OpCode.reconfig:
       // A standalone server (reconfigEnabled=false) refuses before reading the request.
       return { op: "reconfig" };
-    case OpCode.checkWatches:
-    case OpCode.removeWatches:
     case OpCode.sasl:
-    case OpCode.addWatch:
       return { op: "unsupported", type };
     default:
       throw new JuteError(`unknown opcode ${type}`);
@@ -369,6 +374,9 @@ export function opTag(type: number): string {
     case OpCode.getEphemerals: return "GETE";
     case OpCode.whoAmI: return "HOMI";
     case OpCode.reconfig: return "RCFG";
+    case OpCode.addWatch: return "ADDW";
+    case OpCode.checkWatches: return "CHKW";
+    case OpCode.removeWatches: return "REMW";
     case OpCode.closeSession: return "CLOS";
     default: return "NA";
   }
