@@ -133,6 +133,54 @@ describe("coordinator with zkCli.sh: what ZooKeeper 3.8 prints", () => {
   });
 });
 
+describe("coordinator TTL nodes (extendedTypesEnabled)", () => {
+  async function zkCliAt(port: number, commands: string[]): Promise<string> {
+    const r = await run("sh", ["-c", `exec ${ZKCLI} -server 127.0.0.1:${port} 2>&1`], [...commands, "quit", ""].join("\n"), 45000);
+    return r.stdout;
+  }
+
+  test("off by default: create -t is Unimplemented, as ZooKeeper without zookeeper.extendedTypesEnabled", async () => {
+    const dir = await tempDir();
+    const coord = await startCoordinator(dir.path);
+    try {
+      assert.match(await zkCliAt(coord.port, ["create -t 1000 /ttl x"]), /KeeperErrorCode = Unimplemented for \/ttl\n/);
+    } finally {
+      await coord.stop();
+      await dir.remove();
+    }
+  });
+
+  test("on: a TTL node shows ephemeralOwner 0x0, lives while it has children and goes after its TTL once empty", async () => {
+    const dir = await tempDir();
+    // tickTime 200: the container/TTL sweep runs every second.
+    const coord = await startCoordinator(dir.path, ["--extended-types", "--tick-time", "200"]);
+    try {
+      const out = await zkCliAt(coord.port, ["create -t 1500 /ttl x", "create -t 1500 -s /seq- y", "create /ttl/kid", "stat /ttl"]);
+      assert.match(out, /Created \/ttl\n/);
+      assert.match(out, /Created \/seq-0000000001\n/);
+      assert.match(out, /ephemeralOwner = 0x0\ndataLength = 1\nnumChildren = 1/);
+      // The sequential TTL node has no child: it expires. /ttl has one: it stays until it is emptied.
+      let gone = "";
+      for (let i = 0; i < 30 && !gone.includes("Node does not exist: /seq-0000000001"); i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        gone = await zkCliAt(coord.port, ["stat /seq-0000000001", "ls /ttl"]);
+      }
+      assert.match(gone, /Node does not exist: \/seq-0000000001/);
+      assert.match(gone, /^\[kid\]$/m, "a TTL node with children is kept");
+      await zkCliAt(coord.port, ["delete /ttl/kid"]);
+      let after = "";
+      for (let i = 0; i < 30 && !after.includes("Node does not exist: /ttl"); i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        after = await zkCliAt(coord.port, ["stat /ttl"]);
+      }
+      assert.match(after, /Node does not exist: \/ttl/);
+    } finally {
+      await coord.stop();
+      await dir.remove();
+    }
+  });
+});
+
 describe("coordinator 4lw whitelist", () => {
   test("a word outside --4lw is refused with ZooKeeper's message", async () => {
     const dir = await tempDir();

@@ -45,6 +45,8 @@ export interface CoordinatorOptions {
    * Unset by default: there is no superuser.
    */
   superDigest?: string;
+  /** zookeeper.extendedTypesEnabled: offer TTL nodes (CreateMode *_WITH_TTL, createTTL). Default off, as ZooKeeper. */
+  extendedTypesEnabled?: boolean;
   /** Take a snapshot after this many txns (default 10000). */
   snapshotEvery?: number;
   logger: Logger;
@@ -169,7 +171,7 @@ export class CoordinatorServer implements CnxnHost {
       this.logger.fatal({ err: err.message }, "transaction log write failed; stopping (nothing more can be acknowledged)");
       void this.stop();
     });
-    this.prep = new PrepStage(this.prepared, epoch, this.sessions, this.sync);
+    this.prep = new PrepStage(this.prepared, epoch, this.sessions, this.sync, Date.now, this.opts.extendedTypesEnabled ?? false);
     this.server = createServer((s) => this.accept(s));
     const host = this.opts.host ?? "127.0.0.1";
     await new Promise<void>((resolve, reject) => {
@@ -312,8 +314,9 @@ export class CoordinatorServer implements CnxnHost {
     }
   }
 
+  /** ContainerManager: empty containers and expired TTL nodes are deleted by the server itself. */
   private cleanContainers(): void {
-    for (const path of this.prepared.emptyContainers()) {
+    for (const path of [...this.prepared.emptyContainers(), ...this.prepared.expiredTtlNodes(Date.now())]) {
       this.submit(this.internalRequest(0n, { op: "deleteContainer", path }, OpCode.deleteContainer));
     }
   }

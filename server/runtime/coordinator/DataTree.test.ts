@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { digestId } from "./acl";
 import { DataTree } from "./DataTree";
 import { PrepStage } from "./PrepStage";
-import { CONTAINER_OWNER, Err, EventType, OpCode, type ClientRequest, type MultiOp } from "./protocol";
+import { CONTAINER_OWNER, CreateFlags, Err, EventType, OpCode, type ClientRequest, type MultiOp } from "./protocol";
 import type { Request } from "./Request";
 import { SessionTracker } from "./SessionTracker";
 import { decodeTxn, encodeTxn } from "./txn";
@@ -205,6 +205,32 @@ describe("quotas and owners", () => {
     h.send(create("/q/d", 0, "x"));
     assert.equal(stats(h.committed), "count=2,bytes=6", "no limit node, no counting");
     assert.equal(h.send({ op: "delete", path: "/zookeeper/quota", version: -1 }).err, Err.BadArguments);
+  });
+
+  test("TTL nodes: only with extendedTypes, ttl validated, owner 0 in Stat, expire when empty and older than the TTL", () => {
+    const ttlCreate = (path: string, flags: number, ttl: number): MultiOp => ({ op: "create", type: OpCode.createTTL, path, data: null, acl: open, flags, ttl });
+    assert.equal(harness().send(ttlCreate("/t", CreateFlags.PERSISTENT_WITH_TTL, 1000)).err, Err.Unimplemented);
+    const tree = new DataTree();
+    let clock = 1000;
+    const prep = new PrepStage(tree, EPOCH, new SessionTracker(Buffer.alloc(32), 0), { submit: () => undefined }, () => clock, true);
+    const send = (body: ClientRequest): number => {
+      const req: Request = { origin: null, sessionId: 9n, xid: 1, type: 0, body, ids: [{ scheme: "world", id: "anyone" }], receivedAt: 0, txn: null, err: 0, multiErrors: null };
+      prep.submit(req);
+      return req.err;
+    };
+    assert.equal(send(ttlCreate("/t", CreateFlags.PERSISTENT_WITH_TTL, 0)), Err.BadArguments);
+    assert.equal(send(ttlCreate("/t", CreateFlags.PERSISTENT_WITH_TTL, 2 ** 40)), Err.BadArguments);
+    assert.equal(send(ttlCreate("/t", CreateFlags.PERSISTENT, 1000)), Err.BadArguments, "a ttl with a non-TTL mode");
+    assert.equal(send(ttlCreate("/t", CreateFlags.PERSISTENT_WITH_TTL, 1000)), 0);
+    assert.equal(send(ttlCreate("/s-", CreateFlags.PERSISTENT_SEQUENTIAL_WITH_TTL, 5000)), 0);
+    assert.ok(tree.getNode("/s-0000000001"));
+    assert.equal(tree.statOf(tree.getNode("/t")!).ephemeralOwner, 0n);
+    assert.equal(send(create("/t/kid")), 0, "a TTL node may have children (it is not ephemeral)");
+    clock = 3000;
+    assert.deepEqual(tree.expiredTtlNodes(clock), [], "/t has a child; /s- is young");
+    assert.equal(send({ op: "delete", path: "/t/kid", version: -1 }), 0);
+    assert.deepEqual(tree.expiredTtlNodes(clock), ["/t"]);
+    assert.deepEqual(DataTree.deserialize(tree.serialize()).expiredTtlNodes(7000).sort(), ["/s-0000000001", "/t"], "rebuilt from a snapshot");
   });
 
   test("a container's stat shows ephemeralOwner 0 (it is still a container inside)", () => {

@@ -168,6 +168,16 @@ export class DataTree {
     return out;
   }
 
+  /** TTL nodes without children whose last change is older than their TTL (ContainerManager.getCandidates). */
+  expiredTtlNodes(now: number): string[] {
+    const out: string[] = [];
+    for (const p of this.ttlNodes) {
+      const n = this.nodes.get(p);
+      if (n && n.children.size === 0 && now - n.mtime > ttlOf(n.ephemeralOwner)) out.push(p);
+    }
+    return out;
+  }
+
   countDescendants(path: string): number {
     const n = this.nodes.get(path);
     if (!n) return 0;

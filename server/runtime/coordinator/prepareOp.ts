@@ -3,13 +3,15 @@
 // already reflects every earlier write still on its way to disk, so a request queued behind a
 // pending create sees that create.
 import { checkPerm, fixupAcl } from "./acl";
-import { DataTree, isSessionOwner, parentOf } from "./DataTree";
+import { DataTree, isSessionOwner, parentOf, TTL_MAX, ttlOwner } from "./DataTree";
 import { CONTAINER_OWNER, CreateFlags, Err, KeeperError, OpCode, Perms, type Id, type MultiOp } from "./protocol";
 import type { TxnOp } from "./txn";
 
 export interface PrepContext {
   sessionId: bigint;
   ids: readonly Id[];
+  /** ZooKeeper's zookeeper.extendedTypesEnabled: TTL nodes are offered only when it is on. */
+  extendedTypes?: boolean;
 }
 
 /** Section 1.(a)2: absolute, no trailing slash, no empty/./.. components, no control chars. */
@@ -55,14 +57,16 @@ export function prepareOp(tree: DataTree, op: MultiOp, ctx: PrepContext): TxnOp 
       // PrepRequestProcessor.pRequest2TxnCreate's order: mode, path shape, ACL, parent,
       // CREATE permission, sequential name, full path check, existence, ephemeral parent.
       const flags = op.flags;
+      if (flags < 0 || flags > CreateFlags.PERSISTENT_SEQUENTIAL_WITH_TTL) throw new KeeperError(Err.BadArguments, `invalid create flags ${flags}`);
       const ttlMode = flags === CreateFlags.PERSISTENT_WITH_TTL || flags === CreateFlags.PERSISTENT_SEQUENTIAL_WITH_TTL;
-      if (op.type === OpCode.createTTL || ttlMode) {
-        // TTL nodes need extendedTypesEnabled in ZooKeeper; we do not offer them.
-        throw new KeeperError(Err.Unimplemented, "TTL nodes are not supported");
+      // validateCreateRequest: TTL modes need extendedTypesEnabled, then EphemeralType.validateTTL.
+      if (ttlMode && !ctx.extendedTypes) throw new KeeperError(Err.Unimplemented, "TTL nodes need extendedTypesEnabled");
+      const ttl = op.ttl ?? -1;
+      if (ttlMode ? ttl <= 0 || ttl > Number(TTL_MAX) : ttl >= 0) {
+        throw new KeeperError(Err.BadArguments, `invalid ttl ${ttl} for create mode ${flags}`);
       }
-      if (flags < 0 || flags > CreateFlags.CONTAINER) throw new KeeperError(Err.BadArguments, `invalid create flags ${flags}`);
       const container = flags === CreateFlags.CONTAINER || op.type === OpCode.createContainer;
-      const sequential = flags === CreateFlags.PERSISTENT_SEQUENTIAL || flags === CreateFlags.EPHEMERAL_SEQUENTIAL;
+      const sequential = flags === CreateFlags.PERSISTENT_SEQUENTIAL || flags === CreateFlags.EPHEMERAL_SEQUENTIAL || flags === CreateFlags.PERSISTENT_SEQUENTIAL_WITH_TTL;
       const ephemeral = flags === CreateFlags.EPHEMERAL || flags === CreateFlags.EPHEMERAL_SEQUENTIAL;
       if (!op.path.includes("/") || op.path.includes("\0")) throw new KeeperError(Err.BadArguments, `invalid path ${JSON.stringify(op.path)}`);
       const acl = fixupAcl(op.acl, ctx.ids, op.path);
@@ -77,7 +81,7 @@ export function prepareOp(tree: DataTree, op: MultiOp, ctx: PrepContext): TxnOp 
       if (isSessionOwner(parent.ephemeralOwner)) {
         throw new KeeperError(Err.NoChildrenForEphemerals, `parent ${parentPath} is ephemeral`);
       }
-      const owner = container ? CONTAINER_OWNER : ephemeral ? ctx.sessionId : 0n;
+      const owner = container ? CONTAINER_OWNER : ttlMode ? ttlOwner(BigInt(ttl)) : ephemeral ? ctx.sessionId : 0n;
       return { type: "create", path, data: op.data, acl, ephemeralOwner: owner };
     }
     case "delete": {

@@ -190,6 +190,8 @@ export interface CreateOp {
   data: Buffer | null;
   acl: Acl[];
   flags: number;
+  /** CreateTTLRequest's ttl in ms; absent (-1) for the other create opcodes. */
+  ttl?: number;
 }
 export interface DeleteOp {
   op: "delete";
@@ -233,8 +235,8 @@ function readCreate(r: JuteReader, type: number): CreateOp {
   const data = r.buffer();
   const acl = r.vector(readAcl) ?? [];
   const flags = r.int();
-  if (type === OpCode.createTTL) r.longNumber(); // ttl: read so the record is consumed; TTL modes are refused later
-  return { op: "create", type, path, data, acl, flags };
+  const ttl = type === OpCode.createTTL ? Number(r.long()) : -1;
+  return { op: "create", type, path, data, acl, flags, ttl };
 }
 
 function readMultiOp(r: JuteReader, type: number): MultiOp {
