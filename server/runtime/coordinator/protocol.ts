@@ -235,8 +235,8 @@ function readCreate(r: JuteReader, type: number): CreateOp {
   const data = r.buffer();
   const acl = r.vector(readAcl) ?? [];
   const flags = r.int();
-  const ttl = type === OpCode.createTTL ? Number(r.long()) : -1;
-  return { op: "create", type, path, data, acl, flags, ttl };
+  if (type !== OpCode.createTTL) return { op: "create", type, path, data, acl, flags };
+  return { op: "create", type, path, data, acl, flags, ttl: Number(r.long()) };
 }
 
 function readMultiOp(r: JuteReader, type: number): MultiOp {
