@@ -19,11 +19,13 @@ import type { Logger } from "pino";
 import { authenticate } from "./acl";
 import { DataTree } from "./DataTree";
 import { FinalStage } from "./FinalStage";
-import { renderFourLetterWord, type ServerSnapshot } from "./fourLetterWords";
+import { dirSize, fileDescriptors } from "./processInfo";
+import { isWhitelisted, renderFourLetterWord, type ServerSnapshot } from "./fourLetterWords";
 import { PrepStage } from "./PrepStage";
 import { OpCode, type ConnectRequest, type Id } from "./protocol";
 import type { CloseReason, Request } from "./Request";
 import { ServerCnxn, type CnxnHost } from "./ServerCnxn";
+import { ServerStats } from "./ServerStats";
 import { SessionTracker } from "./SessionTracker";
 import { SyncStage } from "./SyncStage";
 import { purgeOld, recoverState, TxnLog, writeSnapshot } from "./TxnLog";
@@ -102,9 +104,7 @@ export class CoordinatorServer implements CnxnHost {
   private stopping: Promise<void> | null = null;
   private txnsSinceSnapshot = 0;
   private snapshotting: Promise<void> | null = null;
-  private packetsReceivedClosed = 0;
-  private packetsSentClosed = 0;
-  private authFailures = 0;
+  private readonly stats = new ServerStats();
   private readonly tickTime: number;
   /** Expiry is checked twice per tick, so a session ends within [timeout, timeout + tickTime). */
   private readonly expiryInterval: number;
@@ -170,7 +170,7 @@ export class CoordinatorServer implements CnxnHost {
     this.sync = new SyncStage(this.log, final, (err) => {
       this.logger.fatal({ err: err.message }, "transaction log write failed; stopping (nothing more can be acknowledged)");
       void this.stop();
-    });
+    }, this.stats.fsyncTime);
     this.prep = new PrepStage(this.prepared, epoch, this.sessions, this.sync, Date.now, this.opts.extendedTypesEnabled ?? false);
     this.server = createServer((s) => this.accept(s));
     const host = this.opts.host ?? "127.0.0.1";
@@ -203,20 +203,20 @@ export class CoordinatorServer implements CnxnHost {
     const addr = socket.remoteAddress ?? "unknown";
     const limit = this.opts.maxClientCnxns ?? 60;
     const count = this.perAddress.get(addr) ?? 0;
+    this.stats.connectionRequests++;
     if (limit > 0 && count >= limit) {
+      this.stats.connectionsRejected++;
       this.logger.warn({ remote: addr, limit }, "too many connections from this address; closing (maxClientCnxns)");
       socket.destroy();
       return;
     }
     this.perAddress.set(addr, count + 1);
-    const cnxn = new ServerCnxn(socket, this, this.opts.maxBuffer ?? 1048575, this.logger);
+    const cnxn = new ServerCnxn(socket, this, this.opts.maxBuffer ?? 1048575, this.logger, this.stats);
     this.cnxns.add(cnxn);
   }
 
   closed(cnxn: ServerCnxn, reason: CloseReason): void {
     if (!this.cnxns.delete(cnxn)) return;
-    this.packetsReceivedClosed += cnxn.packetsReceived;
-    this.packetsSentClosed += cnxn.packetsSent;
     const addr = cnxn.remoteAddress();
     const n = (this.perAddress.get(addr) ?? 1) - 1;
     if (n <= 0) this.perAddress.delete(addr);
@@ -276,7 +276,7 @@ export class CoordinatorServer implements CnxnHost {
 
   authenticate(scheme: string, auth: Buffer, remoteAddress: string): Id[] | null {
     const ids = authenticate(scheme, auth, { remoteAddress, superDigest: this.opts.superDigest });
-    if (!ids) this.authFailures++;
+    if (!ids) this.stats.authFailures++;
     else if (ids.some((i) => i.scheme === "super")) this.logger.info({ remote: remoteAddress }, "superuser authenticated (superDigest)");
     return ids;
   }
@@ -356,36 +356,28 @@ export class CoordinatorServer implements CnxnHost {
 
   // ------------------------------------------------------------ 4lw
 
-  fourLetterWord(word: string): string {
-    return renderFourLetterWord(word, this.statsSnapshot(), this.whitelist);
+  async fourLetterWord(word: string): Promise<string> {
+    if (isWhitelisted(word, this.whitelist)) {
+      if (word === "crst") for (const c of this.cnxns) c.resetStats();
+      if (word === "srst") this.stats.reset();
+    }
+    const needsDisk = word === "dirs" && isWhitelisted(word, this.whitelist);
+    return renderFourLetterWord(word, await this.statsSnapshot(needsDisk), this.whitelist);
   }
 
-  private statsSnapshot(): ServerSnapshot {
-    let received = this.packetsReceivedClosed;
-    let sent = this.packetsSentClosed;
-    let min = Number.MAX_SAFE_INTEGER;
-    let max = 0;
-    let total = 0;
-    let count = 0;
-    const connections = [...this.cnxns].filter((c) => c.isEstablished()).map((c) => {
-      received += c.packetsReceived;
-      sent += c.packetsSent;
-      if (c.latencyCount > 0) {
-        min = Math.min(min, c.minLatency);
-        max = Math.max(max, c.maxLatency);
-        total += c.totalLatency;
-        count += c.latencyCount;
-      }
-      return {
-        remote: c.remoteLabel(), queued: 0, received: c.packetsReceived, sent: c.packetsSent,
-        sessionId: c.sessionId, lastOp: c.lastOp, established: c.established, timeout: c.timeout,
-        lastCxid: c.lastCxid, lastZxid: c.lastZxidSent, lastResponse: c.lastResponseTime,
-        lastLatency: c.lastLatency, minLatency: c.latencyCount ? c.minLatency : 0,
-        avgLatency: c.latencyCount ? Math.round(c.totalLatency / c.latencyCount) : 0, maxLatency: c.maxLatency,
-      };
-    });
+  private async statsSnapshot(withDirSize: boolean): Promise<ServerSnapshot> {
+    const st = this.stats;
+    const connections = [...this.cnxns].filter((c) => c.isEstablished()).map((c) => ({
+      remote: c.remoteLabel(), queued: 0, received: c.packetsReceived, sent: c.packetsSent,
+      sessionId: c.sessionId, lastOp: c.lastOp, established: c.established, timeout: c.timeout,
+      lastCxid: c.lastCxid, lastZxid: c.lastZxidSent, lastResponse: c.lastResponseTime,
+      lastLatency: c.lastLatency, minLatency: c.latencyCount ? c.minLatency : 0,
+      avgLatency: c.latencyCount ? Math.round(c.totalLatency / c.latencyCount) : 0, maxLatency: c.maxLatency,
+    }));
+    const fds = await fileDescriptors();
     return {
       lastZxid: this.committed.lastZxid,
+      uptime: Date.now() - st.startedAt,
       nodeCount: this.committed.nodeCount(),
       watchCount: this.watches.count(),
       watchPaths: this.watches.pathCount(),
@@ -393,12 +385,20 @@ export class CoordinatorServer implements CnxnHost {
       ephemerals: this.committed.ephemeralCount(),
       dataSize: this.committed.approximateDataSize(),
       sessions: this.sessions.size(),
-      outstanding: 0,
-      received,
-      sent,
-      minLatency: count ? min : 0,
-      avgLatency: count ? total / count : 0,
-      maxLatency: max,
+      outstanding: this.sync.outstanding(),
+      received: st.packetsReceived,
+      sent: st.packetsSent,
+      minLatency: st.latency.min,
+      avgLatency: st.latency.avg(),
+      maxLatency: st.latency.max,
+      bytesReceived: st.bytesReceived,
+      authFailures: st.authFailures,
+      connectionRequests: st.connectionRequests,
+      connectionsRejected: st.connectionsRejected,
+      fsync: { min: st.fsyncTime.min, avg: st.fsyncTime.avg(), max: st.fsyncTime.max, count: st.fsyncTime.count, sum: st.fsyncTime.sum },
+      openFds: fds.open,
+      maxFds: fds.max,
+      dataDirSize: withDirSize ? await dirSize(this.opts.dataDir) : 0,
       connections,
       env: {
         "host.name": hostname(),
