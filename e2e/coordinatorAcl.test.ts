@@ -71,6 +71,19 @@ owner.stop(); stranger.stop()
     assert.equal(out.ipAuth, "InvalidACLError", "an ip id is not an authenticated id");
   });
 
+  test("getACL without ADMIN shows digest ids as user:x, as ZooKeeper does", async () => {
+    const out = await py(`
+owner = client(auth_data=[("digest", "erin:pw")])
+owner.create("/shown", acl=[ACL(1, Id("world", "anyone")), ACL(31, Id("auth", ""))])
+reader = client()
+ids = lambda zk: [[a.perms, a.id.scheme, a.id.id] for a in zk.get_acls("/shown")[0]]
+print(json.dumps({"reader": ids(reader), "owner": ids(owner)}))
+owner.stop(); reader.stop()
+`);
+    assert.deepEqual(out.reader, [[1, "world", "anyone"], [31, "digest", "erin:x"]]);
+    assert.deepEqual(out.owner, [[1, "world", "anyone"], [31, "digest", digestId("erin:pw")]]);
+  });
+
   test("a null id string (Id('auth', None)) is accepted, not a malformed packet", async () => {
     const out = await py(`
 a = client(auth_data=[("digest", "bob:pw")])

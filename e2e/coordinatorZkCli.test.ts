@@ -150,6 +150,17 @@ describe("coordinator TTL nodes (extendedTypesEnabled)", () => {
     }
   });
 
+  test("--reconfig-enabled: reconfig is Unimplemented, as a standalone ZooKeeper with reconfigEnabled=true", async () => {
+    const dir = await tempDir();
+    const coord = await startCoordinator(dir.path, ["--reconfig-enabled"]);
+    try {
+      assert.match(await zkCliAt(coord.port, ["reconfig -remove 3"]), /KeeperErrorCode = Unimplemented\n/);
+    } finally {
+      await coord.stop();
+      await dir.remove();
+    }
+  });
+
   test("on: a TTL node shows ephemeralOwner 0x0, lives while it has children and goes after its TTL once empty", async () => {
     const dir = await tempDir();
     // tickTime 200: the container/TTL sweep runs every second.

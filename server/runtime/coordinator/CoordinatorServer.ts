@@ -47,6 +47,11 @@ export interface CoordinatorOptions {
    * Unset by default: there is no superuser.
    */
   superDigest?: string;
+  /**
+   * ZooKeeper's reconfigEnabled. This server is standalone, so it can never reconfigure: off (the
+   * default) answers ReconfigDisabled (-123), on answers Unimplemented — both as a standalone ZooKeeper 3.8.
+   */
+  reconfigEnabled?: boolean;
   /** zookeeper.extendedTypesEnabled: offer TTL nodes (CreateMode *_WITH_TTL, createTTL). Default off, as ZooKeeper. */
   extendedTypesEnabled?: boolean;
   /** Take a snapshot after this many txns (default 10000). */
@@ -163,7 +168,7 @@ export class CoordinatorServer implements CnxnHost {
   }
 
   private async listen(epoch: number): Promise<void> {
-    const final = new FinalStage(this.committed, this.watches, {
+    const final = new FinalStage(this.committed, this.watches, this.opts.reconfigEnabled ?? false, {
       sessionClosed: (id, expired) => this.onSessionClosed(id, expired),
       txnApplied: () => this.onTxnApplied(),
     });

@@ -21,6 +21,7 @@ export class FinalStage implements Stage {
   constructor(
     private readonly tree: DataTree,
     private readonly watches: WatchManager,
+    private readonly reconfigEnabled: boolean,
     private readonly hooks: FinalHooks,
   ) {}
 
@@ -112,8 +113,12 @@ export class FinalStage implements Stage {
         const n = tree.getNode(body.path);
         if (!n) return encodeReply(req.xid, zxid, Err.NoNode);
         if (!permits(n.acl, Perms.READ, req.ids) && !permits(n.acl, Perms.ADMIN, req.ids)) return encodeReply(req.xid, zxid, Err.NoAuth);
+        // Without ADMIN a reader sees digest ids as "user:x": the hash is a password's stand-in.
+        const acl = permits(n.acl, Perms.ADMIN, req.ids)
+          ? n.acl
+          : n.acl.map((a) => (a.id.scheme === "digest" ? { perms: a.perms, id: { scheme: "digest", id: a.id.id.replace(/:.*/s, ":x") } } : a));
         return encodeReply(req.xid, zxid, 0, (w) => {
-          w.vector(n.acl, writeAcl);
+          w.vector(acl, writeAcl);
           writeStat(w, tree.statOf(n));
         });
       }
@@ -166,7 +171,7 @@ export class FinalStage implements Stage {
         return encodeReply(req.xid, zxid, found ? 0 : Err.NoWatcher);
       }
       case "reconfig":
-        return encodeReply(req.xid, zxid, Err.ReconfigDisabled);
+        return encodeReply(req.xid, zxid, this.reconfigEnabled ? Err.Unimplemented : Err.ReconfigDisabled);
       case "unsupported":
         return encodeReply(req.xid, zxid, Err.Unimplemented);
       default:

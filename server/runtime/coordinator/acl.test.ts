@@ -92,6 +92,9 @@ describe("ACLs as ZooKeeper 3.8 has them", () => {
     assert.equal(h.send({ op: "setACL", path: "/missing", acl: bad, version: -1 }), Err.InvalidACL);
     assert.equal(h.send(create("/missing/x", bad)), Err.InvalidACL);
     assert.equal(h.send(create("/locked/x", OPEN)), Err.NoAuth);
+    // delete checks the parent's DELETE permission before looking for the node.
+    assert.equal(h.send({ op: "delete", path: "/locked/missing", version: -1 }), Err.NoAuth);
+    assert.equal(h.send({ op: "delete", path: "/missing", version: -1 }), Err.NoNode);
   });
 
   test("superDigest: the superuser passes every check; a wrong password is an ordinary digest id", () => {

@@ -87,9 +87,10 @@ export function prepareOp(tree: DataTree, op: MultiOp, ctx: PrepContext): TxnOp 
     case "delete": {
       validatePath(op.path);
       if (DataTree.isSpecialPath(op.path)) throw new KeeperError(Err.BadArguments, `cannot delete ${op.path}`);
-      const node = mustNode(tree, op.path);
+      // ZooKeeper checks DELETE on the parent before it looks the node up: NoAuth before NoNode.
       const parentPath = parentOf(op.path);
       checkPerm(mustNode(tree, parentPath).acl, Perms.DELETE, ctx.ids, parentPath);
+      const node = mustNode(tree, op.path);
       expectVersion(op.path, op.version, node.version);
       if (node.children.size > 0) throw new KeeperError(Err.NotEmpty, `node ${op.path} has children`);
       return { type: "delete", path: op.path };
