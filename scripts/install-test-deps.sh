@@ -7,7 +7,9 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends \
-    python3-stomp python3-kazoo zookeeper default-jre-headless chromium postgresql prometheus-alertmanager prometheus >/dev/null
+    python3-stomp python3-kazoo zookeeper default-jre-headless chromium postgresql \
+    prometheus-alertmanager prometheus \
+    python3-pytest python3-mock python3-objgraph >/dev/null # the last three: scripts/kazoo-suite.sh
 fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 NEXT_TELEMETRY_DISABLED=1
 # package-lock.json is kept consistent for `npm ci` by scripts/prune-lockfile.mjs (the registry

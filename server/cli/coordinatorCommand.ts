@@ -24,6 +24,9 @@ export function registerCoordinatorCommand(program: Command): void {
     .option("--max-client-cnxns <n>", "connections per client address (0 = unlimited)", intOption("max-client-cnxns"), 60)
     .option("--max-buffer <bytes>", "jute.maxbuffer", intOption("max-buffer"), 1048575)
     .option("--snapshot-every <txns>", "snapshot after this many txns (ZooKeeper snapCount default)", intOption("snapshot-every"), 100000)
+    .option("--super-digest <user:hash>", "superuser who passes every ACL check: user:base64(sha1(user:password)), as ZooKeeper's superDigest (default: none)")
+    .option("--reconfig-enabled", "ZooKeeper's reconfigEnabled; a standalone server cannot reconfigure, so reconfig answers Unimplemented instead of ReconfigDisabled (default: off)")
+    .option("--extended-types", "offer TTL nodes, as ZooKeeper's zookeeper.extendedTypesEnabled (default: off)")
     .option("--4lw <words>", 'four-letter-word whitelist, comma separated ("*" = all)', "*")
     .action(async (o: Record<string, unknown>) => {
       const logger = pino({ base: { pid: process.pid } });
@@ -37,6 +40,9 @@ export function registerCoordinatorCommand(program: Command): void {
         maxClientCnxns: o.maxClientCnxns as number,
         maxBuffer: o.maxBuffer as number,
         snapshotEvery: o.snapshotEvery as number,
+        superDigest: o.superDigest as string | undefined,
+        extendedTypesEnabled: o.extendedTypes === true,
+        reconfigEnabled: o.reconfigEnabled === true,
         fourLetterWords: String(o["4lw"]).split(",").map((s) => s.trim()).filter(Boolean),
         logger,
       });

@@ -19,11 +19,13 @@ import type { Logger } from "pino";
 import { authenticate } from "./acl";
 import { DataTree } from "./DataTree";
 import { FinalStage } from "./FinalStage";
-import { renderFourLetterWord, type ServerSnapshot } from "./fourLetterWords";
+import { dirSize, fileDescriptors } from "./processInfo";
+import { isWhitelisted, renderFourLetterWord, type ServerSnapshot } from "./fourLetterWords";
 import { PrepStage } from "./PrepStage";
 import { OpCode, type ConnectRequest, type Id } from "./protocol";
 import type { CloseReason, Request } from "./Request";
 import { ServerCnxn, type CnxnHost } from "./ServerCnxn";
+import { ServerStats } from "./ServerStats";
 import { SessionTracker } from "./SessionTracker";
 import { SyncStage } from "./SyncStage";
 import { purgeOld, recoverState, TxnLog, writeSnapshot } from "./TxnLog";
@@ -46,6 +48,19 @@ export interface CoordinatorOptions {
   maxClientCnxns?: number;
   maxBuffer?: number;
   fourLetterWords?: string[];
+  /**
+   * "user:base64(sha1(user:password))" of a superuser who passes every ACL check, so an operator
+   * can always repair a mis-set ACL (ZooKeeper's zookeeper.DigestAuthenticationProvider.superDigest).
+   * Unset by default: there is no superuser.
+   */
+  superDigest?: string;
+  /**
+   * ZooKeeper's reconfigEnabled. This server is standalone, so it can never reconfigure: off (the
+   * default) answers ReconfigDisabled (-123), on answers Unimplemented — both as a standalone ZooKeeper 3.8.
+   */
+  reconfigEnabled?: boolean;
+  /** zookeeper.extendedTypesEnabled: offer TTL nodes (CreateMode *_WITH_TTL, createTTL). Default off, as ZooKeeper. */
+  extendedTypesEnabled?: boolean;
   /** Take a snapshot after this many txns (default 10000). */
   snapshotEvery?: number;
   logger: Logger;
@@ -103,8 +118,7 @@ export class CoordinatorServer implements CnxnHost {
   private stopping: Promise<void> | null = null;
   private txnsSinceSnapshot = 0;
   private snapshotting: Promise<void> | null = null;
-  private packetsReceivedClosed = 0;
-  private packetsSentClosed = 0;
+  private readonly stats = new ServerStats();
   private readonly tickTime: number;
   /**
    * Expiry is checked twice per tick (or per minimum session, when that is shorter than a tick), so
@@ -138,6 +152,9 @@ export class CoordinatorServer implements CnxnHost {
 
   static async start(opts: CoordinatorOptions): Promise<CoordinatorServer> {
     const logger = opts.logger;
+    if (opts.superDigest !== undefined && !/^[^:]+:[A-Za-z0-9+/]{27}=$/.test(opts.superDigest)) {
+      throw new Error("superDigest must be user:base64(sha1(user:password)), e.g. the output of DigestAuthenticationProvider.generateDigest");
+    }
     await mkdir(opts.dataDir, { recursive: true });
     const secret = await readOrCreateSecret(opts.dataDir);
     const state = await recoverState(opts.dataDir);
@@ -163,15 +180,15 @@ export class CoordinatorServer implements CnxnHost {
   }
 
   private async listen(epoch: number): Promise<void> {
-    const final = new FinalStage(this.committed, this.watches, {
+    const final = new FinalStage(this.committed, this.watches, this.opts.reconfigEnabled ?? false, {
       sessionClosed: (id, expired) => this.onSessionClosed(id, expired),
       txnApplied: () => this.onTxnApplied(),
     });
     this.sync = new SyncStage(this.log, final, (err) => {
       this.logger.fatal({ err: err.message }, "transaction log write failed; stopping (nothing more can be acknowledged)");
       void this.stop();
-    });
-    this.prep = new PrepStage(this.prepared, epoch, this.sessions, this.sync);
+    }, this.stats.fsyncTime);
+    this.prep = new PrepStage(this.prepared, epoch, this.sessions, this.sync, Date.now, this.opts.extendedTypesEnabled ?? false);
     this.server = createServer((s) => this.accept(s));
     const host = this.opts.host ?? "127.0.0.1";
     await new Promise<void>((resolve, reject) => {
@@ -203,20 +220,20 @@ export class CoordinatorServer implements CnxnHost {
     const addr = socket.remoteAddress ?? "unknown";
     const limit = this.opts.maxClientCnxns ?? 60;
     const count = this.perAddress.get(addr) ?? 0;
+    this.stats.connectionRequests++;
     if (limit > 0 && count >= limit) {
+      this.stats.connectionsRejected++;
       this.logger.warn({ remote: addr, limit }, "too many connections from this address; closing (maxClientCnxns)");
       socket.destroy();
       return;
     }
     this.perAddress.set(addr, count + 1);
-    const cnxn = new ServerCnxn(socket, this, this.opts.maxBuffer ?? 1048575, this.logger);
+    const cnxn = new ServerCnxn(socket, this, this.opts.maxBuffer ?? 1048575, this.logger, this.stats);
     this.cnxns.add(cnxn);
   }
 
   closed(cnxn: ServerCnxn, reason: CloseReason): void {
     if (!this.cnxns.delete(cnxn)) return;
-    this.packetsReceivedClosed += cnxn.packetsReceived;
-    this.packetsSentClosed += cnxn.packetsSent;
     const addr = cnxn.remoteAddress();
     const n = (this.perAddress.get(addr) ?? 1) - 1;
     if (n <= 0) this.perAddress.delete(addr);
@@ -274,8 +291,11 @@ export class CoordinatorServer implements CnxnHost {
     this.prep.submit(req);
   }
 
-  authenticate(scheme: string, auth: Buffer): Id | null {
-    return authenticate(scheme, auth);
+  authenticate(scheme: string, auth: Buffer, remoteAddress: string): Id[] | null {
+    const ids = authenticate(scheme, auth, { remoteAddress, superDigest: this.opts.superDigest });
+    if (!ids) this.stats.authFailures++;
+    else if (ids.some((i) => i.scheme === "super")) this.logger.info({ remote: remoteAddress }, "superuser authenticated (superDigest)");
+    return ids;
   }
 
   passwordFor(sessionId: bigint): Buffer {
@@ -311,8 +331,9 @@ export class CoordinatorServer implements CnxnHost {
     }
   }
 
+  /** ContainerManager: empty containers and expired TTL nodes are deleted by the server itself. */
   private cleanContainers(): void {
-    for (const path of this.prepared.emptyContainers()) {
+    for (const path of [...this.prepared.emptyContainers(), ...this.prepared.expiredTtlNodes(Date.now())]) {
       this.submit(this.internalRequest(0n, { op: "deleteContainer", path }, OpCode.deleteContainer));
     }
   }
@@ -352,36 +373,28 @@ export class CoordinatorServer implements CnxnHost {
 
   // ------------------------------------------------------------ 4lw
 
-  fourLetterWord(word: string): string {
-    return renderFourLetterWord(word, this.statsSnapshot(), this.whitelist);
+  async fourLetterWord(word: string): Promise<string> {
+    if (isWhitelisted(word, this.whitelist)) {
+      if (word === "crst") for (const c of this.cnxns) c.resetStats();
+      if (word === "srst") this.stats.reset();
+    }
+    const needsDisk = word === "dirs" && isWhitelisted(word, this.whitelist);
+    return renderFourLetterWord(word, await this.statsSnapshot(needsDisk), this.whitelist);
   }
 
-  private statsSnapshot(): ServerSnapshot {
-    let received = this.packetsReceivedClosed;
-    let sent = this.packetsSentClosed;
-    let min = Number.MAX_SAFE_INTEGER;
-    let max = 0;
-    let total = 0;
-    let count = 0;
-    const connections = [...this.cnxns].filter((c) => c.isEstablished()).map((c) => {
-      received += c.packetsReceived;
-      sent += c.packetsSent;
-      if (c.latencyCount > 0) {
-        min = Math.min(min, c.minLatency);
-        max = Math.max(max, c.maxLatency);
-        total += c.totalLatency;
-        count += c.latencyCount;
-      }
-      return {
-        remote: c.remoteLabel(), queued: 0, received: c.packetsReceived, sent: c.packetsSent,
-        sessionId: c.sessionId, lastOp: c.lastOp, established: c.established, timeout: c.timeout,
-        lastCxid: c.lastCxid, lastZxid: c.lastZxidSent, lastResponse: c.lastResponseTime,
-        lastLatency: c.lastLatency, minLatency: c.latencyCount ? c.minLatency : 0,
-        avgLatency: c.latencyCount ? Math.round(c.totalLatency / c.latencyCount) : 0, maxLatency: c.maxLatency,
-      };
-    });
+  private async statsSnapshot(withDirSize: boolean): Promise<ServerSnapshot> {
+    const st = this.stats;
+    const connections = [...this.cnxns].filter((c) => c.isEstablished()).map((c) => ({
+      remote: c.remoteLabel(), queued: 0, received: c.packetsReceived, sent: c.packetsSent,
+      sessionId: c.sessionId, lastOp: c.lastOp, established: c.established, timeout: c.timeout,
+      lastCxid: c.lastCxid, lastZxid: c.lastZxidSent, lastResponse: c.lastResponseTime,
+      lastLatency: c.lastLatency, minLatency: c.latencyCount ? c.minLatency : 0,
+      avgLatency: c.latencyCount ? Math.round(c.totalLatency / c.latencyCount) : 0, maxLatency: c.maxLatency,
+    }));
+    const fds = await fileDescriptors();
     return {
       lastZxid: this.committed.lastZxid,
+      uptime: Date.now() - st.startedAt,
       nodeCount: this.committed.nodeCount(),
       watchCount: this.watches.count(),
       watchPaths: this.watches.pathCount(),
@@ -389,12 +402,20 @@ export class CoordinatorServer implements CnxnHost {
       ephemerals: this.committed.ephemeralCount(),
       dataSize: this.committed.approximateDataSize(),
       sessions: this.sessions.size(),
-      outstanding: 0,
-      received,
-      sent,
-      minLatency: count ? min : 0,
-      avgLatency: count ? total / count : 0,
-      maxLatency: max,
+      outstanding: this.sync.outstanding(),
+      received: st.packetsReceived,
+      sent: st.packetsSent,
+      minLatency: st.latency.min,
+      avgLatency: st.latency.avg(),
+      maxLatency: st.latency.max,
+      bytesReceived: st.bytesReceived,
+      authFailures: st.authFailures,
+      connectionRequests: st.connectionRequests,
+      connectionsRejected: st.connectionsRejected,
+      fsync: { min: st.fsyncTime.min, avg: st.fsyncTime.avg(), max: st.fsyncTime.max, count: st.fsyncTime.count, sum: st.fsyncTime.sum },
+      openFds: fds.open,
+      maxFds: fds.max,
+      dataDirSize: withDirSize ? await dirSize(this.opts.dataDir) : 0,
       connections,
       env: {
         "host.name": hostname(),

@@ -3,11 +3,11 @@ import { describe, test } from "node:test";
 import { digestId } from "./acl";
 import { DataTree } from "./DataTree";
 import { PrepStage } from "./PrepStage";
-import { CONTAINER_OWNER, Err, EventType, OpCode, type ClientRequest, type MultiOp } from "./protocol";
+import { CONTAINER_OWNER, CreateFlags, Err, EventType, OpCode, type ClientRequest, type MultiOp } from "./protocol";
 import type { Request } from "./Request";
 import { SessionTracker } from "./SessionTracker";
 import { decodeTxn, encodeTxn } from "./txn";
-import { WatchManager, type Watcher } from "./WatchManager";
+import { WatcherType, WatchManager, WatchMode, type Watcher } from "./WatchManager";
 
 const EPOCH = 3;
 const Z = (n: number): number => EPOCH * 4294967296 + n;
@@ -31,11 +31,12 @@ const open = [{ perms: 31, id: { scheme: "world", id: "anyone" } }];
 const create = (path: string, flags = 0, data = ""): MultiOp => ({ op: "create", type: OpCode.create, path, data: Buffer.from(data), acl: open, flags });
 
 describe("DataTree through the prepare stage", () => {
-  test("has / and /zookeeper, which clients cannot delete or write", () => {
+  test("has / and /zookeeper, which clients cannot delete (ZooKeeper lets them write it)", () => {
     const h = harness();
     assert.ok(h.committed.getNode("/zookeeper"));
     assert.equal(h.send({ op: "delete", path: "/zookeeper", version: -1 }).err, Err.BadArguments);
-    assert.equal(h.send({ op: "setData", path: "/zookeeper", data: Buffer.from("x"), version: -1 }).err, Err.BadArguments);
+    assert.equal(h.send({ op: "setData", path: "/zookeeper", data: Buffer.from("x"), version: -1 }).err, 0);
+    assert.equal(h.send({ op: "setData", path: "/zookeeper/config", data: Buffer.from("x"), version: -1 }).err, Err.NoAuth, "config is read-only");
   });
 
   test("stat bookkeeping: version, cversion, aversion, mzxid, pzxid, numChildren, dataLength", () => {
@@ -76,9 +77,11 @@ describe("DataTree through the prepare stage", () => {
     h.send(create("/e", 1));
     assert.equal(h.send(create("/e/child")).err, Err.NoChildrenForEphemerals);
     assert.equal(h.send({ ...create("/acl"), acl: [] } as MultiOp).err, Err.InvalidACL);
-    for (const bad of ["a", "/a/", "/a//b", "/a/./b", "/a/../b", "/a\u0000b"]) {
+    for (const bad of ["a", "/a/", "/a\u0000b", "/a/."]) {
       assert.equal(h.send(create(bad)).err, Err.BadArguments, bad);
     }
+    // ZooKeeper looks the parent up before checking the whole path: a bad parent is NoNode.
+    for (const bad of ["/a//b", "/a/./b", "/a/../b"]) assert.equal(h.send(create(bad)).err, Err.NoNode, bad);
     assert.equal(h.send(create("/nonexistent", 0)).err, 0);
     assert.equal(h.committed.lastZxid, h.prepared.lastZxid, "failed writes take no zxid");
   });
@@ -179,6 +182,68 @@ describe("DataTree through the prepare stage", () => {
   });
 });
 
+describe("quotas and owners", () => {
+  test("zookeeper_stats follows creates, sets and deletes under a quota'd path; rebuilt from a snapshot; a failed multi leaves it alone", () => {
+    const h = harness();
+    const stats = (t: DataTree): string => t.getNode("/zookeeper/quota/q/zookeeper_stats")!.data!.toString();
+    h.send(create("/q"));
+    h.send(create("/q/a", 0, "abc"));
+    h.send(create("/zookeeper/quota/q"));
+    h.send(create("/zookeeper/quota/q/zookeeper_limits", 0, "count=5,bytes=-1"));
+    h.send(create("/zookeeper/quota/q/zookeeper_stats", 0, "count=0,bytes=0"));
+    assert.equal(stats(h.committed), "count=2,bytes=3", "recounted when the stat node appears");
+    h.send(create("/q/b", 0, "hello"));
+    h.send({ op: "setData", path: "/q/a", data: Buffer.from("abcdef"), version: -1 });
+    h.send(create("/other", 0, "zzz"));
+    assert.equal(stats(h.committed), "count=3,bytes=11");
+    h.send({ op: "delete", path: "/q/b", version: -1 });
+    assert.equal(stats(h.committed), "count=2,bytes=6");
+    assert.equal(h.send({ op: "multi", ops: [create("/q/c", 0, "1234"), create("/nope/x")] }).multiErrors![1], Err.NoNode);
+    assert.equal(stats(h.prepared), "count=2,bytes=6", "rolled back in the prepared tree");
+    assert.equal(stats(DataTree.deserialize(h.committed.serialize())), "count=2,bytes=6");
+    h.send({ op: "delete", path: "/zookeeper/quota/q/zookeeper_limits", version: -1 });
+    h.send(create("/q/d", 0, "x"));
+    assert.equal(stats(h.committed), "count=2,bytes=6", "no limit node, no counting");
+    assert.equal(h.send({ op: "delete", path: "/zookeeper/quota", version: -1 }).err, Err.BadArguments);
+  });
+
+  test("TTL nodes: only with extendedTypes, ttl validated, owner 0 in Stat, expire when empty and older than the TTL", () => {
+    const ttlCreate = (path: string, flags: number, ttl: number): MultiOp => ({ op: "create", type: OpCode.createTTL, path, data: null, acl: open, flags, ttl });
+    assert.equal(harness().send(ttlCreate("/t", CreateFlags.PERSISTENT_WITH_TTL, 1000)).err, Err.Unimplemented);
+    const tree = new DataTree();
+    let clock = 1000;
+    const prep = new PrepStage(tree, EPOCH, new SessionTracker(Buffer.alloc(32), 0), { submit: () => undefined }, () => clock, true);
+    const send = (body: ClientRequest): number => {
+      const req: Request = { origin: null, sessionId: 9n, xid: 1, type: 0, body, ids: [{ scheme: "world", id: "anyone" }], receivedAt: 0, txn: null, err: 0, multiErrors: null };
+      prep.submit(req);
+      return req.err;
+    };
+    assert.equal(send(ttlCreate("/t", CreateFlags.PERSISTENT_WITH_TTL, 0)), Err.BadArguments);
+    assert.equal(send(ttlCreate("/t", CreateFlags.PERSISTENT_WITH_TTL, 2 ** 40)), Err.BadArguments);
+    assert.equal(send(ttlCreate("/t", CreateFlags.PERSISTENT, 1000)), Err.BadArguments, "a ttl with a non-TTL mode");
+    assert.equal(send(ttlCreate("/t", CreateFlags.PERSISTENT_WITH_TTL, 1000)), 0);
+    assert.equal(send(ttlCreate("/s-", CreateFlags.PERSISTENT_SEQUENTIAL_WITH_TTL, 5000)), 0);
+    assert.ok(tree.getNode("/s-0000000001"));
+    assert.equal(tree.statOf(tree.getNode("/t")!).ephemeralOwner, 0n);
+    assert.equal(send(create("/t/kid")), 0, "a TTL node may have children (it is not ephemeral)");
+    clock = 3000;
+    assert.deepEqual(tree.expiredTtlNodes(clock), [], "/t has a child; /s- is young");
+    assert.equal(send({ op: "delete", path: "/t/kid", version: -1 }), 0);
+    assert.deepEqual(tree.expiredTtlNodes(clock), ["/t"]);
+    assert.deepEqual(DataTree.deserialize(tree.serialize()).expiredTtlNodes(7000).sort(), ["/s-0000000001", "/t"], "rebuilt from a snapshot");
+  });
+
+  test("a container's stat shows ephemeralOwner 0 (it is still a container inside)", () => {
+    const h = harness();
+    h.send(create("/c", 4));
+    const n = h.committed.getNode("/c")!;
+    assert.equal(n.ephemeralOwner, CONTAINER_OWNER);
+    assert.equal(h.committed.statOf(n).ephemeralOwner, 0n);
+    h.send(create("/c/kid"));
+    assert.equal(h.send(create("/c/kid/x")).err, 0, "a container's children may have children");
+  });
+});
+
 describe("null data (jute buffer length -1) stays distinct from empty data", () => {
   // Regression: ZooKeeper stores a null buffer as null and getData answers null; we used to
   // coerce it to an empty buffer in the codec, the txn log and the snapshot.
@@ -261,5 +326,65 @@ describe("WatchManager", () => {
     wm.removeWatcher(a);
     wm.trigger({ type: EventType.NodeChildrenChanged, path: "/x" }, 2);
     assert.deepEqual(a.events, []);
+  });
+
+  test("persistent watches (addWatch PERSISTENT) fire on every data and child change of their path and stay", () => {
+    const wm = new WatchManager();
+    const a = recorder();
+    wm.addPersistentWatch("/p", a, WatchMode.PERSISTENT);
+    wm.addDataWatch("/p", a); // a one-shot registration does not turn it into a one-shot watch
+    for (let i = 0; i < 2; i++) {
+      wm.trigger({ type: EventType.NodeDataChanged, path: "/p" }, 1);
+      wm.trigger({ type: EventType.NodeChildrenChanged, path: "/p" }, 1);
+    }
+    wm.trigger({ type: EventType.NodeDataChanged, path: "/p/kid" }, 1);
+    wm.trigger({ type: EventType.NodeDeleted, path: "/p" }, 1);
+    wm.trigger({ type: EventType.NodeCreated, path: "/p" }, 1);
+    assert.deepEqual(a.events, [
+      [EventType.NodeDataChanged, "/p"], [EventType.NodeChildrenChanged, "/p"],
+      [EventType.NodeDataChanged, "/p"], [EventType.NodeChildrenChanged, "/p"],
+      [EventType.NodeDeleted, "/p"], [EventType.NodeCreated, "/p"],
+    ]);
+    assert.equal(wm.count(), 2, "one entry in each table");
+  });
+
+  test("recursive watches see the whole subtree except NodeChildrenChanged; one event per watcher", () => {
+    const wm = new WatchManager();
+    const a = recorder();
+    wm.addPersistentWatch("/r", a, WatchMode.PERSISTENT_RECURSIVE);
+    wm.addPersistentWatch("/r/x", a, WatchMode.PERSISTENT_RECURSIVE);
+    wm.trigger({ type: EventType.NodeCreated, path: "/r/x/y" }, 1);
+    wm.trigger({ type: EventType.NodeChildrenChanged, path: "/r/x" }, 1);
+    wm.trigger({ type: EventType.NodeDataChanged, path: "/r" }, 1);
+    wm.trigger({ type: EventType.NodeDeleted, path: "/r/x/y" }, 1);
+    wm.trigger({ type: EventType.NodeCreated, path: "/rr" }, 1);
+    assert.deepEqual(a.events, [[EventType.NodeCreated, "/r/x/y"], [EventType.NodeDataChanged, "/r"], [EventType.NodeDeleted, "/r/x/y"]]);
+  });
+
+  test("checkWatches / removeWatches by type; NoWatcher is false", () => {
+    const wm = new WatchManager();
+    const a = recorder();
+    const b = recorder();
+    wm.addDataWatch("/d", a);
+    wm.addChildWatch("/c", a);
+    assert.ok(wm.contains("/d", WatcherType.Data, a));
+    assert.ok(wm.contains("/d", WatcherType.Any, a));
+    assert.ok(!wm.contains("/d", WatcherType.Children, a));
+    assert.ok(!wm.contains("/d", WatcherType.Data, b), "another connection's watch is not mine");
+    assert.ok(!wm.remove("/d", WatcherType.Children, a));
+    assert.ok(wm.remove("/d", WatcherType.Any, a));
+    assert.ok(!wm.remove("/d", WatcherType.Any, a));
+    wm.trigger({ type: EventType.NodeDataChanged, path: "/d" }, 1);
+    assert.deepEqual(a.events, []);
+    wm.addPersistentWatch("/p", a, WatchMode.PERSISTENT_RECURSIVE);
+    assert.ok(wm.remove("/p", WatcherType.Data, a));
+    assert.ok(wm.contains("/p", WatcherType.Children, a), "the child half of addWatch stays");
+    // As in ZooKeeper, data events go to the data table only; a delete reaches the child table too.
+    wm.trigger({ type: EventType.NodeDataChanged, path: "/p/q" }, 1);
+    wm.trigger({ type: EventType.NodeDeleted, path: "/p/q" }, 1);
+    assert.deepEqual(a.events, [[EventType.NodeDeleted, "/p/q"]]);
+    assert.ok(wm.remove("/p", WatcherType.Any, a));
+    wm.trigger({ type: EventType.NodeDeleted, path: "/p/q" }, 1);
+    assert.equal(a.events.length, 1);
   });
 });

@@ -45,6 +45,49 @@ export interface ApplyResult {
 
 const SNAPSHOT_MAGIC = 0x545a534e; // "TZSN"
 const SYSTEM_PATHS = ["/zookeeper", "/zookeeper/quota", "/zookeeper/config"];
+const QUOTA_ROOT = "/zookeeper/quota";
+const LIMIT_NODE = "zookeeper_limits";
+const STAT_NODE = "zookeeper_stats";
+
+/** StatsTrack's text form: "count=N,bytes=M" then, if any other key, "=;key=v;…" sorted. */
+function parseStatsTrack(data: Buffer | null): Map<string, number> {
+  const out = new Map<string, number>();
+  const s = data?.toString("utf8") ?? "";
+  if (s === "") return out;
+  for (const pair of s.split(/[,;]/)) {
+    const [k, v] = pair.split("=");
+    if (k) out.set(k, v === undefined || v === "" ? -1 : Number(v));
+  }
+  return out;
+}
+
+function formatStatsTrack(t: Map<string, number>): Buffer {
+  let s = `count=${t.get("count") ?? -1},bytes=${t.get("bytes") ?? -1}`;
+  const rest = [...t.keys()].filter((k) => k !== "count" && k !== "bytes").sort();
+  if (rest.length > 0) s += "=" + rest.map((k) => `;${k}=${t.get(k)}`).join("");
+  return Buffer.from(s, "utf8");
+}
+
+/** True for an ephemeralOwner that is a session id (not 0, not a container or TTL marker). */
+export function isSessionOwner(owner: bigint): boolean {
+  return owner !== 0n && owner !== CONTAINER_OWNER && !isTtlOwner(owner);
+}
+
+/**
+ * TTL nodes keep their TTL in ephemeralOwner as ZooKeeper's EphemeralType.TTL does: the top byte
+ * 0xFF marks an extended type, the next two bytes (0x0000) say TTL, the low 40 bits hold the ms.
+ */
+export const TTL_MAX = 0xffffffffffn;
+export function ttlOwner(ttl: bigint): bigint {
+  return BigInt.asIntN(64, 0xff00000000000000n | ttl);
+}
+export function isTtlOwner(owner: bigint): boolean {
+  const u = BigInt.asUintN(64, owner);
+  return u >> 56n === 0xffn && ((u >> 40n) & 0xffffn) === 0n;
+}
+export function ttlOf(owner: bigint): number {
+  return Number(BigInt.asUintN(64, owner) & TTL_MAX);
+}
 
 export function parentOf(path: string): string {
   const i = path.lastIndexOf("/");
@@ -66,6 +109,9 @@ export class DataTree {
   private readonly nodes = new Map<string, ZNode>();
   private readonly ephemerals = new Map<bigint, Set<string>>();
   private readonly containers = new Set<string>();
+  private readonly ttlNodes = new Set<string>();
+  /** Paths that have a quota (a zookeeper_limits node under /zookeeper/quota). */
+  private readonly quotaPaths = new Set<string>();
   /** Durable session table: sessionId → negotiated timeout (ms). */
   readonly sessions = new Map<bigint, number>();
   lastZxid = 0;
@@ -75,14 +121,17 @@ export class DataTree {
     const root = newNode(Buffer.alloc(0), [{ perms: 31, id: { scheme: "world", id: "anyone" } }], 0, 0, 0n);
     this.nodes.set("/", root);
     for (const p of SYSTEM_PATHS) {
-      const n = newNode(Buffer.alloc(0), [{ perms: 31, id: { scheme: "world", id: "anyone" } }], 0, 0, 0n);
+      // ZooKeeper makes /zookeeper/config read-only for everyone (READ_ACL_UNSAFE).
+      const perms = p === "/zookeeper/config" ? 1 : 31;
+      const n = newNode(Buffer.alloc(0), [{ perms, id: { scheme: "world", id: "anyone" } }], 0, 0, 0n);
       this.nodes.set(p, n);
       this.nodes.get(parentOf(p))!.children.add(childName(p));
     }
   }
 
-  static isSystemPath(path: string): boolean {
-    return path === "/zookeeper" || path.startsWith("/zookeeper/");
+  /** DataTree.isSpecialPath: the nodes no client may delete (anything below them is fair game). */
+  static isSpecialPath(path: string): boolean {
+    return path === "/" || SYSTEM_PATHS.includes(path);
   }
 
   getNode(path: string): ZNode | undefined {
@@ -119,6 +168,16 @@ export class DataTree {
     return out;
   }
 
+  /** TTL nodes without children whose last change is older than their TTL (ContainerManager.getCandidates). */
+  expiredTtlNodes(now: number): string[] {
+    const out: string[] = [];
+    for (const p of this.ttlNodes) {
+      const n = this.nodes.get(p);
+      if (n && n.children.size === 0 && now - n.mtime > ttlOf(n.ephemeralOwner)) out.push(p);
+    }
+    return out;
+  }
+
   countDescendants(path: string): number {
     const n = this.nodes.get(path);
     if (!n) return 0;
@@ -138,7 +197,8 @@ export class DataTree {
     return {
       czxid: node.czxid, mzxid: node.mzxid, ctime: node.ctime, mtime: node.mtime,
       version: node.version, cversion: node.cversion, aversion: node.aversion,
-      ephemeralOwner: node.ephemeralOwner, dataLength: node.data?.length ?? 0, // ZooKeeper reports 0 for null data too
+      // DataNode.copyStat: containers (and TTL nodes) show 0; only session-owned nodes show an owner.
+      ephemeralOwner: isSessionOwner(node.ephemeralOwner) ? node.ephemeralOwner : 0n, dataLength: node.data?.length ?? 0, // ZooKeeper reports 0 for null data too
       numChildren: node.children.size, pzxid: node.pzxid,
     };
   }
@@ -206,7 +266,9 @@ export class DataTree {
       case "setData": {
         const n = this.mustGet(op.path);
         this.saveFields(n);
+        const before = n.data?.length ?? 0;
         n.data = op.data;
+        this.quotaAdd(op.path, (op.data?.length ?? 0) - before, 0);
         n.version = op.version;
         n.mzxid = txn.zxid;
         n.mtime = txn.time;
@@ -252,6 +314,109 @@ export class DataTree {
     }
   }
 
+  /** Containers, TTL nodes and each session's ephemerals are indexed by what their owner field says. */
+  private index(path: string, owner: bigint): void {
+    if (owner === CONTAINER_OWNER) this.containers.add(path);
+    else if (isTtlOwner(owner)) this.ttlNodes.add(path);
+    else if (owner !== 0n) {
+      let set = this.ephemerals.get(owner);
+      if (!set) this.ephemerals.set(owner, (set = new Set()));
+      set.add(path);
+    }
+  }
+
+  private unindex(path: string, owner: bigint): void {
+    this.containers.delete(path);
+    this.ttlNodes.delete(path);
+    const eph = isSessionOwner(owner) ? this.ephemerals.get(owner) : undefined;
+    if (eph) {
+      eph.delete(path);
+      if (eph.size === 0) this.ephemerals.delete(owner);
+    }
+  }
+
+  // ------------------------------------------------------------ quotas (DataTree's pTrie + updateQuotaStat)
+  // zkCli's setquota creates /zookeeper/quota<path>/zookeeper_limits and zookeeper_stats; the
+  // server keeps zookeeper_stats' "count=N,bytes=M" current as the subtree changes (not enforced:
+  // ZooKeeper's enforceQuota is off by default too). Stats are derived state, rebuilt on load.
+
+  /** The longest path with a quota that is `path` or an ancestor of it ("/" never counts). */
+  maxQuotaPrefix(path: string): string | null {
+    let best: string | null = null;
+    for (const q of this.quotaPaths) {
+      if ((path === q || path.startsWith(q + "/")) && (best === null || q.length > best.length)) best = q;
+    }
+    return best;
+  }
+
+  private quotaAdd(path: string, bytesDiff: number, countDiff: number): void {
+    if (this.quotaPaths.size === 0) return;
+    const prefix = this.maxQuotaPrefix(path);
+    if (prefix === null) return;
+    const stat = this.nodes.get(`${QUOTA_ROOT}${prefix}/${STAT_NODE}`);
+    if (!stat) return;
+    const track = parseStatsTrack(stat.data);
+    track.set("count", (track.get("count") ?? -1) + countDiff);
+    track.set("bytes", (track.get("bytes") ?? -1) + bytesDiff);
+    this.saveFields(stat);
+    stat.data = formatStatsTrack(track);
+  }
+
+  private quotaOnCreate(path: string, parentPath: string, name: string, data: Buffer | null): void {
+    if (parentPath.startsWith(QUOTA_ROOT)) {
+      const target = parentPath.slice(QUOTA_ROOT.length);
+      if (name === LIMIT_NODE && target !== "") {
+        this.quotaPaths.add(target);
+        this.record(() => this.quotaPaths.delete(target));
+      }
+      if (name === STAT_NODE) this.updateQuotaForPath(target);
+    }
+    this.quotaAdd(path, data?.length ?? 0, 1);
+  }
+
+  private quotaOnDelete(path: string, parentPath: string, name: string, data: Buffer | null): void {
+    if (parentPath.startsWith(QUOTA_ROOT) && name === LIMIT_NODE) {
+      const target = parentPath.slice(QUOTA_ROOT.length);
+      if (this.quotaPaths.delete(target)) this.record(() => this.quotaPaths.add(target));
+    }
+    this.quotaAdd(path, -(data?.length ?? 0), -1);
+  }
+
+  /** DataTree.updateQuotaForPath: recount the subtree into its stat node. */
+  private updateQuotaForPath(target: string): void {
+    const stat = this.nodes.get(`${QUOTA_ROOT}${target}/${STAT_NODE}`);
+    if (!stat) return;
+    let count = 0;
+    let bytes = 0;
+    const stack = this.nodes.has(target) ? [target] : [];
+    while (stack.length) {
+      const p = stack.pop()!;
+      const n = this.nodes.get(p)!;
+      count++;
+      bytes += n.data?.length ?? 0;
+      for (const c of n.children) stack.push(p === "/" ? `/${c}` : `${p}/${c}`);
+    }
+    this.saveFields(stat);
+    stat.data = formatStatsTrack(new Map([["count", count], ["bytes", bytes]]));
+  }
+
+  /** After loading a snapshot: find every limit node and recount its subtree (DataTree.setupQuota). */
+  private setupQuota(): void {
+    const stack = [QUOTA_ROOT];
+    while (stack.length) {
+      const p = stack.pop()!;
+      const n = this.nodes.get(p);
+      if (!n) continue;
+      for (const c of n.children) {
+        if (c === LIMIT_NODE && p !== QUOTA_ROOT) {
+          const target = p.slice(QUOTA_ROOT.length);
+          this.quotaPaths.add(target);
+          this.updateQuotaForPath(target);
+        } else stack.push(`${p}/${c}`);
+      }
+    }
+  }
+
   private mustGet(path: string): ZNode {
     const n = this.nodes.get(path);
     if (!n) throw new KeeperError(Err.NoNode, `invariant: txn refers to missing node ${path}`);
@@ -271,18 +436,13 @@ export class DataTree {
     parent.children.add(name);
     const node = newNode(data, acl, zxid, time, owner);
     this.nodes.set(path, node);
-    if (owner === CONTAINER_OWNER) this.containers.add(path);
-    else if (owner !== 0n) {
-      let set = this.ephemerals.get(owner);
-      if (!set) this.ephemerals.set(owner, (set = new Set()));
-      set.add(path);
-    }
+    this.index(path, owner);
     this.record(() => {
       parent.children.delete(name);
       this.nodes.delete(path);
-      this.containers.delete(path);
-      this.ephemerals.get(owner)?.delete(path);
+      this.unindex(path, owner);
     });
+    this.quotaOnCreate(path, parentPath, name, data);
     out.triggers.push({ type: EventType.NodeCreated, path }, { type: EventType.NodeChildrenChanged, path: parentPath });
     return this.statOf(node);
   }
@@ -298,23 +458,14 @@ export class DataTree {
     parent.cversion++;
     if (zxid > parent.pzxid) parent.pzxid = zxid;
     this.nodes.delete(path);
-    this.containers.delete(path);
     const owner = node.ephemeralOwner;
-    const eph = owner !== 0n ? this.ephemerals.get(owner) : undefined;
-    if (eph) {
-      eph.delete(path);
-      if (eph.size === 0) this.ephemerals.delete(owner);
-    }
+    this.unindex(path, owner);
     this.record(() => {
       parent.children.add(name);
       this.nodes.set(path, node);
-      if (owner === CONTAINER_OWNER) this.containers.add(path);
-      else if (owner !== 0n) {
-        let set = this.ephemerals.get(owner);
-        if (!set) this.ephemerals.set(owner, (set = new Set()));
-        set.add(path);
-      }
+      this.index(path, owner);
     });
+    this.quotaOnDelete(path, parentPath, name, node.data);
     out.triggers.push({ type: EventType.NodeDeleted, path }, { type: EventType.NodeChildrenChanged, path: parentPath });
   }
 
@@ -375,13 +526,9 @@ export class DataTree {
       if (!parent) throw new JuteError(`snapshot: parent of ${path} missing`);
       parent.children.add(childName(path));
       tree.nodes.set(path, n);
-      if (n.ephemeralOwner === CONTAINER_OWNER) tree.containers.add(path);
-      else if (n.ephemeralOwner !== 0n) {
-        let set = tree.ephemerals.get(n.ephemeralOwner);
-        if (!set) tree.ephemerals.set(n.ephemeralOwner, (set = new Set()));
-        set.add(path);
-      }
+      tree.index(path, n.ephemeralOwner);
     }
+    tree.setupQuota();
     return tree;
   }
 }

@@ -8,7 +8,7 @@ import { JuteWriter } from "./jute";
 import { encodeReply, Err, EventType, OpCode, Perms, writeAcl, writeStat, type Id, type MultiOp } from "./protocol";
 import type { Request, RequestOrigin } from "./Request";
 import type { Stage } from "./PrepStage";
-import type { WatchManager } from "./WatchManager";
+import { WatchMode, type WatchManager } from "./WatchManager";
 
 export interface FinalHooks {
   /** A session ended (closed or expired) and its txn is applied. */
@@ -21,6 +21,7 @@ export class FinalStage implements Stage {
   constructor(
     private readonly tree: DataTree,
     private readonly watches: WatchManager,
+    private readonly reconfigEnabled: boolean,
     private readonly hooks: FinalHooks,
   ) {}
 
@@ -112,8 +113,12 @@ export class FinalStage implements Stage {
         const n = tree.getNode(body.path);
         if (!n) return encodeReply(req.xid, zxid, Err.NoNode);
         if (!permits(n.acl, Perms.READ, req.ids) && !permits(n.acl, Perms.ADMIN, req.ids)) return encodeReply(req.xid, zxid, Err.NoAuth);
+        // Without ADMIN a reader sees digest ids as "user:x": the hash is a password's stand-in.
+        const acl = permits(n.acl, Perms.ADMIN, req.ids)
+          ? n.acl
+          : n.acl.map((a) => (a.id.scheme === "digest" ? { perms: a.perms, id: { scheme: "digest", id: a.id.id.replace(/:.*/s, ":x") } } : a));
         return encodeReply(req.xid, zxid, 0, (w) => {
-          w.vector(n.acl, writeAcl);
+          w.vector(acl, writeAcl);
           writeStat(w, tree.statOf(n));
         });
       }
@@ -135,8 +140,10 @@ export class FinalStage implements Stage {
         return encodeReply(req.xid, zxid, 0, (w) => w.int(tree.countDescendants(body.path)));
       }
       case "whoAmI": {
+        // AuthUtil.getClientInfos: scheme and user name; a digest id names its user, not its hash.
         const ids: Id[] = req.ids.filter((i) => i.scheme !== "world");
-        return encodeReply(req.xid, zxid, 0, (w) => w.vector(ids, (x, i) => x.ustring(i.scheme).ustring(i.id)));
+        const user = (i: Id): string => (i.scheme === "digest" ? i.id.split(":")[0] : i.scheme === "ip" ? i.id : "");
+        return encodeReply(req.xid, zxid, 0, (w) => w.vector(ids, (x, i) => x.ustring(i.scheme).ustring(user(i))));
       }
       case "multiRead":
         return encodeReply(req.xid, zxid, 0, (w) => {
@@ -157,6 +164,18 @@ export class FinalStage implements Stage {
           }
           w.int(-1).bool(true).int(-1);
         });
+      case "addWatch": {
+        if (body.mode !== WatchMode.PERSISTENT && body.mode !== WatchMode.PERSISTENT_RECURSIVE) return encodeReply(req.xid, zxid, Err.BadArguments);
+        this.watches.addPersistentWatch(body.path, origin, body.mode);
+        return encodeReply(req.xid, zxid, 0, (w) => w.int(0)); // ErrorResponse(0)
+      }
+      case "checkWatches":
+      case "removeWatches": {
+        const found = body.op === "checkWatches" ? this.watches.contains(body.path, body.type, origin) : this.watches.remove(body.path, body.type, origin);
+        return encodeReply(req.xid, zxid, found ? 0 : Err.NoWatcher);
+      }
+      case "reconfig":
+        return encodeReply(req.xid, zxid, this.reconfigEnabled ? Err.Unimplemented : Err.ReconfigDisabled);
       case "unsupported":
         return encodeReply(req.xid, zxid, Err.Unimplemented);
       default:
@@ -193,7 +212,10 @@ export class FinalStage implements Stage {
   }
 
   /** Re-arms watches after a reconnect (section 1.(a)19, DataTree.setWatches). */
-  private setWatches(body: { relativeZxid: number; data: string[]; exist: string[]; child: string[] }, origin: RequestOrigin): void {
+  private setWatches(body: { relativeZxid: number; data: string[]; exist: string[]; child: string[]; persistent: string[]; recursive: string[] }, origin: RequestOrigin): void {
+    // Persistent watches come back as they were, with no catch-up events (DataTree.setWatches).
+    for (const p of body.persistent) this.watches.addPersistentWatch(p, origin, WatchMode.PERSISTENT);
+    for (const p of body.recursive) this.watches.addPersistentWatch(p, origin, WatchMode.PERSISTENT_RECURSIVE);
     const rel = body.relativeZxid;
     for (const p of body.data) {
       const n = this.tree.getNode(p);

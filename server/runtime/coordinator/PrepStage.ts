@@ -25,6 +25,8 @@ export class PrepStage implements Stage {
     private readonly sessions: SessionTracker,
     private readonly next: Stage,
     private readonly now: () => number = Date.now,
+    /** zookeeper.extendedTypesEnabled: allow TTL nodes. */
+    private readonly extendedTypes = false,
   ) {}
 
   private nextZxid(): number {
@@ -52,7 +54,7 @@ export class PrepStage implements Stage {
 
   private prepare(req: Request): void {
     const body = req.body;
-    const ctx = { sessionId: req.sessionId, ids: req.ids };
+    const ctx = { sessionId: req.sessionId, ids: req.ids, extendedTypes: this.extendedTypes };
     switch (body.op) {
       case "createSession":
         this.sessions.add(req.sessionId, body.timeout, this.now());
@@ -99,7 +101,7 @@ export class PrepStage implements Stage {
   private prepareMulti(req: Request, ops: MultiOp[]): void {
     const zxid = this.nextZxid();
     const time = this.now();
-    const ctx = { sessionId: req.sessionId, ids: req.ids };
+    const ctx = { sessionId: req.sessionId, ids: req.ids, extendedTypes: this.extendedTypes };
     const txnOps: TxnOp[] = [];
     this.tree.beginUndo();
     for (let i = 0; i < ops.length; i++) {

@@ -3,6 +3,7 @@
 // per-connection counters for `cons`/`stat`. A malformed packet closes only this connection.
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
+import { plainIpv4 } from "./acl";
 import { FrameDecoder } from "./FrameDecoder";
 import { JuteError, JuteReader } from "./jute";
 import {
@@ -10,6 +11,7 @@ import {
   Err, OpCode, opTag, Xid, type ConnectRequest, type Id,
 } from "./protocol";
 import type { CloseReason, Request, RequestOrigin } from "./Request";
+import type { ServerStats } from "./ServerStats";
 
 export interface CnxnHost {
   lastZxid(): number;
@@ -17,9 +19,10 @@ export interface CnxnHost {
   connect(cnxn: ServerCnxn, req: ConnectRequest): void;
   touch(sessionId: bigint): void;
   submit(req: Request): void;
-  authenticate(scheme: string, auth: Buffer): Id | null;
+  /** The ids an AuthPacket adds to the connection, or null for AuthFailed. */
+  authenticate(scheme: string, auth: Buffer, remoteAddress: string): Id[] | null;
   passwordFor(sessionId: bigint): Buffer;
-  fourLetterWord(word: string): string;
+  fourLetterWord(word: string): Promise<string>;
   closed(cnxn: ServerCnxn, reason: CloseReason): void;
 }
 
@@ -53,9 +56,10 @@ export class ServerCnxn implements RequestOrigin {
     private readonly host: CnxnHost,
     maxBuffer: number,
     private readonly logger: Logger,
+    private readonly stats: ServerStats,
   ) {
     this.decoder = new FrameDecoder(maxBuffer);
-    this.ids = [{ scheme: "world", id: "anyone" }, { scheme: "ip", id: socket.remoteAddress ?? "unknown" }];
+    this.ids = [{ scheme: "world", id: "anyone" }, { scheme: "ip", id: plainIpv4(socket.remoteAddress ?? "unknown") }];
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", () => this.close("socketError"));
@@ -79,20 +83,31 @@ export class ServerCnxn implements RequestOrigin {
   }
 
   private onData(chunk: Buffer): void {
+    this.stats.bytesReceived += chunk.length;
     for (const item of this.decoder.push(chunk)) {
       if (this.state === "closed") return;
       switch (item.kind) {
-        case "fourLetterWord":
-          this.socket.end(this.host.fourLetterWord(item.word));
+        case "fourLetterWord": {
           this.state = "closed";
+          this.socket.pause();
+          const word = item.word;
+          this.host.fourLetterWord(word).then(
+            (text) => this.socket.end(text),
+            (err: unknown) => {
+              this.logger.warn({ remote: this.remoteLabel(), word, err: String(err) }, "four-letter word failed");
+              this.socket.destroy();
+            },
+          );
           this.host.closed(this, "fourLetterWord");
           return;
+        }
         case "error":
           this.logger.warn({ remote: this.remoteLabel(), reason: item.reason, detail: item.detail }, "closing connection: bad frame");
           this.close(item.reason === "frameTooLarge" ? "frameTooLarge" : "malformedPacket");
           return;
         case "frame":
           this.packetsReceived++;
+          this.stats.packetsReceived++;
           this.onFrame(item.body);
           break;
       }
@@ -151,13 +166,13 @@ export class ServerCnxn implements RequestOrigin {
         r.int(); // type, always 0
         const scheme = r.string();
         const auth = r.buffer() ?? Buffer.alloc(0);
-        const id = this.host.authenticate(scheme, auth);
-        if (!id) {
+        const added = this.host.authenticate(scheme, auth, this.remoteAddress());
+        if (!added) {
           this.send(encodeReply(Xid.auth, this.host.lastZxid(), Err.AuthFailed));
           this.closeGracefully("authFailed");
           return;
         }
-        if (!this.ids.some((i) => i.scheme === id.scheme && i.id === id.id)) this.ids.push(id);
+        for (const id of added) if (!this.ids.some((i) => i.scheme === id.scheme && i.id === id.id)) this.ids.push(id);
         this.send(encodeReply(Xid.auth, this.host.lastZxid(), 0));
         return;
       }
@@ -217,6 +232,7 @@ export class ServerCnxn implements RequestOrigin {
     }
     this.socket.write(frame);
     this.packetsSent++;
+    this.stats.packetsSent++;
   }
 
   private flushCorked(): void {
@@ -235,6 +251,22 @@ export class ServerCnxn implements RequestOrigin {
     this.maxLatency = Math.max(this.maxLatency, lat);
     this.totalLatency += lat;
     this.latencyCount++;
+    this.stats.latency.add(lat);
+  }
+
+  /** `crst` (ServerCnxn.resetStats): this connection's counters start again. */
+  resetStats(): void {
+    this.packetsReceived = 0;
+    this.packetsSent = 0;
+    this.minLatency = Number.MAX_SAFE_INTEGER;
+    this.maxLatency = 0;
+    this.lastOp = "NA";
+    this.lastCxid = -1;
+    this.lastZxidSent = -1;
+    this.lastResponseTime = 0;
+    this.lastLatency = 0;
+    this.latencyCount = 0;
+    this.totalLatency = 0;
   }
 
   closeGracefully(reason: CloseReason): void {

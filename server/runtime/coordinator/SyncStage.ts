@@ -3,6 +3,7 @@
 // single writev + fdatasync (group commit), then hands the whole batch, reads included, to the
 // final stage in order. While a flush is running, new requests wait for the next one.
 import type { Request } from "./Request";
+import type { Summary } from "./ServerStats";
 import type { Stage } from "./PrepStage";
 import { encodeTxn } from "./txn";
 import type { TxnLog } from "./TxnLog";
@@ -14,12 +15,20 @@ export class SyncStage implements Stage {
   private rollRequested = false;
   private idleWaiters: (() => void)[] = [];
   private failed: Error | null = null;
+  private inFlight = 0;
 
   constructor(
     private readonly log: TxnLog,
     private readonly next: Stage,
     private readonly onFatal: (err: Error) => void,
+    /** Where each group commit's write + fdatasync time (ms) is recorded (mntr's zk_*_fsynctime). */
+    private readonly fsyncTime?: Summary,
   ) {}
+
+  /** Requests handed to this stage and not yet passed on (mntr's zk_outstanding_requests). */
+  outstanding(): number {
+    return this.queue.length + this.inFlight;
+  }
 
   submit(req: Request): void {
     if (this.failed) return; // the server is going down; nothing may be acknowledged any more
@@ -57,6 +66,7 @@ export class SyncStage implements Stage {
       while (this.queue.length > 0 && !this.failed) {
         const batch = this.queue;
         this.queue = [];
+        this.inFlight = batch.length;
         const records: Buffer[] = [];
         for (const r of batch) if (r.txn) records.push(encodeTxn(r.txn));
         if (records.length > 0) {
@@ -65,13 +75,17 @@ export class SyncStage implements Stage {
             const first = batch.find((r) => r.txn)!.txn!.zxid;
             await this.log.roll(first);
           }
+          const started = performance.now();
           await this.log.append(records);
+          this.fsyncTime?.add(Math.round(performance.now() - started));
         }
+        this.inFlight = 0;
         for (const r of batch) this.next.submit(r);
       }
     } catch (e) {
       this.failed = e instanceof Error ? e : new Error(String(e));
       this.queue = [];
+      this.inFlight = 0;
       this.onFatal(this.failed);
     } finally {
       this.flushing = false;

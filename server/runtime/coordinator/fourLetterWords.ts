@@ -22,6 +22,8 @@ export interface CnxnInfo {
 
 export interface ServerSnapshot {
   lastZxid: number;
+  /** ms since the server started */
+  uptime: number;
   nodeCount: number;
   watchCount: number;
   watchPaths: number;
@@ -35,12 +37,30 @@ export interface ServerSnapshot {
   minLatency: number;
   avgLatency: number;
   maxLatency: number;
+  bytesReceived: number;
+  authFailures: number;
+  connectionRequests: number;
+  connectionsRejected: number;
+  /** Summary of the log's group-commit write+fsync times (ms); count 0 before the first write. */
+  fsync: { min: number; avg: number; max: number; count: number; sum: number };
+  /** Descriptors open / allowed (soft limit); null where the platform does not tell (then omitted). */
+  openFds: number | null;
+  maxFds: number | null;
+  /** Bytes of the data directory (snapshots + transaction logs share it, as ZooKeeper's one dataDir). */
+  dataDirSize: number;
   connections: CnxnInfo[];
   env: Record<string, string>;
   conf: Record<string, string | number>;
 }
 
-const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
+/** ZooKeeper's averages: rounded to 4 decimals and printed as a Java double ("0.0", "2.6999"). */
+const javaDouble = (n: number): string => {
+  const r = Math.round(n * 10000) / 10000;
+  return Number.isInteger(r) ? r.toFixed(1) : String(r);
+};
+
+/** As Java's Long.toHexString: -1 prints as ffffffffffffffff. */
+const hex = (n: number | bigint): string => `0x${BigInt.asUintN(64, BigInt(n)).toString(16)}`;
 
 function brief(c: CnxnInfo): string {
   return ` ${c.remote}[1](queued=${c.queued},recved=${c.received},sent=${c.sent})`;
@@ -56,7 +76,7 @@ function full(c: CnxnInfo): string {
 
 function stats(s: ServerSnapshot): string {
   return (
-    `Latency min/avg/max: ${s.minLatency}/${s.avgLatency.toFixed(4)}/${s.maxLatency}\n` +
+    `Latency min/avg/max: ${s.minLatency}/${javaDouble(s.avgLatency)}/${s.maxLatency}\n` +
     `Received: ${s.received}\nSent: ${s.sent}\nConnections: ${s.connections.length}\n` +
     `Outstanding: ${s.outstanding}\nZxid: ${hex(s.lastZxid)}\nMode: standalone\nNode count: ${s.nodeCount}\n`
   );
@@ -80,25 +100,35 @@ export function renderFourLetterWord(word: string, s: ServerSnapshot, whitelist:
     case "cons":
       return s.connections.map((c) => full(c) + "\n").join("") + "\n";
     case "mntr": {
+      // ZooKeeper 3.8's key names, for what this server measures; nothing it does not measure.
       const rows: [string, string | number][] = [
         ["zk_version", ZK_VERSION],
-        ["zk_avg_latency", s.avgLatency.toFixed(4)],
-        ["zk_max_latency", s.maxLatency],
-        ["zk_min_latency", s.minLatency],
-        ["zk_packets_received", s.received],
-        ["zk_packets_sent", s.sent],
-        ["zk_num_alive_connections", s.connections.length],
-        ["zk_outstanding_requests", s.outstanding],
         ["zk_server_state", "standalone"],
-        ["zk_znode_count", s.nodeCount],
-        ["zk_watch_count", s.watchCount],
         ["zk_ephemerals_count", s.ephemerals],
-        ["zk_approximate_data_size", s.dataSize],
-        ["zk_open_file_descriptor_count", s.connections.length],
-        ["zk_max_file_descriptor_count", 1048576],
+        ["zk_num_alive_connections", s.connections.length],
+        ["zk_avg_latency", javaDouble(s.avgLatency)],
+        ["zk_outstanding_requests", s.outstanding],
+        ["zk_znode_count", s.nodeCount],
         ["zk_global_sessions", s.sessions],
-        ["zk_last_zxid", hex(s.lastZxid)],
+        ["zk_packets_sent", s.sent],
+        ["zk_packets_received", s.received],
+        ["zk_watch_count", s.watchCount],
+        ["zk_auth_failed_count", s.authFailures],
+        ["zk_min_latency", s.minLatency],
+        ["zk_approximate_data_size", s.dataSize],
+        ["zk_uptime", s.uptime],
+        ["zk_max_latency", s.maxLatency],
+        ["zk_bytes_received_count", s.bytesReceived],
+        ["zk_connection_request_count", s.connectionRequests],
+        ["zk_connection_rejected", s.connectionsRejected],
+        ["zk_avg_fsynctime", javaDouble(s.fsync.avg)],
+        ["zk_min_fsynctime", s.fsync.min],
+        ["zk_max_fsynctime", s.fsync.max],
+        ["zk_cnt_fsynctime", s.fsync.count],
+        ["zk_sum_fsynctime", s.fsync.sum],
       ];
+      if (s.openFds !== null) rows.push(["zk_open_file_descriptor_count", s.openFds]);
+      if (s.maxFds !== null) rows.push(["zk_max_file_descriptor_count", s.maxFds]);
       return rows.map(([k, v]) => `${k}\t${v}\n`).join("");
     }
     case "envi":
@@ -108,10 +138,12 @@ export function renderFourLetterWord(word: string, s: ServerSnapshot, whitelist:
     case "wchs":
       return `${s.watchers} connections watching ${s.watchPaths} paths\nTotal watches:${s.watchCount}\n`;
     case "dirs":
-      return `datadir_size: 0\nlogdir_size: 0\n`;
+      // One dataDir holds both, so ZooKeeper reports its size for each.
+      return `datadir_size: ${s.dataDirSize}\nlogdir_size: ${s.dataDirSize}\n`;
     case "crst":
+      return "Connection stats reset.\n"; // the server reset them before rendering
     case "srst":
-      return word === "crst" ? "Connection stats reset.\n" : "Server stats reset.\n";
+      return "Server stats reset.\n";
     default:
       return `${word} is not supported by this server.\n`;
   }

@@ -3,13 +3,15 @@
 // already reflects every earlier write still on its way to disk, so a request queued behind a
 // pending create sees that create.
 import { checkPerm, fixupAcl } from "./acl";
-import { DataTree, parentOf } from "./DataTree";
+import { DataTree, isSessionOwner, parentOf, TTL_MAX, ttlOwner } from "./DataTree";
 import { CONTAINER_OWNER, CreateFlags, Err, KeeperError, OpCode, Perms, type Id, type MultiOp } from "./protocol";
 import type { TxnOp } from "./txn";
 
 export interface PrepContext {
   sessionId: bigint;
   ids: readonly Id[];
+  /** ZooKeeper's zookeeper.extendedTypesEnabled: TTL nodes are offered only when it is on. */
+  extendedTypes?: boolean;
 }
 
 /** Section 1.(a)2: absolute, no trailing slash, no empty/./.. components, no control chars. */
@@ -52,45 +54,49 @@ function mustNode(tree: DataTree, path: string): NonNullable<ReturnType<DataTree
 export function prepareOp(tree: DataTree, op: MultiOp, ctx: PrepContext): TxnOp {
   switch (op.op) {
     case "create": {
+      // PrepRequestProcessor.pRequest2TxnCreate's order: mode, path shape, ACL, parent,
+      // CREATE permission, sequential name, full path check, existence, ephemeral parent.
       const flags = op.flags;
-      if (op.type === OpCode.createTTL || flags === CreateFlags.PERSISTENT_WITH_TTL || flags === CreateFlags.PERSISTENT_SEQUENTIAL_WITH_TTL) {
-        // TTL nodes need extendedTypesEnabled in ZooKeeper; we do not offer them.
-        throw new KeeperError(Err.Unimplemented, "TTL nodes are not supported");
+      if (flags < 0 || flags > CreateFlags.PERSISTENT_SEQUENTIAL_WITH_TTL) throw new KeeperError(Err.BadArguments, `invalid create flags ${flags}`);
+      const ttlMode = flags === CreateFlags.PERSISTENT_WITH_TTL || flags === CreateFlags.PERSISTENT_SEQUENTIAL_WITH_TTL;
+      // validateCreateRequest: TTL modes need extendedTypesEnabled, then EphemeralType.validateTTL.
+      if (ttlMode && !ctx.extendedTypes) throw new KeeperError(Err.Unimplemented, "TTL nodes need extendedTypesEnabled");
+      const ttl = op.ttl ?? -1;
+      if (ttlMode ? ttl <= 0 || ttl > Number(TTL_MAX) : ttl >= 0) {
+        throw new KeeperError(Err.BadArguments, `invalid ttl ${ttl} for create mode ${flags}`);
       }
-      if (flags < 0 || flags > CreateFlags.CONTAINER) throw new KeeperError(Err.BadArguments, `invalid create flags ${flags}`);
       const container = flags === CreateFlags.CONTAINER || op.type === OpCode.createContainer;
-      const sequential = flags === CreateFlags.PERSISTENT_SEQUENTIAL || flags === CreateFlags.EPHEMERAL_SEQUENTIAL;
+      const sequential = flags === CreateFlags.PERSISTENT_SEQUENTIAL || flags === CreateFlags.EPHEMERAL_SEQUENTIAL || flags === CreateFlags.PERSISTENT_SEQUENTIAL_WITH_TTL;
       const ephemeral = flags === CreateFlags.EPHEMERAL || flags === CreateFlags.EPHEMERAL_SEQUENTIAL;
-      validatePath(op.path, sequential);
+      if (!op.path.includes("/") || op.path.includes("\0")) throw new KeeperError(Err.BadArguments, `invalid path ${JSON.stringify(op.path)}`);
+      const acl = fixupAcl(op.acl, ctx.ids, op.path);
       const parentPath = parentOf(op.path);
       const parent = tree.getNode(parentPath);
       if (!parent) throw new KeeperError(Err.NoNode, `parent ${parentPath} does not exist`);
       checkPerm(parent.acl, Perms.CREATE, ctx.ids, parentPath);
       // Section 1.(a)3: name = requested path + parent's cversion before this create, %010d.
       const path = sequential ? op.path + String(parent.cversion).padStart(10, "0") : op.path;
-      if (sequential) validatePath(path);
-      if (DataTree.isSystemPath(path)) throw new KeeperError(Err.BadArguments, "cannot create under /zookeeper");
+      validatePath(path);
       if (tree.getNode(path)) throw new KeeperError(Err.NodeExists, `node ${path} exists`);
-      if (parent.ephemeralOwner !== 0n && parent.ephemeralOwner !== CONTAINER_OWNER) {
+      if (isSessionOwner(parent.ephemeralOwner)) {
         throw new KeeperError(Err.NoChildrenForEphemerals, `parent ${parentPath} is ephemeral`);
       }
-      const acl = fixupAcl(op.acl, ctx.ids);
-      const owner = container ? CONTAINER_OWNER : ephemeral ? ctx.sessionId : 0n;
+      const owner = container ? CONTAINER_OWNER : ttlMode ? ttlOwner(BigInt(ttl)) : ephemeral ? ctx.sessionId : 0n;
       return { type: "create", path, data: op.data, acl, ephemeralOwner: owner };
     }
     case "delete": {
       validatePath(op.path);
-      if (op.path === "/" || DataTree.isSystemPath(op.path)) throw new KeeperError(Err.BadArguments, `cannot delete ${op.path}`);
-      const node = mustNode(tree, op.path);
+      if (DataTree.isSpecialPath(op.path)) throw new KeeperError(Err.BadArguments, `cannot delete ${op.path}`);
+      // ZooKeeper checks DELETE on the parent before it looks the node up: NoAuth before NoNode.
       const parentPath = parentOf(op.path);
       checkPerm(mustNode(tree, parentPath).acl, Perms.DELETE, ctx.ids, parentPath);
+      const node = mustNode(tree, op.path);
       expectVersion(op.path, op.version, node.version);
       if (node.children.size > 0) throw new KeeperError(Err.NotEmpty, `node ${op.path} has children`);
       return { type: "delete", path: op.path };
     }
     case "setData": {
       validatePath(op.path);
-      if (DataTree.isSystemPath(op.path)) throw new KeeperError(Err.BadArguments, `cannot write ${op.path}`);
       const node = mustNode(tree, op.path);
       checkPerm(node.acl, Perms.WRITE, ctx.ids, op.path);
       expectVersion(op.path, op.version, node.version);
@@ -108,8 +114,9 @@ export function prepareOp(tree: DataTree, op: MultiOp, ctx: PrepContext): TxnOp 
 
 export function prepareSetAcl(tree: DataTree, path: string, acl: Parameters<typeof fixupAcl>[0], version: number, ctx: PrepContext): TxnOp {
   validatePath(path);
+  const fixed = fixupAcl(acl, ctx.ids, path); // before the node lookup and ADMIN check, as ZooKeeper does
   const node = mustNode(tree, path);
   checkPerm(node.acl, Perms.ADMIN, ctx.ids, path);
   expectVersion(path, version, node.aversion);
-  return { type: "setACL", path, acl: fixupAcl(acl, ctx.ids), version: node.aversion + 1 };
+  return { type: "setACL", path, acl: fixed, version: node.aversion + 1 };
 }

@@ -55,6 +55,8 @@ export const Err = {
   SessionExpired: -112,
   InvalidACL: -114,
   AuthFailed: -115,
+  NoWatcher: -121,
+  ReconfigDisabled: -123,
 } as const;
 
 export const EventType = { None: -1, NodeCreated: 1, NodeDeleted: 2, NodeDataChanged: 3, NodeChildrenChanged: 4 } as const;
@@ -131,8 +133,12 @@ export function writeAcl(w: JuteWriter, a: Acl): void {
   w.int(a.perms).ustring(a.id.scheme).ustring(a.id.id);
 }
 
+/**
+ * Null strings are legal here: kazoo's CREATOR_ALL_ACL is Id("auth", null). They read as "",
+ * which fixupAcl treats as ZooKeeper treats null (ignored for `auth`, invalid elsewhere).
+ */
 export function readAcl(r: JuteReader): Acl {
-  return { perms: r.int(), id: { scheme: r.string(), id: r.string() } };
+  return { perms: r.int(), id: { scheme: r.ustring() ?? "", id: r.ustring() ?? "" } };
 }
 
 // ---------------------------------------------------------------- connect
@@ -184,6 +190,8 @@ export interface CreateOp {
   data: Buffer | null;
   acl: Acl[];
   flags: number;
+  /** CreateTTLRequest's ttl in ms; absent (-1) for the other create opcodes. */
+  ttl?: number;
 }
 export interface DeleteOp {
   op: "delete";
@@ -212,10 +220,13 @@ export type ClientRequest =
   | { op: "multi"; ops: MultiOp[] }
   | { op: "multiRead"; ops: { type: number; path: string }[] }
   | { op: "closeSession" }
-  | { op: "setWatches"; relativeZxid: number; data: string[]; exist: string[]; child: string[] }
+  | { op: "setWatches"; relativeZxid: number; data: string[]; exist: string[]; child: string[]; persistent: string[]; recursive: string[] }
+  | { op: "addWatch"; path: string; mode: number }
+  | { op: "checkWatches" | "removeWatches"; path: string; type: number }
   | { op: "getEphemerals"; prefix: string }
   | { op: "getAllChildrenNumber"; path: string }
   | { op: "whoAmI" }
+  | { op: "reconfig" }
   | { op: "unsupported"; type: number };
 
 function readCreate(r: JuteReader, type: number): CreateOp {
@@ -224,8 +235,8 @@ function readCreate(r: JuteReader, type: number): CreateOp {
   const data = r.buffer();
   const acl = r.vector(readAcl) ?? [];
   const flags = r.int();
-  if (type === OpCode.createTTL) r.longNumber(); // ttl: read so the record is consumed; TTL modes are refused later
-  return { op: "create", type, path, data, acl, flags };
+  if (type !== OpCode.createTTL) return { op: "create", type, path, data, acl, flags };
+  return { op: "create", type, path, data, acl, flags, ttl: Number(r.long()) };
 }
 
 function readMultiOp(r: JuteReader, type: number): MultiOp {
@@ -299,12 +310,17 @@ export function decodeRequest(type: number, r: JuteReader): ClientRequest {
       const data = r.vector(str) ?? [];
       const exist = r.vector(str) ?? [];
       const child = r.vector(str) ?? [];
-      if (type === OpCode.setWatches2) {
-        // Persistent watches (addWatch) are not supported; their lists are read and dropped.
-        r.vector(str);
-        r.vector(str);
-      }
-      return { op: "setWatches", relativeZxid, data, exist, child };
+      // SetWatches2 adds the persistent and persistent-recursive watches (addWatch) to re-arm.
+      const persistent = type === OpCode.setWatches2 ? (r.vector(str) ?? []) : [];
+      const recursive = type === OpCode.setWatches2 ? (r.vector(str) ?? []) : [];
+      return { op: "setWatches", relativeZxid, data, exist, child, persistent, recursive };
+    }
+    case OpCode.addWatch:
+      return { op: "addWatch", path: r.string(), mode: r.int() };
+    case OpCode.checkWatches:
+      return { op: "checkWatches", path: r.string(), type: r.int() };
+    case OpCode.removeWatches: {
+      return { op: "removeWatches", path: r.string(), type: r.int() };
     }
     case OpCode.getEphemerals:
       return { op: "getEphemerals", prefix: r.string() };
@@ -313,10 +329,9 @@ export function decodeRequest(type: number, r: JuteReader): ClientRequest {
     case OpCode.whoAmI:
       return { op: "whoAmI" };
     case OpCode.reconfig:
-    case OpCode.checkWatches:
-    case OpCode.removeWatches:
+      // A standalone server (reconfigEnabled=false) refuses before reading the request.
+      return { op: "reconfig" };
     case OpCode.sasl:
-    case OpCode.addWatch:
       return { op: "unsupported", type };
     default:
       throw new JuteError(`unknown opcode ${type}`);
@@ -360,6 +375,10 @@ export function opTag(type: number): string {
     case OpCode.setWatches2: return "STW2";
     case OpCode.getEphemerals: return "GETE";
     case OpCode.whoAmI: return "HOMI";
+    case OpCode.reconfig: return "RCFG";
+    case OpCode.addWatch: return "ADDW";
+    case OpCode.checkWatches: return "CHKW";
+    case OpCode.removeWatches: return "REMW";
     case OpCode.closeSession: return "CLOS";
     default: return "NA";
   }
