@@ -1,0 +1,201 @@
+// The chaos run's nemesis: the faults it injects into a running group of real processes, and the
+// bounded wait for the group to settle between two faults. Each fault says what it did (steps with
+// times) so a failure can be traced to it.
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { RawStompClient } from "../RawStompClient";
+import { waitFor, type ClusterProcess, type LogLine, type NodeHandle } from "../clusterProcess";
+import type { FaultKind } from "./chaosRecords";
+import type { ChildLedger } from "./childLedger";
+
+export interface ChaosContext {
+  cluster: ClusterProcess;
+  ledger: ChildLedger;
+  /** The coordinator session timeout the nodes were given, in ms. */
+  sessionTimeoutMs: number;
+  /** Resolves once `n` receipts arrived after `since` from the node on `port` (any node if absent). */
+  receipts(since: number, n: number, timeoutMs: number, port?: number): Promise<void>;
+  /** PIDs currently SIGSTOPped by the nemesis (resumed whatever happens, on cleanup). */
+  paused: Set<number>;
+}
+
+export interface FaultOutcome {
+  victim: string;
+  disruptedAt: number;
+  downPort?: number;
+}
+
+export type Step = (what: string) => void;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function alive(n: NodeHandle): boolean {
+  return !!n.proc && n.proc.child.exitCode === null && n.proc.child.signalCode === null;
+}
+
+async function kill9(ctx: ChaosContext, n: NodeHandle): Promise<void> {
+  ctx.ledger.expect(n.proc?.child.pid);
+  await ctx.cluster.kill9(n.name);
+}
+
+function pause(ctx: ChaosContext, n: NodeHandle): void {
+  const pid = n.proc!.child.pid!;
+  ctx.paused.add(pid);
+  process.kill(pid, "SIGSTOP");
+}
+
+function resume(ctx: ChaosContext, n: NodeHandle): void {
+  const pid = n.proc?.child.pid;
+  if (pid === undefined || !ctx.paused.delete(pid)) return;
+  try {
+    process.kill(pid, "SIGCONT");
+  } catch {
+    /* already gone */
+  }
+}
+
+async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const p = join(dir, e.name);
+    total += e.isDirectory() ? await dirBytes(p) : await stat(p).then((s) => s.size, () => 0);
+  }
+  return total;
+}
+
+/** kill -9 of the master; restarted once another node was elected. */
+async function killMaster(ctx: ChaosContext, step: Step): Promise<FaultOutcome> {
+  const m = await ctx.cluster.waitForMaster(30_000);
+  const at = Date.now();
+  await kill9(ctx, m);
+  step(`kill -9 master ${m.name}`);
+  const next = await ctx.cluster.waitForMaster(30_000, m.name);
+  step(`${next.name} elected`);
+  await ctx.cluster.startNode(m.name);
+  step(`${m.name} restarted`);
+  return { victim: m.name, disruptedAt: at, downPort: m.stompPort };
+}
+
+/** SIGSTOP of the master for longer than the session timeout, then SIGCONT: it must step down, not exit. */
+async function pauseMaster(ctx: ChaosContext, step: Step): Promise<FaultOutcome> {
+  const m = await ctx.cluster.waitForMaster(30_000);
+  const at = Date.now();
+  pause(ctx, m);
+  step(`SIGSTOP master ${m.name}`);
+  try {
+    await sleep(ctx.sessionTimeoutMs + 1500);
+  } finally {
+    resume(ctx, m);
+  }
+  step(`SIGCONT ${m.name}`);
+  return { victim: m.name, disruptedAt: at, downPort: m.stompPort };
+}
+
+/** kill -9 of the coordinator; restarted on the same port and data directory after a short outage. */
+async function restartCoordinator(ctx: ChaosContext, step: Step): Promise<FaultOutcome> {
+  const at = Date.now();
+  ctx.ledger.expect(ctx.cluster.coordinator?.child.pid);
+  await ctx.cluster.killCoordinator();
+  step("kill -9 coordinator");
+  await sleep(2000);
+  await ctx.cluster.startCoordinator();
+  ctx.ledger.scan(ctx.cluster);
+  step("coordinator restarted");
+  return { victim: "coordinator", disruptedAt: at };
+}
+
+/**
+ * Issue 9's defect-1 schedule: the master M gets a long tail nobody acknowledged while both slaves
+ * are frozen; M dies; a slave A is elected and acknowledges messages (replicated to B); A dies and
+ * M returns. Only one node is down at the end, so everything A acknowledged must survive: M's
+ * longer log must not win over B's later term.
+ */
+async function staleTail(ctx: ChaosContext, step: Step): Promise<FaultOutcome> {
+  const { cluster } = ctx;
+  const m = await cluster.waitForMaster(30_000);
+  const slaves = cluster.nodes.filter((n) => n !== m);
+  const journal = join(cluster.dataDir, m.name, "journal");
+  const before = await dirBytes(journal);
+  const tail = 2 * 1024 * 1024;
+  let raw: RawStompClient | undefined;
+  try {
+    raw = await RawStompClient.connect({ port: m.stompPort });
+    for (const s of slaves) pause(ctx, s);
+    step(`SIGSTOP slaves ${slaves.map((s) => s.name).join(",")}`);
+    // Persistent SENDs without receipts: M journals them but can never get them acknowledged.
+    const body = Buffer.alloc(64 * 1024, "t");
+    for (let i = 0; i < tail / body.length; i++) {
+      raw.frame("SEND", [["destination", "/queue/chaos.unacknowledged"], ["persistent", "true"]], body);
+    }
+    await Promise.race([raw.waitDrain(), sleep(5000)]);
+    const until = Date.now() + 10_000;
+    while ((await dirBytes(journal)) - before < tail * 0.75 && Date.now() < until) await sleep(50);
+    step(`${m.name} journaled ${(((await dirBytes(journal)) - before) / 1048576).toFixed(1)} MiB nobody acknowledged`);
+  } finally {
+    raw?.destroy();
+  }
+  await kill9(ctx, m);
+  step(`kill -9 ${m.name}`);
+  for (const s of slaves) resume(ctx, s);
+  step("SIGCONT slaves");
+  const a = await cluster.waitForMaster(30_000, m.name);
+  step(`${a.name} elected`);
+  const since = Date.now();
+  await ctx.receipts(since, 200, 30_000, a.stompPort);
+  step(`${a.name} receipted 200 messages`);
+  const at = Date.now();
+  await kill9(ctx, a);
+  step(`kill -9 ${a.name}`);
+  await cluster.startNode(m.name);
+  step(`old master ${m.name} restarted with its unacknowledged tail`);
+  return { victim: `${m.name}+${a.name}`, disruptedAt: at, downPort: a.stompPort };
+}
+
+export const FAULTS: Record<FaultKind, (ctx: ChaosContext, step: Step) => Promise<FaultOutcome>> = {
+  "kill-master": killMaster,
+  "pause-master": pauseMaster,
+  "coordinator-restart": restartCoordinator,
+  "stale-tail": staleTail,
+};
+
+function lastRoleLine(n: NodeHandle, msg: string): LogLine | undefined {
+  const logs = n.proc?.logs ?? [];
+  for (let i = logs.length - 1; i >= 0; i--) if (logs[i]!.msg === msg) return logs[i];
+  return undefined;
+}
+
+/**
+ * Bounded wait for a full, serving group: every dead node restarted (a node that died on its own is
+ * in the ledger already), one settled master, every other node replicating from it (since its
+ * promotion), and receipts flowing from it again.
+ */
+export async function settle(ctx: ChaosContext, step: Step): Promise<void> {
+  const { cluster } = ctx;
+  for (const n of cluster.nodes) resume(ctx, n);
+  const coord = cluster.coordinator;
+  if (coord && (coord.child.exitCode !== null || coord.child.signalCode !== null)) {
+    await cluster.startCoordinator();
+    step("coordinator restarted (it had exited)");
+  }
+  for (const n of cluster.nodes) {
+    if (!alive(n)) {
+      await cluster.startNode(n.name);
+      step(`${n.name} restarted`);
+    }
+  }
+  ctx.ledger.scan(cluster);
+  const master = await cluster.waitForSettledMaster(60_000, 1500);
+  const promotedAt = lastRoleLine(master, "promoted to master")?.time ?? 0;
+  await waitFor(
+    () =>
+      cluster.nodes.every((n) => {
+        if (n === master) return true;
+        const r = lastRoleLine(n, "replicating from master");
+        return !!r && (r.time ?? 0) >= promotedAt && r.master === master.name;
+      }),
+    45_000,
+    () => `slaves did not attach to ${master.name} within 45 s`,
+  );
+  await ctx.receipts(Date.now(), 20, 30_000, master.stompPort);
+  step(`settled: ${master.name} master, slaves attached, receipts flowing`);
+}

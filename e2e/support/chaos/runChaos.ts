@@ -1,0 +1,226 @@
+// The external chaos run (issue 9, "Proof, not hope"), shared by e2e/haChaos.test.ts and the
+// bench soak (bench/chaosSoak.ts): a coordinator process and a 3-node group of `tandem broker`
+// processes; stock stomp.py producers (a receipt per persistent send, every node's address,
+// unreceipted sends sent again after reconnecting) and client-ack consumers, each recording what
+// it saw; a seeded schedule of faults (kill -9 / SIGSTOP of the master, coordinator kill -9 and
+// restart, the stale-tail schedule) with a bounded settle after each; then a full drain and the
+// checker over everything recorded.
+//
+// One producer writes to a queue consumed live (acks and redeliveries cross failovers); the other
+// to a queue consumed only in the final drain, so messages acknowledged just before a fault are
+// still on the brokers when the fault hits (a truncated log tail shows as lost messages).
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ClusterProcess } from "../clusterProcess";
+import { checkChaos, describeFault, formatChaosTable, type ChaosVerdict } from "./checkChaos";
+import { FAULT_KINDS, type FaultKind, type FaultRecord } from "./chaosRecords";
+import { ChildLedger } from "./childLedger";
+import { FAULTS, settle, type ChaosContext } from "./faults";
+import { StompPyClient } from "./StompPyClient";
+
+export interface ChaosOptions {
+  faults: number;
+  /** Seed of the fault order (printed; the same seed gives the same order). */
+  seed?: number;
+  /** Relative share of each fault kind; every kind with a share gets at least one fault. */
+  weights?: Partial<Record<FaultKind, number>>;
+  sync?: "quorum_mem" | "quorum_disk";
+  /** Pause between a receipt and the next send, per producer. */
+  producerPauseMs?: number;
+  /** One line per fault as the run goes. */
+  onProgress?: (line: string) => void;
+  /** Keep the clients' record files (their directory is printed) instead of removing them. */
+  keepRecords?: boolean;
+}
+
+export interface ChaosReport {
+  seed: number;
+  faults: FaultRecord[];
+  verdict: ChaosVerdict;
+  table: string;
+  durationMs: number;
+  recordsDir: string;
+}
+
+export const DEFAULT_WEIGHTS: Record<FaultKind, number> = { "kill-master": 4, "pause-master": 3, "coordinator-restart": 2, "stale-tail": 1 };
+
+const LIVE = "/queue/chaos.live";
+const BACKLOG = "/queue/chaos.backlog";
+const SESSION_TIMEOUT_MS = 2000;
+
+/** mulberry32: a small seeded PRNG, so a schedule can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The fault kinds in run order: counts in proportion to the weights, shuffled by the seed. */
+export function planFaults(count: number, seed: number, weights: Partial<Record<FaultKind, number>> = DEFAULT_WEIGHTS): FaultKind[] {
+  const kinds = FAULT_KINDS.filter((k) => (weights[k] ?? 0) > 0);
+  const total = kinds.reduce((s, k) => s + weights[k]!, 0);
+  const counts = new Map(kinds.map((k) => [k, Math.max(1, Math.floor((count * weights[k]!) / total))]));
+  let sum = [...counts.values()].reduce((s, n) => s + n, 0);
+  for (let i = 0; sum < count; i = (i + 1) % kinds.length, sum++) counts.set(kinds[i]!, counts.get(kinds[i]!)! + 1);
+  const plan = kinds.flatMap((k) => Array<FaultKind>(counts.get(k)!).fill(k));
+  const rnd = prng(seed);
+  for (let i = plan.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [plan[i], plan[j]] = [plan[j]!, plan[i]!];
+  }
+  return plan;
+}
+
+export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
+  const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const plan = planFaults(o.faults, seed, o.weights);
+  const progress = o.onProgress ?? ((): void => {});
+  const started = Date.now();
+  const recordsDir = await mkdtemp(join(tmpdir(), "tandem-chaos-"));
+  const ledger = new ChildLedger();
+  const paused = new Set<number>();
+  const producers: StompPyClient[] = [];
+  const consumers: StompPyClient[] = [];
+  const harness: string[] = [];
+  const faults: FaultRecord[] = [];
+  let cluster: ClusterProcess | undefined;
+  try {
+    cluster = await ClusterProcess.start({ nodes: 3, sync: o.sync ?? "quorum_mem", zkSessionTimeout: `${SESSION_TIMEOUT_MS / 1000}s` });
+    ledger.scan(cluster);
+    await cluster.waitForSettledMaster(60_000, 1000);
+    const ports = cluster.nodes.map((n) => n.stompPort);
+    const client = (name: string, mode: "produce" | "consume", extra: Partial<Parameters<typeof StompPyClient.spawn>[1]>): StompPyClient =>
+      StompPyClient.spawn(name, { mode, ports, out: join(recordsDir, `${name}.jsonl`), ...extra });
+    consumers.push(client("c-live", "consume", { queues: [LIVE] }));
+    producers.push(client("p0", "produce", { queue: LIVE, prefix: "p0", pauseMs: o.producerPauseMs ?? 5 }));
+    producers.push(client("p1", "produce", { queue: BACKLOG, prefix: "p1", pauseMs: o.producerPauseMs ?? 5 }));
+
+    const ctx: ChaosContext = {
+      cluster,
+      ledger,
+      paused,
+      sessionTimeoutMs: SESSION_TIMEOUT_MS,
+      receipts: async (since, n, timeoutMs, port) => {
+        const until = Date.now() + timeoutMs;
+        for (;;) {
+          let count = 0;
+          for (const p of producers) {
+            await p.refresh();
+            for (let i = p.receipts.length - 1; i >= 0 && p.receipts[i]!.t > since; i--) if (port === undefined || p.receipts[i]!.port === port) count++;
+            const end = p.unexpectedEnd;
+            if (end) throw new Error(end);
+          }
+          if (count >= n) return;
+          if (Date.now() > until) throw new Error(`only ${count}/${n} receipts${port ? ` from port ${port}` : ""} within ${timeoutMs} ms`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      },
+    };
+    await ctx.receipts(0, 50, 60_000);
+    progress(`seed ${seed}; plan: ${plan.join(" ")}`);
+
+    for (let i = 0; i < plan.length; i++) {
+      const kind = plan[i]!;
+      const rec: FaultRecord = { index: i, kind, victim: "?", startedAt: Date.now(), disruptedAt: Date.now(), endedAt: 0, steps: [] };
+      const step = (what: string): void => {
+        rec.steps.push(`+${Date.now() - rec.startedAt} ms ${what}`);
+      };
+      try {
+        Object.assign(rec, await FAULTS[kind](ctx, step));
+        await settle(ctx, step);
+      } catch (err) {
+        rec.error = (err as Error).message;
+        step(`ERROR ${rec.error}`);
+      }
+      rec.endedAt = Date.now();
+      faults.push(rec);
+      progress(`${describeFault(rec)} ${rec.endedAt - rec.startedAt} ms: ${rec.steps.join("; ")}`);
+      if (rec.error) {
+        // One more bounded try, so the drain sees a serving group; if not, stop injecting faults.
+        try {
+          await settle(ctx, step);
+        } catch (err) {
+          harness.push(`the group did not recover after ${describeFault(rec)}: ${(err as Error).message}; remaining faults skipped`);
+          break;
+        }
+      }
+    }
+
+    // Drain: stop producing, then read the backlog queue too until every acknowledged id has come
+    // back or nothing new arrives for a while (bounded).
+    await Promise.all(producers.map((p) => p.stop()));
+    consumers.push(client("c-drain", "consume", { queues: [BACKLOG] }));
+    const receipted = new Set<string>();
+    for (const p of producers) for (const e of await p.events()) if (e.ev === "receipt") receipted.add(e.id);
+    const drainUntil = Date.now() + 120_000;
+    let lastCount = -1;
+    let lastChange = Date.now();
+    for (;;) {
+      const got = new Set<string>();
+      for (const c of consumers) for (const e of await c.events()) if (e.ev === "msg") got.add(e.id);
+      const missing = [...receipted].filter((id) => !got.has(id)).length;
+      if (missing === 0) break;
+      if (got.size !== lastCount) {
+        lastCount = got.size;
+        lastChange = Date.now();
+      }
+      if (Date.now() - lastChange > 15_000 || Date.now() > drainUntil) {
+        progress(`drain: ${missing} acknowledged ids still missing, nothing new for 15 s`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    ledger.expectAll(cluster);
+  } catch (err) {
+    harness.push(`chaos run aborted: ${(err as Error).stack ?? String(err)}`);
+  } finally {
+    for (const pid of paused) {
+      try {
+        process.kill(pid, "SIGCONT");
+      } catch {
+        /* gone */
+      }
+    }
+    if (cluster) ledger.expectAll(cluster);
+    await Promise.all([...producers, ...consumers].map((c) => c.stop()));
+    for (const c of [...producers, ...consumers]) {
+      const end = c.unexpectedEnd;
+      if (end) harness.push(end);
+    }
+    await cluster?.stop();
+  }
+
+  const verdict = checkChaos({
+    producers: await Promise.all(producers.map((p) => p.events())),
+    consumers: await Promise.all(consumers.map((c) => c.events())),
+    faults,
+    exits: ledger.exits(),
+    portNames: new Map((cluster?.nodes ?? []).map((n) => [n.stompPort, n.name])),
+  });
+  if (harness.length > 0) {
+    verdict.problems.push(...harness);
+    verdict.ok = false;
+  }
+  // A failed run keeps the clients' records for a closer look (the directory is in the report).
+  if (!o.keepRecords && verdict.ok) await rm(recordsDir, { recursive: true, force: true });
+  return { seed, faults, verdict, table: formatChaosTable(verdict), durationMs: Date.now() - started, recordsDir };
+}
+
+/** The failure message: what broke, then the steps of every fault (the faults that preceded a loss are named in its line). */
+export function formatChaosFailure(r: ChaosReport): string {
+  return [
+    `chaos run (seed ${r.seed}; client records in ${r.recordsDir}) found ${r.verdict.problems.length} problem(s):`,
+    ...r.verdict.problems.map((p) => `- ${p}`),
+    "",
+    r.table,
+    "",
+    "faults:",
+    ...r.faults.map((f) => `  ${describeFault(f)}: ${f.steps.join("; ")}`),
+  ].join("\n");
+}
