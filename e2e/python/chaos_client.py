@@ -4,11 +4,11 @@
   chaos_client.py consume --ports 1,2,3 --queues /queue/a,/queue/b --out FILE
 
 Both are given every node's address, as the seeds configure stomp.py: slaves refuse connections,
-so a connection lands on the master. A producer sends persistent messages one at a time with a
-receipt each; when the receipt does not come (connection lost, or nothing within
---receipt-timeout) it drops the connection, reconnects (stomp.py tries the node list; the order is
+so a connection lands on the master. A producer sends persistent messages with a receipt each,
+up to --window of them awaiting their receipt; when receipts stop coming (connection lost, or
+nothing within --receipt-timeout) it drops the connection, reconnects (stomp.py tries the node list; the order is
 shuffled per attempt so a frozen node that still accepts TCP is not retried forever) and sends
-the same id again. The consumer subscribes with client-individual acks, records a message before
+every unreceipted id again. The consumer subscribes with client-individual acks, records a message before
 acking it, and re-subscribes after reconnecting.
 
 Every event is one JSON line in --out, flushed at once (so a record survives this process being
@@ -115,43 +115,63 @@ def produce(a, rec):
     pad = "x" * max(0, a.body_bytes)
     conn, listener, port = None, None, None
     seq = 0
-    while not stopping.is_set():
-        mid = "%s-%d" % (a.prefix, seq)
-        attempt = 0
-        while True:
-            if conn is None or not conn.is_connected() or listener.closed:
-                if conn is not None:
-                    drop(conn)
-                conn, listener, port = connect(a.ports, rec)
-                if conn is None:
-                    return  # stopping while not connected: this id stays unreceipted
-            rid = "%s#%d" % (mid, attempt)
-            rec.write(ev="send", id=mid, port=port, attempt=attempt)
-            try:
-                conn.send(a.queue, mid + " " + pad, receipt=rid, headers={"persistent": "true"})
-            except Exception as e:
-                rec.write(ev="lost", port=port, why="send: %s" % e)
-                drop(conn)
-                conn = None
-                attempt += 1
-                continue
-            deadline = time.time() + a.receipt_timeout
-            with listener.cond:
-                while rid not in listener.receipts and not listener.closed and listener.error is None and time.time() < deadline:
-                    listener.cond.wait(0.05)
-                ok = rid in listener.receipts
-                why = "closed" if listener.closed else ("error: %s" % listener.error if listener.error else "no receipt in %ss" % a.receipt_timeout)
-            if ok:
-                rec.write(ev="receipt", id=mid, port=port, attempt=attempt)
-                break
+    # id -> [attempt, receipt id, time sent]; at most --window of them await their RECEIPT.
+    outstanding = {}
+
+    def send(mid):
+        entry = outstanding[mid]
+        entry[1] = "%s#%d" % (mid, entry[0])
+        entry[2] = time.time()
+        rec.write(ev="send", id=mid, port=port, attempt=entry[0])
+        conn.send(a.queue, mid + " " + pad, receipt=entry[1], headers={"persistent": "true"})
+
+    def give_up(why):
+        # Every unreceipted send of this connection goes again, on the next one.
+        for mid, entry in outstanding.items():
             rec.write(ev="lost", port=port, why=why, id=mid)
-            drop(conn)
+            entry[0] += 1
+        drop(conn)
+
+    while not (stopping.is_set() and not outstanding):
+        if conn is None or not conn.is_connected() or listener.closed:
+            if conn is not None:
+                give_up("closed")
+            conn, listener, port = connect(a.ports, rec)
+            if conn is None:
+                return  # stopping while not connected: what is outstanding stays unreceipted
+            try:
+                for mid in list(outstanding):
+                    send(mid)
+            except Exception as e:
+                give_up("send: %s" % e)
+                conn = None
+                continue
+        try:
+            while len(outstanding) < a.window and not stopping.is_set():
+                mid = "%s-%d" % (a.prefix, seq)
+                seq += 1
+                outstanding[mid] = [0, None, 0]
+                send(mid)
+        except Exception as e:
+            give_up("send: %s" % e)
             conn = None
-            attempt += 1
+            continue
+        with listener.cond:
+            oldest = min(e[2] for e in outstanding.values()) if outstanding else time.time()
+            deadline = oldest + a.receipt_timeout
+            while (not any(e[1] in listener.receipts for e in outstanding.values()) and not listener.closed
+                   and listener.error is None and time.time() < deadline):
+                listener.cond.wait(0.05)
+            done = [mid for mid, e in outstanding.items() if e[1] in listener.receipts]
+            why = "closed" if listener.closed else ("error: %s" % listener.error if listener.error else "no receipt in %ss" % a.receipt_timeout)
+        for mid in done:
+            rec.write(ev="receipt", id=mid, port=port, attempt=outstanding.pop(mid)[0])
+        if not done and outstanding:
+            give_up(why)
+            conn = None
             if stopping.is_set():
                 return
-        seq += 1
-        if a.pause_ms > 0:
+        elif a.pause_ms > 0:
             time.sleep(a.pause_ms / 1000.0)
     if conn is not None:
         try:
@@ -202,6 +222,7 @@ def main():
     p.add_argument("--body-bytes", type=int, default=100)
     p.add_argument("--pause-ms", type=float, default=5)
     p.add_argument("--receipt-timeout", type=float, default=5)
+    p.add_argument("--window", type=int, default=1, help="sends awaiting their receipt at once (producer)")
     a = p.parse_args()
     a.ports = [int(x) for x in a.ports.split(",")]
     if a.queues:

@@ -21,12 +21,14 @@ export interface StompPyOptions {
   pauseMs?: number;
   bodyBytes?: number;
   receiptTimeoutS?: number;
+  window?: number;
 }
 
 export class StompPyClient {
   /** Receipts seen so far (time, node port), in file order. */
   readonly receipts: Array<{ t: number; port: number }> = [];
-  deliveries = 0;
+  /** Ids received so far (consumers). */
+  readonly delivered = new Set<string>();
   readonly exited: Promise<{ code: number | null; signal: string | null }>;
   private stopping = false;
   private stderr = "";
@@ -52,6 +54,7 @@ export class StompPyClient {
     if (o.pauseMs !== undefined) args.push("--pause-ms", String(o.pauseMs));
     if (o.bodyBytes !== undefined) args.push("--body-bytes", String(o.bodyBytes));
     if (o.receiptTimeoutS !== undefined) args.push("--receipt-timeout", String(o.receiptTimeoutS));
+    if (o.window !== undefined) args.push("--window", String(o.window));
     return new StompPyClient(name, o.out, spawn(PYTHON, args, { stdio: ["ignore", "ignore", "pipe"] }));
   }
 
@@ -82,7 +85,7 @@ export class StompPyClient {
         if (line.includes('"ev": "receipt"')) {
           const e = JSON.parse(line) as { t: number; port: number };
           this.receipts.push({ t: e.t, port: e.port });
-        } else if (line.includes('"ev": "msg"')) this.deliveries++;
+        } else if (line.includes('"ev": "msg"')) this.delivered.add((JSON.parse(line) as { id: string }).id);
       }
     } finally {
       await fh.close();

@@ -104,14 +104,15 @@ export function checkChaos(input: ChaosInput): ChaosVerdict {
   const resentOtherwise = new Set<string>();
   const receiptTimes: number[] = [];
   for (const events of input.producers) {
-    let pendingLoss: { t: number } | undefined;
+    const lostAt = new Map<string, number>(); // id → when its connection was given up without its receipt
     for (const e of events) {
       if (e.ev === "send") {
         sent.add(e.id);
-        if (e.attempt > 0) (pendingLoss && inFault(pendingLoss.t) ? resentAfterFaultLoss : resentOtherwise).add(e.id);
-        pendingLoss = undefined;
+        const loss = lostAt.get(e.id);
+        if (e.attempt > 0) (loss !== undefined && inFault(loss) ? resentAfterFaultLoss : resentOtherwise).add(e.id);
+        lostAt.delete(e.id);
       } else if (e.ev === "lost" && e.id !== undefined) {
-        pendingLoss = { t: e.t };
+        lostAt.set(e.id, e.t);
       } else if (e.ev === "receipt") {
         if (!receipt.has(e.id)) receipt.set(e.id, { t: e.t, port: e.port });
         receiptTimes.push(e.t);
@@ -141,7 +142,8 @@ export function checkChaos(input: ChaosInput): ChaosVerdict {
         if (prev !== undefined) {
           let faultLoss = false;
           for (let g = prev; g < gen; g++) if (faultLossSince.has(g)) faultLoss = true;
-          (faultLoss ? redeliveredAfterFaultLoss : redeliveredOtherwise).add(e.id);
+          if (faultLoss) redeliveredAfterFaultLoss.add(e.id);
+          else if (prev < gen) redeliveredOtherwise.add(e.id);
         }
         seenAtGen.set(e.id, gen);
       }

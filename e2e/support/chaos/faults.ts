@@ -5,7 +5,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { RawStompClient } from "../RawStompClient";
 import { waitFor, type ClusterProcess, type LogLine, type NodeHandle } from "../clusterProcess";
-import type { FaultKind } from "./chaosRecords";
+import type { FaultKind, FaultRecord } from "./chaosRecords";
 import type { ChildLedger } from "./childLedger";
 
 export interface ChaosContext {
@@ -17,12 +17,6 @@ export interface ChaosContext {
   receipts(since: number, n: number, timeoutMs: number, port?: number): Promise<void>;
   /** PIDs currently SIGSTOPped by the nemesis (resumed whatever happens, on cleanup). */
   paused: Set<number>;
-}
-
-export interface FaultOutcome {
-  victim: string;
-  disruptedAt: number;
-  downPort?: number;
 }
 
 export type Step = (what: string) => void;
@@ -63,23 +57,41 @@ async function dirBytes(dir: string): Promise<number> {
   return total;
 }
 
-/** kill -9 of the master; restarted once another node was elected. */
-async function killMaster(ctx: ChaosContext, step: Step): Promise<FaultOutcome> {
+/** The single master promoted at or after `since` (by its own log), once there is one. */
+async function newMaster(ctx: ChaosContext, since: number, timeoutMs = 30_000): Promise<NodeHandle> {
+  let found: NodeHandle | undefined;
+  await waitFor(
+    () => {
+      const ms = ctx.cluster.masters();
+      found = ms.length === 1 && (lastRoleLine(ms[0]!, "promoted to master")?.time ?? 0) >= since ? ms[0] : undefined;
+      return found !== undefined;
+    },
+    timeoutMs,
+    () => `no master elected within ${timeoutMs} ms (masters: ${ctx.cluster.masters().map((m) => m.name).join(",") || "none"})`,
+  );
+  return found!;
+}
+
+/** kill -9 of the master, restarted at once (it may rejoin before or after the election). */
+async function killMaster(ctx: ChaosContext, rec: FaultRecord, step: Step): Promise<void> {
   const m = await ctx.cluster.waitForMaster(30_000);
-  const at = Date.now();
+  Object.assign(rec, { victim: m.name, disruptedAt: Date.now(), downPort: m.stompPort });
   await kill9(ctx, m);
   step(`kill -9 master ${m.name}`);
-  const next = await ctx.cluster.waitForMaster(30_000, m.name);
-  step(`${next.name} elected`);
-  await ctx.cluster.startNode(m.name);
-  step(`${m.name} restarted`);
-  return { victim: m.name, disruptedAt: at, downPort: m.stompPort };
+  // The restart (a cold process start, seconds on a loaded machine) overlaps the election.
+  const restarted = ctx.cluster.startNode(m.name).then(() => step(`${m.name} restarted`));
+  try {
+    const next = await newMaster(ctx, rec.disruptedAt);
+    step(`${next.name} elected`);
+  } finally {
+    await restarted;
+  }
 }
 
 /** SIGSTOP of the master for longer than the session timeout, then SIGCONT: it must step down, not exit. */
-async function pauseMaster(ctx: ChaosContext, step: Step): Promise<FaultOutcome> {
+async function pauseMaster(ctx: ChaosContext, rec: FaultRecord, step: Step): Promise<void> {
   const m = await ctx.cluster.waitForMaster(30_000);
-  const at = Date.now();
+  Object.assign(rec, { victim: m.name, disruptedAt: Date.now(), downPort: m.stompPort });
   pause(ctx, m);
   step(`SIGSTOP master ${m.name}`);
   try {
@@ -88,20 +100,18 @@ async function pauseMaster(ctx: ChaosContext, step: Step): Promise<FaultOutcome>
     resume(ctx, m);
   }
   step(`SIGCONT ${m.name}`);
-  return { victim: m.name, disruptedAt: at, downPort: m.stompPort };
 }
 
 /** kill -9 of the coordinator; restarted on the same port and data directory after a short outage. */
-async function restartCoordinator(ctx: ChaosContext, step: Step): Promise<FaultOutcome> {
-  const at = Date.now();
+async function restartCoordinator(ctx: ChaosContext, rec: FaultRecord, step: Step): Promise<void> {
+  Object.assign(rec, { victim: "coordinator", disruptedAt: Date.now() });
   ctx.ledger.expect(ctx.cluster.coordinator?.child.pid);
   await ctx.cluster.killCoordinator();
   step("kill -9 coordinator");
   await sleep(2000);
-  await ctx.cluster.startCoordinator();
+  await ctx.cluster.startCoordinator(60_000);
   ctx.ledger.scan(ctx.cluster);
   step("coordinator restarted");
-  return { victim: "coordinator", disruptedAt: at };
 }
 
 /**
@@ -110,9 +120,10 @@ async function restartCoordinator(ctx: ChaosContext, step: Step): Promise<FaultO
  * M returns. Only one node is down at the end, so everything A acknowledged must survive: M's
  * longer log must not win over B's later term.
  */
-async function staleTail(ctx: ChaosContext, step: Step): Promise<FaultOutcome> {
+async function staleTail(ctx: ChaosContext, rec: FaultRecord, step: Step): Promise<void> {
   const { cluster } = ctx;
   const m = await cluster.waitForMaster(30_000);
+  rec.victim = m.name;
   const slaves = cluster.nodes.filter((n) => n !== m);
   const journal = join(cluster.dataDir, m.name, "journal");
   const before = await dirBytes(journal);
@@ -134,24 +145,25 @@ async function staleTail(ctx: ChaosContext, step: Step): Promise<FaultOutcome> {
   } finally {
     raw?.destroy();
   }
+  const killedAt = Date.now();
   await kill9(ctx, m);
   step(`kill -9 ${m.name}`);
   for (const s of slaves) resume(ctx, s);
   step("SIGCONT slaves");
-  const a = await cluster.waitForMaster(30_000, m.name);
+  const a = await newMaster(ctx, killedAt);
   step(`${a.name} elected`);
   const since = Date.now();
   await ctx.receipts(since, 200, 30_000, a.stompPort);
   step(`${a.name} receipted 200 messages`);
-  const at = Date.now();
+  Object.assign(rec, { victim: `${m.name}+${a.name}`, disruptedAt: Date.now(), downPort: a.stompPort });
   await kill9(ctx, a);
   step(`kill -9 ${a.name}`);
   await cluster.startNode(m.name);
   step(`old master ${m.name} restarted with its unacknowledged tail`);
-  return { victim: `${m.name}+${a.name}`, disruptedAt: at, downPort: a.stompPort };
 }
 
-export const FAULTS: Record<FaultKind, (ctx: ChaosContext, step: Step) => Promise<FaultOutcome>> = {
+/** Each fault fills in its record (victim, disruption) as it goes, so a fault that fails half-way is still described. */
+export const FAULTS: Record<FaultKind, (ctx: ChaosContext, rec: FaultRecord, step: Step) => Promise<void>> = {
   "kill-master": killMaster,
   "pause-master": pauseMaster,
   "coordinator-restart": restartCoordinator,
@@ -167,35 +179,43 @@ function lastRoleLine(n: NodeHandle, msg: string): LogLine | undefined {
 /**
  * Bounded wait for a full, serving group: every dead node restarted (a node that died on its own is
  * in the ledger already), one settled master, every other node replicating from it (since its
- * promotion), and receipts flowing from it again.
+ * promotion), and receipts flowing from it again. A node that dies meanwhile (a paused master can
+ * take a moment after SIGCONT to do so) is restarted and the wait starts over, a few times at most.
  */
 export async function settle(ctx: ChaosContext, step: Step): Promise<void> {
   const { cluster } = ctx;
   for (const n of cluster.nodes) resume(ctx, n);
-  const coord = cluster.coordinator;
-  if (coord && (coord.child.exitCode !== null || coord.child.signalCode !== null)) {
-    await cluster.startCoordinator();
-    step("coordinator restarted (it had exited)");
-  }
-  for (const n of cluster.nodes) {
-    if (!alive(n)) {
-      await cluster.startNode(n.name);
-      step(`${n.name} restarted`);
+  for (let round = 1; ; round++) {
+    const coord = cluster.coordinator;
+    if (coord && (coord.child.exitCode !== null || coord.child.signalCode !== null)) {
+      await cluster.startCoordinator(60_000);
+      step("coordinator restarted (it had exited)");
     }
+    for (const n of cluster.nodes) {
+      if (!alive(n)) {
+        await cluster.startNode(n.name);
+        step(`${n.name} restarted`);
+      }
+    }
+    ctx.ledger.scan(cluster);
+    const master = await cluster.waitForSettledMaster(60_000, 1500);
+    const promotedAt = lastRoleLine(master, "promoted to master")?.time ?? 0;
+    const attached = (n: NodeHandle): boolean => {
+      const r = lastRoleLine(n, "replicating from master");
+      return n === master || (!!r && (r.time ?? 0) >= promotedAt && r.master === master.name);
+    };
+    await waitFor(
+      () => cluster.nodes.every((n) => attached(n) || !alive(n)),
+      45_000,
+      () => `slaves did not attach to ${master.name} within 45 s (${cluster.nodes.filter((n) => !attached(n)).map((n) => n.name).join(",")} not attached)`,
+    );
+    if (cluster.nodes.some((n) => !alive(n))) {
+      if (round >= 3) throw new Error(`nodes keep dying: ${cluster.nodes.filter((n) => !alive(n)).map((n) => n.name).join(",")}`);
+      step(`${cluster.nodes.filter((n) => !alive(n)).map((n) => n.name).join(",")} died while settling`);
+      continue;
+    }
+    await ctx.receipts(Date.now(), 20, 30_000, master.stompPort);
+    step(`settled: ${master.name} master, slaves attached, receipts flowing`);
+    return;
   }
-  ctx.ledger.scan(cluster);
-  const master = await cluster.waitForSettledMaster(60_000, 1500);
-  const promotedAt = lastRoleLine(master, "promoted to master")?.time ?? 0;
-  await waitFor(
-    () =>
-      cluster.nodes.every((n) => {
-        if (n === master) return true;
-        const r = lastRoleLine(n, "replicating from master");
-        return !!r && (r.time ?? 0) >= promotedAt && r.master === master.name;
-      }),
-    45_000,
-    () => `slaves did not attach to ${master.name} within 45 s`,
-  );
-  await ctx.receipts(Date.now(), 20, 30_000, master.stompPort);
-  step(`settled: ${master.name} master, slaves attached, receipts flowing`);
 }

@@ -26,8 +26,10 @@ export interface ChaosOptions {
   /** Relative share of each fault kind; every kind with a share gets at least one fault. */
   weights?: Partial<Record<FaultKind, number>>;
   sync?: "quorum_mem" | "quorum_disk";
-  /** Pause between a receipt and the next send, per producer. */
+  /** Pause after receipts arrive before sending more, per producer. */
   producerPauseMs?: number;
+  /** Sends awaiting their receipt at once, per producer. */
+  window?: number;
   /** One line per fault as the run goes. */
   onProgress?: (line: string) => void;
   /** Keep the clients' record files (their directory is printed) instead of removing them. */
@@ -98,8 +100,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const client = (name: string, mode: "produce" | "consume", extra: Partial<Parameters<typeof StompPyClient.spawn>[1]>): StompPyClient =>
       StompPyClient.spawn(name, { mode, ports, out: join(recordsDir, `${name}.jsonl`), ...extra });
     consumers.push(client("c-live", "consume", { queues: [LIVE] }));
-    producers.push(client("p0", "produce", { queue: LIVE, prefix: "p0", pauseMs: o.producerPauseMs ?? 5 }));
-    producers.push(client("p1", "produce", { queue: BACKLOG, prefix: "p1", pauseMs: o.producerPauseMs ?? 5 }));
+    // Several sends in flight per connection: a failover then finds receipts outstanding (what the
+    // demotion path must fail cleanly) and more than one send to resend.
+    const produce = { pauseMs: o.producerPauseMs ?? 20, window: o.window ?? 4 };
+    producers.push(client("p0", "produce", { queue: LIVE, prefix: "p0", ...produce }));
+    producers.push(client("p1", "produce", { queue: BACKLOG, prefix: "p1", ...produce }));
 
     const ctx: ChaosContext = {
       cluster,
@@ -132,7 +137,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         rec.steps.push(`+${Date.now() - rec.startedAt} ms ${what}`);
       };
       try {
-        Object.assign(rec, await FAULTS[kind](ctx, step));
+        await FAULTS[kind](ctx, rec, step);
         await settle(ctx, step);
       } catch (err) {
         rec.error = (err as Error).message;
@@ -162,16 +167,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     let lastCount = -1;
     let lastChange = Date.now();
     for (;;) {
-      const got = new Set<string>();
-      for (const c of consumers) for (const e of await c.events()) if (e.ev === "msg") got.add(e.id);
-      const missing = [...receipted].filter((id) => !got.has(id)).length;
+      for (const c of consumers) await c.refresh();
+      const got = consumers.reduce((n, c) => n + c.delivered.size, 0);
+      const missing = [...receipted].filter((id) => !consumers.some((c) => c.delivered.has(id))).length;
       if (missing === 0) break;
-      if (got.size !== lastCount) {
-        lastCount = got.size;
+      if (got !== lastCount) {
+        lastCount = got;
         lastChange = Date.now();
       }
-      if (Date.now() - lastChange > 15_000 || Date.now() > drainUntil) {
-        progress(`drain: ${missing} acknowledged ids still missing, nothing new for 15 s`);
+      if (Date.now() - lastChange > 10_000 || Date.now() > drainUntil) {
+        progress(`drain: ${missing} acknowledged ids still missing, nothing new for 10 s`);
         break;
       }
       await new Promise((r) => setTimeout(r, 1000));
