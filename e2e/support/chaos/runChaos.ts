@@ -225,7 +225,10 @@ export function formatChaosFailure(r: ChaosReport): string {
     "",
     r.table,
     "",
-    "faults:",
-    ...r.faults.map((f) => `  ${describeFault(f)}: ${f.steps.join("; ")}`),
+    "faults (failover = disruption → first receipt from another node; gap = longest time without a receipt):",
+    ...r.faults.map((f) => {
+      const fig = r.verdict.perFault.find((p) => p.index === f.index);
+      return `  ${describeFault(f)} [failover ${fig?.failoverMs ?? "-"} ms, gap ${fig?.longestGapMs ?? "-"} ms]: ${f.steps.join("; ")}`;
+    }),
   ].join("\n");
 }
