@@ -38,3 +38,11 @@ export interface ExitRecord {
   /** The process's last output lines, for the failure message. */
   lastLines: string[];
 }
+
+/** A node's own log line saying it started or stopped serving as master. */
+export interface RoleChange {
+  t: number;
+  node: string;
+  change: "promoted" | "stopped";
+  reason?: string;
+}

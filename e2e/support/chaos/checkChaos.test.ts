@@ -71,7 +71,7 @@ test("duplicates are explained only by a connection lost during a fault", () => 
   assert.equal(v.duplicates.byResend, 1); // a
   assert.equal(v.duplicates.byRedelivery, 1); // c: the consumer's connection dropped during fault 2
   assert.deepEqual(v.duplicates.unexplained.sort(), ["b", "d"]);
-  assert.match(v.problems.join("\n"), /b \(resent after a receipt timeout outside any fault\)/);
+  assert.match(v.problems.join("\n"), /b \(resent after a receipt timeout outside any failover\)/);
   assert.match(v.problems.join("\n"), /d \(delivered twice on one connection\)/);
 });
 
@@ -97,4 +97,18 @@ test("the fault plan has every weighted kind, the asked count, and replays by se
   for (const k of ["kill-master", "pause-master", "coordinator-restart", "stale-tail"]) assert.ok(plan.includes(k as never), k);
   assert.deepEqual(planFaults(20, 42), plan);
   assert.notDeepEqual(planFaults(20, 43), plan);
+});
+
+test("a master that stopped serving on its own explains the duplicates around it, and is reported", () => {
+  const v = checkChaos(
+    input({
+      producers: [[send("a", 0), lost(5000, "a"), send("a", 5100, 1), receipt("a", 5200)]],
+      consumers: [[msg("a", 5210), msg("a", 5220)]],
+      roleChanges: [{ t: 4900, node: "mq1", change: "stopped", reason: "coordinator session suspended" }],
+    }),
+  );
+  assert.deepEqual(v.duplicates.unexplained, []);
+  assert.equal(v.duplicates.byResend, 1);
+  assert.equal(v.unprovokedDemotions.length, 1);
+  assert.match(formatChaosTable(v), /outside the injected faults: 1 \(mq1 .*session suspended/);
 });

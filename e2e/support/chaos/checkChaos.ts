@@ -4,21 +4,24 @@
 //
 // Rules:
 //  - lost: an id whose RECEIPT arrived but that no consumer ever received — must be 0;
-//  - duplicates: an id received more than once is explained only if it was in flight at a fault:
-//    the producer lost its connection without the receipt during a fault and sent it again, or the
-//    consumer lost its connection (the ACK died with it) during a fault between two deliveries;
+//  - duplicates: an id received more than once is explained only if it was in flight at a failover:
+//    the producer lost its connection without the receipt during a fault (or when a master stopped
+//    serving on its own) and sent it again, or the consumer lost its connection (the ACK died with
+//    it) so between two deliveries; failovers nobody injected are listed as findings of their own;
 //  - unknown: a delivery of an id no producer sent — must be 0;
 //  - exits: every process exit the driver did not cause — must be 0.
 // Figures: longest unavailability (longest gap between successive receipts, over all producers),
 // failover per fault (disruption → first receipt from another node) and per-fault longest gap.
 import type { ClientEvent } from "./clientEvent";
-import { FAULT_KINDS, type ExitRecord, type FaultKind, type FaultRecord } from "./chaosRecords";
+import { FAULT_KINDS, type ExitRecord, type FaultKind, type FaultRecord, type RoleChange } from "./chaosRecords";
 
 export interface ChaosInput {
   producers: ReadonlyArray<readonly ClientEvent[]>;
   consumers: ReadonlyArray<readonly ClientEvent[]>;
   faults: readonly FaultRecord[];
   exits: readonly ExitRecord[];
+  /** The nodes' own "promoted to master" / "stopped serving clients" lines. */
+  roleChanges?: readonly RoleChange[];
   /** STOMP port → node name, for messages. */
   portNames: ReadonlyMap<number, string>;
 }
@@ -65,6 +68,8 @@ export interface ChaosVerdict {
   lost: string[];
   lostGroups: LostGroup[];
   duplicates: { messages: number; extraDeliveries: number; byResend: number; byRedelivery: number; unexplained: string[] };
+  /** Masters that stopped serving outside every injected fault (e.g. a session lost on a loaded host). */
+  unprovokedDemotions: RoleChange[];
   unknown: string[];
   unexpectedExits: ExitRecord[];
   longestUnavailability: { ms: number; from: number; to: number; fault: string | null };
@@ -93,6 +98,10 @@ export function checkChaos(input: ChaosInput): ChaosVerdict {
   const problems: string[] = [];
   const faults = [...input.faults].sort((a, b) => a.startedAt - b.startedAt);
   const inFault = (t: number): FaultRecord | undefined => faults.find((f) => f.startedAt <= t && t <= f.endedAt);
+  // A master that stops serving on its own is a failover too: clients lose their connection a
+  // moment later (the node's log line and the client's record travel apart: a small margin).
+  const unprovoked = (input.roleChanges ?? []).filter((r) => r.change === "stopped" && !inFault(r.t));
+  const atFailover = (t: number): boolean => !!inFault(t) || unprovoked.some((r) => r.t - 1000 <= t && t <= r.t + 5000);
   const lastFaultBefore = (t: number): FaultRecord | undefined => [...faults].reverse().find((f) => f.startedAt <= t);
   const nextFaultAfter = (t: number): FaultRecord | undefined => faults.find((f) => f.startedAt > t);
   const name = (port: number | null | undefined): string => (port == null ? "?" : (input.portNames.get(port) ?? `port ${port}`));
@@ -109,7 +118,7 @@ export function checkChaos(input: ChaosInput): ChaosVerdict {
       if (e.ev === "send") {
         sent.add(e.id);
         const loss = lostAt.get(e.id);
-        if (e.attempt > 0) (loss !== undefined && inFault(loss) ? resentAfterFaultLoss : resentOtherwise).add(e.id);
+        if (e.attempt > 0) (loss !== undefined && atFailover(loss) ? resentAfterFaultLoss : resentOtherwise).add(e.id);
         lostAt.delete(e.id);
       } else if (e.ev === "lost" && e.id !== undefined) {
         lostAt.set(e.id, e.t);
@@ -133,7 +142,7 @@ export function checkChaos(input: ChaosInput): ChaosVerdict {
     const faultLossSince = new Set<number>(); // generations that ended by a loss during a fault
     for (const e of events) {
       if (e.ev === "lost") {
-        if (inFault(e.t)) faultLossSince.add(gen);
+        if (atFailover(e.t)) faultLossSince.add(gen);
         gen++;
       } else if (e.ev === "msg") {
         deliveries.set(e.id, (deliveries.get(e.id) ?? 0) + 1);
@@ -199,8 +208,8 @@ export function checkChaos(input: ChaosInput): ChaosVerdict {
   }
   if (unexplained.length > 0) {
     const why = (id: string): string =>
-      resentOtherwise.has(id) ? "resent after a receipt timeout outside any fault" : redeliveredOtherwise.has(id) ? "redelivered after a consumer reconnect outside any fault" : "delivered twice on one connection";
-    problems.push(`${unexplained.length} duplicate(s) not in flight at any fault, e.g. ${unexplained.slice(0, EXAMPLES).map((id) => `${id} (${why(id)})`).join(", ")}`);
+      resentOtherwise.has(id) ? "resent after a receipt timeout outside any failover" : redeliveredOtherwise.has(id) ? "redelivered after a consumer reconnect outside any failover" : "delivered twice on one connection";
+    problems.push(`${unexplained.length} duplicate(s) not in flight at any failover, e.g. ${unexplained.slice(0, EXAMPLES).map((id) => `${id} (${why(id)})`).join(", ")}`);
   }
   if (unknown.length > 0) problems.push(`${unknown.length} deliveries of ids no producer sent, e.g. ${unknown.slice(0, EXAMPLES).join(", ")}`);
 
@@ -259,6 +268,7 @@ export function checkChaos(input: ChaosInput): ChaosVerdict {
     lostGroups,
     duplicates: { messages, extraDeliveries: extra, byResend, byRedelivery, unexplained },
     unknown,
+    unprovokedDemotions: unprovoked,
     unexpectedExits,
     longestUnavailability: longest,
     perFault,
@@ -286,6 +296,8 @@ export function formatChaosTable(v: ChaosVerdict): string {
     `duplicates ${v.duplicates.messages} (${v.duplicates.extraDeliveries} extra deliveries): ${v.duplicates.byResend} resent after a lost receipt at a fault, ` +
       `${v.duplicates.byRedelivery} redelivered after an ACK lost at a fault, ${v.duplicates.unexplained.length} unexplained`,
     `unknown deliveries ${v.unknown.length}; unexpected process exits ${v.unexpectedExits.length}`,
+    `masters that stopped serving outside the injected faults: ${v.unprovokedDemotions.length}` +
+      (v.unprovokedDemotions.length ? ` (${v.unprovokedDemotions.slice(0, 5).map((r) => `${r.node} at ${iso(r.t)}: ${r.reason ?? "?"}`).join("; ")})` : ""),
     `longest unavailability ${v.longestUnavailability.ms} ms${v.longestUnavailability.fault ? ` (at ${v.longestUnavailability.fault})` : ""}`,
     `failover (disruption → first receipt from another node, ${v.failover.samples} faults): median ${ms(v.failover.medianMs)}, max ${ms(v.failover.maxMs)}`,
   );

@@ -21,7 +21,7 @@ function lastLines(proc: Proc): string[] {
 
 export class ChildLedger {
   private readonly records: Array<{ rec: ExitRecord; proc: Proc }> = [];
-  private readonly watched = new Set<ChildProcess>();
+  private readonly watched = new Map<ChildProcess, { name: string; proc: Proc }>();
   private readonly expected = new Set<number>();
 
   /** Starts watching every node and the coordinator process the cluster has now (idempotent). */
@@ -32,13 +32,21 @@ export class ChildLedger {
 
   watch(name: string, proc: Proc | undefined): void {
     if (!proc || this.watched.has(proc.child)) return;
-    this.watched.add(proc.child);
+    this.watched.set(proc.child, { name, proc });
     const pid = proc.child.pid ?? -1;
     const record = (code: number | null, signal: string | null): void => {
       this.records.push({ rec: { name, pid, code, signal, at: Date.now(), expected: this.expected.has(pid), lastLines: [] }, proc });
     };
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) record(proc.child.exitCode, proc.child.signalCode);
     else proc.child.once("exit", (code, signal) => record(code, signal));
+  }
+
+  /** Every watched process's log lines (JSON lines) and stderr, by "<name>-<pid>", for a failed run's evidence. */
+  outputs(): Array<{ file: string; text: string }> {
+    return [...this.watched.values()].map(({ name, proc }) => ({
+      file: `${name}-${proc.child.pid ?? "x"}`,
+      text: proc.logs.map((l) => JSON.stringify(l)).join("\n") + (proc.stderr ? `\n--- stderr ---\n${proc.stderr}` : ""),
+    }));
   }
 
   /** The driver is about to end this process. */

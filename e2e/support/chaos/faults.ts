@@ -57,6 +57,23 @@ async function dirBytes(dir: string): Promise<number> {
   return total;
 }
 
+/**
+ * The master the clients are really using: settled by the nodes' logs and receipting right now. A
+ * fault aimed by the logs alone can hit a node that stopped being master a moment ago (its log line
+ * still in the pipe on a loaded host).
+ */
+async function servingMaster(ctx: ChaosContext): Promise<NodeHandle> {
+  for (let attempt = 1; ; attempt++) {
+    const m = await ctx.cluster.waitForSettledMaster(30_000, 1000);
+    try {
+      await ctx.receipts(Date.now(), 5, 10_000, m.stompPort);
+      return m;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+}
+
 /** The single master promoted at or after `since` (by its own log), once there is one. */
 async function newMaster(ctx: ChaosContext, since: number, timeoutMs = 30_000): Promise<NodeHandle> {
   let found: NodeHandle | undefined;
@@ -74,7 +91,7 @@ async function newMaster(ctx: ChaosContext, since: number, timeoutMs = 30_000): 
 
 /** kill -9 of the master, restarted at once (it may rejoin before or after the election). */
 async function killMaster(ctx: ChaosContext, rec: FaultRecord, step: Step): Promise<void> {
-  const m = await ctx.cluster.waitForMaster(30_000);
+  const m = await servingMaster(ctx);
   Object.assign(rec, { victim: m.name, disruptedAt: Date.now(), downPort: m.stompPort });
   await kill9(ctx, m);
   step(`kill -9 master ${m.name}`);
@@ -90,7 +107,7 @@ async function killMaster(ctx: ChaosContext, rec: FaultRecord, step: Step): Prom
 
 /** SIGSTOP of the master for longer than the session timeout, then SIGCONT: it must step down, not exit. */
 async function pauseMaster(ctx: ChaosContext, rec: FaultRecord, step: Step): Promise<void> {
-  const m = await ctx.cluster.waitForMaster(30_000);
+  const m = await servingMaster(ctx);
   Object.assign(rec, { victim: m.name, disruptedAt: Date.now(), downPort: m.stompPort });
   pause(ctx, m);
   step(`SIGSTOP master ${m.name}`);
@@ -122,7 +139,7 @@ async function restartCoordinator(ctx: ChaosContext, rec: FaultRecord, step: Ste
  */
 async function staleTail(ctx: ChaosContext, rec: FaultRecord, step: Step): Promise<void> {
   const { cluster } = ctx;
-  const m = await cluster.waitForMaster(30_000);
+  const m = await servingMaster(ctx);
   rec.victim = m.name;
   const slaves = cluster.nodes.filter((n) => n !== m);
   const journal = join(cluster.dataDir, m.name, "journal");

@@ -9,12 +9,12 @@
 // One producer writes to a queue consumed live (acks and redeliveries cross failovers); the other
 // to a queue consumed only in the final drain, so messages acknowledged just before a fault are
 // still on the brokers when the fault hits (a truncated log tail shows as lost messages).
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ClusterProcess } from "../clusterProcess";
 import { checkChaos, describeFault, formatChaosTable, type ChaosVerdict } from "./checkChaos";
-import { FAULT_KINDS, type FaultKind, type FaultRecord } from "./chaosRecords";
+import { FAULT_KINDS, type FaultKind, type FaultRecord, type RoleChange } from "./chaosRecords";
 import { ChildLedger } from "./childLedger";
 import { FAULTS, settle, type ChaosContext } from "./faults";
 import { StompPyClient } from "./StompPyClient";
@@ -91,10 +91,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const consumers: StompPyClient[] = [];
   const harness: string[] = [];
   const faults: FaultRecord[] = [];
+  const roleChanges: RoleChange[] = [];
   let cluster: ClusterProcess | undefined;
   try {
     cluster = await ClusterProcess.start({ nodes: 3, sync: o.sync ?? "quorum_mem", zkSessionTimeout: `${SESSION_TIMEOUT_MS / 1000}s` });
     ledger.scan(cluster);
+    cluster.onLog((node, l) => {
+      if (l.msg === "promoted to master") roleChanges.push({ t: l.time ?? Date.now(), node, change: "promoted" });
+      else if (l.msg === "stopped serving clients") roleChanges.push({ t: l.time ?? Date.now(), node, change: "stopped", reason: String(l.reason ?? "") });
+    });
     await cluster.waitForSettledMaster(60_000, 1000);
     const ports = cluster.nodes.map((n) => n.stompPort);
     const client = (name: string, mode: "produce" | "consume", extra: Partial<Parameters<typeof StompPyClient.spawn>[1]>): StompPyClient =>
@@ -136,6 +141,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       const step = (what: string): void => {
         rec.steps.push(`+${Date.now() - rec.startedAt} ms ${what}`);
       };
+      step(`start ${new Date(rec.startedAt).toISOString().slice(11, 23)}`);
       try {
         await FAULTS[kind](ctx, rec, step);
         await settle(ctx, step);
@@ -206,14 +212,20 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     consumers: await Promise.all(consumers.map((c) => c.events())),
     faults,
     exits: ledger.exits(),
+    roleChanges,
     portNames: new Map((cluster?.nodes ?? []).map((n) => [n.stompPort, n.name])),
   });
   if (harness.length > 0) {
     verdict.problems.push(...harness);
     verdict.ok = false;
   }
-  // A failed run keeps the clients' records for a closer look (the directory is in the report).
-  if (!o.keepRecords && verdict.ok) await rm(recordsDir, { recursive: true, force: true });
+  // A failed run keeps the clients' records and every node's output for a closer look (the
+  // directory is in the report).
+  if (!verdict.ok || o.keepRecords) {
+    for (const out of ledger.outputs()) await writeFile(join(recordsDir, `${out.file}.log`), out.text);
+    const ports = (cluster?.nodes ?? []).map((n) => `${n.name} stomp ${n.stompPort}`).join("\n");
+    await writeFile(join(recordsDir, "nodes.txt"), `${ports}\n`);
+  } else await rm(recordsDir, { recursive: true, force: true });
   return { seed, faults, verdict, table: formatChaosTable(verdict), durationMs: Date.now() - started, recordsDir };
 }
 
