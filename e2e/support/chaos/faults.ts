@@ -95,14 +95,22 @@ async function killMaster(ctx: ChaosContext, rec: FaultRecord, step: Step): Prom
   Object.assign(rec, { victim: m.name, disruptedAt: Date.now(), downPort: m.stompPort });
   await kill9(ctx, m);
   step(`kill -9 master ${m.name}`);
-  // The restart (a cold process start, seconds on a loaded machine) overlaps the election.
-  const restarted = ctx.cluster.startNode(m.name).then(() => step(`${m.name} restarted`));
+  // The restart (a cold process start, seconds on a loaded machine) overlaps the election; its
+  // outcome is handled where the promise is made, so a failed start is never an unhandled rejection.
+  let restartError: unknown;
+  const restarted = ctx.cluster.startNode(m.name).then(
+    () => step(`${m.name} restarted`),
+    (err: unknown) => {
+      restartError = err;
+    },
+  );
   try {
     const next = await newMaster(ctx, rec.disruptedAt);
     step(`${next.name} elected`);
   } finally {
     await restarted;
   }
+  if (restartError) throw restartError;
 }
 
 /** SIGSTOP of the master for longer than the session timeout, then SIGCONT: it must step down, not exit. */
