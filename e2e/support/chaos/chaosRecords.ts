@@ -18,6 +18,8 @@ export interface FaultRecord {
   disruptedAt: number;
   /** STOMP port of the master taken down at `disruptedAt` (absent for coordinator restarts). */
   downPort?: number;
+  /** Coordinator restarts: when the coordinator listened again. */
+  backAt?: number;
   /** When the group had settled again (or the driver gave up: see `error`). */
   endedAt: number;
   /** What the driver did, in order, for the failure message. */

@@ -120,7 +120,7 @@ async function pauseMaster(ctx: ChaosContext, rec: FaultRecord, step: Step): Pro
   pause(ctx, m);
   step(`SIGSTOP master ${m.name}`);
   try {
-    await sleep(ctx.sessionTimeoutMs + 1500);
+    await sleep(ctx.sessionTimeoutMs + 1000);
   } finally {
     resume(ctx, m);
   }
@@ -135,6 +135,7 @@ async function restartCoordinator(ctx: ChaosContext, rec: FaultRecord, step: Ste
   step("kill -9 coordinator");
   await sleep(2000);
   await ctx.cluster.startCoordinator(60_000);
+  rec.backAt = Date.now();
   ctx.ledger.scan(ctx.cluster);
   step("coordinator restarted");
 }
@@ -223,7 +224,7 @@ export async function settle(ctx: ChaosContext, step: Step): Promise<void> {
       }
     }
     ctx.ledger.scan(cluster);
-    const master = await cluster.waitForSettledMaster(60_000, 1500);
+    const master = await cluster.waitForSettledMaster(60_000, 1000);
     const promotedAt = lastRoleLine(master, "promoted to master")?.time ?? 0;
     const attached = (n: NodeHandle): boolean => {
       const r = lastRoleLine(n, "replicating from master");
@@ -239,7 +240,7 @@ export async function settle(ctx: ChaosContext, step: Step): Promise<void> {
       step(`${cluster.nodes.filter((n) => !alive(n)).map((n) => n.name).join(",")} died while settling`);
       continue;
     }
-    await ctx.receipts(Date.now(), 20, 30_000, master.stompPort);
+    await ctx.receipts(Date.now(), 10, 30_000, master.stompPort);
     step(`settled: ${master.name} master, slaves attached, receipts flowing`);
     return;
   }

@@ -92,11 +92,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const harness: string[] = [];
   const faults: FaultRecord[] = [];
   const roleChanges: RoleChange[] = [];
+  let stopping = false;
   let cluster: ClusterProcess | undefined;
   try {
     cluster = await ClusterProcess.start({ nodes: 3, sync: o.sync ?? "quorum_mem", zkSessionTimeout: `${SESSION_TIMEOUT_MS / 1000}s` });
     ledger.scan(cluster);
     cluster.onLog((node, l) => {
+      if (stopping) return; // the final stop's "shutdown" is no failover
       if (l.msg === "promoted to master") roleChanges.push({ t: l.time ?? Date.now(), node, change: "promoted" });
       else if (l.msg === "stopped serving clients") roleChanges.push({ t: l.time ?? Date.now(), node, change: "stopped", reason: String(l.reason ?? "") });
     });
@@ -199,6 +201,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       }
     }
     if (cluster) ledger.expectAll(cluster);
+    stopping = true;
     await Promise.all([...producers, ...consumers].map((c) => c.stop()));
     for (const c of [...producers, ...consumers]) {
       const end = c.unexpectedEnd;
