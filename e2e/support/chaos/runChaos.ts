@@ -118,21 +118,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       ledger,
       paused,
       sessionTimeoutMs: SESSION_TIMEOUT_MS,
-      receipts: async (since, n, timeoutMs, port) => {
-        const until = Date.now() + timeoutMs;
-        for (;;) {
-          let count = 0;
-          for (const p of producers) {
-            await p.refresh();
-            for (let i = p.receipts.length - 1; i >= 0 && p.receipts[i]!.t > since; i--) if (port === undefined || p.receipts[i]!.port === port) count++;
-            const end = p.unexpectedEnd;
-            if (end) throw new Error(end);
-          }
-          if (count >= n) return;
-          if (Date.now() > until) throw new Error(`only ${count}/${n} receipts${port ? ` from port ${port}` : ""} within ${timeoutMs} ms`);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      },
+      receipts: receiptsWaiter(producers),
     };
     await ctx.receipts(0, 50, 60_000);
     progress(`seed ${seed}; plan: ${plan.join(" ")}`);
@@ -165,30 +151,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       }
     }
 
-    // Drain: stop producing, then read the backlog queue too until every acknowledged id has come
-    // back or nothing new arrives for a while (bounded).
+    // Drain: stop producing, then read the backlog queue too.
     await Promise.all(producers.map((p) => p.stop()));
     consumers.push(client("c-drain", "consume", { queues: [BACKLOG] }));
-    const receipted = new Set<string>();
-    for (const p of producers) for (const e of await p.events()) if (e.ev === "receipt") receipted.add(e.id);
-    const drainUntil = Date.now() + 120_000;
-    let lastCount = -1;
-    let lastChange = Date.now();
-    for (;;) {
-      for (const c of consumers) await c.refresh();
-      const got = consumers.reduce((n, c) => n + c.delivered.size, 0);
-      const missing = [...receipted].filter((id) => !consumers.some((c) => c.delivered.has(id))).length;
-      if (missing === 0) break;
-      if (got !== lastCount) {
-        lastCount = got;
-        lastChange = Date.now();
-      }
-      if (Date.now() - lastChange > 10_000 || Date.now() > drainUntil) {
-        progress(`drain: ${missing} acknowledged ids still missing, nothing new for 10 s`);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    await drain(producers, consumers, progress);
     ledger.expectAll(cluster);
   } catch (err) {
     harness.push(`chaos run aborted: ${(err as Error).stack ?? String(err)}`);
@@ -230,6 +196,49 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await writeFile(join(recordsDir, "nodes.txt"), `${ports}\n`);
   } else await rm(recordsDir, { recursive: true, force: true });
   return { seed, faults, verdict, table: formatChaosTable(verdict), durationMs: Date.now() - started, recordsDir };
+}
+
+/** Resolves once `n` receipts arrived after `since` (from the node on `port`, if given); throws if a producer died. */
+function receiptsWaiter(producers: readonly StompPyClient[]): ChaosContext["receipts"] {
+  return async (since, n, timeoutMs, port) => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      let count = 0;
+      for (const p of producers) {
+        await p.refresh();
+        for (let i = p.receipts.length - 1; i >= 0 && p.receipts[i]!.t > since; i--) if (port === undefined || p.receipts[i]!.port === port) count++;
+        const end = p.unexpectedEnd;
+        if (end) throw new Error(end);
+      }
+      if (count >= n) return;
+      if (Date.now() > until) throw new Error(`only ${count}/${n} receipts${port ? ` from port ${port}` : ""} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+}
+
+/** Waits until every acknowledged id was received, or nothing new arrived for 10 s (2 min at most). */
+async function drain(producers: readonly StompPyClient[], consumers: readonly StompPyClient[], progress: (line: string) => void): Promise<void> {
+  const receipted = new Set<string>();
+  for (const p of producers) for (const e of await p.events()) if (e.ev === "receipt") receipted.add(e.id);
+  const until = Date.now() + 120_000;
+  let lastCount = -1;
+  let lastChange = Date.now();
+  for (;;) {
+    for (const c of consumers) await c.refresh();
+    const got = consumers.reduce((n, c) => n + c.delivered.size, 0);
+    const missing = [...receipted].filter((id) => !consumers.some((c) => c.delivered.has(id))).length;
+    if (missing === 0) return;
+    if (got !== lastCount) {
+      lastCount = got;
+      lastChange = Date.now();
+    }
+    if (Date.now() - lastChange > 10_000 || Date.now() > until) {
+      progress(`drain: ${missing} acknowledged ids still missing, nothing new for 10 s`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 /** The failure message: what broke, then the steps of every fault (the faults that preceded a loss are named in its line). */
