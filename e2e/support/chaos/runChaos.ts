@@ -119,6 +119,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       paused,
       sessionTimeoutMs: SESSION_TIMEOUT_MS,
       receipts: receiptsWaiter(producers),
+      servingPort: servingPortWaiter(producers),
     };
     await ctx.receipts(0, 50, 60_000);
     progress(`seed ${seed}; plan: ${plan.join(" ")}`);
@@ -212,6 +213,26 @@ function receiptsWaiter(producers: readonly StompPyClient[]): ChaosContext["rece
       }
       if (count >= n) return;
       if (Date.now() > until) throw new Error(`only ${count}/${n} receipts${port ? ` from port ${port}` : ""} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+}
+
+function servingPortWaiter(producers: readonly StompPyClient[]): ChaosContext["servingPort"] {
+  return async (n, timeoutMs) => {
+    const since = Date.now();
+    const until = since + timeoutMs;
+    for (;;) {
+      const recent: Array<{ t: number; port: number }> = [];
+      for (const p of producers) {
+        await p.refresh();
+        for (let i = p.receipts.length - 1; i >= 0 && p.receipts[i]!.t > since; i--) recent.push(p.receipts[i]!);
+        const end = p.unexpectedEnd;
+        if (end) throw new Error(end);
+      }
+      const last = recent.sort((a, b) => a.t - b.t).slice(-n);
+      if (last.length === n && last.every((r) => r.port === last[0]!.port)) return last[0]!.port;
+      if (Date.now() > until) throw new Error(`no node receipting steadily within ${timeoutMs} ms (${recent.length} receipts)`);
       await new Promise((r) => setTimeout(r, 100));
     }
   };
