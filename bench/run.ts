@@ -1,6 +1,8 @@
 // `npm run bench`: journal micro-benchmark (if present), the broker throughput scenarios and the
 // backlog/RSS run, then one summary table. BACKLOG_MESSAGES (default 1,000,000) sizes the
 // backlog run; BENCH_SKIP_BACKLOG=1 skips it; BENCH_DURATION_MS bounds each throughput scenario.
+// The chaos soak (CHAOS_SOAK_FAULTS faults, default 200: tens of minutes) runs last;
+// BENCH_SKIP_CHAOS=1 skips it.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
       met: b.maxRssMB < b.targetRssMB && b.consumed === b.messages ? "yes" : "NO",
     });
   }
+  if (process.env.BENCH_SKIP_CHAOS === "1") summary.push({ bench: "chaos soak", result: "skipped (BENCH_SKIP_CHAOS=1)", target: "-", met: "-" });
+  else summary.push(...(await (await import("./chaosSoak")).runChaosSoak()));
   console.log("\nSummary");
   console.table(summary);
 }

@@ -180,7 +180,8 @@ export class ClusterProcess {
     await Promise.all(this.nodes.map((node) => this.startNode(node.name)));
   }
 
-  async startCoordinator(): Promise<void> {
+  /** Starts (or restarts, same port and data directory) the coordinator; `timeoutMs` bounds its start. */
+  async startCoordinator(timeoutMs = 15_000): Promise<void> {
     const p = run([
       "coordinator",
       "--port", String(this.coordinatorPort),
@@ -188,7 +189,7 @@ export class ClusterProcess {
       "--tick-time", String(this.opts.tickTime ?? 500),
     ]);
     this.coordinator = p;
-    await waitFor(() => p.logs.some((l) => l.msg === "listening"), 15_000, () => `coordinator did not start: ${p.stderr}`);
+    await waitFor(() => p.logs.some((l) => l.msg === "listening"), timeoutMs, () => `coordinator did not start: ${p.stderr}`);
     this.zkAddress = `127.0.0.1:${this.coordinatorPort}`;
   }
 
