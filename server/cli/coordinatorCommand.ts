@@ -1,6 +1,7 @@
 // `tandem coordinator`: runs the embedded ZooKeeper-protocol coordinator as its own process.
 import type { Command } from "commander";
 import { pino } from "pino";
+import { MetricsListener } from "../runtime/coordinator/MetricsListener";
 import { CoordinatorServer } from "../runtime/coordinator/CoordinatorServer";
 
 function intOption(name: string): (v: string) => number {
@@ -27,6 +28,8 @@ export function registerCoordinatorCommand(program: Command): void {
     .option("--super-digest <user:hash>", "superuser who passes every ACL check: user:base64(sha1(user:password)), as ZooKeeper's superDigest (default: none)")
     .option("--reconfig-enabled", "ZooKeeper's reconfigEnabled; a standalone server cannot reconfigure, so reconfig answers Unimplemented instead of ReconfigDisabled (default: off)")
     .option("--extended-types", "offer TTL nodes, as ZooKeeper's zookeeper.extendedTypesEnabled (default: off)")
+    .option("--metrics-port <port>", "serve Prometheus metrics on GET /metrics (ZooKeeper's metricsProvider.httpPort; default: off)", intOption("metrics-port"))
+    .option("--metrics-host <host>", "address of the metrics listener", "127.0.0.1")
     .option("--4lw <words>", 'four-letter-word whitelist, comma separated ("*" = all)', "*")
     .action(async (o: Record<string, unknown>) => {
       const logger = pino({ base: { pid: process.pid } });
@@ -46,9 +49,11 @@ export function registerCoordinatorCommand(program: Command): void {
         fourLetterWords: String(o["4lw"]).split(",").map((s) => s.trim()).filter(Boolean),
         logger,
       });
+      const metrics = o.metricsPort === undefined ? null : new MetricsListener(() => server.prometheusMetrics(), logger);
+      await metrics?.listen(o.metricsPort as number, o.metricsHost as string);
       const shutdown = (signal: string): void => {
         logger.info({ service: "coordinator", signal }, "stopping");
-        server.stop().then(
+        Promise.all([metrics?.close(), server.stop()]).then(
           () => process.exit(0),
           (err: unknown) => {
             logger.error({ err: String(err) }, "stop failed");

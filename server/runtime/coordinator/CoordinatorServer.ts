@@ -20,7 +20,7 @@ import { authenticate } from "./acl";
 import { DataTree } from "./DataTree";
 import { FinalStage } from "./FinalStage";
 import { dirSize, fileDescriptors } from "./processInfo";
-import { isWhitelisted, renderFourLetterWord, type ServerSnapshot } from "./fourLetterWords";
+import { isWhitelisted, prometheusText, renderFourLetterWord, type ServerSnapshot } from "./fourLetterWords";
 import { PrepStage } from "./PrepStage";
 import { OpCode, type ConnectRequest, type Id } from "./protocol";
 import type { CloseReason, Request } from "./Request";
@@ -380,6 +380,11 @@ export class CoordinatorServer implements CnxnHost {
     }
     const needsDisk = word === "dirs" && isWhitelisted(word, this.whitelist);
     return renderFourLetterWord(word, await this.statsSnapshot(needsDisk), this.whitelist);
+  }
+
+  /** The mntr numbers in Prometheus' text format (ZooKeeper's metric names). */
+  async prometheusMetrics(): Promise<string> {
+    return prometheusText(await this.statsSnapshot(false));
   }
 
   private async statsSnapshot(withDirSize: boolean): Promise<ServerSnapshot> {

@@ -99,38 +99,8 @@ export function renderFourLetterWord(word: string, s: ServerSnapshot, whitelist:
       return `Zookeeper version: ${ZK_VERSION}\nClients:\n${s.connections.map((c) => brief(c) + "\n").join("")}\n${stats(s)}`;
     case "cons":
       return s.connections.map((c) => full(c) + "\n").join("") + "\n";
-    case "mntr": {
-      // ZooKeeper 3.8's key names, for what this server measures; nothing it does not measure.
-      const rows: [string, string | number][] = [
-        ["zk_version", ZK_VERSION],
-        ["zk_server_state", "standalone"],
-        ["zk_ephemerals_count", s.ephemerals],
-        ["zk_num_alive_connections", s.connections.length],
-        ["zk_avg_latency", javaDouble(s.avgLatency)],
-        ["zk_outstanding_requests", s.outstanding],
-        ["zk_znode_count", s.nodeCount],
-        ["zk_global_sessions", s.sessions],
-        ["zk_packets_sent", s.sent],
-        ["zk_packets_received", s.received],
-        ["zk_watch_count", s.watchCount],
-        ["zk_auth_failed_count", s.authFailures],
-        ["zk_min_latency", s.minLatency],
-        ["zk_approximate_data_size", s.dataSize],
-        ["zk_uptime", s.uptime],
-        ["zk_max_latency", s.maxLatency],
-        ["zk_bytes_received_count", s.bytesReceived],
-        ["zk_connection_request_count", s.connectionRequests],
-        ["zk_connection_rejected", s.connectionsRejected],
-        ["zk_avg_fsynctime", javaDouble(s.fsync.avg)],
-        ["zk_min_fsynctime", s.fsync.min],
-        ["zk_max_fsynctime", s.fsync.max],
-        ["zk_cnt_fsynctime", s.fsync.count],
-        ["zk_sum_fsynctime", s.fsync.sum],
-      ];
-      if (s.openFds !== null) rows.push(["zk_open_file_descriptor_count", s.openFds]);
-      if (s.maxFds !== null) rows.push(["zk_max_file_descriptor_count", s.maxFds]);
-      return rows.map(([k, v]) => `${k}\t${v}\n`).join("");
-    }
+    case "mntr":
+      return monitorRows(s).map(([k, v]) => `${k}\t${typeof v === "number" ? javaNumber(k, v) : v}\n`).join("");
     case "envi":
       return `Environment:\nzookeeper.version=${ZK_VERSION}\n` + Object.entries(s.env).map(([k, v]) => `${k}=${v}\n`).join("");
     case "conf":
@@ -147,4 +117,61 @@ export function renderFourLetterWord(word: string, s: ServerSnapshot, whitelist:
     default:
       return `${word} is not supported by this server.\n`;
   }
+}
+
+/** Keys whose value ZooKeeper prints as a Java double (averages). */
+const DOUBLE_KEYS = new Set(["zk_avg_latency", "zk_avg_fsynctime"]);
+
+function javaNumber(key: string, v: number): string | number {
+  return DOUBLE_KEYS.has(key) ? javaDouble(v) : v;
+}
+
+/**
+ * `mntr`'s rows with ZooKeeper 3.8's key names, for what this server measures and nothing it does
+ * not. Shared by `mntr` and the Prometheus endpoint, so the two never disagree.
+ */
+export function monitorRows(s: ServerSnapshot): Array<[string, string | number]> {
+  const rows: Array<[string, string | number]> = [
+    ["zk_version", ZK_VERSION],
+    ["zk_server_state", "standalone"],
+    ["zk_ephemerals_count", s.ephemerals],
+    ["zk_num_alive_connections", s.connections.length],
+    ["zk_avg_latency", s.avgLatency],
+    ["zk_outstanding_requests", s.outstanding],
+    ["zk_znode_count", s.nodeCount],
+    ["zk_global_sessions", s.sessions],
+    ["zk_packets_sent", s.sent],
+    ["zk_packets_received", s.received],
+    ["zk_watch_count", s.watchCount],
+    ["zk_auth_failed_count", s.authFailures],
+    ["zk_min_latency", s.minLatency],
+    ["zk_approximate_data_size", s.dataSize],
+    ["zk_uptime", s.uptime],
+    ["zk_max_latency", s.maxLatency],
+    ["zk_bytes_received_count", s.bytesReceived],
+    ["zk_connection_request_count", s.connectionRequests],
+    ["zk_connection_rejected", s.connectionsRejected],
+    ["zk_avg_fsynctime", s.fsync.avg],
+    ["zk_min_fsynctime", s.fsync.min],
+    ["zk_max_fsynctime", s.fsync.max],
+    ["zk_cnt_fsynctime", s.fsync.count],
+    ["zk_sum_fsynctime", s.fsync.sum],
+  ];
+  if (s.openFds !== null) rows.push(["zk_open_file_descriptor_count", s.openFds]);
+  if (s.maxFds !== null) rows.push(["zk_max_file_descriptor_count", s.maxFds]);
+  return rows;
+}
+
+/**
+ * The same numbers in Prometheus' text format, named as ZooKeeper's Prometheus metrics provider
+ * names them (the mntr key without `zk_`), so alert rules written for ZooKeeper work unchanged.
+ */
+export function prometheusText(s: ServerSnapshot): string {
+  const out: string[] = [];
+  for (const [key, value] of monitorRows(s)) {
+    if (typeof value !== "number" || !Number.isFinite(value)) continue;
+    const name = key.replace(/^zk_/, "");
+    out.push(`# HELP ${name} ${key} as mntr reports it\n# TYPE ${name} gauge\n${name} ${value}\n`);
+  }
+  return out.join("");
 }
