@@ -99,10 +99,10 @@ describe("alerts: kill a master, get the signed webhook, then the resolution; a 
     assert.match(made.secret!, /^whsec_/);
     if (am) await c.webhooks.create({ name: "alertmanager", kind: "alertmanager", url: `http://127.0.0.1:${amPort}`, rules: ["NodeDown"], severities: ["*"], enabled: true, allowLinkLocal: false });
 
+    // The console's own kill (SIGKILL, and the supervisor does not restart it: an operator's act).
     const master = cluster.masterOf("group1")!;
-    const pid = cluster.supervisor!.list().find((n) => n.name === master)!.pid!;
     const killedAt = Date.now();
-    process.kill(pid, "SIGKILL");
+    await cluster.supervisor!.kill(master);
 
     const firing = await until("an accepted firing notification", () => received.find((r) => r.answered === 200 && r.body.includes('"status":"firing"')), 60_000);
     const latency = firing.at - killedAt;
@@ -140,7 +140,7 @@ describe("alerts: kill a master, get the signed webhook, then the resolution; a 
       assert.equal(listed.status.state, "active");
     }
 
-    // Bring the node back (the console's supervisor would too): the alert resolves.
+    // Bring the node back (the operator's Start): the alert resolves.
     if (cluster.supervisor!.list().find((n) => n.name === master)!.pid === null) cluster.supervisor!.start(master);
     const resolved = await until("the resolved notification", () => received.find((r) => r.answered === 200 && r.body.includes('"status":"resolved"')), 90_000);
     verifier.verify(resolved.body, { "webhook-id": String(resolved.headers["webhook-id"]), "webhook-timestamp": String(resolved.headers["webhook-timestamp"]), "webhook-signature": String(resolved.headers["webhook-signature"]) });
@@ -163,7 +163,7 @@ describe("alerts: kill a master, get the signed webhook, then the resolution; a 
     await c.alerts.createSilence({ matchers: { alertname: "NodeDown" }, durationMinutes: 10, comment: "maintenance" });
     const slave = cluster.monitor.group("group2")!.nodes.find((n) => n !== cluster.masterOf("group2"))!;
     const count = received.length;
-    process.kill(cluster.supervisor!.list().find((n) => n.name === slave)!.pid!, "SIGKILL");
+    await cluster.supervisor!.kill(slave);
     const silenced = await until("the silenced alert firing", async () => (await c.alerts.active()).find((a) => a.labels.node === slave && a.state === "firing"), 60_000);
     assert.notEqual(silenced.silencedBy, null);
     await new Promise((r) => setTimeout(r, 3_000));
