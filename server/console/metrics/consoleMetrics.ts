@@ -1,4 +1,5 @@
-import { Gauge, Registry } from "prom-client";
+import { type Gauge, Registry } from "prom-client";
+import { registerCollectedGauge } from "../../runtime/admin/collectedMetrics";
 import type { AlertService } from "../alerts/AlertService";
 import type { ConsoleRuntime } from "../ConsoleRuntime";
 
@@ -14,20 +15,8 @@ export interface ConsoleMetrics {
  */
 export function createConsoleMetrics(runtime: ConsoleRuntime | undefined, alerts: AlertService): ConsoleMetrics {
   const registry = new Registry();
-  const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void): void => {
-    registry.registerMetric(
-      new Gauge({
-        name,
-        help,
-        labelNames,
-        registers: [],
-        collect() {
-          this.reset();
-          collect(this);
-        },
-      }),
-    );
-  };
+  const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void): void =>
+    registerCollectedGauge(registry, name, help, labelNames, collect);
   gauge("tandem_cluster_group_has_master", "1 while the group has an elected master.", ["group"], (g) => {
     for (const s of runtime?.cluster?.monitor.snapshot() ?? []) g.set({ group: s.name }, s.master === null ? 0 : 1);
   });

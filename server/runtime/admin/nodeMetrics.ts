@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import { collectDefaultMetrics, type Gauge, Registry } from "prom-client";
+import { registerCollectedCounter, registerCollectedGauge } from "./collectedMetrics";
 import type { AdminContext } from "./AdminContext";
 import { listDestinations, type DestinationRow } from "./destinations";
 
@@ -22,37 +23,11 @@ export function createNodeMetrics(ctx: AdminContext): NodeMetrics {
   for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) registry.removeSingleMetric(name);
   const labels = { broker: ctx.node.brokerName, node: ctx.node.nodeName, group: ctx.node.groupName };
   registry.setDefaultLabels(labels);
-  let maxDestinations: number | null = null;
-  let rows: DestinationRow[] = [];
 
-  const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void): void => {
-    registry.registerMetric(
-      new Gauge({
-        name,
-        help,
-        labelNames,
-        registers: [],
-        collect() {
-          this.reset();
-          collect(this);
-        },
-      }),
-    );
-  };
-  const counter = (name: string, help: string, labelNames: string[], collect: (set: (value: number, l?: Record<string, string>) => void) => void): void => {
-    registry.registerMetric(
-      new Counter({
-        name,
-        help,
-        labelNames,
-        registers: [],
-        collect() {
-          this.reset();
-          collect((value, l) => (l ? this.inc(l, value) : this.inc(value)));
-        },
-      }),
-    );
-  };
+  const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void): void =>
+    registerCollectedGauge(registry, name, help, labelNames, collect);
+  const counter = (name: string, help: string, labelNames: string[], collect: (set: (value: number, l?: Record<string, string>) => void) => void): void =>
+    registerCollectedCounter(registry, name, help, labelNames, collect);
 
   gauge("tandem_node_info", "Always 1; the node's version as a label.", ["version"], (g) => g.set({ version: ctx.node.version }, 1));
   gauge("tandem_node_serving", "1 while the node serves clients (a master, or a standalone node).", [], (g) => g.set(ctx.broker() ? 1 : 0));
@@ -98,29 +73,13 @@ export function createNodeMetrics(ctx: AdminContext): NodeMetrics {
     g.set({ kind: "topic" }, b.topics.size);
   });
 
-  // Scrapes run one at a time: the rows read for one are shared by its per-destination metrics.
-  let last: Promise<unknown> = Promise.resolve();
   return {
-    scrape(limit) {
-      const run = last.then(() => scrapeOnce(limit), () => scrapeOnce(limit));
-      last = run.catch(() => undefined);
-      return run;
+    async scrape(limit) {
+      const all = ctx.broker() ? await listDestinations(ctx) : [];
+      const rows = limit === null || all.length <= limit ? all : [...all].sort((a, b) => b.depth - a.depth).slice(0, limit);
+      return { contentType: registry.contentType, text: (await registry.metrics()) + destinationExposition(rows, labels) };
     },
   };
-
-  async function scrapeOnce(limit: number | null): Promise<{ contentType: string; text: string }> {
-    {
-      maxDestinations = limit;
-      // Destination rows are read once per scrape, then shared by every per-destination metric.
-      const all = ctx.broker() ? await listDestinations(ctx) : [];
-      rows = maxDestinations === null || all.length <= maxDestinations ? all : [...all].sort((a, b) => b.depth - a.depth).slice(0, maxDestinations);
-      try {
-        return { contentType: registry.contentType, text: (await registry.metrics()) + destinationExposition(rows, labels) };
-      } finally {
-        rows = [];
-      }
-    }
-  }
 }
 
 /**
