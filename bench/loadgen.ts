@@ -42,10 +42,21 @@ export interface LoadgenConfig {
   /** Consumers subscribe with this selector; producers add header `n` = seq mod selectorCycle. */
   selector?: string;
   selectorCycle?: number;
+  /** CONNECT's `host` header (the virtual host); default "tandem". RabbitMQ needs "/" (or a vhost it has). */
+  virtualHost?: string;
+  /**
+   * Fixed-rate mode: offered load in messages per second over all producers (0 or absent:
+   * saturation, as fast as the window allows). Each send has a scheduled time; latency is taken
+   * from that time, not from when the send actually went out, so a broker that stalls the sender
+   * is charged for the wait (no coordinated omission). `window` still caps outstanding receipts.
+   */
+  rate?: number;
 }
 
 export interface LoadgenResult {
   sent: number;
+  /** Everything sent, warm-up included (per-message figures of the broker, e.g. fsyncs, divide by this). */
+  sentTotal: number;
   receipted: number;
   consumed: number;
   /** sent / receipted / consumed / produceSeconds / consumeSeconds and rates cover the measured window only. */
@@ -58,9 +69,14 @@ export interface LoadgenResult {
   /** send → RECEIPT, ms. */
   receiptP50: number;
   receiptP99: number;
+  receiptP999: number;
   /** send → MESSAGE at a consumer (timestamp header; same process, same clock), ms. */
   e2eP50: number;
   e2eP99: number;
+  e2eP999: number;
+  /** Fixed-rate mode: the offered rate, and sends that went out more than 1 ms after their scheduled time. */
+  offeredRate: number;
+  lateSends: number;
   errors: string[];
   /** The load generator's own CPU over the run (1.0 = one core busy): near 1.0 means it, not the broker, may be the limit. */
   loadgenCpu: number;
@@ -83,7 +99,7 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
   let producing = c.producers > 0;
   let wakeConsumersDone: (() => void) | null = null;
 
-  const auth = { login: c.login, passcode: c.passcode };
+  const auth = { login: c.login, passcode: c.passcode, virtualHost: c.virtualHost };
   const consumerClients = await Promise.all(Array.from({ length: c.consumers }, () => RawStompClient.connect({ port: c.consumerPort ?? c.port, ...auth })));
   const producerClients = await Promise.all(Array.from({ length: c.producers }, () => RawStompClient.connect({ port: c.port, ...auth })));
   const warmupMs = c.count === 0 && c.producers > 0 ? c.warmupMs : 0;
@@ -122,7 +138,12 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
   const deadline = started + warmupMs + c.durationMs;
   const budget = (): boolean => performance.now() < deadline && (c.count === 0 || sent < c.count);
 
-  const produce = async (client: RawStompClient): Promise<void> => {
+  const rate = c.rate ?? 0;
+  let lateSends = 0;
+  const produce = async (client: RawStompClient, index: number): Promise<void> => {
+    // Fixed rate: producer i sends at t0 + (k * producers + i) / rate, k = 0, 1, …
+    const interval = rate > 0 ? (1000 * c.producers) / rate : 0;
+    let due = performance.now() + (rate > 0 ? (1000 * index) / rate : 0);
     let outstanding = 0;
     let wake: (() => void) | null = null;
     const onClose = client.closed.then(() => wake?.());
@@ -138,9 +159,20 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
         await client.waitDrain();
         continue;
       }
+      let t0 = performance.now();
+      if (rate > 0) {
+        if (t0 < due) {
+          // Timers are ms-grained: sleep the coarse part, spin through setImmediate for the rest.
+          if (due - t0 > 2) await new Promise((r) => setTimeout(r, due - t0 - 1));
+          else await new Promise((r) => setImmediate(r));
+          continue;
+        }
+        if (t0 - due > 1 && measuring) lateSends++;
+        t0 = due;
+        due += interval;
+      }
       seq++;
       sent++;
-      const t0 = performance.now();
       const headers: Array<[string, string]> = [["destination", c.queue], ["ts", t0.toFixed(3)]];
       if (c.selectorCycle) headers.push(["n", String(seq % c.selectorCycle)]);
       if (c.persistent) headers.push(["persistent", "true"]);
@@ -168,7 +200,7 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
     }
   };
 
-  await Promise.all(producerClients.map(produce));
+  await Promise.all(producerClients.map((client, i) => produce(client, i)));
   clearTimeout(warmupTimer);
   const produceSeconds = (performance.now() - started) / 1000;
   producing = false;
@@ -188,10 +220,11 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
   const mReceipted = receipted - receipted0;
   const mConsumed = consumed - consumed0;
 
-  const [rp50, rp99] = receiptLat.percentiles([50, 99]);
-  const [ep50, ep99] = e2eLat.percentiles([50, 99]);
+  const [rp50, rp99, rp999] = receiptLat.percentiles([50, 99, 99.9]);
+  const [ep50, ep99, ep999] = e2eLat.percentiles([50, 99, 99.9]);
   return {
     sent: mSent,
+    sentTotal: sent,
     receipted: mReceipted,
     consumed: mConsumed,
     produceSeconds: round(produceSeconds),
@@ -201,8 +234,12 @@ export async function runLoad(c: LoadgenConfig): Promise<LoadgenResult> {
     consumeRate: consumeSeconds > 0 ? Math.round(mConsumed / consumeSeconds) : 0,
     receiptP50: round(rp50!),
     receiptP99: round(rp99!),
+    receiptP999: round(rp999!),
     e2eP50: round(ep50!),
     e2eP99: round(ep99!),
+    e2eP999: round(ep999!),
+    offeredRate: rate,
+    lateSends,
     errors,
     loadgenCpu: Math.round(((): number => {
       const u = process.cpuUsage(cpu0);

@@ -2,7 +2,8 @@
 // backlog/RSS run, then one summary table. BACKLOG_MESSAGES (default 1,000,000) sizes the
 // backlog run; BENCH_SKIP_BACKLOG=1 skips it; BENCH_DURATION_MS bounds each throughput scenario.
 // The chaos soak (CHAOS_SOAK_FAULTS faults, default 200: tens of minutes) runs last;
-// BENCH_SKIP_CHAOS=1 skips it.
+// BENCH_SKIP_CHAOS=1 skips it. `npm run bench -- --side-by-side` runs only the comparison with
+// ActiveMQ and RabbitMQ (bench/sideBySide.ts; bench/installPeers.sh installs them).
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -31,6 +32,11 @@ function runJournalBench(): Promise<number | null> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes("--side-by-side")) {
+    // Issue 15's comparison with ActiveMQ and RabbitMQ; its own tables (bench/sideBySide.ts).
+    await import("./sideBySide").then(({ printSideBySide, runSideBySide }) => runSideBySide().then(printSideBySide));
+    return;
+  }
   const summary: SummaryRow[] = [];
   const journal = await runJournalBench();
   summary.push({ bench: "journal", result: journal === null ? "absent" : journal === 0 ? "ran (table above)" : `failed (exit ${journal})`, target: "-", met: "-" });

@@ -11,6 +11,8 @@ export type AckMode = "auto" | "client" | "client-individual";
 export interface RawStompClientOptions {
   port: number;
   host?: string;
+  /** CONNECT's `host` header (a virtual host: RabbitMQ refuses one it does not have); default "tandem". */
+  virtualHost?: string;
   /** Largest frame accepted from the broker. */
   maxFrameSize?: number;
   login?: string;
@@ -67,7 +69,7 @@ export class RawStompClient {
     socket.on("error", (err) => {
       client.failure ??= err;
     });
-    const connectHeaders: StompHeaders = [["accept-version", "1.2"], ["host", "tandem"], ["heart-beat", "0,0"]];
+    const connectHeaders: StompHeaders = [["accept-version", "1.2"], ["host", options.virtualHost ?? "tandem"], ["heart-beat", "0,0"]];
     if (options.login !== undefined) connectHeaders.push(["login", options.login], ["passcode", options.passcode ?? ""]);
     socket.write(encodeFrame("CONNECT", connectHeaders, undefined, "1.2"));
     await connected;

@@ -28,6 +28,8 @@ export interface BrokerProcessOptions {
   websocket?: Record<string, number | string>;
   /** The node's `admin:` block; default { port: 0 } (ephemeral). */
   admin?: Record<string, unknown>;
+  /** Command prefix the node runs under (bench: `strace -f … -o file`); `pid` is then the prefix's process. */
+  launcher?: string[];
 }
 
 export interface BrokerProcess {
@@ -86,7 +88,9 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
   };
   const file = join(dataDir, "cluster.yaml");
   await writeFile(file, stringify(cluster));
-  const child = spawn(process.execPath, brokerNodeArgs(file, "mq1"), {
+  const argv = [process.execPath, ...brokerNodeArgs(file, "mq1")];
+  if (options.launcher) argv.unshift(...options.launcher);
+  const child = spawn(argv[0]!, argv.slice(1), {
     cwd: ROOT,
     env: { ...process.env, ...(options.env ?? {}) },
     stdio: ["ignore", "pipe", "pipe"],

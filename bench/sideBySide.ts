@@ -1,0 +1,232 @@
+// Side by side (issue 15): Tandem, ActiveMQ 5.17 and RabbitMQ 3.10 on this machine, the same
+// generator (bench/loadgen.ts, its own process), the same scenarios, interleaved: every round
+// runs each scenario against every broker back to back, so the noise of a shared machine hits
+// all of them alike, and ratios are taken within a round. Also in every round:
+//  - the disk limit: one writer, 1 KiB write + fdatasync in a loop (bench/diskLimit.ts);
+//  - the null broker (bench/nullBroker.ts): the generator's own ceiling; a figure within 20 % of
+//    it is marked generator-bound;
+//  - Tandem as a 3-node group (quorum_mem, quorum_disk), against standalone Tandem.
+// fsyncs per message come from strace (fsync family only, seccomp-filtered) on every broker.
+//
+// Run: npm run bench -- --side-by-side   (or node --import tsx bench/sideBySide.ts)
+// Installs nothing by itself: bench/installPeers.sh does (apt-get; never part of `npm test`).
+// Env: SBS_ROUNDS (3), SBS_DURATION_MS (4000), SBS_SKIP_REPLICATED=1, SBS_RATE (2000).
+import { ClusterProcess, waitFor } from "../e2e/support/clusterProcess";
+import { measureDiskLimit } from "./diskLimit";
+import type { LoadgenConfig, LoadgenResult } from "./loadgen";
+import { peersInstalled, startActiveMQ, startNullBroker, startRabbitMQ, startTandem, type BenchBroker } from "./peerBrokers";
+import { readCpuSeconds } from "./procStats";
+import { LOADGEN_DEFAULTS, spawnLoadgen } from "./spawnLoadgen";
+
+interface Scenario {
+  key: string;
+  name: string;
+  config: Partial<LoadgenConfig>;
+}
+
+const RATE = Number(process.env.SBS_RATE ?? 2000);
+
+const SCENARIOS: Scenario[] = [
+  { key: "1p", name: "durable, receipt each, 1 producer (strict)", config: { producers: 1, receiptEvery: 1, window: 1 } },
+  { key: "4p", name: "durable, receipt each, 4 producers (strict)", config: { producers: 4, receiptEvery: 1, window: 1 } },
+  { key: "rate", name: `durable, receipt each, 1 producer at ${RATE} msg/s`, config: { producers: 1, receiptEvery: 1, window: 64, rate: RATE } },
+];
+
+export interface SideBySideSample {
+  round: number;
+  scenario: string;
+  broker: string;
+  msgPerSec: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  fsyncsPerMsg: number | null;
+  brokerCpu: number;
+  loadgenCpu: number;
+  errors: string;
+}
+
+interface Target {
+  name: string;
+  port: number;
+  connect: Partial<LoadgenConfig>;
+  pid: number | null;
+  fsyncs: () => number | null;
+}
+
+async function runOne(round: number, s: Scenario, t: Target, durationMs: number): Promise<SideBySideSample> {
+  const f0 = t.fsyncs();
+  const cpu0 = t.pid === null ? null : readCpuSeconds(t.pid);
+  const wall0 = Date.now();
+  const queue = `/queue/sbs.${s.key}.${round}`;
+  const r: LoadgenResult = await spawnLoadgen({ ...LOADGEN_DEFAULTS, durationMs, ...s.config, ...t.connect, queue, port: t.port });
+  const f1 = t.fsyncs();
+  const cpu1 = t.pid === null ? null : readCpuSeconds(t.pid);
+  const sample: SideBySideSample = {
+    round,
+    scenario: s.key,
+    broker: t.name,
+    msgPerSec: r.receiptRate,
+    p50: r.receiptP50,
+    p99: r.receiptP99,
+    p999: r.receiptP999,
+    fsyncsPerMsg: f0 === null || f1 === null || r.sentTotal === 0 ? null : Math.round(((f1 - f0) / r.sentTotal) * 1000) / 1000,
+    brokerCpu: cpu0 === null || cpu1 === null ? 0 : Math.round(((cpu1 - cpu0) / ((Date.now() - wall0) / 1000)) * 100) / 100,
+    loadgenCpu: r.loadgenCpu,
+    errors: r.errors.join("; "),
+  };
+  console.error(`sbs: round ${round} ${s.key} ${t.name}: ${JSON.stringify(sample)}`);
+  return sample;
+}
+
+function target(b: BenchBroker): Target {
+  return { name: b.name, port: b.port, connect: { virtualHost: b.virtualHost, login: b.login, passcode: b.passcode }, pid: b.pid, fsyncs: () => b.fsyncs() };
+}
+
+async function startGroup(sync: "quorum_mem" | "quorum_disk"): Promise<{ cluster: ClusterProcess; target: Target }> {
+  const cluster = await ClusterProcess.start({ nodes: 3, sync });
+  try {
+    const master = await cluster.waitForMaster(60_000);
+    // No quorum acknowledges anything until both slaves stream.
+    await waitFor(
+      () => (master.proc?.logs.filter((l) => String(l.msg).startsWith("slave attached")).length ?? 0) >= 2,
+      60_000,
+      () => `slaves of ${master.name} did not attach`,
+    );
+    return {
+      cluster,
+      target: { name: `Tandem 3 nodes ${sync}`, port: master.stompPort, connect: {}, pid: master.proc?.child.pid ?? null, fsyncs: () => null },
+    };
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+const r2 = (n: number): number => Math.round(n * 100) / 100;
+
+export interface SideBySideReport {
+  samples: SideBySideSample[];
+  disk: Array<{ round: number; writeFdatasync: number; writeFsync: number; oDsync: number }>;
+  table: Array<Record<string, string | number>>;
+  ratios: Array<Record<string, string | number>>;
+}
+
+export async function runSideBySide(): Promise<SideBySideReport> {
+  const rounds = Number(process.env.SBS_ROUNDS ?? 3);
+  const durationMs = Number(process.env.SBS_DURATION_MS ?? 4000);
+  const installed = peersInstalled();
+  if (!installed.activemq || !installed.rabbitmq || !installed.strace) {
+    throw new Error(`side-by-side needs ActiveMQ, RabbitMQ and strace (${JSON.stringify(installed)}): run bench/installPeers.sh first`);
+  }
+  const brokers: BenchBroker[] = [];
+  const groups: Array<{ cluster: ClusterProcess; target: Target }> = [];
+  const samples: SideBySideSample[] = [];
+  const disk: SideBySideReport["disk"] = [];
+  try {
+    // One at a time, so that a start failing leaves the earlier ones in `brokers` to be stopped.
+    for (const start of [startNullBroker, () => startTandem(), startActiveMQ, startRabbitMQ]) brokers.push(await start());
+    if (process.env.SBS_SKIP_REPLICATED !== "1") {
+      groups.push(await startGroup("quorum_mem"));
+      groups.push(await startGroup("quorum_disk"));
+    }
+    const targets = [...brokers.map(target), ...groups.map((g) => g.target)];
+    for (let round = 1; round <= rounds; round++) {
+      const d = measureDiskLimit(1500);
+      disk.push({ round, writeFdatasync: d.writeFdatasync, writeFsync: d.writeFsync, oDsync: d.oDsync });
+      console.error(`sbs: round ${round} disk limit ${JSON.stringify(d)}`);
+      for (const s of SCENARIOS) {
+        for (const t of targets) {
+          if (t.name.startsWith("Tandem 3 nodes") && s.key === "rate") continue;
+          samples.push(await runOne(round, s, t, durationMs));
+        }
+      }
+    }
+  } finally {
+    for (const b of brokers) await b.stop().catch((err: unknown) => console.error(`stopping ${b.name}: ${String(err)}`));
+    for (const g of groups) await g.cluster.stop().catch((err: unknown) => console.error(`stopping a group: ${String(err)}`));
+  }
+  return { samples, disk, ...summarize(samples, disk) };
+}
+
+function summarize(samples: SideBySideSample[], disk: SideBySideReport["disk"]): Pick<SideBySideReport, "table" | "ratios"> {
+  const table: SideBySideReport["table"] = [];
+  const ratios: SideBySideReport["ratios"] = [];
+  const byRound = (scenario: string, broker: string): Map<number, SideBySideSample> =>
+    new Map(samples.filter((x) => x.scenario === scenario && x.broker === broker).map((x) => [x.round, x]));
+  const brokers = [...new Set(samples.map((x) => x.broker))];
+  for (const s of SCENARIOS) {
+    const nul = byRound(s.key, "null broker");
+    for (const b of brokers) {
+      const xs = [...byRound(s.key, b).values()];
+      if (xs.length === 0) continue;
+      const rate = median(xs.map((x) => x.msgPerSec));
+      const ceiling = median([...nul.values()].map((x) => x.msgPerSec));
+      table.push({
+        scenario: s.name,
+        broker: b,
+        "msg/s (median)": Math.round(rate),
+        "msg/s per round": xs.map((x) => x.msgPerSec).join(" / "),
+        "p50 ms": r2(median(xs.map((x) => x.p50))),
+        "p99 ms": r2(median(xs.map((x) => x.p99))),
+        "p99.9 ms": r2(median(xs.map((x) => x.p999))),
+        "fsyncs/msg": xs[0]!.fsyncsPerMsg === null ? "-" : r2(median(xs.map((x) => x.fsyncsPerMsg ?? 0))),
+        "broker cpu": r2(median(xs.map((x) => x.brokerCpu))),
+        note: b !== "null broker" && s.key !== "rate" && rate >= 0.8 * ceiling ? "generator-bound" : xs.some((x) => x.errors) ? xs.map((x) => x.errors).join("; ") : "",
+      });
+    }
+    // Ratios within each round, then their median (and range).
+    const tandem = byRound(s.key, "Tandem");
+    const pairs: Array<[string, Map<number, SideBySideSample>, Map<number, SideBySideSample>]> = [
+      ["Tandem / ActiveMQ 5.17", tandem, byRound(s.key, "ActiveMQ 5.17")],
+      ["Tandem / RabbitMQ 3.10", tandem, byRound(s.key, "RabbitMQ 3.10")],
+      ["quorum_mem / standalone Tandem", byRound(s.key, "Tandem 3 nodes quorum_mem"), tandem],
+      ["quorum_disk / standalone Tandem", byRound(s.key, "Tandem 3 nodes quorum_disk"), tandem],
+      ["quorum_disk / ActiveMQ 5.17", byRound(s.key, "Tandem 3 nodes quorum_disk"), byRound(s.key, "ActiveMQ 5.17")],
+    ];
+    const metric = (x: SideBySideSample): number => (s.key === "rate" ? x.p99 : x.msgPerSec);
+    for (const [name, a, b] of pairs) {
+      const rs: number[] = [];
+      for (const [round, x] of a) {
+        const y = b.get(round);
+        if (y && metric(y) > 0) rs.push(s.key === "rate" ? metric(y) / metric(x) : metric(x) / metric(y));
+      }
+      if (rs.length === 0) continue;
+      ratios.push({ scenario: s.name, ratio: s.key === "rate" ? `${name} (p99: other's p99 / ours)` : name, median: r2(median(rs)), "per round": rs.map(r2).join(" / ") });
+    }
+    if (s.key === "1p") {
+      const rs: number[] = [];
+      for (const d of disk) {
+        const x = tandem.get(d.round);
+        if (x && d.writeFdatasync > 0) rs.push(x.msgPerSec / d.writeFdatasync);
+      }
+      if (rs.length) ratios.push({ scenario: s.name, ratio: "Tandem / disk limit (write+fdatasync loop)", median: r2(median(rs)), "per round": rs.map(r2).join(" / ") });
+    }
+  }
+  return { table, ratios };
+}
+
+export function printSideBySide(r: SideBySideReport): void {
+  console.log("\nDisk limit (1 KiB records, one writer, durable each), per round");
+  console.table(r.disk);
+  console.log("\nSide by side (medians over rounds)");
+  console.table(r.table);
+  console.log("\nRatios (within each round)");
+  console.table(r.ratios);
+  console.log(JSON.stringify({ bench: "sideBySide", ...r }));
+}
+
+if (process.argv[1]?.endsWith("sideBySide.ts")) {
+  runSideBySide()
+    .then(printSideBySide)
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    });
+}
