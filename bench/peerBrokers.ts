@@ -30,8 +30,12 @@ export interface BenchBroker {
   passcode?: string;
   /** The process doing the broker's work (for CPU figures). */
   pid: number;
-  /** fsync-family syscalls the broker made so far (null when not traced). */
-  fsyncs(): number | null;
+  /**
+   * Device flushes the broker asked for so far (null when not traced): fsync-family syscalls
+   * (strace), plus, for Tandem, its journal's O_DSYNC writes (its own counter: such a write is a
+   * flush that no fsync syscall shows).
+   */
+  fsyncs(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -51,6 +55,14 @@ function countFsyncs(file: string): number {
   } catch {
     return 0;
   }
+}
+
+async function dsyncWrites(adminPort: number, token: string): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${adminPort}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  const text = await res.text();
+  const m = /^tandem_journal_dsync_writes_total(?:\{[^}]*\})? (\d+)/m.exec(text);
+  if (!m) throw new Error(`no tandem_journal_dsync_writes_total in the node's /metrics (HTTP ${res.status})`);
+  return Number(m[1]);
 }
 
 /** The process strace started (its only direct child), once it exists. */
@@ -119,7 +131,7 @@ export async function startTandem(sync: "local_disk" | "local_mem" = "local_disk
     name: "Tandem",
     port: broker.port,
     pid,
-    fsyncs: () => countFsyncs(trace),
+    fsyncs: async () => countFsyncs(trace) + (await dsyncWrites(broker.adminPort!, broker.adminToken!)),
     async stop() {
       await stopTraced(broker.child, pid);
       await broker.stop();
@@ -138,7 +150,7 @@ export async function startNullBroker(): Promise<BenchBroker> {
     name: "null broker",
     port,
     pid: child.pid!,
-    fsyncs: () => null,
+    fsyncs: () => Promise.resolve(null),
     async stop() {
       child.kill("SIGTERM");
       await exitOf(child);
@@ -183,7 +195,7 @@ export async function startActiveMQ(): Promise<BenchBroker> {
     name: "ActiveMQ 5.17",
     port: port!,
     pid,
-    fsyncs: () => countFsyncs(trace),
+    fsyncs: () => Promise.resolve(countFsyncs(trace)),
     async stop() {
       await stopTraced(strace, pid);
       await rm(dir, { recursive: true, force: true });
@@ -245,7 +257,7 @@ export async function startRabbitMQ(): Promise<BenchBroker> {
     login: "guest",
     passcode: "guest",
     pid,
-    fsyncs: () => countFsyncs(trace),
+    fsyncs: () => Promise.resolve(countFsyncs(trace)),
     async stop() {
       await stopAll(20_000);
       await rm(dir, { recursive: true, force: true });

@@ -51,16 +51,16 @@ interface Target {
   port: number;
   connect: Partial<LoadgenConfig>;
   pid: number | null;
-  fsyncs: () => number | null;
+  fsyncs: () => Promise<number | null>;
 }
 
 async function runOne(round: number, s: Scenario, t: Target, durationMs: number): Promise<SideBySideSample> {
-  const f0 = t.fsyncs();
+  const f0 = await t.fsyncs();
   const cpu0 = t.pid === null ? null : readCpuSeconds(t.pid);
   const wall0 = Date.now();
   const queue = `/queue/sbs.${s.key}.${round}`;
   const r: LoadgenResult = await spawnLoadgen({ ...LOADGEN_DEFAULTS, durationMs, ...s.config, ...t.connect, queue, port: t.port });
-  const f1 = t.fsyncs();
+  const f1 = await t.fsyncs();
   const cpu1 = t.pid === null ? null : readCpuSeconds(t.pid);
   const sample: SideBySideSample = {
     round,
@@ -95,7 +95,7 @@ async function startGroup(sync: "quorum_mem" | "quorum_disk"): Promise<{ cluster
     );
     return {
       cluster,
-      target: { name: `Tandem 3 nodes ${sync}`, port: master.stompPort, connect: {}, pid: master.proc?.child.pid ?? null, fsyncs: () => null },
+      target: { name: `Tandem 3 nodes ${sync}`, port: master.stompPort, connect: {}, pid: master.proc?.child.pid ?? null, fsyncs: () => Promise.resolve(null) },
     };
   } catch (err) {
     await cluster.stop();
@@ -129,6 +129,12 @@ export async function runSideBySide(): Promise<SideBySideReport> {
   const groups: Array<{ cluster: ClusterProcess; target: Target }> = [];
   const samples: SideBySideSample[] = [];
   const disk: SideBySideReport["disk"] = [];
+  // Ctrl-C stops the peers too: they are separate processes (a JVM, an Erlang VM) that would outlive us.
+  const interrupted = (): void => {
+    void Promise.allSettled([...brokers.map((b) => b.stop()), ...groups.map((g) => g.cluster.stop())]).then(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   try {
     // One at a time, so that a start failing leaves the earlier ones in `brokers` to be stopped.
     for (const start of [startNullBroker, () => startTandem(), startActiveMQ, startRabbitMQ]) brokers.push(await start());
@@ -149,6 +155,8 @@ export async function runSideBySide(): Promise<SideBySideReport> {
       }
     }
   } finally {
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
     for (const b of brokers) await b.stop().catch((err: unknown) => console.error(`stopping ${b.name}: ${String(err)}`));
     for (const g of groups) await g.cluster.stop().catch((err: unknown) => console.error(`stopping a group: ${String(err)}`));
   }
@@ -207,6 +215,12 @@ function summarize(samples: SideBySideSample[], disk: SideBySideReport["disk"]):
         if (x && d.writeFdatasync > 0) rs.push(x.msgPerSec / d.writeFdatasync);
       }
       if (rs.length) ratios.push({ scenario: s.name, ratio: "Tandem / disk limit (write+fdatasync loop)", median: r2(median(rs)), "per round": rs.map(r2).join(" / ") });
+      const ds: number[] = [];
+      for (const d of disk) {
+        const x = tandem.get(d.round);
+        if (x && d.oDsync > 0) ds.push(x.msgPerSec / d.oDsync);
+      }
+      if (ds.length) ratios.push({ scenario: s.name, ratio: "Tandem / disk limit (O_DSYNC write loop)", median: r2(median(ds)), "per round": ds.map(r2).join(" / ") });
     }
   }
   return { table, ratios };

@@ -52,7 +52,8 @@ export function createNodeMetrics(ctx: AdminContext): NodeMetrics {
   });
   gauge("tandem_store_limit_bytes", "The node's storeLimit.", [], (g) => g.set(ctx.broker()?.policy.storeLimit ?? 0));
   gauge("tandem_journal_end_position_bytes", "The journal's end position (replication offsets are measured in it).", [], (g) => g.set(journal()?.endPosition ?? 0));
-  counter("tandem_journal_fsyncs_total", "fsync/fdatasync calls the journal made.", [], (set) => set(journal()?.stats().fsyncs ?? 0));
+  counter("tandem_journal_fsyncs_total", "Device flushes the journal asked for: fsync/fdatasync calls and O_DSYNC writes.", [], (set) => set(journal()?.stats().fsyncs ?? 0));
+  counter("tandem_journal_dsync_writes_total", "Journal writes made durable by O_DSYNC (no separate fdatasync); included in tandem_journal_fsyncs_total.", [], (set) => set(journal()?.stats().dsyncWrites ?? 0));
   counter("tandem_journal_appends_total", "Records appended to the journal.", [], (set) => set(journal()?.stats().appends ?? 0));
   counter("tandem_journal_sync_rounds_total", "Group-commit sync rounds.", [], (set) => set(journal()?.stats().syncRounds ?? 0));
   counter("tandem_journal_sync_seconds_total", "Time spent in group-commit sync rounds; divided by the rounds it is the mean fsync latency.", [], (set) => set(journal()?.stats().syncSeconds ?? 0));

@@ -271,6 +271,43 @@ describe("Journal", () => {
     await reopened.close();
   });
 
+  test("an awaited chunk on a durable prefix is one O_DSYNC write; anything else still goes through fdatasync", async () => {
+    const dir = await tempDir();
+    const journal = await Journal.open({ dir, segmentSize: 4096 });
+    // Awaited, log durable before it: one durable write, no fdatasync.
+    const a = journal.append(payloadFor(1));
+    await journal.sync();
+    let st = journal.stats();
+    assert.equal(st.dsyncWrites, 1);
+    assert.equal(st.fsyncs - st.dsyncWrites, 0, "no fsync/fdatasync call for a chunk written O_DSYNC");
+    assert.ok(journal.durablePosition > a);
+    // Not awaited when written: a plain write; the later sync() needs the fsync lane.
+    journal.append(payloadFor(2));
+    await journal.written();
+    await journal.sync();
+    st = journal.stats();
+    assert.equal(st.dsyncWrites, 1);
+    assert.ok(st.fsyncs - st.dsyncWrites >= 1);
+    // Strict one-at-a-time writer across segment rolls: each record durable when sync resolves,
+    // and every record intact after reopening.
+    const positions: number[] = [];
+    for (let i = 3; i < 40; i++) {
+      const p = journal.append(payloadFor(i, 900));
+      await journal.sync();
+      assert.ok(journal.durablePosition > p);
+      positions.push(p);
+    }
+    assert.ok(journal.stats().segments > 2);
+    assert.ok(journal.stats().dsyncWrites > 10, `dsyncWrites=${journal.stats().dsyncWrites}`);
+    await journal.close();
+    const reopened = await Journal.open({ dir, segmentSize: 4096 });
+    const records = await readAll(reopened);
+    assert.equal(records.length, 39);
+    assert.deepEqual(records.slice(2).map((r) => r.position), positions);
+    for (let i = 3; i < 40; i++) assert.deepEqual(records[i - 1]!.payload, payloadFor(i, 900));
+    await reopened.close();
+  });
+
   test("group commit: 200 concurrent append+sync callers share far fewer fsyncs", async () => {
     const dir = await tempDir();
     const journal = await Journal.open({ dir });
