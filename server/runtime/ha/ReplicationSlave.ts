@@ -46,6 +46,7 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
   private stopped = false;
   private syncing = false;
   private syncAgain = false;
+  private ackScheduled = false;
   private fileHandles = new Map<number, Awaited<ReturnType<typeof open>>>();
   records = 0;
   master: string | null = null;
@@ -169,7 +170,7 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
             if (e.type === EntryType.Term) await this.o.terms.add({ id: e.termId, start: r.position });
           }
         }
-        this.ack();
+        this.scheduleAck();
         this.syncToDisk();
         return;
       }
@@ -185,6 +186,21 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
     this.socket?.write(encodeAck(j.endPosition, j.durablePosition));
   }
 
+  /**
+   * Batched acknowledgement: every Records frame and every finished sync of one event-loop turn
+   * is covered by a single Ack sent at the end of the turn, carrying the positions as they are
+   * then (both only move forward, so a later ack says at least as much as the ones it replaces).
+   * The master reads one ack per turn instead of one per frame and one per fsync.
+   */
+  private scheduleAck(): void {
+    if (this.ackScheduled) return;
+    this.ackScheduled = true;
+    setImmediate(() => {
+      this.ackScheduled = false;
+      if (!this.stopped) this.ack();
+    });
+  }
+
   /** Group-commits what arrived, then tells the master how far the disk has it (remote_disk policies). */
   private syncToDisk(): void {
     if (this.syncing) {
@@ -198,7 +214,7 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
       .then(
         () => {
           this.syncing = false;
-          this.ack();
+          this.scheduleAck();
           if (this.syncAgain) {
             this.syncAgain = false;
             this.syncToDisk();

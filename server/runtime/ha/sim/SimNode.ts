@@ -83,8 +83,9 @@ interface Serving {
  *   (fsynced: survives power loss) trail the in-memory end;
  * - terms.json: synced on every change, kept across crashes (as TermHistory);
  * - replication: login with the slave's terms and end, the REAL divergencePoint decides
- *   truncate-and-stream or full resync, records stream in order, the slave acks mem at once and
- *   disk after its fsync;
+ *   truncate-and-stream or full resync, records stream in order, the slave acks mem and disk in
+ *   batches (ReplicationSlave.scheduleAck: one ack per event-loop turn, modelled as one per
+ *   simulated instant, sent with the positions of the moment it leaves);
  * - the gate: a receipt leaves once the local part of the sync policy holds, minSlaveAcks slaves
  *   acknowledged (mem or disk), and the write fence (coordinator heard within half the session
  *   timeout) is open; every waiter fails when the node demotes.
@@ -107,6 +108,8 @@ export class SimNode {
   private readonly log_: Logger;
   private writerPending = false;
   private slaveSync: { running: boolean; again: boolean; conn: Conn | null } = { running: false, again: false, conn: null };
+  /** Connections with a batched ack due at the end of the current instant. */
+  private readonly acksDue = new Set<Conn>();
 
   constructor(
     readonly name: string,
@@ -191,6 +194,7 @@ export class SimNode {
     this.member = null;
     this.serving = null;
     this.listening = false;
+    this.acksDue.clear(); // the dead process's pending acks die with it
     // The kernel closes the dead process's sockets: peers see a reset.
     const conns = [...this.links, ...(this.follow ? [this.follow] : [])];
     this.follow = null;
@@ -494,7 +498,7 @@ export class SimNode {
         }
       }
     }
-    this.ack(conn);
+    this.scheduleAck(conn);
     this.syncToDisk(conn);
   }
 
@@ -510,12 +514,26 @@ export class SimNode {
     const proc = this.proc;
     void this.sync(proc).then(() => {
       st.running = false;
-      if (st.conn && !st.conn.closed) this.ack(st.conn);
+      if (st.conn && !st.conn.closed) this.scheduleAck(st.conn);
       if (st.again) {
         st.again = false;
         if (st.conn && !st.conn.closed) this.syncToDisk(st.conn);
       }
     });
+  }
+
+  /** ReplicationSlave.scheduleAck: what is due within one instant leaves as one ack, after the rest of it. */
+  private scheduleAck(conn: Conn): void {
+    if (this.acksDue.has(conn)) return;
+    this.acksDue.add(conn);
+    this.c.sched.after(
+      0,
+      () => {
+        this.acksDue.delete(conn);
+        if (!conn.closed) this.ack(conn);
+      },
+      this.proc,
+    );
   }
 
   private ack(conn: Conn): void {
