@@ -67,6 +67,31 @@ describe("TxnLog: on-disk format", () => {
     }
   });
 
+  test("an open log is preallocated with zeros; recovery after a crash keeps every record and stops at the padding", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tandem-txnlog-pad-"));
+    const log = await TxnLog.open(dir, E + 1);
+    try {
+      const acl = [{ perms: 31, id: { scheme: "world", id: "anyone" } }];
+      const txns: Txn[] = Array.from({ length: 50 }, (_, i) => ({
+        zxid: E + 1 + i,
+        time: 1700000000000 + i,
+        sessionId: 0x123n,
+        op: { type: "create", path: `/n${i}`, data: Buffer.alloc(100, i), acl, ephemeralOwner: 0n },
+      }));
+      for (let i = 0; i < txns.length; i += 10) await log.append(txns.slice(i, i + 10).map(encodeTxn));
+      const file = join(dir, "log.0000000100000001");
+      const records = 8 + txns.reduce((n, t) => n + 8 + encodeTxn(t).length, 0);
+      // The process "crashed" here: the file still carries its padding.
+      assert.ok((await stat(file)).size >= records + 1024 * 1024, "zeros allocated ahead of the writer");
+      const r = await recoverState(dir);
+      assert.deepEqual(r.txns.map((t) => t.zxid), txns.map((t) => t.zxid));
+      assert.equal((await stat(file)).size, records, "recovery cut the padding off, nothing else");
+    } finally {
+      await log.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a flipped bit fails the CRC: recovery keeps the records before it and truncates there", async () => {
     const dir = await mkdtemp(join(tmpdir(), "tandem-txnlog-bad-"));
     try {
