@@ -62,6 +62,14 @@ export const brokerPolicySchema = z.strictObject({
   memoryLimit: byteSize.default(64 * 1024 * 1024),
   /** Journal bytes beyond which persistent sends are refused (ActiveMQ storeUsage). */
   storeLimit: byteSize.default(10 * 1024 ** 3),
+  /**
+   * How long a producer may stay paused by flow control (memory, store or journal full) before it
+   * gets an ERROR saying which limit and for how long, and is closed (ActiveMQ's
+   * sendFailIfNoSpaceAfterTimeout); 0 = wait as long as it takes (ActiveMQ's default).
+   */
+  sendFailIfNoSpaceAfterTimeout: duration
+    .refine((n) => n === 0 || n >= 100, "sendFailIfNoSpaceAfterTimeout must be 0 (wait as long as it takes) or at least 100ms")
+    .default(30_000),
   /** Journal segment size (ActiveMQ journalMaxFileLength). */
   journalMaxFileLength: byteSize.default(32 * 1024 * 1024),
   /** Deliveries after the first before a message goes to DLQ.<queue> (ActiveMQ default 6). */

@@ -18,6 +18,7 @@ export const CLOSE_REASONS = [
   "frame_timeout", // a frame's bytes stopped arriving for frameReadTimeout
   "inactivity_timeout", // no heart-beat negotiated and nothing read for inactivityTimeout
   "slow_consumer",
+  "flow_control_timeout", // a producer stayed paused by flow control for sendFailIfNoSpaceAfterTimeout
   "too_many_connections", // over maximumConnections
   "socket_error",
   "admin_close",

@@ -114,6 +114,8 @@ export class StompConnection implements ConsumerSink {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
   private paused = false;
+  /** Ends a flow-control pause that lasted sendFailIfNoSpaceAfterTimeout (see applyFlowControl). */
+  private flowControlTimer: NodeJS.Timeout | null = null;
   readonly stats = { framesIn: 0, framesOut: 0, messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
   closeReason: CloseReason | null = null;
 
@@ -278,6 +280,7 @@ export class StompConnection implements ConsumerSink {
     if (this.state === "closed") return;
     this.state = "closed";
     this.closeReason = reason;
+    this.endPause(); // a paused producer that goes away is no longer blocked
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.guard.stop();
@@ -578,19 +581,45 @@ export class StompConnection implements ConsumerSink {
     this.paused = true;
     broker.memory.blockedProducers++;
     this.o.transport.pause();
+    const limit = this.o.policy.sendFailIfNoSpaceAfterTimeout;
+    const why = overMemory
+      ? { limit: "memory", text: `node memory is at ${percentOf(broker.memory.usage, broker.memory.limit)} % of its memoryLimit (${mib(broker.memory.limit)}): non-persistent messages wait in RAM for consumers` }
+      : overStore
+        ? { limit: "store", text: `the journal holds ${mib(journal.endPosition - journal.startPosition)}, over the storeLimit (${mib(this.o.policy.storeLimit)})` }
+        : { limit: "journal", text: `the journal's writer is ${mib(journal.endPosition - journal.writtenPosition)} behind (the disk is slower than the producers)` };
+    this.o.logger.info({ conn: this.id, limit: why.limit, maxPauseMs: limit }, `producer paused by flow control: ${why.text}`);
+    if (limit > 0) {
+      // Told why and how long it waited, instead of waiting forever: the client can resend
+      // elsewhere or later (what it sent after the last RECEIPT it got was not read).
+      this.flowControlTimer = setTimeout(() => {
+        this.flowControlTimer = null;
+        this.fail("flow_control_timeout", `Producer flow control: paused for ${limit} ms and still over the limit: ${why.text}. Frames after the last RECEIPT were not read; resend them later`, undefined, [
+          ["flow-control", why.limit],
+          ["paused-ms", String(limit)],
+        ]);
+      }, limit);
+      this.flowControlTimer.unref();
+    }
     const resume = (): void => {
-      if (this.state === "closed") return;
+      if (this.state === "closed") return; // close() ended the pause
       if (persistent && journal.endPosition - journal.startPosition > this.o.policy.storeLimit) {
         setTimeout(resume, 200).unref();
         return;
       }
-      this.paused = false;
-      broker.memory.blockedProducers--;
+      this.endPause();
       this.o.transport.resume();
     };
     if (overMemory) broker.memory.whenAvailable(resume);
     else if (overJournal) journal.written().then(resume, resume);
     else setTimeout(resume, 200).unref();
+  }
+
+  private endPause(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.o.broker.memory.blockedProducers--;
+    if (this.flowControlTimer) clearTimeout(this.flowControlTimer);
+    this.flowControlTimer = null;
   }
 
   /** Sends the frame's RECEIPT once `position` satisfies the sync policy and all earlier receipts went out. */
@@ -983,4 +1012,12 @@ function seenBefore(headers: StompHeaders, i: number, name: string): boolean {
 
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
+}
+
+function percentOf(used: number, limit: number): number {
+  return limit > 0 ? Math.round((used / limit) * 100) : 100;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
