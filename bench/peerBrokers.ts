@@ -238,7 +238,9 @@ export async function startRabbitMQ(): Promise<BenchBroker> {
   };
   const argv = [...straceLauncher(trace), RABBITMQ_SERVER];
   const strace = spawn(argv[0]!, argv.slice(1), { cwd: dir, env, stdio: "ignore" });
-  const pid = await tracedChild(strace.pid!);
+  // The script's process is not the VM's: it ends up a child of strace once the VM runs, so the
+  // pid to measure and signal is looked up again once the broker listens.
+  let pid = await tracedChild(strace.pid!);
   const stopAll = async (graceMs: number): Promise<void> => {
     await stopTraced(strace, pid, graceMs);
     epmd.kill("SIGTERM");
@@ -246,6 +248,7 @@ export async function startRabbitMQ(): Promise<BenchBroker> {
   };
   try {
     await waitForPort(stompPort!, strace, "RabbitMQ");
+    pid = await tracedChild(strace.pid!);
   } catch (err) {
     await stopAll(1000);
     throw err;
