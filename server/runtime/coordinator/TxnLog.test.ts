@@ -92,6 +92,24 @@ describe("TxnLog: on-disk format", () => {
     }
   });
 
+  test("after a roll the new file starts right after its magic: records on both sides of the roll recover", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tandem-txnlog-roll-"));
+    const log = await TxnLog.open(dir, E + 1);
+    try {
+      const acl = [{ perms: 31, id: { scheme: "world", id: "anyone" } }];
+      const txn = (i: number): Txn => ({ zxid: E + 1 + i, time: 1700000000000 + i, sessionId: 0x123n, op: { type: "create", path: `/r${i}`, data: Buffer.alloc(200, i), acl, ephemeralOwner: 0n } });
+      for (let i = 0; i < 20; i += 5) await log.append([0, 1, 2, 3, 4].map((k) => encodeTxn(txn(i + k))));
+      await log.roll(E + 21);
+      for (let i = 20; i < 40; i += 5) await log.append([0, 1, 2, 3, 4].map((k) => encodeTxn(txn(i + k))));
+      // kill -9 now: both files as they are, the second one still padded.
+      const r = await recoverState(dir);
+      assert.deepEqual(r.txns.map((t) => t.zxid), Array.from({ length: 40 }, (_, i) => E + 1 + i));
+    } finally {
+      await log.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a flipped bit fails the CRC: recovery keeps the records before it and truncates there", async () => {
     const dir = await mkdtemp(join(tmpdir(), "tandem-txnlog-bad-"));
     try {

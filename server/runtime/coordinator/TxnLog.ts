@@ -129,8 +129,12 @@ export class TxnLog {
     const next = await TxnLog.open(this.dir, firstZxid);
     await this.trim();
     await this.fh.close();
+    // Everything about the file changes hands: its handle, name, and where records and padding end.
     this.fh = next.fh;
     this.fileName = next.fileName;
+    this.size = next.size;
+    this.padded = next.padded;
+    this.padding = null; // trim() waited for the old file's
   }
 
   async close(): Promise<void> {
