@@ -172,3 +172,25 @@ test("stomp.py requester on group2 gets the replies a responder on group1 sends 
   const names = JSON.stringify(list);
   assert.ok(!names.includes("/temp-queue/"), `a stand-in temporary queue is left on group1: ${names.slice(0, 500)}`);
 });
+
+test("a connected durable subscriber on group2 misses nothing published on group1 while the bridge restarts", { timeout: 90_000 }, async () => {
+  const TOPIC = "/topic/nc.restart";
+  const TOTAL = 300;
+  const got = new Set<string>();
+  const sub = await client(net.portsOf("group2")[0]!, "nc-restart");
+  await sub.subscribe(TOPIC, (m) => {
+    got.add(m.body.toString());
+    void m.ack();
+  }, { ack: "client-individual", headers: { "activemq.subscriptionName": "keep" } });
+  await eventually(async () => (await demandOf("group1-mq1", TOPIC)) === 1, 15_000, "durable demand on group1's bridge");
+  const p = await client(net.portsOf("group1")[0]!);
+  const restarts: Array<Promise<unknown>> = [];
+  for (let i = 0; i < TOTAL; i++) {
+    // Two restarts mid-flow: between the old session's end and the new one's subscription, only a
+    // durable network subscription keeps what is published.
+    if (i === 100 || i === 200) restarts.push(net.admin("group1-mq1", "/bridges/g1-g2/restart", "POST"));
+    await p.send(TOPIC, `r-${i}`, { headers: { persistent: "true" } });
+  }
+  await Promise.all(restarts);
+  await waitFor(() => got.size >= TOTAL, 30_000, () => `got ${got.size}/${TOTAL}; missing ${Array.from({ length: TOTAL }, (_, i) => `r-${i}`).filter((b) => !got.has(b)).slice(0, 20).join(",")}`);
+});
