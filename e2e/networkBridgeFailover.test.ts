@@ -40,6 +40,15 @@ after(async () => {
   await net?.stop();
 });
 
+/** When a group's elector last decided an election, up to `before` (its "elector: …" log line). */
+function electedAt(group: string, before: number): number {
+  let at = 0;
+  for (const n of net.nodes.filter((x) => x.group === group)) {
+    for (const l of n.proc?.logs ?? []) if (String(l.msg).startsWith("elector:") && (l.time ?? 0) <= before && (l.time ?? 0) > at) at = l.time ?? 0;
+  }
+  return at;
+}
+
 test("kill -9 of group2's master, then of group1's, mid-flow: no receipted message is lost", { timeout: 170_000 }, async () => {
   const TOTAL = 300;
   const consumer = py(["consumer", net.portsOf("group2").join(","), "/queue/net.ha"]);
@@ -52,18 +61,25 @@ test("kill -9 of group2's master, then of group1's, mid-flow: no receipted messa
 
   await waitFor(() => received().size >= 60, 60_000, () => `flow did not start: receipted ${receipted()} received ${received().size}`);
   const m2 = await net.master("group2");
+  const killed2 = Date.now();
   await net.kill9(m2.name);
   const m2b = await net.master("group2", 60_000, m2.name);
   // The bridge follows group2's new master (it is woken by the election, not by its back-off).
   const m1now = await net.master("group1");
   const up = await net.waitForLog(m1now.name, (l) => l.msg === "bridge up" && String(l.reason).includes(String(m2b.stompPort)), 30_000, "bridge up on group2's new master", 0);
   const promoted = m2b.proc!.logs.find((l) => l.msg === "promoted to master")!;
-  // Both times come from the nodes' own clocks (one host): promotion logged → bridge up logged.
-  console.log(JSON.stringify({ bridgeFollowedNewMasterMs: (up.time ?? 0) - (promoted.time ?? 0) }));
+  // All times come from the nodes' own clocks (one host): the elector's decision and the
+  // promotion logged → bridge up logged on group1's master.
+  console.log(JSON.stringify({ bridgeFollowedNewMasterMs: (up.time ?? 0) - (promoted.time ?? 0), afterElectionMs: (up.time ?? 0) - electedAt("group2", promoted.time ?? 0), afterKillMs: (up.time ?? 0) - killed2 }));
 
   await waitFor(() => receipted() >= 180, 90_000, () => `producer stalled at ${receipted()}: ${producer.stderr()}`);
+  const killed1 = Date.now();
   await net.kill9(m1now.name);
-  await net.master("group1", 60_000, m1now.name);
+  const m1b = await net.master("group1", 60_000, m1now.name);
+  // The new master of group1 starts the bridge as it starts serving.
+  const up1 = await net.waitForLog(m1b.name, (l) => l.msg === "bridge up", 30_000, "bridge up on group1's new master");
+  const promoted1 = m1b.proc!.logs.find((l) => l.msg === "promoted to master")!;
+  console.log(JSON.stringify({ bridgeUpOnNewLocalMasterMs: (up1.time ?? 0) - (promoted1.time ?? 0), afterElectionMs: (up1.time ?? 0) - electedAt("group1", promoted1.time ?? 0), afterKillMs: (up1.time ?? 0) - killed1 }));
 
   const code = await Promise.race([producer.exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 90_000))]);
   assert.equal(code, 0, `producer did not finish: ${producer.stderr()}`);

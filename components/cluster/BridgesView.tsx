@@ -1,6 +1,8 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { formatRate } from "../charts/historySeries";
+import { bridgeRates, type BridgeSample } from "./bridgeRates";
 import { useTRPC } from "../trpc";
 import { useMe } from "../useMe";
 import { ClusterGate } from "./ClusterGate";
@@ -21,6 +23,15 @@ export function BridgesView(): ReactNode {
   const q = useQuery(trpc.bridges.list.queryOptions(undefined, { refetchInterval: 5000 }));
   const restart = useMutation(trpc.bridges.restart.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.bridges.pathKey() }) }));
   const allowed = can("bridges.restart");
+  // Rates come from the difference between two polls of the masters' counters.
+  const previous = useRef(new Map<string, BridgeSample>());
+  const [rates, setRates] = useState(new Map<string, number | null>());
+  useEffect(() => {
+    if (!q.data) return;
+    const samples = q.data.bridges.map((b) => ({ key: `${b.localGroup}/${b.name}`, forwarded: b.counters.forwarded, at: b.at }));
+    setRates(bridgeRates(previous.current, samples));
+    previous.current = new Map(samples.map((s) => [s.key, s]));
+  }, [q.data]);
   return (
     <section>
       <h1>Bridges</h1>
@@ -34,7 +45,7 @@ export function BridgesView(): ReactNode {
             <table data-testid="bridges-table">
               <thead>
                 <tr>
-                  <th>Bridge</th><th>From</th><th>To</th><th>State</th><th>Forwarded</th><th>In flight</th><th>Replayed</th><th>Rejected / dropped</th><th>Connects / failures</th><th>Demand</th><th>Since</th><th />
+                  <th>Bridge</th><th>From</th><th>To</th><th>State</th><th>Forwarded</th><th>Rate</th><th>In flight</th><th>Replayed</th><th>Rejected / dropped</th><th>Connects / failures</th><th>Demand</th><th>Since</th><th />
                 </tr>
               </thead>
               <tbody>
@@ -49,12 +60,13 @@ export function BridgesView(): ReactNode {
                       <span className={STATE_CLASS[b.state]} data-testid={`bridges-state-${b.name}`}>{b.state}</span>
                       <div className="muted" data-testid={`bridges-state-text-${b.name}`}>{b.stateText}</div>
                     </td>
-                    <td>{b.counters.forwarded} <span className="muted">({formatBytes(b.counters.forwardedBytes)})</span></td>
+                    <td data-testid={`bridges-forwarded-${b.name}`}>{b.counters.forwarded} <span className="muted">({formatBytes(b.counters.forwardedBytes)})</span></td>
+                    <td data-testid={`bridges-rate-${b.name}`}>{formatRate(rates.get(`${b.localGroup}/${b.name}`) ?? null)}</td>
                     <td>{b.counters.inFlight}</td>
                     <td>{b.counters.replayed}</td>
                     <td>{b.counters.rejected} / {b.counters.dropped}</td>
-                    <td>{b.counters.connects} / {b.counters.failures}</td>
-                    <td>
+                    <td data-testid={`bridges-connects-${b.name}`}>{b.counters.connects} / {b.counters.failures}</td>
+                    <td data-testid={`bridges-demand-${b.name}`}>
                       {b.demand.length === 0 ? <span className="muted">none</span> : b.demand.map((d) => <div key={d.destination}>{d.destination}: {d.consumers}</div>)}
                     </td>
                     <td>{formatTime(b.lastStateChange)}</td>

@@ -1,10 +1,13 @@
 # stomp.py (Debian python3-stomp, the seeds' client) on one side of a network bridge. It only
 # reports JSON lines; the test judges them.
 #   producer <ports> <destination> <count> <prefix>   persistent sends, one receipt each, resent after a reconnect
-#   consumer <ports> <destination>                    client-individual acks, prints every body it gets
+#   consumer <ports> <destination> [durable]          client-individual acks, prints every body it gets; with
+#                                                     "durable", a durable topic subscription (client-id and
+#                                                     activemq.subscriptionName), resumed after each reconnect
 import json, sys, threading, time, stomp
 
 role, ports, dest = sys.argv[1], [int(p) for p in sys.argv[2].split(",")], sys.argv[3]
+durable = role == "consumer" and len(sys.argv) > 4 and sys.argv[4] == "durable"
 lock = threading.Condition()
 receipts = set()
 
@@ -29,10 +32,11 @@ conn.set_listener("l", L(conn))
 def connect():
     while True:
         try:
-            conn.connect(wait=True)
+            conn.connect(wait=True, headers={"client-id": "bridge-durable"} if durable else {})
             print(json.dumps({"connected": conn.transport.current_host_and_port[1]}), flush=True)
             if role == "consumer":
-                conn.subscribe(dest, id="1", ack="client-individual")
+                conn.subscribe(dest, id="1", ack="client-individual",
+                               headers={"activemq.subscriptionName": "ha"} if durable else {})
             return
         except Exception as e:
             print(json.dumps({"connect_error": str(e)}), flush=True)

@@ -65,6 +65,8 @@ export const networkConnectorSchema = z
     replayWhenNoConsumers: z.boolean().default(false),
     /** How long a message must have had no local consumer before it is replayed (ActiveMQ default 5 s). */
     replayDelay: duration.optional(),
+    /** Demand for the remote side's temporary destinations is bridged, so replies reach a requester on another group (ActiveMQ default true). */
+    bridgeTempDestinations: z.boolean().default(true),
     /** Only staticallyIncludedDestinations flow; no demand subscription on the remote. */
     staticBridge: z.boolean().default(false),
     initialReconnectDelay: duration.default(1000),

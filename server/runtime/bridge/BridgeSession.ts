@@ -12,8 +12,9 @@ import type { HeaderLookup, Selector } from "../selector/Selector";
 import { matchesDestination } from "../security/destinationPattern";
 import type { BridgeCounters } from "./BridgeCounters";
 import { BROKER_PATH_HEADER, forwardVerdict, headersWithHop, parseBrokerPath } from "./brokerPath";
-import { CONSUMER_ADVISORY_TOPIC } from "./ConsumerAdvisory";
-import { compilePatterns, destinationAllowed, effectiveConsumers, networkPriority, type AdvisedConsumer, type DemandFilter, type DestinationDemand } from "./demand";
+import { CONSUMER_ADVISORY_TOPIC, SNAPSHOT_END } from "./ConsumerAdvisory";
+import { compilePatterns, destinationAllowed, effectiveConsumers, isTemporary, networkPriority, remoteTemporaryName, type AdvisedConsumer, type DemandFilter, type DestinationDemand } from "./demand";
+import { networkDurableClientId, networkDurableSelector } from "./networkDurable";
 
 /**
  * A demand advisory as read off the wire. Any client may publish to the advisory topic, so what
@@ -22,7 +23,7 @@ import { compilePatterns, destinationAllowed, effectiveConsumers, networkPriorit
 const demandAdvisory = z.object({
   destination: z.string().max(4096),
   consumers: z
-    .array(z.object({ id: z.string().max(4096), selector: z.string().max(65_536).nullable(), path: z.array(z.string().max(256)).max(64) }))
+    .array(z.object({ id: z.string().max(4096), selector: z.string().max(65_536).nullable(), path: z.array(z.string().max(256)).max(64), durable: z.boolean().optional() }))
     .max(100_000),
 });
 
@@ -39,6 +40,10 @@ interface NetSub {
   /** OR of their selectors; null = everything (some consumer has no selector, or a static include). */
   selectors: Selector[] | null;
   isStatic: boolean;
+  /** A stand-in for the remote side's temporary destination (forwarded to its /remote- name). */
+  temporary: boolean;
+  /** A durable network subscription (some remote consumer is a durable subscriber): it outlives the session. */
+  durable: boolean;
   /** Demand is gone: nothing more is dispatched to it; it is removed once its in-flight sends settle. */
   closing: boolean;
 }
@@ -77,6 +82,12 @@ export class BridgeSession implements ConsumerSink {
   private readonly staticPatterns;
   private ticker: NodeJS.Timeout | null = null;
   private disposed = false;
+  /** Topics whose remote demand includes a durable subscriber (their durable network subscription must stay). */
+  private readonly durableDemand = new Set<string>();
+  /** Local stand-ins this session made for the remote side's temporary destinations. */
+  private readonly temporaries = new Set<string>();
+  private readonly durableClientId: string;
+  private readonly durableSelector: string;
 
   constructor(private readonly o: BridgeSessionOptions) {
     this.connectionId = `bridge:${o.name}`;
@@ -86,8 +97,12 @@ export class BridgeSession implements ConsumerSink {
       dynamicallyIncluded: compilePatterns(o.settings.dynamicallyIncludedDestinations),
       excluded: compilePatterns(o.settings.excludedDestinations),
       directGroups: o.directGroups,
+      temporary: o.settings.bridgeTempDestinations,
     };
     this.staticPatterns = compilePatterns(o.settings.staticallyIncludedDestinations);
+    this.durableClientId = networkDurableClientId(o.remoteGroup, o.name);
+    const relayers = Object.entries(o.neighbours).filter(([, ns]) => ns.includes(o.remoteGroup)).map(([g]) => g);
+    this.durableSelector = networkDurableSelector(o.remoteGroup, o.settings.messageTTL, relayers);
   }
 
   async start(): Promise<void> {
@@ -115,8 +130,10 @@ export class BridgeSession implements ConsumerSink {
     if (msg.expires > 0) headers.push(["expires", String(msg.expires)]);
     if (parseBrokerPath(header(msg, BROKER_PATH_HEADER)).includes(this.o.remoteGroup)) c.replayed++;
     const body = msg.body ?? Buffer.alloc(0);
+    // A reply to a temporary destination goes to its owner's group under the name that addresses it there.
+    const destination = net?.temporary ? remoteTemporaryName(net.destination) : msg.destination;
     c.inFlight++;
-    this.o.client.send(msg.destination, body, { headers, receipt: true }).then(
+    this.o.client.send(destination, body, { headers, receipt: true }).then(
       () => {
         c.inFlight--;
         c.forwarded++;
@@ -161,12 +178,16 @@ export class BridgeSession implements ConsumerSink {
     this.o.counters.dropped += dropped;
     this.o.logger.warn({ bridge: this.o.name, destination: net.destination, dropped }, "remote group too slow for a topic: buffered copies dropped");
     this.remove(net);
-    this.ensure(net.key, net.destination, net.consumers, net.isStatic);
+    this.ensure(net.key, net.destination, net.consumers, net.isStatic, net.durable);
   }
 
   // Demand ------------------------------------------------------------------------------------
 
   private onAdvisory(m: StompMessage): void {
+    if (m.header("TandemAdvisory") === SNAPSHOT_END) {
+      this.snapshotEnded();
+      return;
+    }
     let d: DestinationDemand;
     try {
       d = demandAdvisory.parse(JSON.parse(m.body.toString("utf8")));
@@ -187,22 +208,54 @@ export class BridgeSession implements ConsumerSink {
     const consumers = effectiveConsumers(d, this.filter);
     if (consumers.length > 0) this.demand.set(d.destination, consumers.length);
     else this.demand.delete(d.destination);
-    const isQueue = d.destination.startsWith("/queue/");
+    const isQueue = d.destination.startsWith("/queue/") || d.destination.startsWith("/temp-queue/");
+    // One durable subscriber among the remote consumers makes the (conduit) topic subscription
+    // durable, so nothing published while the bridge is down is lost for it (NC-DS_ durables).
+    const durable = !isQueue && consumers.some((c) => c.durable === true);
+    if (durable) this.durableDemand.add(d.destination);
+    else this.durableDemand.delete(d.destination);
     const wanted = new Map<string, AdvisedConsumer[]>();
     if (consumers.length > 0) {
       // Topics always conduit: one subscription per bridge, so each remote subscriber gets a message once.
-      if (this.o.settings.conduitSubscriptions || !isQueue) wanted.set(d.destination, consumers);
+      if (durable) wanted.set(`${d.destination}|durable`, consumers);
+      else if (this.o.settings.conduitSubscriptions || !isQueue) wanted.set(d.destination, consumers);
       else for (const c of consumers) wanted.set(`${d.destination}|${c.id}`, [c]);
     }
     for (const net of this.nets.values()) {
       if (net.destination !== d.destination || net.isStatic) continue;
       if (!wanted.has(net.key)) this.close(net);
     }
-    for (const [key, list] of wanted) this.ensure(key, d.destination, list, false);
+    for (const [key, list] of wanted) this.ensure(key, d.destination, list, false, durable);
+    this.dropTemporaryIfIdle(d.destination);
   }
 
-  private ensure(key: string, destination: string, consumers: AdvisedConsumer[], isStatic: boolean): void {
-    const selectors = isStatic ? null : combineSelectors(consumers);
+  /** A stand-in for a remote temporary destination goes once its remote demand and network subscriptions have. */
+  private dropTemporaryIfIdle(key: string): void {
+    if (!this.temporaries.has(key) || this.demand.has(key)) return;
+    for (const n of this.nets.values()) if (n.destination === key) return;
+    this.temporaries.delete(key);
+    this.o.broker.removeTemporary(key);
+  }
+
+  /**
+   * Every destination with remote demand has been advertised since this session subscribed: a
+   * durable network subscription kept for a topic that has no durable demand any more (its remote
+   * subscriber unsubscribed while the bridge was down) is deleted with what it stored.
+   */
+  private snapshotEnded(): void {
+    if (this.disposed) return;
+    for (const t of this.o.broker.topics.values()) {
+      for (const d of [...t.durables.values()]) {
+        if (d.clientId !== this.durableClientId || this.durableDemand.has(d.topic)) continue;
+        if (this.o.broker.dropDurable(d.clientId, d.subName)) {
+          this.o.logger.info({ bridge: this.o.name, topic: d.topic }, "durable network subscription deleted: the remote group no longer has a durable subscriber");
+        }
+      }
+    }
+  }
+
+  private ensure(key: string, destination: string, consumers: AdvisedConsumer[], isStatic: boolean, durable = false): void {
+    const selectors = isStatic || durable ? null : combineSelectors(consumers);
     const existing = this.nets.get(key);
     if (existing && !existing.closing) {
       // Selectors are read through the closure, so a change takes effect without dropping the
@@ -214,20 +267,36 @@ export class BridgeSession implements ConsumerSink {
     }
     if (existing) this.remove(existing);
     const shortest = consumers.reduce<string[] | null>((best, c) => (best === null || c.path.length < best.length ? c.path : best), null) ?? [];
-    const net: NetSub = { key, destination, sub: null as unknown as Subscription, consumers, selectors, isStatic, closing: false };
+    const temporary = isTemporary(destination);
+    const net: NetSub = { key, destination, sub: null as unknown as Subscription, consumers, selectors, isStatic, durable, temporary, closing: false };
     const admits: Selector = (lookup) => this.admits(net, lookup);
     try {
-      const target = this.o.broker.resolve(destination, this.connectionId);
-      net.sub = this.o.broker.subscribe(this, target, {
-        id: `${this.o.name}:${key}`,
-        destination,
-        ackMode: "client-individual",
-        prefetch: this.o.settings.prefetchSize,
-        selector: admits,
-        selectorText: selectorTextOf(consumers),
-        priority: networkPriority(this.o.settings.decreaseNetworkConsumerPriority, shortest),
-        network: [this.o.remoteGroup, ...shortest],
-      });
+      // The remote side's temporary destination is addressed here by its /remote- name; this
+      // session makes its stand-in, which lives as long as the remote demand for it.
+      const target = this.o.broker.resolve(temporary ? remoteTemporaryName(destination) : destination, this.connectionId);
+      if (temporary && target.kind === "temp-queue") this.o.broker.queueFor(target.key, target.key, true);
+      if (temporary && target.kind === "temp-topic") this.o.broker.topicFor(target.key, true);
+      if (temporary) this.temporaries.add(target.key);
+      const durableId = durable ? { clientId: this.durableClientId, subName: destination } : undefined;
+      // A durable keeps the selector it was made with; one made under other settings (messageTTL,
+      // the neighbours) would store what this bridge will not forward, so it is made afresh.
+      const old = durableId && this.o.broker.findDurableByKey(`durable:${durableId.clientId}:${durableId.subName}`);
+      if (old && old.selectorText !== this.durableSelector) this.o.broker.dropDurable(durableId!.clientId, durableId!.subName);
+      net.sub = this.o.broker.subscribe(
+        this,
+        target,
+        {
+          id: `${this.o.name}:${key}`,
+          destination,
+          ackMode: "client-individual",
+          prefetch: this.o.settings.prefetchSize,
+          selector: admits,
+          selectorText: durable ? this.durableSelector : selectorTextOf(consumers),
+          priority: networkPriority(this.o.settings.decreaseNetworkConsumerPriority, shortest),
+          network: [this.o.remoteGroup, ...shortest],
+        },
+        durableId,
+      );
     } catch (err) {
       this.o.logger.warn({ bridge: this.o.name, destination, err: (err as Error).message }, "cannot subscribe for remote demand");
       return;
@@ -267,6 +336,7 @@ export class BridgeSession implements ConsumerSink {
     return Number.isFinite(arrived) && Date.now() - arrived >= this.o.settings.replayDelay;
   }
 
+  /** Demand for it is gone: a durable network subscription is deleted too (dispose keeps it). */
   private close(net: NetSub): void {
     if (net.closing) return;
     net.closing = true;
@@ -283,7 +353,9 @@ export class BridgeSession implements ConsumerSink {
     // The remote never confirmed these: a lost connection is not a failed delivery, so it must not
     // push a message towards the dead-letter queue (Queue.redeliver counts deliveries).
     for (const m of net.sub.inflight.values()) m.deliveryCount = Math.max(0, m.deliveryCount - 1);
-    this.o.broker.unsubscribe(net.sub);
+    this.o.broker.unsubscribe(net.sub, net.durable && net.closing);
+    if (net.durable && net.closing) this.o.logger.info({ bridge: this.o.name, topic: net.destination }, "durable network subscription deleted with its remote demand");
+    if (net.temporary && !this.disposed) this.dropTemporaryIfIdle(net.destination);
   }
 
   private tick(): void {
@@ -309,6 +381,10 @@ export class BridgeSession implements ConsumerSink {
     this.disposed = true;
     if (this.ticker) clearInterval(this.ticker);
     for (const net of [...this.nets.values()]) this.remove(net);
+    // Stand-ins for the remote side's temporary destinations end with the connection that made
+    // them (ActiveMQ's too): a reply sent meanwhile is refused with "no longer exists", not kept.
+    for (const key of this.temporaries) this.o.broker.removeTemporary(key);
+    this.temporaries.clear();
     this.demand.clear();
     this.o.client.close();
   }

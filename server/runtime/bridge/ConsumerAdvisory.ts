@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import type { Broker } from "../broker/Broker";
 import type { Subscription } from "../broker/Subscription";
-import { bridgeable, type AdvisedConsumer, type DestinationDemand } from "./demand";
+import { bridgeable, isTemporary, type AdvisedConsumer, type DestinationDemand } from "./demand";
+import { networkDurableGroup } from "./networkDurable";
 
 /**
  * The topic on which a group's master advertises consumer demand (after ActiveMQ's
@@ -11,8 +12,17 @@ import { bridgeable, type AdvisedConsumer, type DestinationDemand } from "./dema
  * next one, so demand is counted exactly with no phantom consumers. Whenever someone subscribes to
  * the topic, every destination with consumers is advertised again (the snapshot a new bridge needs).
  * Plain STOMP: any client can watch it (`SUBSCRIBE destination:/topic/ActiveMQ.Advisory.Consumer`).
+ * A snapshot ends with a message whose TandemAdvisory header is `snapshot-end`: a bridge that saw it
+ * knows every destination with demand, so whatever it still keeps for others (durable network
+ * subscriptions, stand-ins for temporary destinations) is stale.
  */
 export const CONSUMER_ADVISORY_TOPIC = "/topic/ActiveMQ.Advisory.Consumer";
+export const SNAPSHOT_END = "snapshot-end";
+
+/** Destinations whose consumers are advertised: bridgeable ones and temporary ones (replies). */
+function advertised(key: string): boolean {
+  return bridgeable(key) || isTemporary(key);
+}
 
 export type DemandListener = (destination: string) => void;
 
@@ -29,7 +39,9 @@ export function consumersOf(broker: Broker, key: string): Subscription[] {
 
 export function advisedConsumer(sub: Subscription): AdvisedConsumer {
   const sel = sub.options.selectorText?.trim();
-  return { id: sub.key, selector: sel ? sel : null, path: sub.options.network ?? [] };
+  const c: AdvisedConsumer = { id: sub.key, selector: sel ? sel : null, path: sub.options.network ?? [] };
+  if (sub.source?.kind === "durable") c.durable = true;
+  return c;
 }
 
 /** Per broker (one per master tenure); wired to Broker.onConsumersChanged by the node. */
@@ -64,7 +76,9 @@ export class ConsumerAdvisory {
     const t = this.broker.topics.get(destination);
     for (const d of t?.durables.values() ?? []) {
       if (d.queue.consumers.length > 0) continue; // its active subscriber is listed already
-      consumers.push({ id: `durable:${d.clientId}:${d.subName}`, selector: d.selectorText.trim() || null, path: [] });
+      // A bridge's own durable network subscription stands for demand from its remote group.
+      const via = networkDurableGroup(d.clientId);
+      consumers.push({ id: `durable:${d.clientId}:${d.subName}`, selector: via === null ? d.selectorText.trim() || null : null, path: via === null ? [] : [via], durable: true });
     }
     return { destination, consumers };
   }
@@ -72,8 +86,8 @@ export class ConsumerAdvisory {
   /** Every bridgeable destination that has at least one consumer now. */
   destinationsWithConsumers(): string[] {
     const out: string[] = [];
-    for (const [key, q] of this.broker.queues) if (bridgeable(key) && q.consumers.length > 0) out.push(key);
-    for (const [key, t] of this.broker.topics) if (bridgeable(key) && (t.durables.size > 0 || consumersOf(this.broker, key).length > 0)) out.push(key);
+    for (const [key, q] of this.broker.queues) if (advertised(key) && q.consumers.length > 0) out.push(key);
+    for (const [key, t] of this.broker.topics) if (advertised(key) && (t.durables.size > 0 || consumersOf(this.broker, key).length > 0)) out.push(key);
     return out;
   }
 
@@ -86,7 +100,7 @@ export class ConsumerAdvisory {
   private changed(key: string): void {
     if (this.closed) return;
     if (key === CONSUMER_ADVISORY_TOPIC) this.snapshotWanted = true;
-    else if (bridgeable(key)) this.dirty.add(key);
+    else if (advertised(key)) this.dirty.add(key);
     else return;
     // Coalesced to the next turn: a connection closing with many subscriptions advertises each
     // destination once, and a new advisory subscriber's SUBSCRIBE receipt goes out before its
@@ -101,7 +115,8 @@ export class ConsumerAdvisory {
     if (this.closed) return;
     const keys = [...this.dirty];
     this.dirty.clear();
-    if (this.snapshotWanted) {
+    const snapshot = this.snapshotWanted;
+    if (snapshot) {
       this.snapshotWanted = false;
       for (const k of this.destinationsWithConsumers()) if (!keys.includes(k)) keys.push(k);
     }
@@ -120,9 +135,20 @@ export class ConsumerAdvisory {
         this.logger.error({ err, destination: key }, "consumer advisory not published");
       }
     }
+    if (snapshot) {
+      try {
+        this.publishRaw(SNAPSHOT_END, "", Buffer.from("{}"));
+      } catch (err) {
+        this.logger.error({ err }, "consumer advisory snapshot end not published");
+      }
+    }
   }
 
   private publish(demand: DestinationDemand): void {
+    this.publishRaw("demand", demand.destination, Buffer.from(JSON.stringify(demand)));
+  }
+
+  private publishRaw(kind: string, destination: string, body: Buffer): void {
     const topic = this.broker.topics.get(CONSUMER_ADVISORY_TOPIC);
     if (!topic || topic.subscribers.size === 0) return;
     const target = this.broker.resolve(CONSUMER_ADVISORY_TOPIC, "advisory");
@@ -130,11 +156,11 @@ export class ConsumerAdvisory {
       destination: CONSUMER_ADVISORY_TOPIC,
       headers: [
         ["content-type", "application/json"],
-        ["TandemAdvisory", "demand"],
+        ["TandemAdvisory", kind],
         ["TandemGroup", this.groupName],
-        ["TandemDestination", demand.destination],
+        ["TandemDestination", destination],
       ],
-      body: Buffer.from(JSON.stringify(demand)),
+      body,
       persistent: false,
       hasContentLength: false,
       priority: 4,

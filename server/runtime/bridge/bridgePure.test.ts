@@ -4,6 +4,7 @@ import { brokerPathOf, forwardVerdict, formatBrokerPath, headersWithHop, parseBr
 import { combineSelectors } from "./BridgeSession";
 import { compilePatterns, effectiveConsumers, networkPriority } from "./demand";
 import { parseNetworkConnectorUri } from "./networkConnectorUri";
+import { networkDurableClientId, networkDurableGroup, networkDurableSelector } from "./networkDurable";
 import { compileSelector } from "../selector/compileSelector";
 
 describe("broker path", () => {
@@ -111,5 +112,24 @@ describe("remote master without a coordinator (masterslave: list)", () => {
     }
     assert.deepEqual(seen, ["stomp://a:1", "stomp://b:1", "stomp://c:1", "stomp://a:1"]);
     assert.equal(r.stillCurrent("stomp://b:1"), true, "without an election every listed URI may be the master");
+  });
+});
+
+describe("durable network subscription", () => {
+  test("its client id names the remote group it serves", () => {
+    assert.equal(networkDurableGroup(networkDurableClientId("group_2", "g1-g2.duplex")), "group_2");
+    assert.equal(networkDurableGroup("some-client"), null);
+  });
+
+  test("its stored selector admits exactly what the bridge forwards on a topic (nothing would sit in it for ever)", () => {
+    // remote g2, messageTTL 2; g3 bridges to g2 directly (a copy relayed from g3 is g3's to deliver).
+    // Group names with LIKE wildcards must not widen the match.
+    const c = compileSelector(networkDurableSelector("g2", 2, ["g3", "g_x"]));
+    assert.ok(c.ok, c.ok ? "" : c.error);
+    const at = (path: string[] | null): boolean => c.selector((n) => (n === "TandemBrokerPath" && path !== null ? formatBrokerPath(path) : undefined));
+    const verdict = (path: string[]): boolean => forwardVerdict(path, "g2", 2) === "forward" && !path.some((g) => ["g3", "g_x"].includes(g));
+    for (const path of [null, [], ["g1"], ["g2"], ["g4", "g2"], ["g3"], ["g1", "g4"], ["g4"], ["g4", "g5"], ["gax"], ["g_x"], ["g4", "g5", "g6"]]) {
+      assert.equal(at(path), path === null ? true : verdict(path), `path ${JSON.stringify(path)}`);
+    }
   });
 });

@@ -12,6 +12,11 @@ export interface AdvisedConsumer {
    * subscription a bridge made for the consumers of group g2 (ActiveMQ's ConsumerInfo brokerPath).
    */
   path: string[];
+  /**
+   * A durable topic subscription (active or away): the forwarding side then keeps a durable
+   * network subscription of its own, so what is published while the bridge is down is stored for it.
+   */
+  durable?: boolean;
 }
 
 /** The whole consumer list of one destination at one moment (state, not a delta: replays are harmless). */
@@ -27,19 +32,40 @@ export interface DemandFilter {
   excluded: DestinationPattern[];
   /** Groups this group has a bridge of its own to (suppressDuplicateTopicSubscriptions, below). */
   directGroups?: ReadonlySet<string>;
+  /** bridgeTempDestinations: demand for a remote temporary destination is bridged (default true). */
+  temporary?: boolean;
 }
 
 export function compilePatterns(list: readonly string[]): DestinationPattern[] {
   return list.map((p) => parseDestinationPattern(p)).filter((p): p is DestinationPattern => p !== null);
 }
 
-/** Advisory and temporary destinations never cross a bridge. */
+/** Queues and topics cross a bridge; advisory topics never do (temporary destinations: see isTemporary). */
 export function bridgeable(destination: string): boolean {
   return (destination.startsWith("/queue/") || destination.startsWith("/topic/")) && !destination.startsWith("/topic/ActiveMQ.Advisory.");
 }
 
-/** Whether demand for `destination` may be bridged at all (excluded wins; a non-empty include list must match). */
-export function destinationAllowed(destination: string, f: Pick<DemandFilter, "dynamicallyIncluded" | "excluded">): boolean {
+/**
+ * A temporary destination's broker key (/temp-queue/<owner connection>.<name>). Its demand is
+ * advertised like any other, so a reply sent on another group to its /remote-temp-queue/ name
+ * finds its way back to the requester (ActiveMQ's bridgeTempDestinations).
+ */
+export function isTemporary(destination: string): boolean {
+  return destination.startsWith("/temp-queue/") || destination.startsWith("/temp-topic/");
+}
+
+/** The name a temporary destination's key is addressed by from any other connection or group. */
+export function remoteTemporaryName(key: string): string {
+  return `/remote-${key.slice(1)}`;
+}
+
+/**
+ * Whether demand for `destination` may be bridged at all (excluded wins; a non-empty include list
+ * must match). Temporary destinations follow bridgeTempDestinations alone, as in ActiveMQ: their
+ * generated names could not be listed in an include pattern anyway.
+ */
+export function destinationAllowed(destination: string, f: Pick<DemandFilter, "dynamicallyIncluded" | "excluded" | "temporary">): boolean {
+  if (isTemporary(destination)) return f.temporary === true;
   if (!bridgeable(destination)) return false;
   if (f.excluded.some((p) => matchesDestination(p, destination))) return false;
   return f.dynamicallyIncluded.length === 0 || f.dynamicallyIncluded.some((p) => matchesDestination(p, destination));

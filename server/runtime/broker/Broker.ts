@@ -449,6 +449,33 @@ export class Broker {
     return d;
   }
 
+  /**
+   * Deletes an inactive durable subscription and what it stores (a bridge's durable network
+   * subscription whose remote subscriber is gone). False when it does not exist or is in use.
+   */
+  dropDurable(clientId: string, subName: string): boolean {
+    const d = this.findDurableByKey(`durable:${clientId}:${subName}`);
+    if (!d || d.queue.consumers.length > 0) return false;
+    this.destroyDurable(d);
+    this.onConsumersChanged(d.topic);
+    return true;
+  }
+
+  /**
+   * Removes a temporary destination that stands in for another group's (a bridge made it when that
+   * group advertised a consumer of it): its owner connection is not on this node, so
+   * connectionClosed never ends it. Only when nothing consumes it any more.
+   */
+  removeTemporary(key: string): void {
+    const q = this.queues.get(key);
+    if (q && q.kind === "temp-queue" && q.consumers.length === 0) {
+      q.close();
+      this.queues.delete(key);
+    }
+    const t = this.topics.get(key);
+    if (t && key.startsWith("/temp-topic/") && t.subscribers.size === 0) this.topics.delete(key);
+  }
+
   private destroyDurable(d: DurableSubscription): void {
     this.store.appendDurableUnsub(d.clientId, d.subName);
     d.queue.purge();
