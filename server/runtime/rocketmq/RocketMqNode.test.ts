@@ -1,0 +1,157 @@
+// A standalone Tandem node speaking RocketMQ, driven in-process by ali-ons (the real npm client)
+// and by raw remoting requests for the edges the client never sends.
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { Message } from "ali-ons";
+import pino from "pino";
+import { clusterSchema } from "../../config/clusterSchema";
+import { resolveNodeConfig } from "../../config/resolveNodeConfig";
+import { BrokerNode } from "../node";
+import { consumer, producer } from "../../../e2e/support/aliOnsClients";
+import { RawRemotingClient } from "../../../e2e/support/RawRemotingClient";
+import { freePorts, waitFor } from "../../../e2e/support/clusterProcess";
+import { RequestCode, ResponseCode } from "./remotingCodes";
+
+let dir: string;
+let node: BrokerNode;
+let nameSrv: string;
+let brokerAddr: string;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "tandem-rmq-"));
+  const [stomp, admin, listen, ns] = await freePorts(4);
+  const cluster = clusterSchema.parse({
+    dataDirectory: dir,
+    rocketmq: { messageDelayLevel: "1s 1s 1s 1s", maxMessageSize: 65536, defaultTopicQueueNums: 4 },
+    groups: [
+      {
+        name: "broker-a",
+        sync: "local_disk",
+        nodes: [{ name: "a1", transportConnectors: [{ name: "stomp", uri: `stomp://127.0.0.1:${stomp}` }], admin: { port: admin }, rocketmq: { listenPort: listen, namesrvPort: ns } }],
+      },
+    ],
+  });
+  node = new BrokerNode({ config: resolveNodeConfig(cluster, "a1"), logger: pino({ level: "silent" }) });
+  await node.start();
+  nameSrv = `127.0.0.1:${ns}`;
+  brokerAddr = `127.0.0.1:${listen}`;
+});
+
+after(async () => {
+  await node?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("RocketMQ on a standalone node", () => {
+  test("a send to an unknown topic auto-creates it with defaultTopicQueueNums (autoCreateTopicEnable)", async () => {
+    const raw = await RawRemotingClient.connect(brokerAddr);
+    try {
+      const r = await raw.request(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: "auto-topic", c: "TBW102", d: 16, e: 1, f: 0, g: Date.now(), h: 0, i: "", j: 0 }, Buffer.from("x"));
+      assert.equal(r.code, ResponseCode.SUCCESS, r.remark ?? "");
+      assert.equal(r.extFields.queueId, "1");
+      const all = await raw.request(RequestCode.GET_ALL_TOPIC_CONFIG);
+      const table = JSON.parse(all.body!.toString()).topicConfigTable as Record<string, { writeQueueNums: number }>;
+      assert.equal(table["auto-topic"].writeQueueNums, 4, "capped at the broker's defaultTopicQueueNums");
+    } finally {
+      raw.close();
+    }
+  });
+
+  test("ali-ons sends to a created topic and a clustering consumer with a tag filter receives only its tags", { timeout: 60_000 }, async () => {
+    const admin = await RawRemotingClient.connect(brokerAddr);
+    const created = await admin.request(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: "orders", readQueueNums: 4, writeQueueNums: 4, perm: 6 });
+    admin.close();
+    assert.equal(created.code, ResponseCode.SUCCESS);
+    const p = producer([nameSrv], "pg-1", "p1");
+    await p.ready();
+    const sent: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const r = await p.send(new Message("orders", i % 2 === 0 ? "even" : "odd", `m-${i}`));
+      assert.equal(r.sendStatus, "SEND_OK");
+      assert.equal(r.messageQueue.brokerName, "broker-a");
+      sent.push(r.msgId);
+    }
+    const c = consumer([nameSrv], "cg-even", "c1", { consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET" });
+    const got: string[] = [];
+    c.subscribe("orders", "even", async (msg) => {
+      got.push(msg.body.toString());
+    });
+    await c.ready();
+    try {
+      await waitFor(() => got.length >= 10, 30_000, () => `received ${got.length}: ${got.join(",")}`);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual([...got].sort(), Array.from({ length: 10 }, (_, i) => `m-${i * 2}`).sort());
+    } finally {
+      await c.close();
+      await p.close();
+    }
+    // The committed offsets are on the broker.
+    const raw = await RawRemotingClient.connect(brokerAddr);
+    try {
+      let committed = 0;
+      for (let q = 0; q < 4; q++) {
+        const r = await raw.request(RequestCode.QUERY_CONSUMER_OFFSET, { consumerGroup: "cg-even", topic: "orders", queueId: q });
+        assert.equal(r.code, ResponseCode.SUCCESS);
+        committed += Number(r.extFields.offset);
+      }
+      assert.equal(committed, 20, "every queue's offset was committed to its end (odd ones were filtered, not left behind)");
+      // Query by id: the offset message id names the commit-log position.
+      const view = await raw.request(RequestCode.VIEW_MESSAGE_BY_ID, { offset: Number(BigInt("0x" + sent[3].slice(16))) });
+      assert.equal(view.code, ResponseCode.SUCCESS);
+      assert.ok(view.body?.includes(Buffer.from("m-3")));
+    } finally {
+      raw.close();
+    }
+  });
+
+  test("NameServer: route with queueDatas/brokerDatas, cluster info, TOPIC_NOT_EXIST, unsupported codes answered", async () => {
+    const raw = await RawRemotingClient.connect(nameSrv);
+    try {
+      const route = await raw.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: "orders" });
+      assert.equal(route.code, ResponseCode.SUCCESS);
+      const data = JSON.parse(route.body!.toString()) as { queueDatas: Array<Record<string, unknown>>; brokerDatas: Array<{ brokerAddrs: Record<string, string> }> };
+      assert.deepEqual(data.queueDatas, [{ brokerName: "broker-a", readQueueNums: 4, writeQueueNums: 4, perm: 6, topicSysFlag: 0 }]);
+      assert.deepEqual(data.brokerDatas[0].brokerAddrs, { "0": brokerAddr });
+      const missing = await raw.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: "nope" });
+      assert.equal(missing.code, ResponseCode.TOPIC_NOT_EXIST);
+      const info = await raw.request(RequestCode.GET_BROKER_CLUSTER_INFO);
+      assert.deepEqual(JSON.parse(info.body!.toString()).clusterAddrTable, { DefaultCluster: ["broker-a"] });
+      const unsupported = await raw.request(103, {});
+      assert.equal(unsupported.code, ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
+      assert.match(unsupported.remark ?? "", /request type 103 not supported/);
+      const again = await raw.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: "orders" });
+      assert.equal(again.code, ResponseCode.SUCCESS, "the connection survived the unsupported code");
+    } finally {
+      raw.close();
+    }
+  });
+
+  test("broker: maxMessageSize → MESSAGE_ILLEGAL; a garbage header is answered; an oversized frame closes only that connection", async () => {
+    const raw = await RawRemotingClient.connect(brokerAddr);
+    const other = await RawRemotingClient.connect(brokerAddr);
+    try {
+      const big = await raw.request(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: "orders", e: 0, g: Date.now(), i: "" }, Buffer.alloc(65537));
+      assert.equal(big.code, ResponseCode.MESSAGE_ILLEGAL);
+      assert.match(big.remark ?? "", /exceeds maxMessageSize 65536/);
+      const garbage = Buffer.alloc(12);
+      garbage.writeInt32BE(8, 0);
+      garbage.writeInt32BE(4, 4);
+      garbage.write("{{{{", 8);
+      raw.writeRaw(garbage);
+      const ok = await raw.request(RequestCode.GET_MAX_OFFSET, { topic: "orders", queueId: 0 });
+      assert.equal(ok.code, ResponseCode.SUCCESS, "still served after a bad header");
+      const huge = Buffer.alloc(8);
+      huge.writeInt32BE(1 << 30, 0);
+      raw.writeRaw(huge);
+      await waitFor(() => raw.closed, 15_000, () => "an oversized frame must close the connection");
+      const still = await other.request(RequestCode.GET_MAX_OFFSET, { topic: "orders", queueId: 0 });
+      assert.equal(still.code, ResponseCode.SUCCESS, "other connections are unaffected");
+    } finally {
+      raw.close();
+      other.close();
+    }
+  });
+});
