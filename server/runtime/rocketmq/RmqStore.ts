@@ -78,7 +78,10 @@ export class RmqStore {
         case RmqRecordKind.QueueRange: {
           const q = this.queueFor(r.topic, r.queueId);
           this.ranges.set(`${r.topic}\u0000${r.queueId}`, rec.position);
-          if (q.positions.length === 0) q.minOffset = r.maxOffset;
+          // Retention expired everything below minOffset; messages below it may still sit in a
+          // surviving segment (one shared with younger records) and must not come back.
+          q.trimTo(r.minOffset);
+          if (q.positions.length === 0) q.minOffset = Math.max(q.minOffset, r.minOffset);
           break;
         }
       }
@@ -194,8 +197,8 @@ export class RmqStore {
       this.ranges.set(k, this.store.appendRmq(encodeRmqRecord({ kind: RmqRecordKind.QueueRange, topic: q.topic, queueId: q.queueId, minOffset: q.minOffset, maxOffset: q.maxOffset })));
     }
     if (dropped > 0) {
+      const first = this.firstMessagePosition();
       for (const [k, list] of this.keyIndex) {
-        const first = this.firstMessagePosition();
         const kept = list.filter((p) => p >= first);
         if (kept.length === 0) this.keyIndex.delete(k);
         else if (kept.length !== list.length) this.keyIndex.set(k, kept);

@@ -154,4 +154,69 @@ describe("RocketMQ on a standalone node", () => {
       other.close();
     }
   });
+
+  test("a failing clustering consumer gets its message back from %RETRY% (delay levels) and then it lands in %DLQ%", { timeout: 90_000 }, async () => {
+    const admin = await RawRemotingClient.connect(brokerAddr);
+    try {
+      assert.equal((await admin.request(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: "payments", readQueueNums: 2, writeQueueNums: 2, perm: 6 })).code, ResponseCode.SUCCESS);
+      const p = producer([nameSrv], "pg-2", "p2");
+      await p.ready();
+      const c = consumer([nameSrv], "cg-fail", "c2", { consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET", maxReconsumeTimes: 2 });
+      const attempts: number[] = [];
+      c.subscribe("payments", "*", async (msg) => {
+        attempts.push(msg.reconsumeTimes);
+        throw new Error("consumer refuses the message");
+      });
+      await c.ready();
+      try {
+        const r = await p.send(new Message("payments", "t", "poison"));
+        assert.equal(r.sendStatus, "SEND_OK");
+        await waitFor(() => attempts.length >= 3, 60_000, () => `attempts so far: ${JSON.stringify(attempts)}`);
+        assert.deepEqual(attempts.slice(0, 3), [0, 1, 2], "first delivery, then two retries with a growing reconsumeTimes");
+        let dlq = 0;
+        async function poll(): Promise<void> {
+          const max = await admin.request(RequestCode.GET_MAX_OFFSET, { topic: "%DLQ%cg-fail", queueId: 0 });
+          dlq = Number(max.extFields.offset ?? 0);
+        }
+        for (let i = 0; i < 40 && dlq !== 1; i++) {
+          await poll();
+          if (dlq !== 1) await new Promise((res) => setTimeout(res, 500));
+        }
+        assert.equal(dlq, 1, "the message is in the dead letter queue after maxReconsumeTimes");
+        await new Promise((res) => setTimeout(res, 2500));
+        assert.equal(attempts.length, 3, "no delivery after the DLQ");
+      } finally {
+        await c.close();
+        await p.close();
+      }
+    } finally {
+      admin.close();
+    }
+  });
+
+  test("broadcasting: every consumer of the group gets every message", { timeout: 60_000 }, async () => {
+    const admin = await RawRemotingClient.connect(brokerAddr);
+    assert.equal((await admin.request(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: "news", readQueueNums: 4, writeQueueNums: 4, perm: 6 })).code, ResponseCode.SUCCESS);
+    admin.close();
+    const got = [new Set<string>(), new Set<string>()];
+    const cs = got.map((set, i) => {
+      const c = consumer([nameSrv], "cg-bcast", `b${i}`, { isBroadcast: true });
+      c.subscribe("news", "*", async (msg) => {
+        set.add(msg.body.toString());
+      });
+      return c;
+    });
+    await Promise.all(cs.map((c) => c.ready()));
+    // Broadcasting consumers start at the queue's end: wait until both have their queues before sending.
+    await waitFor(() => cs.every((c) => c.processQueueTable.size >= 4), 30_000, () => "broadcast consumers did not take the queues");
+    const p = producer([nameSrv], "pg-3", "p3");
+    await p.ready();
+    try {
+      for (let i = 0; i < 12; i++) assert.equal((await p.send(new Message("news", "n", `n-${i}`))).sendStatus, "SEND_OK");
+      await waitFor(() => got.every((s) => s.size >= 12), 30_000, () => `broadcast got ${got.map((s) => s.size).join("/")}`);
+    } finally {
+      await p.close();
+      await Promise.all(cs.map((c) => c.close()));
+    }
+  });
 });
