@@ -47,3 +47,17 @@ export function consumer(
   c.on("error", () => {});
   return c;
 }
+
+/**
+ * Closes clients, then ali-ons' shared inner producer (MQProducer.defaultProducer, created by the
+ * first consumer for send-back fallbacks; it shares that consumer's client instance, whose timers
+ * keep running until it closes too). Bounded: a close can wait on a dead broker.
+ */
+export async function closeAll(clients: Array<Producer | Consumer>, boundMs = 10_000): Promise<void> {
+  const bounded = (p: Promise<unknown>): Promise<unknown> => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, boundMs).unref())]);
+  await bounded(Promise.allSettled(clients.map((c) => c.close())));
+  const holder = Producer as unknown as { defaultProducer?: Producer | null };
+  const inner = holder.defaultProducer;
+  holder.defaultProducer = null;
+  if (inner) await bounded(inner.close());
+}

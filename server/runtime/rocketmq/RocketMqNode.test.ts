@@ -10,7 +10,7 @@ import pino from "pino";
 import { clusterSchema } from "../../config/clusterSchema";
 import { resolveNodeConfig } from "../../config/resolveNodeConfig";
 import { BrokerNode } from "../node";
-import { consumer, producer } from "../../../e2e/support/aliOnsClients";
+import { closeAll, consumer, producer } from "../../../e2e/support/aliOnsClients";
 import { RawRemotingClient } from "../../../e2e/support/RawRemotingClient";
 import { freePorts, waitFor } from "../../../e2e/support/clusterProcess";
 import { RequestCode, ResponseCode } from "./remotingCodes";
@@ -41,6 +41,7 @@ before(async () => {
 });
 
 after(async () => {
+  await closeAll([]);
   await node?.stop();
   await rm(dir, { recursive: true, force: true });
 });
