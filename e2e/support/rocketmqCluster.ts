@@ -55,6 +55,8 @@ async function killProc(p: Proc | undefined, signal: NodeJS.Signals): Promise<vo
 
 export interface RmqClusterOptions {
   nodesPerGroup?: number;
+  /** Group names (default broker-a and broker-b, as seed 002). */
+  groups?: string[];
   rocketmq?: Record<string, unknown>;
   group?: Record<string, unknown>;
 }
@@ -80,7 +82,7 @@ export class RocketMqCluster {
 
   private async init(): Promise<void> {
     const per = this.opts.nodesPerGroup ?? 3;
-    const groups = ["broker-a", "broker-b"];
+    const groups = this.opts.groups ?? ["broker-a", "broker-b"];
     this.dataDir = await mkdtemp(join(tmpdir(), "tandem-rmq-cluster-"));
     const ports = await freePorts(groups.length * per * 5 + 1);
     let k = 0;

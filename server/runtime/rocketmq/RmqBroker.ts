@@ -277,24 +277,32 @@ export class RmqBroker {
     if (offset < min) return response(req, ResponseCode.PULL_OFFSET_MOVED, header(min), null, "OFFSET_TOO_SMALL");
     if (offset === max) return response(req, ResponseCode.PULL_NOT_FOUND, header(offset), null, "OFFSET_OVERFLOW_ONE");
     if (offset > max) return response(req, ResponseCode.PULL_OFFSET_MOVED, header(max), null, "OFFSET_OVERFLOW_BADLY");
-    const parts: Buffer[] = [];
-    let bytes = 0;
+    // Pick the matching offsets first, then read their messages concurrently (cache or disk).
+    const picked: number[] = [];
     let o = offset;
     let scanned = 0;
-    while (o < max && parts.length < maxMsgNums && scanned < MAX_FILTER_SCAN && bytes < MAX_PULL_BYTES) {
+    while (o < max && picked.length < maxMsgNums && scanned < MAX_FILTER_SCAN) {
       scanned++;
       const cur = o++;
-      if (filter && !filter.has(q.tagAt(cur))) continue;
-      const position = q.positionAt(cur);
-      let m: StoredMessage;
-      try {
-        m = await this.store.read(position);
-      } catch (err) {
-        // Retention may delete the segment between the index lookup and the read.
-        if (cur < q.minOffset) return response(req, ResponseCode.PULL_OFFSET_MOVED, header(q.minOffset), null, "OFFSET_TOO_SMALL");
-        throw err;
-      }
+      if (!filter || filter.has(q.tagAt(cur))) picked.push(cur);
+    }
+    let messages: Array<{ m: StoredMessage; position: number }>;
+    try {
+      messages = await Promise.all(picked.map(async (cur) => ({ position: q.positionAt(cur), m: await this.store.read(q.positionAt(cur)) })));
+    } catch (err) {
+      // Retention may delete the segment between the index lookup and the read.
+      if (offset < q.minOffset) return response(req, ResponseCode.PULL_OFFSET_MOVED, header(q.minOffset), null, "OFFSET_TOO_SMALL");
+      throw err;
+    }
+    const parts: Buffer[] = [];
+    let bytes = 0;
+    for (const [i, { m, position }] of messages.entries()) {
       const ext = encodeMessageExt(m, position, this.storeHost);
+      // maxTransferBytesOnMessageInMemory: stop at 256 KiB, but always return at least one.
+      if (parts.length > 0 && bytes + ext.length > MAX_PULL_BYTES) {
+        o = picked[i];
+        break;
+      }
       parts.push(ext);
       bytes += ext.length;
     }

@@ -6,6 +6,11 @@ import { parseProperties, tagHash } from "./messageCodec";
 import { decodeRmqRecord, encodeRmqRecord, RmqRecordKind, type StoredMessage, type TopicConfig } from "./rmqRecord";
 
 const KEY_INDEX_LIMIT = 500_000;
+/**
+ * Recently appended messages kept encoded in memory (RocketMQ reads fresh messages from the page
+ * cache): consumers that keep up are served without a disk read. Bounded by bytes, oldest first out.
+ */
+const RECENT_CACHE_BYTES = 32 * 1024 * 1024;
 const POSITIONS_PER_KEY = 32;
 
 export interface AppendResult {
@@ -28,6 +33,8 @@ export class RmqStore {
   private readonly ranges = new Map<string, number>();
   private readonly keyIndex = new Map<string, number[]>();
   private readonly settled = new Map<ConsumeQueue, Set<number>>();
+  private readonly recent = new Map<number, Buffer>();
+  private recentBytes = 0;
   onTopicsChanged: () => void = () => {};
 
   constructor(
@@ -94,7 +101,9 @@ export class RmqStore {
   append(m: Omit<StoredMessage, "kind" | "queueOffset">): AppendResult {
     const q = this.queueFor(m.topic, m.queueId);
     const queueOffset = q.maxOffset;
-    const position = this.store.appendRmq(encodeRmqRecord({ kind: RmqRecordKind.Message, ...m, queueOffset }));
+    const payload = encodeRmqRecord({ kind: RmqRecordKind.Message, ...m, queueOffset });
+    const position = this.store.appendRmq(payload);
+    this.remember(position, payload);
     q.push(position, tagOf(m.properties), m.storeTimestamp);
     this.index(m.properties, position);
     const durable = this.store.awaitDurable(position);
@@ -117,7 +126,19 @@ export class RmqStore {
     q.reveal(end);
   }
 
+  private remember(position: number, payload: Buffer): void {
+    this.recent.set(position, payload);
+    this.recentBytes += payload.length;
+    while (this.recentBytes > RECENT_CACHE_BYTES) {
+      const [oldest, buf] = this.recent.entries().next().value as [number, Buffer];
+      this.recent.delete(oldest);
+      this.recentBytes -= buf.length;
+    }
+  }
+
   async read(position: number): Promise<StoredMessage> {
+    const cached = this.recent.get(position);
+    if (cached) return decodeRmqRecord(cached) as StoredMessage;
     const entry = decodeEntry(await this.store.journal.readAt(position));
     if (entry.type !== EntryType.Rmq) throw new Error(`no RocketMQ record at commit log offset ${position}`);
     const r = decodeRmqRecord(entry.payload);
