@@ -4,7 +4,10 @@ import { ResponseCode } from "./remotingCodes";
 import { encodeCommand, isOneway, isResponse, RemotingDecoder, response, type RemotingCommand } from "./remotingCodec";
 
 /** Why a remoting connection ended (logged, and shown by whoever lists connections). */
-export type RemotingCloseReason = "client_closed" | "socket_error" | "bad_frame" | "server_stopped" | "too_many_connections";
+export type RemotingCloseReason = "client_closed" | "socket_error" | "bad_frame" | "server_stopped" | "too_many_connections" | "slow_reader";
+
+/** Response bytes one connection may leave unread before it is cut off (a client that sends pulls but never reads). */
+export const DEFAULT_MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
 /** A request handler: returns the response, or null for a oneway request (or one answered later by `reply`). */
 export type RemotingHandler = (request: RemotingCommand, conn: RemotingConnection) => Promise<RemotingCommand | null> | RemotingCommand | null;
@@ -19,6 +22,8 @@ export interface RemotingServerOptions {
   maxConnections?: number;
   /** Requests one connection may have outstanding (parked long polls count); beyond it: SYSTEM_BUSY. */
   maxInflight?: number;
+  /** Unread response bytes past which a connection is closed (slow_reader). */
+  maxPendingBytes?: number;
   handlers: Map<number, RemotingHandler>;
   logger: Logger;
 }
@@ -35,6 +40,7 @@ export class RemotingConnection {
     readonly id: number,
     private readonly socket: Socket,
     private readonly logger: Logger,
+    private readonly maxPendingBytes = DEFAULT_MAX_PENDING_BYTES,
   ) {
     this.remote = `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? 0}`;
   }
@@ -50,6 +56,11 @@ export class RemotingConnection {
 
   write(command: RemotingCommand): void {
     if (this.closed) return;
+    // Memory stays bounded: a peer that keeps asking but stops reading is cut off, with the reason logged.
+    if (this.socket.writableLength > this.maxPendingBytes) {
+      this.close("slow_reader", `${this.socket.writableLength} response bytes unread (limit ${this.maxPendingBytes})`);
+      return;
+    }
     this.socket.write(encodeCommand(command));
   }
 
@@ -102,7 +113,7 @@ export class RemotingServer {
 
   private accept(socket: Socket): void {
     socket.setNoDelay(true);
-    const conn = new RemotingConnection(this.nextId++, socket, this.log);
+    const conn = new RemotingConnection(this.nextId++, socket, this.log, this.opts.maxPendingBytes);
     if (this.connections.size >= (this.opts.maxConnections ?? 1000)) {
       conn.close("too_many_connections", `limit ${this.opts.maxConnections ?? 1000}`);
       return;

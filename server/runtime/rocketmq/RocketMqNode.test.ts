@@ -220,4 +220,24 @@ describe("RocketMQ on a standalone node", () => {
       await Promise.all(cs.map((c) => c.close()));
     }
   });
+
+  test("a client that sends pulls but never reads is cut off; the node and other clients carry on", { timeout: 60_000 }, async () => {
+    const setup = await RawRemotingClient.connect(brokerAddr);
+    assert.equal((await setup.request(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: "bulk", readQueueNums: 1, writeQueueNums: 1, perm: 6 })).code, ResponseCode.SUCCESS);
+    for (let i = 0; i < 40; i++) {
+      assert.equal((await setup.request(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: "bulk", e: 0, g: Date.now(), i: "" }, Buffer.alloc(60_000, 65))).code, ResponseCode.SUCCESS);
+    }
+    const greedy = await RawRemotingClient.connect(brokerAddr);
+    greedy.socket.pause();
+    // Each answer is ~256 KiB; 400 unread answers are ~100 MiB, far past the 16 MiB bound.
+    for (let i = 0; i < 400; i++) void greedy.request(RequestCode.PULL_MESSAGE, { consumerGroup: "g", topic: "bulk", queueId: 0, queueOffset: 0, maxMsgNums: 32, sysFlag: 0, subscription: "*" }, null, 60_000).catch(() => undefined);
+    // Let the node answer (and cut off) while nothing is read, then read what reached us: the stream must end.
+    await new Promise((r) => setTimeout(r, 4000));
+    greedy.socket.resume();
+    await waitFor(() => greedy.closed, 30_000, () => "the non-reading client was not cut off");
+    greedy.close();
+    const ok = await setup.request(RequestCode.GET_MAX_OFFSET, { topic: "bulk", queueId: 0 });
+    assert.equal(ok.extFields.offset, "40");
+    setup.close();
+  });
 });
