@@ -95,7 +95,10 @@ test("a policy that does not hold in syncFlushTimeout answers FLUSH_SLAVE_TIMEOU
 test("a master that stops being master answers SERVICE_NOT_AVAILABLE", async () => {
   const gate = new HeldGate();
   const h = setup(gate, 30_000).handlers();
-  const reply = Promise.resolve(h.get(RequestCode.SEND_MESSAGE_V2)!(send, conn));
+  const reply = Promise.resolve(h.get(RequestCode.SEND_MESSAGE_V2)!(send, conn)).then(
+    (r) => r,
+    (err: unknown) => ({ code: -1, remark: String(err) }) as const,
+  );
   await new Promise((r) => setTimeout(r, 50));
   gate.fail(new Error("no longer master: demoted"));
   const r = await reply;
