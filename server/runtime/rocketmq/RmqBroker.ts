@@ -19,6 +19,10 @@ const PULL_FLAG_COMMIT_OFFSET = 1;
 const PULL_FLAG_SUSPEND = 2;
 /** The scheduler's progress per delay level is kept as this group's offset on SCHEDULE_TOPIC_XXXX. */
 const SCHEDULE_GROUP = "%SCHEDULE%";
+/** diskSpaceCleanForciblyRatio: above it the oldest messages go whatever their age. */
+const FORCE_CLEAN_PERCENT = 85;
+/** diskSpaceWarningLevelRatio: above it the store refuses writes until usage drops. */
+const DISK_FULL_PERCENT = 90;
 
 type Ext = Record<string, string>;
 
@@ -32,11 +36,15 @@ export class RmqBroker {
   private scheduling = false;
   private cleaning = false;
   private stopped = false;
+  /** Disk usage (percent) at the last retention check; null when unknown. */
+  diskUsage: number | null = null;
 
   constructor(
     readonly store: RmqStore,
     readonly settings: RmqSettings,
     private readonly logger: Logger,
+    /** Measures disk usage in percent (statfs of the data directory; tests substitute it). */
+    private readonly measureDisk: () => Promise<number | null> = () => diskUsagePercent(settings.dataDir),
   ) {
     this.consumers = new ConsumerRegistry(logger);
   }
@@ -103,6 +111,9 @@ export class RmqBroker {
 
   private async send(req: RemotingCommand, h: SendHeader, batch: boolean): Promise<RemotingCommand> {
     const s = this.settings;
+    if (this.diskUsage !== null && this.diskUsage > DISK_FULL_PERCENT) {
+      return response(req, ResponseCode.SERVICE_NOT_AVAILABLE, {}, null, `service not available now: the disk is full (${this.diskUsage.toFixed(1)} % used, writes refused above ${DISK_FULL_PERCENT} %)`);
+    }
     if (!h.topic) return response(req, ResponseCode.MESSAGE_ILLEGAL, {}, null, "the send request has no topic");
     if (h.topic.length > MAX_TOPIC_LENGTH) return response(req, ResponseCode.MESSAGE_ILLEGAL, {}, null, `topic name is longer than ${MAX_TOPIC_LENGTH} characters`);
     if (!/^[%|a-zA-Z0-9_-]+$/.test(h.topic)) return response(req, ResponseCode.MESSAGE_ILLEGAL, {}, null, `topic [${h.topic}] contains illegal characters (allowed: %|a-zA-Z0-9_-)`);
@@ -568,12 +579,25 @@ export class RmqBroker {
     try {
       const s = this.settings;
       const hourMatch = s.deleteWhen.includes(new Date(now).getHours());
-      const usage = await diskUsagePercent(s.dataDir);
-      const diskFull = usage !== null && usage > s.diskMaxUsedSpaceRatio;
-      if (!hourMatch && !diskFull) return 0;
-      const dropped = this.store.expireBefore(now - s.fileReservedTime * 3_600_000);
+      const usage = await this.measureDisk();
+      const wasFull = this.diskUsage !== null && this.diskUsage > DISK_FULL_PERCENT;
+      this.diskUsage = usage;
+      const isFull = usage !== null && usage > DISK_FULL_PERCENT;
+      if (isFull !== wasFull) {
+        if (isFull) this.logger.error({ diskUsagePercent: usage }, `RocketMQ sends refused: disk usage above ${DISK_FULL_PERCENT} %`);
+        else this.logger.warn({ diskUsagePercent: usage }, "RocketMQ sends accepted again: disk usage back below the limit");
+      }
+      const diskOver = usage !== null && usage > s.diskMaxUsedSpaceRatio;
+      const forced = usage !== null && usage > FORCE_CLEAN_PERCENT;
+      if (!hourMatch && !diskOver && !forced) return 0;
+      let dropped = this.store.expireBefore(now - s.fileReservedTime * 3_600_000);
+      if (forced) {
+        // Like RocketMQ's forced cleaning: the oldest journal segment's messages go, however young.
+        const segments = this.store.journal().segmentFiles();
+        if (segments.length > 1) dropped += this.store.expireBelowPosition(segments[1].base);
+      }
       const relogged = this.store.relogBelow();
-      if (dropped > 0) this.logger.info({ dropped, relogged, hourMatch, diskUsagePercent: usage }, "RocketMQ retention expired messages older than fileReservedTime");
+      if (dropped > 0) this.logger.info({ dropped, relogged, hourMatch, forced, diskUsagePercent: usage }, "RocketMQ retention expired messages");
       return dropped;
     } finally {
       this.cleaning = false;

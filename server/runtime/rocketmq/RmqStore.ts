@@ -42,6 +42,10 @@ export class RmqStore {
     private readonly logger: Logger,
   ) {}
 
+  journal(): MessageStore["journal"] {
+    return this.store.journal;
+  }
+
   queue(topic: string, queueId: number): ConsumeQueue | undefined {
     return this.queues.get(`${topic}\u0000${queueId}`);
   }
@@ -209,9 +213,22 @@ export class RmqStore {
    * trimmed; their ranges are journaled so recovery keeps the offsets of an emptied queue.
    */
   expireBefore(cutoff: number): number {
+    return this.expire((q) => q.offsetForTime(cutoff));
+  }
+
+  /** Forced retention: drops the messages stored below journal position `position`, whatever their age. */
+  expireBelowPosition(position: number): number {
+    return this.expire((q) => {
+      let i = 0;
+      while (i < q.positions.length && q.positions[i] < position) i++;
+      return q.minOffset + i;
+    });
+  }
+
+  private expire(upTo: (q: ConsumeQueue) => number): number {
     let dropped = 0;
     for (const [k, q] of this.queues) {
-      const to = q.offsetForTime(cutoff);
+      const to = upTo(q);
       if (to <= q.minOffset) continue;
       dropped += to - q.minOffset;
       q.trimTo(to);
