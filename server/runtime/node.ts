@@ -341,6 +341,7 @@ export class BrokerNode {
         broker: () => this.broker,
         stomp: () => this.stomp,
         bridges: () => this.bridges,
+        rocketmq: () => this.rocketmq?.broker ?? null,
         journal: () => this.journal ?? null,
         node: {
           version: await packageVersion(),

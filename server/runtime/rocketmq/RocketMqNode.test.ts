@@ -1,7 +1,7 @@
 // A standalone Tandem node speaking RocketMQ, driven in-process by ali-ons (the real npm client)
 // and by raw remoting requests for the edges the client never sends.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -19,10 +19,12 @@ let dir: string;
 let node: BrokerNode;
 let nameSrv: string;
 let brokerAddr: string;
+let adminPort: number;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "tandem-rmq-"));
   const [stomp, admin, listen, ns] = await freePorts(4);
+  adminPort = admin;
   const cluster = clusterSchema.parse({
     dataDirectory: dir,
     rocketmq: { messageDelayLevel: "1s 1s 1s 1s", maxMessageSize: 65536, defaultTopicQueueNums: 4 },
@@ -239,5 +241,23 @@ describe("RocketMQ on a standalone node", () => {
     const ok = await setup.request(RequestCode.GET_MAX_OFFSET, { topic: "bulk", queueId: 0 });
     assert.equal(ok.extFields.offset, "40");
     setup.close();
+  });
+
+  test("admin API: topics with per-queue offsets, consumer groups with members, offsets and lag", async () => {
+    const token = (await readFile(join(dir, "a1", "admin.token"), "utf8")).trim();
+    const res = await fetch(`http://127.0.0.1:${adminPort}/api/v1/rocketmq`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 200);
+    const view = (await res.json()) as {
+      brokerName: string;
+      topics: Array<{ topic: string; queues: Array<{ queueId: number; minOffset: number; maxOffset: number }> }>;
+      groups: Array<{ group: string; lag: number; queues: Array<{ topic: string; consumerOffset: number; brokerOffset: number; lag: number }> }>;
+    };
+    assert.equal(view.brokerName, "broker-a");
+    const orders = view.topics.find((t) => t.topic === "orders");
+    assert.deepEqual(orders?.queues.map((q) => q.maxOffset).reduce((a, b) => a + b, 0), 20);
+    const even = view.groups.find((g) => g.group === "cg-even");
+    assert.ok(even, "the group that consumed orders is listed");
+    assert.equal(even.lag, 0, "it committed everything");
+    assert.equal(even.queues.filter((q) => q.topic === "orders").reduce((a, q) => a + q.consumerOffset, 0), 20);
   });
 });
