@@ -104,4 +104,27 @@ describe("RemotingDecoder", () => {
     assert.deepEqual([...(c.body ?? [])], [1, 2, 3]);
     assert.equal(c.remark, "ok");
   });
+
+  test("seeded random bytes and mutated frames never throw, and buffered bytes stay within the limit", () => {
+    let seed = 0x2545f491;
+    const rnd = (): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) / 0x100000000;
+    };
+    for (let round = 0; round < 2000; round++) {
+      const d = new RemotingDecoder(4096);
+      const base = round % 2 === 0 ? Buffer.from(fixture) : Buffer.alloc(Math.floor(rnd() * 300));
+      for (let i = 0; i < base.length; i++) if (round % 2 === 1 || rnd() < 0.02) base[i] = Math.floor(rnd() * 256);
+      let at = 0;
+      while (at < base.length) {
+        const n = 1 + Math.floor(rnd() * 40);
+        const items = d.push(base.subarray(at, at + n));
+        for (const it of items) assert.ok(["command", "badHeader", "fatal"].includes(it.kind));
+        assert.ok(d.pending() <= 4096 + 4 + 40, `pending ${d.pending()} exceeds the frame limit`);
+        at += n;
+      }
+    }
+  });
 });
