@@ -188,6 +188,7 @@ export class BrokerNode {
     await mkdir(join(dir, "journal"), { recursive: true });
     await mkdir(c.dataDir, { recursive: true });
     await this.startAdmin();
+    await this.rocketmq?.startNameServer();
     const lock = new SharedFileLock(join(dir, "lock"), c.lockAcquireSleepInterval, this.logger);
     this.sharedLock = lock;
     lock.onLost = () => {
@@ -492,6 +493,8 @@ export class BrokerNode {
   async handover(timeoutMs = 10_000): Promise<{ caughtUp: boolean; position: number }> {
     if (!this.group || this.group.role !== "master") throw new Error("this node is not the master of its group");
     return this.inLane(async () => {
+      // RocketMQ clients stop sending here too: the slaves then catch up to a final end.
+      await this.rocketmq?.unserve("handover");
       if (this.stomp) {
         this.stomp.closeAll("not_master", "handover");
         await this.stomp.stop();
