@@ -4,7 +4,7 @@ import { connect, type Socket } from "node:net";
 import { encodeCommand, RemotingDecoder, type RemotingCommand } from "../../server/runtime/rocketmq/remotingCodec";
 
 export class RawRemotingClient {
-  private readonly pending = new Map<number, (c: RemotingCommand) => void>();
+  private readonly pending = new Map<number, { done: (c: RemotingCommand) => void; fail: (e: Error) => void }>();
   private opaque = 1;
   readonly notifications: RemotingCommand[] = [];
   closed = false;
@@ -19,12 +19,17 @@ export class RawRemotingClient {
           this.notifications.push(c);
           continue;
         }
-        const done = this.pending.get(c.opaque);
+        const waiter = this.pending.get(c.opaque);
         this.pending.delete(c.opaque);
-        done?.(c);
+        waiter?.done(c);
       }
     });
-    socket.on("close", () => (this.closed = true));
+    socket.on("close", () => {
+      this.closed = true;
+      // Requests the server will never answer now fail at once (and free their timers).
+      for (const w of this.pending.values()) w.fail(new Error("connection closed"));
+      this.pending.clear();
+    });
     socket.on("error", () => {});
   }
 
@@ -48,9 +53,15 @@ export class RawRemotingClient {
         this.pending.delete(opaque);
         reject(new Error(`no response to request code ${code} within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(opaque, (c) => {
-        clearTimeout(t);
-        resolve(c);
+      this.pending.set(opaque, {
+        done: (c) => {
+          clearTimeout(t);
+          resolve(c);
+        },
+        fail: (e) => {
+          clearTimeout(t);
+          reject(e);
+        },
       });
     });
   }

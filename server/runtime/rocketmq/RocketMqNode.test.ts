@@ -259,5 +259,7 @@ describe("RocketMQ on a standalone node", () => {
     assert.ok(even, "the group that consumed orders is listed");
     assert.equal(even.lag, 0, "it committed everything");
     assert.equal(even.queues.filter((q) => q.topic === "orders").reduce((a, q) => a + q.consumerOffset, 0), 20);
+    const metrics = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+    assert.match(metrics, /tandem_rocketmq_consumer_lag_messages\{consumer_group="cg-even",topic="orders"[^}]*\} 0/);
   });
 });
