@@ -56,6 +56,11 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_CONSOLE !== "1") summary.push(...(await runConsoleBench()));
   summary.push(...(await (await import("./electionPushBench")).runElectionPushBench()));
   if (process.env.BENCH_SKIP_BRIDGE !== "1") summary.push(...(await (await import("./bridgeBench")).runBridgeBench()));
+  if (process.env.BENCH_SKIP_ROCKETMQ !== "1") {
+    for (const r of await (await import("./rocketmqBench")).runRocketmqBench()) {
+      summary.push({ bench: `same nodes: ${r.protocol}`, result: `send ${r.sendMsgPerSec} msg/s (p50 ${r.sendP50ms} ms), pull ${r.pullMsgPerSec} msg/s`, target: "-", met: "-" });
+    }
+  }
   if (process.env.BENCH_SKIP_FAILOVER !== "1") summary.push(...(await (await import("./failoverBench")).runFailoverBench()));
   if (process.env.BENCH_SKIP_FAILOVER !== "1") summary.push(...(await (await import("./coordinatorOutageBench")).runCoordinatorOutageBench()));
 

@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { registerBrokerCommand } from "./cli/brokerCommand";
 import { registerConsoleCommand } from "./cli/consoleCommand";
 import { registerCoordinatorCommand } from "./cli/coordinatorCommand";
+import { registerImportRocketmqCommand } from "./cli/importRocketmqCommand";
 
 const program = new Command("tandem").description(
   "Tandem: a highly available STOMP broker cluster with a ZooKeeper-protocol coordinator",
@@ -10,4 +11,5 @@ const program = new Command("tandem").description(
 registerBrokerCommand(program);
 registerCoordinatorCommand(program);
 registerConsoleCommand(program);
+registerImportRocketmqCommand(program);
 await program.parseAsync(process.argv);

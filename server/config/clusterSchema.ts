@@ -9,6 +9,7 @@ import { parseTransportUri, type TransportUri } from "./transportUri";
 import { adminListenerSchema, securityFields } from "./securitySchema";
 import { networkConnectorSchema } from "./networkConnectorSchema";
 import { checkNetworkConnectors } from "./checkNetworkConnectors";
+import { checkRocketmq, rocketmqClusterSchema, rocketmqGroupSchema, rocketmqNodeSchema } from "./rocketmqSchema";
 
 const byteSize = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const n = parseByteSize(v);
@@ -134,6 +135,8 @@ export const nodeSchema = z.strictObject({
   broker: brokerPolicySchema.partial().optional(),
   /** The node's admin HTTP API listener (securitySchema.ts). */
   admin: adminListenerSchema.optional(),
+  /** RocketMQ listeners of this node: listenPort, brokerId, namesrvPort (rocketmqSchema.ts). */
+  rocketmq: rocketmqNodeSchema.optional(),
 });
 
 export const groupSchema = z.strictObject({
@@ -155,6 +158,8 @@ export const groupSchema = z.strictObject({
   nodes: z.array(nodeSchema).min(1, "a group needs at least one node"),
   /** Bridges this group's master runs to other groups (network of brokers, brokers.md §c). */
   networkConnectors: z.array(networkConnectorSchema).default([]),
+  /** The group as a RocketMQ broker group: brokerName (rocketmqSchema.ts). */
+  rocketmq: rocketmqGroupSchema.optional(),
 });
 
 export const clusterSchema = z
@@ -174,6 +179,8 @@ export const clusterSchema = z
     groups: z.array(groupSchema).min(1, "the cluster needs at least one group"),
     /** users, authorizationEntries, allowAnonymous, adminToken (securitySchema.ts). */
     ...securityFields,
+    /** RocketMQ 4.x protocol: NameServer and broker roles (rocketmqSchema.ts, seed 002). */
+    rocketmq: rocketmqClusterSchema.optional(),
   })
   .superRefine((cluster, ctx) => {
     checkLoginBackoff(cluster.broker, ["broker"], ctx);
@@ -210,6 +217,7 @@ export const clusterSchema = z
       });
     });
     for (const issue of checkNetworkConnectors(cluster.groups)) ctx.addIssue({ code: "custom", ...issue });
+    for (const issue of checkRocketmq(cluster.rocketmq, cluster.groups)) ctx.addIssue({ code: "custom", ...issue });
   });
 
 /** The back-off must be able to grow: loginBackoffMax below loginBackoff is a typo, not a policy. */

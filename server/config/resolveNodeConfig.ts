@@ -3,6 +3,8 @@ import type { BrokerPolicy, ClusterConfig, GroupConfig, NodeEntry, SyncPolicy } 
 import type { TransportUri } from "./transportUri";
 import { resolveNetworkConnectors, type BridgeSpec } from "./resolveNetworkConnectors";
 import { adminListenerSchema, type AdminListenerConfig, type SecurityConfig } from "./securitySchema";
+import { resolveRmqSettings } from "./resolveRmqSettings";
+import type { RmqSettings } from "../runtime/rocketmq/RmqSettings";
 
 /** Everything one broker node process needs, flattened from the cluster file. */
 export interface NodeConfig {
@@ -36,6 +38,8 @@ export interface NodeConfig {
   admin?: AdminListenerConfig;
   /** Bridges to other groups, run while this node is its group's master (network of brokers). */
   bridges?: BridgeSpec[];
+  /** RocketMQ roles of this node (absent when the cluster file has no rocketmq section). */
+  rocketmq?: RmqSettings;
 }
 
 /** Picks one node out of the cluster file; throws with the known names when it is absent. */
@@ -87,5 +91,6 @@ export function resolveNodeConfig(cluster: ClusterConfig, nodeName: string, base
     },
     admin: node.admin ?? adminListenerSchema.parse({}),
     bridges: resolveNetworkConnectors(cluster, group),
+    rocketmq: resolveRmqSettings(cluster, group, node, isAbsolute(root) ? root : resolve(baseDir, root)),
   };
 }

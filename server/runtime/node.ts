@@ -24,6 +24,7 @@ import { adminListenerSchema } from "../config/securitySchema";
 import { DEFAULT_MAXIMUM_CONNECTIONS } from "../config/transportUri";
 import { CoordinationClient } from "./zk/CoordinationClient";
 import { NetworkBridges } from "./bridge/NetworkBridges";
+import { RocketMqNode } from "./rocketmq/RocketMqNode";
 
 export interface BrokerNodeOptions {
   config: NodeConfig;
@@ -66,11 +67,17 @@ export class BrokerNode {
   readonly replicationPolicy: ReplicationPolicy;
   /** Fires whenever the role changes (for the admin API / console). */
   onRole: (role: NodeRole) => void = () => {};
+  /** RocketMQ NameServer (every role) and broker (master) listeners, when configured. */
+  readonly rocketmq: RocketMqNode | null;
 
   constructor(options: BrokerNodeOptions) {
     this.config = options.config;
     this.logger = options.logger;
     this.replicationPolicy = replicationPolicyFor(this.config);
+    const rmq = this.config.rocketmq;
+    this.rocketmq = rmq
+      ? new RocketMqNode({ settings: rmq, nodeName: this.config.nodeName, zk: () => this.zk, registryPath: `/tandem/${this.config.brokerName}/rocketmq/brokers`, logger: this.logger })
+      : null;
   }
 
   get role(): NodeRole {
@@ -101,6 +108,7 @@ export class BrokerNode {
     if (c.groupNodes.length <= 1) {
       await this.serve(this.standaloneGate());
       await this.startAdmin();
+      await this.rocketmq?.startNameServer();
       return;
     }
     if (!c.zkAddress) throw new Error(`group ${c.groupName} has ${c.groupNodes.length} nodes: zkAddress is required for election`);
@@ -140,6 +148,7 @@ export class BrokerNode {
     this.group.on("role", (role) => this.onRole(role));
     await this.group.start();
     this.logger.info({ zkPath: c.zkPath, quorum: this.group.quorum, sync: this.replicationPolicy.name }, "joined HA group");
+    await this.rocketmq?.startNameServer();
   }
 
   /** The admin API's address, published in the member znode so an attached console finds every node. */
@@ -179,6 +188,7 @@ export class BrokerNode {
     await mkdir(join(dir, "journal"), { recursive: true });
     await mkdir(c.dataDir, { recursive: true });
     await this.startAdmin();
+    await this.rocketmq?.startNameServer();
     const lock = new SharedFileLock(join(dir, "lock"), c.lockAcquireSleepInterval, this.logger);
     this.sharedLock = lock;
     lock.onLost = () => {
@@ -280,6 +290,7 @@ export class BrokerNode {
       }
     }
     this.startBridges(broker);
+    await this.rocketmq?.serve(this.store, broker);
   }
 
   /** Stops serving clients at once: receipts held by the gate fail, connections close, state is dropped. */
@@ -289,6 +300,7 @@ export class BrokerNode {
     const broker = this.broker;
     this.broker = null;
     if (this.gate instanceof ReplicationGate) this.gate.fail(new Error(`no longer master: ${reason}`));
+    await this.rocketmq?.unserve(reason);
     if (this.stomp) {
       this.stomp.closeAll("not_master", reason);
       await this.stomp.stop();
@@ -330,6 +342,7 @@ export class BrokerNode {
         broker: () => this.broker,
         stomp: () => this.stomp,
         bridges: () => this.bridges,
+        rocketmq: () => this.rocketmq?.broker ?? null,
         journal: () => this.journal ?? null,
         node: {
           version: await packageVersion(),
@@ -480,6 +493,8 @@ export class BrokerNode {
   async handover(timeoutMs = 10_000): Promise<{ caughtUp: boolean; position: number }> {
     if (!this.group || this.group.role !== "master") throw new Error("this node is not the master of its group");
     return this.inLane(async () => {
+      // RocketMQ clients stop sending here too: the slaves then catch up to a final end.
+      await this.rocketmq?.unserve("handover");
       if (this.stomp) {
         this.stomp.closeAll("not_master", "handover");
         await this.stomp.stop();
@@ -526,6 +541,7 @@ export class BrokerNode {
       await this.unfollow();
       await this.unserve("shutdown");
     });
+    await this.rocketmq?.stop();
     await this.zk?.close();
     await this.journal?.close();
     await this.sharedLock?.release();

@@ -4,6 +4,7 @@ import type { Journal } from "../store/Journal";
 import type { StompServer } from "../stomp/StompServer";
 import type { BridgeView } from "../bridge/NetworkBridge";
 import { AdminError } from "./AdminError";
+import type { RmqBroker } from "../rocketmq/RmqBroker";
 
 /** Who the node is, as the admin API reports it; functions where the HA layer changes the answer. */
 export interface NodeIdentity {
@@ -34,6 +35,8 @@ export interface AdminContext {
   journal: () => Journal | null;
   /** The master's network bridges (null on a slave); optional for contexts built without them. */
   bridges?: () => { list(): BridgeView[]; restart(name: string): boolean } | null;
+  /** The master's RocketMQ broker role, when the node speaks RocketMQ (server/runtime/rocketmq). */
+  rocketmq?: () => RmqBroker | null;
 }
 
 export interface LiveNode {

@@ -14,6 +14,7 @@ import { browseMessages, getMessage, moveMessages, sendMessage } from "./message
 import { nodeInfo } from "./nodeInfo";
 import { createNodeMetrics } from "./nodeMetrics";
 import { RawReply } from "./RawReply";
+import { rmqAdminView } from "../rocketmq/rmqAdminView";
 import { paginate, parsePageQuery } from "./paging";
 
 function noBody(req: AdminRequest): void {
@@ -43,6 +44,12 @@ export function adminRoutes(ctx: AdminContext): AdminRouter {
     }
   }, "handover");
 
+  // RocketMQ topics (per-queue offsets) and consumer groups (members, offsets, lag) of this master.
+  r.add("GET", `${base}/rocketmq`, () => {
+    const rmq = ctx.rocketmq?.() ?? null;
+    if (!rmq) throw new AdminError(503, `node ${ctx.node.nodeName} serves no RocketMQ broker (role: ${ctx.node.role()}; RocketMQ is served by the master when the node has rocketmq.listenPort)`);
+    return rmqAdminView(rmq);
+  });
   r.add("GET", `${base}/destinations`, async (req) => {
     const q = parsePageQuery(req.query, destinationsExtra);
     const rows = (await listDestinations(ctx)).filter((d) => !q.kind || d.kind === q.kind);

@@ -2,6 +2,7 @@ import { collectDefaultMetrics, type Gauge, Registry } from "prom-client";
 import { registerCollectedCounter, registerCollectedGauge } from "./collectedMetrics";
 import type { AdminContext } from "./AdminContext";
 import { listDestinations, type DestinationRow } from "./destinations";
+import { rmqAdminView } from "../rocketmq/rmqAdminView";
 
 export interface NodeMetrics {
   /** The exposition text; `maxDestinations` bounds the per-destination series (deepest first). */
@@ -72,6 +73,13 @@ export function createNodeMetrics(ctx: AdminContext): NodeMetrics {
     if (!b) return;
     g.set({ kind: "queue" }, b.queues.size);
     g.set({ kind: "topic" }, b.topics.size);
+  });
+
+  // RocketMQ consumer lag per group and topic (messages not committed), for alert rules on lag.
+  gauge("tandem_rocketmq_consumer_lag_messages", "RocketMQ messages a consumer group has not committed, by topic (on the master).", ["consumer_group", "topic"], (g) => {
+    const rmq = ctx.rocketmq?.();
+    if (!rmq) return;
+    for (const grp of rmqAdminView(rmq).groups) for (const q of grp.queues) g.inc({ consumer_group: grp.group, topic: q.topic }, q.lag);
   });
 
   return {

@@ -556,11 +556,14 @@ export class Broker {
   }
 
   /** Deletes journal segments that no live message needs any more. */
+  /** Smallest journal position another user of the journal (the RocketMQ store) still needs. */
+  retainFloor: () => number = () => Infinity;
+
   async reclaim(): Promise<number> {
     if (this.reclaiming) return 0;
     this.reclaiming = true;
     try {
-      let min = this.store.journal.endPosition;
+      let min = Math.min(this.store.journal.endPosition, this.retainFloor());
       for (const q of this.queues.values()) if (q.journaled) min = Math.min(min, q.minLivePosition());
       const durables: DurableSubscription[] = [];
       for (const t of this.topics.values()) for (const d of t.durables.values()) durables.push(d);

@@ -110,6 +110,11 @@ export class MessageStore {
     return this.write(encodeEntry({ type: EntryType.Destination, name, deleted }));
   }
 
+  /** A RocketMQ-protocol record (server/runtime/rocketmq); replicated like every other record. */
+  appendRmq(payload: Buffer): number {
+    return this.write(encodeEntry({ type: EntryType.Rmq, payload }));
+  }
+
   appendTerm(termId: string): number {
     return this.write(encodeEntry({ type: EntryType.Term, termId }));
   }

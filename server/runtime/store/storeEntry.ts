@@ -16,6 +16,8 @@ export const enum EntryType {
   Term = 7,
   /** A destination created (or deleted) explicitly: it exists, even empty, after a restart or failover. */
   Destination = 8,
+  /** A RocketMQ-protocol record (server/runtime/rocketmq/rmqRecord.ts owns its payload). */
+  Rmq = 9,
 }
 
 export interface AddEntry {
@@ -41,10 +43,13 @@ export interface PurgeEntry { type: EntryType.Purge; store: string }
 export interface TermEntry { type: EntryType.Term; termId: string }
 export interface DestinationEntry { type: EntryType.Destination; name: string; deleted: boolean }
 
-export type StoreEntry = AddEntry | RemoveEntry | CommitEntry | DurableSubEntry | DurableUnsubEntry | PurgeEntry | TermEntry | DestinationEntry;
+/** Opaque to the STOMP broker; the RocketMQ store encodes and replays it. */
+export interface RmqEntry { type: EntryType.Rmq; payload: Buffer }
+
+export type StoreEntry = AddEntry | RemoveEntry | CommitEntry | DurableSubEntry | DurableUnsubEntry | PurgeEntry | TermEntry | DestinationEntry | RmqEntry;
 
 export function encodeEntry(e: StoreEntry): Buffer {
-  const w = new BinaryWriter(e.type === EntryType.Add ? 128 + e.body.length : 64);
+  const w = new BinaryWriter(e.type === EntryType.Add ? 128 + e.body.length : e.type === EntryType.Rmq ? 8 + e.payload.length : 64);
   writeEntry(w, e);
   return w.finish();
 }
@@ -93,6 +98,9 @@ function writeEntry(w: BinaryWriter, e: StoreEntry): void {
     case EntryType.Destination:
       w.str(e.name).u8(e.deleted ? 1 : 0);
       break;
+    case EntryType.Rmq:
+      w.bytes(e.payload);
+      break;
   }
 }
 
@@ -134,6 +142,8 @@ export function decodeEntry(buf: Buffer): StoreEntry {
       return { type, termId: r.str() };
     case EntryType.Destination:
       return { type, name: r.str(), deleted: r.u8() === 1 };
+    case EntryType.Rmq:
+      return { type, payload: r.bytes() };
     default:
       throw new Error(`unknown store record type ${type}`);
   }

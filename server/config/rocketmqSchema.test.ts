@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { clusterSchema } from "./clusterSchema";
+import { resolveNodeConfig } from "./resolveNodeConfig";
+
+function cluster(rocketmq: Record<string, unknown> | undefined, nodeRmq: Array<Record<string, unknown>> = [{ listenPort: 10911, namesrvPort: 9876, brokerId: 0 }, { listenPort: 10921, brokerId: 1 }]) {
+  return {
+    zkAddress: "127.0.0.1:2181",
+    ...(rocketmq ? { rocketmq } : {}),
+    groups: [
+      {
+        name: "broker-a",
+        replicas: 2,
+        brokerRole: "SYNC_MASTER",
+        flushDiskType: "SYNC_FLUSH",
+        nodes: nodeRmq.map((r, i) => ({ name: `a${i}`, transportConnectors: [{ name: "stomp", uri: `stomp://127.0.0.1:${61613 + i}` }], rocketmq: r })),
+      },
+    ],
+  };
+}
+
+function issues(input: unknown): string[] {
+  const r = clusterSchema.safeParse(input);
+  assert.equal(r.success, false, "the file must be refused");
+  return r.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+}
+
+describe("RocketMQ vocabulary in the cluster file", () => {
+  test("seed 002's fields resolve onto the node", () => {
+    const c = clusterSchema.parse(cluster({ brokerClusterName: "rocketmq-cluster", namesrvAddr: "127.0.0.1:9876", deleteWhen: "04;05", fileReservedTime: 48, diskMaxUsedSpaceRatio: 88, maxMessageSize: 65536, autoCreateTopicEnable: false, defaultTopicQueueNums: 8 }));
+    const n = resolveNodeConfig(c, "a0");
+    assert.equal(n.rocketmq?.brokerName, "broker-a");
+    assert.equal(n.rocketmq?.brokerClusterName, "rocketmq-cluster");
+    assert.equal(n.rocketmq?.listenPort, 10911);
+    assert.equal(n.rocketmq?.namesrvPort, 9876);
+    assert.deepEqual(n.rocketmq?.deleteWhen, [4, 5]);
+    assert.equal(n.rocketmq?.fileReservedTime, 48);
+    assert.equal(n.rocketmq?.maxMessageSize, 65536);
+    assert.equal(n.rocketmq?.replicated, true, "SYNC_MASTER waits for a slave");
+    assert.equal(n.rocketmq?.delayLevelsMs.length, 18);
+    assert.equal(n.brokerRole, "SYNC_MASTER");
+    assert.equal(n.flushDiskType, "SYNC_FLUSH");
+  });
+
+  test("invalid values are refused with the field and the reason", () => {
+    const bad = issues(cluster({ diskMaxUsedSpaceRatio: 99, deleteWhen: "25", fileReservedTime: -1, messageDelayLevel: "1s 5x", maxMessageSize: "100mb", defaultTopicQueueNums: 0 }));
+    const text = bad.join("\n");
+    assert.match(text, /rocketmq\.diskMaxUsedSpaceRatio: diskMaxUsedSpaceRatio is a percentage between 10 and 95/);
+    assert.match(text, /rocketmq\.deleteWhen: an hour of the day is 00\.\.23/);
+    assert.match(text, /rocketmq\.fileReservedTime: fileReservedTime must be a positive number of hours/);
+    assert.match(text, /rocketmq\.messageDelayLevel: levels are durations/);
+    assert.match(text, /rocketmq\.maxMessageSize: "100mb" is not a message size between 1 byte and 64 MiB/);
+    assert.match(text, /rocketmq\.defaultTopicQueueNums: defaultTopicQueueNums must be at least 1/);
+  });
+
+  test("namesrvAddr must name a node's NameServer listener; brokerIds are unique per group", () => {
+    const text = issues(cluster({ namesrvAddr: "127.0.0.1:9876;127.0.0.1:9999" }, [{ listenPort: 10911, namesrvPort: 9876, brokerId: 0 }, { listenPort: 10921, brokerId: 0 }])).join("\n");
+    assert.match(text, /rocketmq\.namesrvAddr: 127\.0\.0\.1:9999 is not the NameServer listener of any node/);
+    assert.match(text, /groups\.0\.nodes\.1\.rocketmq\.brokerId: brokerId 0 is already used by node a0 of group broker-a/);
+  });
+
+  test("node rocketmq settings without the cluster's rocketmq section are refused", () => {
+    assert.match(issues(cluster(undefined)).join("\n"), /rocketmq: groups or nodes have rocketmq settings, but the cluster has no rocketmq section/);
+  });
+
+  test("a listenPort out of range is refused", () => {
+    assert.match(issues(cluster({}, [{ listenPort: 70000 }])).join("\n"), /groups\.0\.nodes\.0\.rocketmq\.listenPort: a port is 0\.\.65535/);
+  });
+});

@@ -1,0 +1,101 @@
+import type { Logger } from "pino";
+import { RequestCode } from "./remotingCodes";
+import type { RemotingConnection } from "./RemotingServer";
+
+/** A consumer's HEART_BEAT entry (ConsumerData in HeartbeatData). */
+export interface ConsumerData {
+  groupName: string;
+  consumeType?: string;
+  messageModel?: string;
+  consumeFromWhere?: string;
+  subscriptionDataSet?: Array<{ topic: string; subString?: string; tagsSet?: string[] }>;
+}
+
+interface Member {
+  clientId: string;
+  conn: RemotingConnection;
+  lastSeen: number;
+  data: ConsumerData;
+}
+
+/** RocketMQ's 120 s channel expiry (ClientHousekeepingService / BROKER_CHANNEL_EXPIRED_TIME). */
+export const CHANNEL_EXPIRED_MS = 120_000;
+
+/**
+ * The consumers of each group that heartbeat to this broker (ConsumerManager). Clients rebalance
+ * themselves from GET_CONSUMER_LIST_BY_GROUP; a change of membership is pushed to the group's
+ * members as NOTIFY_CONSUMER_IDS_CHANGED so they need not wait for their next rebalance tick.
+ */
+export class ConsumerRegistry {
+  private readonly groups = new Map<string, Map<string, Member>>();
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Records a heartbeat; returns true when the group's membership changed. */
+  heartbeat(clientId: string, conn: RemotingConnection, data: ConsumerData): boolean {
+    let g = this.groups.get(data.groupName);
+    if (!g) this.groups.set(data.groupName, (g = new Map()));
+    const cur = g.get(clientId);
+    const changed = !cur || cur.conn !== conn;
+    g.set(clientId, { clientId, conn, lastSeen: Date.now(), data });
+    if (changed) {
+      conn.onClose(() => this.removeConnection(conn));
+      this.notify(data.groupName);
+    }
+    return changed;
+  }
+
+  unregister(clientId: string, group: string): void {
+    const g = this.groups.get(group);
+    if (g?.delete(clientId)) {
+      if (g.size === 0) this.groups.delete(group);
+      this.notify(group);
+    }
+  }
+
+  clientIds(group: string): string[] {
+    return [...(this.groups.get(group)?.keys() ?? [])].sort();
+  }
+
+  groupNames(): string[] {
+    return [...this.groups.keys()];
+  }
+
+  members(group: string): Array<{ clientId: string; remote: string; lastSeen: number; data: ConsumerData }> {
+    return [...(this.groups.get(group)?.values() ?? [])].map((m) => ({ clientId: m.clientId, remote: m.conn.remote, lastSeen: m.lastSeen, data: m.data }));
+  }
+
+  private removeConnection(conn: RemotingConnection): void {
+    for (const [group, g] of this.groups) {
+      let changed = false;
+      for (const [id, m] of g) {
+        if (m.conn === conn) {
+          g.delete(id);
+          changed = true;
+        }
+      }
+      if (g.size === 0) this.groups.delete(group);
+      if (changed) this.notify(group);
+    }
+  }
+
+  /** Drops members silent for longer than the channel expiry (called by the broker's housekeeping). */
+  expire(now = Date.now()): void {
+    for (const [group, g] of this.groups) {
+      let changed = false;
+      for (const [id, m] of g) {
+        if (now - m.lastSeen > CHANNEL_EXPIRED_MS) {
+          this.logger.info({ group, clientId: id, silentMs: now - m.lastSeen }, "RocketMQ consumer expired: no heartbeat for 120 s");
+          g.delete(id);
+          changed = true;
+        }
+      }
+      if (g.size === 0) this.groups.delete(group);
+      if (changed) this.notify(group);
+    }
+  }
+
+  private notify(group: string): void {
+    for (const m of this.groups.get(group)?.values() ?? []) m.conn.notify(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, { consumerGroup: group });
+  }
+}

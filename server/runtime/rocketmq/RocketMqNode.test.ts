@@ -1,0 +1,265 @@
+// A standalone Tandem node speaking RocketMQ, driven in-process by ali-ons (the real npm client)
+// and by raw remoting requests for the edges the client never sends.
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { Message } from "ali-ons";
+import pino from "pino";
+import { clusterSchema } from "../../config/clusterSchema";
+import { resolveNodeConfig } from "../../config/resolveNodeConfig";
+import { BrokerNode } from "../node";
+import { closeAll, consumer, producer } from "../../../e2e/support/aliOnsClients";
+import { RawRemotingClient } from "../../../e2e/support/RawRemotingClient";
+import { freePorts, waitFor } from "../../../e2e/support/clusterProcess";
+import { RequestCode, ResponseCode } from "./remotingCodes";
+
+let dir: string;
+let node: BrokerNode;
+let nameSrv: string;
+let brokerAddr: string;
+let adminPort: number;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "tandem-rmq-"));
+  const [stomp, admin, listen, ns] = await freePorts(4);
+  adminPort = admin;
+  const cluster = clusterSchema.parse({
+    dataDirectory: dir,
+    rocketmq: { messageDelayLevel: "1s 1s 1s 1s", maxMessageSize: 65536, defaultTopicQueueNums: 4 },
+    groups: [
+      {
+        name: "broker-a",
+        sync: "local_disk",
+        nodes: [{ name: "a1", transportConnectors: [{ name: "stomp", uri: `stomp://127.0.0.1:${stomp}` }], admin: { port: admin }, rocketmq: { listenPort: listen, namesrvPort: ns } }],
+      },
+    ],
+  });
+  node = new BrokerNode({ config: resolveNodeConfig(cluster, "a1"), logger: pino({ level: "silent" }) });
+  await node.start();
+  nameSrv = `127.0.0.1:${ns}`;
+  brokerAddr = `127.0.0.1:${listen}`;
+});
+
+after(async () => {
+  await closeAll([]);
+  await node?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("RocketMQ on a standalone node", () => {
+  test("a send to an unknown topic auto-creates it with defaultTopicQueueNums (autoCreateTopicEnable)", async () => {
+    const raw = await RawRemotingClient.connect(brokerAddr);
+    try {
+      const r = await raw.request(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: "auto-topic", c: "TBW102", d: 16, e: 1, f: 0, g: Date.now(), h: 0, i: "", j: 0 }, Buffer.from("x"));
+      assert.equal(r.code, ResponseCode.SUCCESS, r.remark ?? "");
+      assert.equal(r.extFields.queueId, "1");
+      const all = await raw.request(RequestCode.GET_ALL_TOPIC_CONFIG);
+      const table = JSON.parse(all.body!.toString()).topicConfigTable as Record<string, { writeQueueNums: number }>;
+      assert.equal(table["auto-topic"].writeQueueNums, 4, "capped at the broker's defaultTopicQueueNums");
+    } finally {
+      raw.close();
+    }
+  });
+
+  test("ali-ons sends to a created topic and a clustering consumer with a tag filter receives only its tags", { timeout: 60_000 }, async () => {
+    const admin = await RawRemotingClient.connect(brokerAddr);
+    const created = await admin.request(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: "orders", readQueueNums: 4, writeQueueNums: 4, perm: 6 });
+    admin.close();
+    assert.equal(created.code, ResponseCode.SUCCESS);
+    const p = producer([nameSrv], "pg-1", "p1");
+    await p.ready();
+    const sent: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const r = await p.send(new Message("orders", i % 2 === 0 ? "even" : "odd", `m-${i}`));
+      assert.equal(r.sendStatus, "SEND_OK");
+      assert.equal(r.messageQueue.brokerName, "broker-a");
+      sent.push(r.msgId);
+    }
+    const c = consumer([nameSrv], "cg-even", "c1", { consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET" });
+    const got: string[] = [];
+    c.subscribe("orders", "even", async (msg) => {
+      got.push(msg.body.toString());
+    });
+    await c.ready();
+    try {
+      await waitFor(() => got.length >= 10, 30_000, () => `received ${got.length}: ${got.join(",")}`);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual([...got].sort(), Array.from({ length: 10 }, (_, i) => `m-${i * 2}`).sort());
+    } finally {
+      await c.close();
+      await p.close();
+    }
+    // The committed offsets are on the broker.
+    const raw = await RawRemotingClient.connect(brokerAddr);
+    try {
+      let committed = 0;
+      for (let q = 0; q < 4; q++) {
+        const r = await raw.request(RequestCode.QUERY_CONSUMER_OFFSET, { consumerGroup: "cg-even", topic: "orders", queueId: q });
+        assert.equal(r.code, ResponseCode.SUCCESS);
+        committed += Number(r.extFields.offset);
+      }
+      assert.equal(committed, 20, "every queue's offset was committed to its end (odd ones were filtered, not left behind)");
+      // Query by id: the offset message id names the commit-log position.
+      const view = await raw.request(RequestCode.VIEW_MESSAGE_BY_ID, { offset: Number(BigInt("0x" + sent[3].slice(16))) });
+      assert.equal(view.code, ResponseCode.SUCCESS);
+      assert.ok(view.body?.includes(Buffer.from("m-3")));
+    } finally {
+      raw.close();
+    }
+  });
+
+  test("NameServer: route with queueDatas/brokerDatas, cluster info, TOPIC_NOT_EXIST, unsupported codes answered", async () => {
+    const raw = await RawRemotingClient.connect(nameSrv);
+    try {
+      const route = await raw.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: "orders" });
+      assert.equal(route.code, ResponseCode.SUCCESS);
+      const data = JSON.parse(route.body!.toString()) as { queueDatas: Array<Record<string, unknown>>; brokerDatas: Array<{ brokerAddrs: Record<string, string> }> };
+      assert.deepEqual(data.queueDatas, [{ brokerName: "broker-a", readQueueNums: 4, writeQueueNums: 4, perm: 6, topicSysFlag: 0 }]);
+      assert.deepEqual(data.brokerDatas[0].brokerAddrs, { "0": brokerAddr });
+      const missing = await raw.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: "nope" });
+      assert.equal(missing.code, ResponseCode.TOPIC_NOT_EXIST);
+      const info = await raw.request(RequestCode.GET_BROKER_CLUSTER_INFO);
+      assert.deepEqual(JSON.parse(info.body!.toString()).clusterAddrTable, { DefaultCluster: ["broker-a"] });
+      const unsupported = await raw.request(103, {});
+      assert.equal(unsupported.code, ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
+      assert.match(unsupported.remark ?? "", /request type 103 not supported/);
+      const again = await raw.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: "orders" });
+      assert.equal(again.code, ResponseCode.SUCCESS, "the connection survived the unsupported code");
+    } finally {
+      raw.close();
+    }
+  });
+
+  test("broker: maxMessageSize → MESSAGE_ILLEGAL; a garbage header is answered; an oversized frame closes only that connection", async () => {
+    const raw = await RawRemotingClient.connect(brokerAddr);
+    const other = await RawRemotingClient.connect(brokerAddr);
+    try {
+      const big = await raw.request(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: "orders", e: 0, g: Date.now(), i: "" }, Buffer.alloc(65537));
+      assert.equal(big.code, ResponseCode.MESSAGE_ILLEGAL);
+      assert.match(big.remark ?? "", /exceeds maxMessageSize 65536/);
+      const garbage = Buffer.alloc(12);
+      garbage.writeInt32BE(8, 0);
+      garbage.writeInt32BE(4, 4);
+      garbage.write("{{{{", 8);
+      raw.writeRaw(garbage);
+      const ok = await raw.request(RequestCode.GET_MAX_OFFSET, { topic: "orders", queueId: 0 });
+      assert.equal(ok.code, ResponseCode.SUCCESS, "still served after a bad header");
+      const huge = Buffer.alloc(8);
+      huge.writeInt32BE(1 << 30, 0);
+      raw.writeRaw(huge);
+      await waitFor(() => raw.closed, 15_000, () => "an oversized frame must close the connection");
+      const still = await other.request(RequestCode.GET_MAX_OFFSET, { topic: "orders", queueId: 0 });
+      assert.equal(still.code, ResponseCode.SUCCESS, "other connections are unaffected");
+    } finally {
+      raw.close();
+      other.close();
+    }
+  });
+
+  test("a failing clustering consumer gets its message back from %RETRY% (delay levels) and then it lands in %DLQ%", { timeout: 90_000 }, async () => {
+    const admin = await RawRemotingClient.connect(brokerAddr);
+    try {
+      assert.equal((await admin.request(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: "payments", readQueueNums: 2, writeQueueNums: 2, perm: 6 })).code, ResponseCode.SUCCESS);
+      const p = producer([nameSrv], "pg-2", "p2");
+      await p.ready();
+      const c = consumer([nameSrv], "cg-fail", "c2", { consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET", maxReconsumeTimes: 2 });
+      const attempts: number[] = [];
+      c.subscribe("payments", "*", async (msg) => {
+        attempts.push(msg.reconsumeTimes);
+        throw new Error("consumer refuses the message");
+      });
+      await c.ready();
+      try {
+        const r = await p.send(new Message("payments", "t", "poison"));
+        assert.equal(r.sendStatus, "SEND_OK");
+        await waitFor(() => attempts.length >= 3, 60_000, () => `attempts so far: ${JSON.stringify(attempts)}`);
+        assert.deepEqual(attempts.slice(0, 3), [0, 1, 2], "first delivery, then two retries with a growing reconsumeTimes");
+        let dlq = 0;
+        async function poll(): Promise<void> {
+          const max = await admin.request(RequestCode.GET_MAX_OFFSET, { topic: "%DLQ%cg-fail", queueId: 0 });
+          dlq = Number(max.extFields.offset ?? 0);
+        }
+        for (let i = 0; i < 40 && dlq !== 1; i++) {
+          await poll();
+          if (dlq !== 1) await new Promise((res) => setTimeout(res, 500));
+        }
+        assert.equal(dlq, 1, "the message is in the dead letter queue after maxReconsumeTimes");
+        await new Promise((res) => setTimeout(res, 2500));
+        assert.equal(attempts.length, 3, "no delivery after the DLQ");
+      } finally {
+        await c.close();
+        await p.close();
+      }
+    } finally {
+      admin.close();
+    }
+  });
+
+  test("broadcasting: every consumer of the group gets every message", { timeout: 60_000 }, async () => {
+    const admin = await RawRemotingClient.connect(brokerAddr);
+    assert.equal((await admin.request(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: "news", readQueueNums: 4, writeQueueNums: 4, perm: 6 })).code, ResponseCode.SUCCESS);
+    admin.close();
+    const got = [new Set<string>(), new Set<string>()];
+    const cs = got.map((set, i) => {
+      const c = consumer([nameSrv], "cg-bcast", `b${i}`, { isBroadcast: true });
+      c.subscribe("news", "*", async (msg) => {
+        set.add(msg.body.toString());
+      });
+      return c;
+    });
+    await Promise.all(cs.map((c) => c.ready()));
+    // Broadcasting consumers start at the queue's end: wait until both have their queues before sending.
+    await waitFor(() => cs.every((c) => c.processQueueTable.size >= 4), 30_000, () => "broadcast consumers did not take the queues");
+    const p = producer([nameSrv], "pg-3", "p3");
+    await p.ready();
+    try {
+      for (let i = 0; i < 12; i++) assert.equal((await p.send(new Message("news", "n", `n-${i}`))).sendStatus, "SEND_OK");
+      await waitFor(() => got.every((s) => s.size >= 12), 30_000, () => `broadcast got ${got.map((s) => s.size).join("/")}`);
+    } finally {
+      await p.close();
+      await Promise.all(cs.map((c) => c.close()));
+    }
+  });
+
+  test("a client that sends pulls but never reads is cut off; the node and other clients carry on", { timeout: 60_000 }, async () => {
+    const setup = await RawRemotingClient.connect(brokerAddr);
+    assert.equal((await setup.request(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: "bulk", readQueueNums: 1, writeQueueNums: 1, perm: 6 })).code, ResponseCode.SUCCESS);
+    for (let i = 0; i < 40; i++) {
+      assert.equal((await setup.request(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: "bulk", e: 0, g: Date.now(), i: "" }, Buffer.alloc(60_000, 65))).code, ResponseCode.SUCCESS);
+    }
+    const greedy = await RawRemotingClient.connect(brokerAddr);
+    greedy.socket.pause();
+    // Each answer is ~256 KiB; 400 unread answers are ~100 MiB, far past the 16 MiB bound.
+    for (let i = 0; i < 400; i++) void greedy.request(RequestCode.PULL_MESSAGE, { consumerGroup: "g", topic: "bulk", queueId: 0, queueOffset: 0, maxMsgNums: 32, sysFlag: 0, subscription: "*" }, null, 60_000).catch(() => undefined);
+    // Let the node answer (and cut off) while nothing is read, then read what reached us: the stream must end.
+    await new Promise((r) => setTimeout(r, 4000));
+    greedy.socket.resume();
+    await waitFor(() => greedy.closed, 30_000, () => "the non-reading client was not cut off");
+    greedy.close();
+    const ok = await setup.request(RequestCode.GET_MAX_OFFSET, { topic: "bulk", queueId: 0 });
+    assert.equal(ok.extFields.offset, "40");
+    setup.close();
+  });
+
+  test("admin API: topics with per-queue offsets, consumer groups with members, offsets and lag", async () => {
+    const token = (await readFile(join(dir, "a1", "admin.token"), "utf8")).trim();
+    const res = await fetch(`http://127.0.0.1:${adminPort}/api/v1/rocketmq`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 200);
+    const view = (await res.json()) as {
+      brokerName: string;
+      topics: Array<{ topic: string; queues: Array<{ queueId: number; minOffset: number; maxOffset: number }> }>;
+      groups: Array<{ group: string; lag: number; queues: Array<{ topic: string; consumerOffset: number; brokerOffset: number; lag: number }> }>;
+    };
+    assert.equal(view.brokerName, "broker-a");
+    const orders = view.topics.find((t) => t.topic === "orders");
+    assert.deepEqual(orders?.queues.map((q) => q.maxOffset).reduce((a, b) => a + b, 0), 20);
+    const even = view.groups.find((g) => g.group === "cg-even");
+    assert.ok(even, "the group that consumed orders is listed");
+    assert.equal(even.lag, 0, "it committed everything");
+    assert.equal(even.queues.filter((q) => q.topic === "orders").reduce((a, q) => a + q.consumerOffset, 0), 20);
+    const metrics = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+    assert.match(metrics, /tandem_rocketmq_consumer_lag_messages\{consumer_group="cg-even",topic="orders"[^}]*\} 0/);
+  });
+});
