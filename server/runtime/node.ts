@@ -24,10 +24,13 @@ import { adminListenerSchema } from "../config/securitySchema";
 import { DEFAULT_MAXIMUM_CONNECTIONS } from "../config/transportUri";
 import { CoordinationClient } from "./zk/CoordinationClient";
 import { NetworkBridges } from "./bridge/NetworkBridges";
+import type { HaView } from "./admin/adminResponses";
 
 export interface BrokerNodeOptions {
   config: NodeConfig;
   logger: Logger;
+  /** Validate every admin API answer against its schema before sending (tests). */
+  checkAdminResponses?: boolean;
 }
 
 export type NodeRole = "standalone" | GroupRole;
@@ -41,6 +44,7 @@ export type NodeRole = "standalone" | GroupRole;
  */
 export class BrokerNode {
   readonly config: NodeConfig;
+  private readonly checkAdminResponses: boolean;
   journal!: Journal;
   store!: MessageStore;
   broker: Broker | null = null;
@@ -70,6 +74,7 @@ export class BrokerNode {
   constructor(options: BrokerNodeOptions) {
     this.config = options.config;
     this.logger = options.logger;
+    this.checkAdminResponses = options.checkAdminResponses ?? false;
     this.replicationPolicy = replicationPolicyFor(this.config);
   }
 
@@ -148,7 +153,7 @@ export class BrokerNode {
   }
 
   /** Replication state for the admin API and the console's group page. */
-  haView(): Record<string, unknown> | null {
+  haView(): HaView | null {
     if (!this.group) return null;
     const end = this.journal?.endPosition ?? 0;
     return {
@@ -325,6 +330,7 @@ export class BrokerNode {
       port: settings.port,
       token,
       logger: this.logger,
+      checkResponses: this.checkAdminResponses,
       context: {
         logger: this.logger,
         broker: () => this.broker,
@@ -340,7 +346,7 @@ export class BrokerNode {
           startedAt: this.startedAt,
           ports: this.ports,
           ha: () => this.haView(),
-          handover: () => this.handover() as unknown as Promise<Record<string, unknown>>,
+          handover: () => this.handover(),
           security: {
             enabled: securityEnabled(c.security ?? {}),
             users: c.security?.users?.length ?? 0,

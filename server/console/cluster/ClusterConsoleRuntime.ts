@@ -54,9 +54,8 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
    * one event, and one more when it has caught up again (not one per poll).
    */
   private watchLag(s: NodeSnapshot, logger: Logger): void {
-    const ha = (s.info?.ha ?? null) as { slaves?: Array<{ node: string; lagBytes: number }> } | null;
     const now = new Set<string>();
-    for (const sl of ha?.slaves ?? []) {
+    for (const sl of s.info?.ha?.slaves ?? []) {
       const key = `${s.node}→${sl.node}`;
       if (sl.lagBytes > LAG_BYTES) {
         now.add(key);
@@ -85,7 +84,7 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
    */
   private watchBridges(s: NodeSnapshot, logger: Logger): void {
     if (!s.up) return;
-    const list = ((s.info?.bridges ?? []) as Array<{ name: string; remoteGroup: string | null; state: string; stateText: string }>);
+    const list = s.info?.bridges ?? [];
     const seen = new Set<string>();
     for (const b of list) {
       const key = `${s.node}/${b.name}`;

@@ -1,12 +1,11 @@
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
+import type { DestinationRow, NodeInfo } from "../../runtime/admin/adminResponses";
+import type { AdminClient } from "../admin/AdminClient";
 
 export interface NodeTarget {
   name: string;
   group: string;
-  /** "http://127.0.0.1:8171" */
-  adminUrl: string;
-  token: string;
 }
 
 export interface NodeSnapshot {
@@ -16,12 +15,15 @@ export interface NodeSnapshot {
   up: boolean;
   error: string | null;
   /** GET /api/v1/node, as the node answered it. */
-  info: Record<string, unknown> | null;
+  info: NodeInfo | null;
   /** The first page of GET /api/v1/destinations (sorted by depth). */
-  destinations: Array<Record<string, unknown>>;
+  destinations: DestinationRow[];
   destinationsTotal: number;
   rates: { inPerSec: number; outPerSec: number };
 }
+
+/** A poll that takes longer than this counts as the node not answering. */
+const POLL_TIMEOUT_MS = 3000;
 
 export interface NodePollerEvents {
   snapshot: [NodeSnapshot];
@@ -42,7 +44,7 @@ export class NodePoller extends EventEmitter<NodePollerEvents> {
 
   constructor(
     readonly target: NodeTarget,
-    private readonly o: { fastMs: number; slowMs: number; logger: Logger; pageSize?: number },
+    private readonly o: { admin: AdminClient; fastMs: number; slowMs: number; logger: Logger; pageSize?: number },
   ) {
     super();
   }
@@ -75,29 +77,20 @@ export class NodePoller extends EventEmitter<NodePollerEvents> {
     this.timer.unref();
   }
 
-  private async get(path: string): Promise<Record<string, unknown>> {
-    const res = await fetch(`${this.target.adminUrl}${path}`, {
-      headers: { authorization: `Bearer ${this.target.token}` },
-      signal: AbortSignal.timeout(3000),
-    });
-    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-    return (await res.json()) as Record<string, unknown>;
-  }
-
   private async poll(): Promise<void> {
     if (this.stopped) return;
     const at = Date.now();
     let snap: NodeSnapshot;
     try {
-      const info = await this.get("/api/v1/node");
+      const call = { timeoutMs: POLL_TIMEOUT_MS };
+      const info = await this.o.admin.nodeInfo(this.target.name, call);
       // A slave serves no clients and has no destinations (its admin API answers 503 for them):
       // it is up, just not serving — only ask a serving node for its destinations.
-      const dests = info.serving === true
-        ? await this.get(`/api/v1/destinations?limit=${this.o.pageSize ?? 200}&sort=depth&order=desc`)
+      const dests = info.serving
+        ? await this.o.admin.listDestinations(this.target.name, { limit: this.o.pageSize ?? 200, sort: "depth", order: "desc" }, call)
         : { items: [], total: 0 };
-      const messages = (info.messages ?? {}) as { enqueued?: number; dequeued?: number };
-      const enq = messages.enqueued ?? 0;
-      const deq = messages.dequeued ?? 0;
+      const enq = info.messages.enqueued;
+      const deq = info.messages.dequeued;
       let rates = { inPerSec: 0, outPerSec: 0 };
       if (this.prev && at > this.prev.at && enq >= this.prev.enq && deq >= this.prev.deq) {
         const dt = (at - this.prev.at) / 1000;
@@ -106,8 +99,8 @@ export class NodePoller extends EventEmitter<NodePollerEvents> {
       this.prev = { at, enq, deq };
       snap = {
         node: this.target.name, group: this.target.group, at, up: true, error: null, info,
-        destinations: (dests.items as Array<Record<string, unknown>>) ?? [],
-        destinationsTotal: Number(dests.total ?? 0),
+        destinations: dests.items,
+        destinationsTotal: dests.total,
         rates,
       };
       if (this.latest && !this.latest.up) this.emit("up", this.target.name);

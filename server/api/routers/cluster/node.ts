@@ -32,14 +32,7 @@ export const node = viewerProcedure
       destinations: {
         total: f.destinationsTotal,
         items: f.destinations.slice(0, DESTINATIONS_SHOWN).map((d) => ({
-          name: String(d.name),
-          kind: String(d.kind ?? "queue"),
-          depth: Number(d.depth ?? 0),
-          consumers: Number(d.consumers ?? 0),
-          producers: Number(d.producers ?? 0),
-          enqueued: Number(d.enqueued ?? 0),
-          dequeued: Number(d.dequeued ?? 0),
-          inflight: Number(d.inflight ?? 0),
+          name: d.name, kind: d.kind, depth: d.depth, consumers: d.consumers, producers: d.producers, enqueued: d.enqueued, dequeued: d.dequeued, inflight: d.inflight,
         })),
       },
     };

@@ -1,4 +1,5 @@
-import { AdminCallError } from "../../../console/cluster/ClusterRuntime";
+import { AdminCallError } from "../../../console/admin/AdminCallError";
+import type { DestinationRow } from "../../../runtime/admin/adminResponses";
 import { planDrain } from "../../../console/cluster/drain/planDrain";
 import { viewerProcedure } from "../../trpc";
 import { readInfo } from "../cluster/clusterFacts";
@@ -18,19 +19,17 @@ export const preview = viewerProcedure
     const spec = requireNode(cluster, input.name);
     const answer = await cluster.nodeInfo(input.name, 0);
     let info = answer.info ? readInfo(answer.info) : null;
-    let destinations: Array<Record<string, unknown>> = [];
+    let destinations: DestinationRow[] = [];
     let destinationsTotal = 0;
     if (info?.serving) {
       try {
-        const page = await cluster.admin<{ items?: Array<Record<string, unknown>>; total?: number }>(
-          input.name, "GET", `/api/v1/destinations?limit=${PREVIEW_DESTINATIONS}&sort=depth&order=desc`,
-        );
-        destinations = page.items ?? [];
-        destinationsTotal = Number(page.total ?? destinations.length);
+        const page = await cluster.admin.listDestinations(input.name, { limit: PREVIEW_DESTINATIONS, sort: "depth", order: "desc" });
+        destinations = page.items;
+        destinationsTotal = page.total;
       } catch (err) {
         // The node stopped serving between the two calls (a handover, the drain itself): the
         // preview then describes a node that serves nobody, which is now the truth.
-        if (!(err instanceof AdminCallError && err.status === 503)) throw err;
+        if (!(err instanceof AdminCallError && err.code === "NOT_SERVING")) throw err;
         info = { ...info, serving: false };
       }
     }
@@ -44,10 +43,7 @@ export const preview = viewerProcedure
       serving: info?.serving ?? false,
       connections: info?.connections ?? 0,
       outPerSec: snap?.up ? snap.rates.outPerSec : 0,
-      destinations: destinations.map((d) => ({
-        name: String(d.name), kind: String(d.kind ?? "queue"), depth: Number(d.depth ?? 0), consumers: Number(d.consumers ?? 0),
-        producers: Number(d.producers ?? 0), inflight: Number(d.inflight ?? 0),
-      })),
+      destinations: destinations.map((d) => ({ name: d.name, kind: d.kind, depth: d.depth, consumers: d.consumers, producers: d.producers, inflight: d.inflight })),
       destinationsTotal,
       slaves: info?.role === "master" ? (info.ha?.slaves ?? []).map((s) => ({ node: s.node, state: s.state, lagBytes: s.lagBytes })) : [],
       members: (g?.members ?? []).map((m) => m.container ?? "?"),
