@@ -32,7 +32,7 @@ import { DestinationService } from "./console/destinations/DestinationService";
 import { ConsoleHealth } from "./console/health/ConsoleHealth";
 import { createConsoleMetrics } from "./console/metrics/consoleMetrics";
 import { hostAllowed } from "./console/http/hostAllowed";
-import { SocketLiveEvents, VIEWERS_ROOM } from "./console/SocketLiveEvents";
+import { SocketLiveEvents, VIEWERS_ROOM, type LiveSocketServer } from "./console/SocketLiveEvents";
 import { ZkExplorer } from "./console/zk/ZkExplorer";
 import { createAlertRepository } from "./db/alertRepository";
 import { createApiTokenRepository } from "./db/apiTokenRepository";
@@ -205,7 +205,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       });
     });
     // In dev, Next's HMR websocket shares the port: socket.io must leave foreign upgrades alone.
-    const io = new SocketServer(httpServer, {
+    const io: LiveSocketServer = new SocketServer(httpServer, {
       serveClient: false,
       destroyUpgrade: !dev,
       allowRequest: (req, callback) => callback(servedHost(req) ? null : "host not served", servedHost(req)),

@@ -113,7 +113,7 @@ export class DrainManager {
     }
     j.steps.push({ at: Date.now(), message });
     this.o.logger.info({ node: j.node, phase: j.phase }, message);
-    this.o.live.publish({ type: "invalidate", path: ["drain"] });
+    this.o.live.publish({ type: "invalidate", path: ["drain"], node: j.node });
   }
 
   private finish(j: DrainJob, state: DrainState, note: string | null, error: string | null = null): void {
@@ -127,7 +127,7 @@ export class DrainManager {
       j.progress = 1;
     }
     this.step(j, error ?? note ?? state);
-    this.o.live.publish({ type: "invalidate", path: ["cluster"] });
+    this.o.live.publish({ type: "invalidate", path: ["cluster", "node"], node: j.node, group: j.group });
   }
 
   private async info(node: string): Promise<NodeInfo | null> {
