@@ -13,7 +13,7 @@ import { after, before, describe, test } from "node:test";
 import { pino } from "pino";
 import { Webhook } from "standardwebhooks";
 import { createApiTestHarness, principal, type ApiTestHarness } from "../server/api/apiTestHarness";
-import { freePortOffset } from "../server/api/routers/cluster/freePortOffset";
+import { freePortOffset } from "./support/freePortOffset";
 import { ClusterRuntime } from "../server/console/cluster/ClusterRuntime";
 import type { AlertmanagerWebhookPayload } from "../server/console/alerts/alertPayloads";
 import { freePorts } from "./support/clusterProcess";

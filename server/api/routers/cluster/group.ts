@@ -1,6 +1,5 @@
 import { AppError } from "../../../console/AppError";
 import { viewerProcedure } from "../../trpc";
-import { searchEventLog } from "../events/searchEventLog";
 import { clusterConsoleOf } from "./clusterAccess";
 import { electionTimeline, replicationLinks } from "./clusterViews";
 import { readInfo } from "./clusterFacts";
@@ -20,7 +19,7 @@ export const group = viewerProcedure
     const facts = await collectFacts(rt.cluster!, rt.name);
     const masterFacts = facts.nodes.find((n) => n.name === g.master);
     const masterInfo = masterFacts?.info ? readInfo(masterFacts.info) : null;
-    const events = await searchEventLog(rt.prisma!, { kinds: TIMELINE_KINDS, group: g.name, offset: 0, limit: 100 });
+    const events = await ctx.services.events.search({ kinds: TIMELINE_KINDS, group: g.name, offset: 0, limit: 100 });
     return {
       name: g.name,
       zkPath: g.zkPath,

@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { pino } from "pino";
 import { ClusterRuntime } from "../../../console/cluster/ClusterRuntime";
 import { createApiTestHarness, type ApiTestHarness, rejectsWith, principal } from "../../apiTestHarness";
-import { freePortOffset } from "../cluster/freePortOffset";
+import { freePortOffset } from "../../../../e2e/support/freePortOffset";
 
 async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
