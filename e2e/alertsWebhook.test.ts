@@ -17,6 +17,7 @@ import { freePortOffset } from "./support/freePortOffset";
 import { ClusterRuntime } from "../server/console/cluster/ClusterRuntime";
 import type { AlertmanagerWebhookPayload } from "../server/console/alerts/alertPayloads";
 import { freePorts } from "./support/clusterProcess";
+import { runtimeOver } from "./support/runtimeOver";
 
 interface Received {
   at: number;
@@ -74,7 +75,7 @@ describe("alerts: kill a master, get the signed webhook, then the resolution; a 
     cluster = await ClusterRuntime.start({ mode: "embedded", dataDir: dir, coordinatorPort: 0, portOffset: await freePortOffset(), logger: pino({ level: "silent" }) });
     cluster.setWatched(true);
     await until("a master in both groups", () => cluster.masterOf("group1") !== null && cluster.masterOf("group2") !== null, 90_000);
-    h = await createApiTestHarness({ runtime: { name: "test cluster", cluster }, externalUrl: "http://console.test:8161" });
+    h = await createApiTestHarness({ runtime: runtimeOver(cluster), externalUrl: "http://console.test:8161" });
   });
   after(async () => {
     await h?.close();

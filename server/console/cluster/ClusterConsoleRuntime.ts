@@ -133,7 +133,7 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
     return this.cluster?.zkAddress || undefined;
   }
 
-  async clusterStatus(): Promise<ClusterStatus> {
+  async clusterStatus(): Promise<ClusterStatus | null> {
     const c = this.cluster;
     if (!c) return { name: this.name, groups: [] };
     return {

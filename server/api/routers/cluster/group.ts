@@ -14,9 +14,9 @@ export const group = viewerProcedure
   .output(groupOutput)
   .query(async ({ ctx, input }) => {
     const rt = clusterConsoleOf(ctx);
-    const g = rt.cluster!.monitor.group(input.name);
+    const g = rt.cluster.monitor.group(input.name);
     if (!g) throw new AppError("NOT_FOUND", `no group named ${input.name}`, "NO_GROUP");
-    const facts = await collectFacts(rt.cluster!, rt.name);
+    const facts = await collectFacts(rt.cluster, rt.name);
     const masterFacts = facts.nodes.find((n) => n.name === g.master);
     const masterInfo = masterFacts?.info ? readInfo(masterFacts.info) : null;
     const events = await ctx.services.events.search({ kinds: TIMELINE_KINDS, group: g.name, offset: 0, limit: 100 });

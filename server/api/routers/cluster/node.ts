@@ -14,8 +14,8 @@ export const node = viewerProcedure
   .output(nodeOutput)
   .query(async ({ ctx, input }) => {
     const rt = clusterConsoleOf(ctx);
-    requireNode(rt.cluster!, input.name);
-    const facts = await collectFacts(rt.cluster!, rt.name);
+    requireNode(rt.cluster, input.name);
+    const facts = await collectFacts(rt.cluster, rt.name);
     const view = nodeViews(facts).find((v) => v.name === input.name)!;
     const f = facts.nodes.find((n) => n.name === input.name)!;
     const info = f.info ? readInfo(f.info) : null;

@@ -15,7 +15,7 @@ export const preview = viewerProcedure
   .output(drainPreviewOutput)
   .query(async ({ ctx, input }) => {
     const rt = clusterConsoleOf(ctx);
-    const cluster = rt.cluster!;
+    const cluster = rt.cluster;
     const spec = requireNode(cluster, input.name);
     const answer = await cluster.nodeInfo(input.name, 0);
     let info = answer.info ? readInfo(answer.info) : null;
