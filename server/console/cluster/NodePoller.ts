@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { DestinationRow, NodeInfo } from "../../runtime/admin/adminResponses";
 import type { AdminClient } from "../admin/AdminClient";
+import { nodeShownState } from "./nodeShownState";
 
 export interface NodeTarget {
   name: string;
@@ -22,6 +23,9 @@ export interface NodeSnapshot {
   rates: { inPerSec: number; outPerSec: number };
 }
 
+/** Unchanged polls in a row after which a watched node counts as idle. */
+const QUIET_POLLS = 3;
+
 /** A poll that takes longer than this counts as the node not answering. */
 const POLL_TIMEOUT_MS = 3000;
 
@@ -38,13 +42,26 @@ export interface NodePollerEvents {
 export class NodePoller extends EventEmitter<NodePollerEvents> {
   private timer: NodeJS.Timeout | null = null;
   private watched = false;
+  /** Polls in a row that showed nothing new (nodeShownState): an idle node is polled less often. */
+  private quietPolls = 0;
+  private lastShown = "";
   private stopped = true;
   latest: NodeSnapshot | null = null;
   private prev: { at: number; enq: number; deq: number } | null = null;
 
   constructor(
     readonly target: NodeTarget,
-    private readonly o: { admin: AdminClient; fastMs: number; slowMs: number; logger: Logger; pageSize?: number },
+    private readonly o: {
+      admin: AdminClient;
+      /** Interval while someone watches and the node's numbers move. */
+      fastMs: number;
+      /** Interval while nobody watches. */
+      slowMs: number;
+      /** Interval while someone watches but the node has shown nothing new for QUIET_POLLS polls (default slowMs / 2). */
+      quietMs?: number;
+      logger: Logger;
+      pageSize?: number;
+    },
   ) {
     super();
   }
@@ -68,6 +85,7 @@ export class NodePoller extends EventEmitter<NodePollerEvents> {
 
   /** Polls now (after an action, so the UI shows its effect without waiting for the next tick). */
   refresh(): void {
+    this.quietPolls = 0;
     if (!this.stopped) this.schedule(0);
   }
 
@@ -112,6 +130,19 @@ export class NodePoller extends EventEmitter<NodePollerEvents> {
     }
     this.latest = snap;
     this.emit("snapshot", snap);
-    if (!this.stopped) this.schedule(this.watched ? this.o.fastMs : this.o.slowMs);
+    const shown = nodeShownState(snap);
+    this.quietPolls = shown === this.lastShown ? this.quietPolls + 1 : 0;
+    this.lastShown = shown;
+    if (!this.stopped) this.schedule(this.nextDelay());
+  }
+
+  /**
+   * Fast while watched and moving; an idle node settles to quietMs even while watched (issue #12:
+   * an idle open tab must cost the console next to nothing). Elections do not wait for this: they
+   * arrive through the coordinator's watches. A change seen, or an action (refresh), makes it fast again.
+   */
+  private nextDelay(): number {
+    if (!this.watched) return this.o.slowMs;
+    return this.quietPolls >= QUIET_POLLS ? (this.o.quietMs ?? this.o.slowMs / 2) : this.o.fastMs;
   }
 }
