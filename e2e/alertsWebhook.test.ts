@@ -13,10 +13,11 @@ import { after, before, describe, test } from "node:test";
 import { pino } from "pino";
 import { Webhook } from "standardwebhooks";
 import { createApiTestHarness, principal, type ApiTestHarness } from "../server/api/apiTestHarness";
-import { freePortOffset } from "../server/api/routers/cluster/freePortOffset";
+import { freePortOffset } from "./support/freePortOffset";
 import { ClusterRuntime } from "../server/console/cluster/ClusterRuntime";
 import type { AlertmanagerWebhookPayload } from "../server/console/alerts/alertPayloads";
 import { freePorts } from "./support/clusterProcess";
+import { runtimeOver } from "./support/runtimeOver";
 
 interface Received {
   at: number;
@@ -74,7 +75,7 @@ describe("alerts: kill a master, get the signed webhook, then the resolution; a 
     cluster = await ClusterRuntime.start({ mode: "embedded", dataDir: dir, coordinatorPort: 0, portOffset: await freePortOffset(), logger: pino({ level: "silent" }) });
     cluster.setWatched(true);
     await until("a master in both groups", () => cluster.masterOf("group1") !== null && cluster.masterOf("group2") !== null, 90_000);
-    h = await createApiTestHarness({ runtime: { name: "test cluster", cluster }, externalUrl: "http://console.test:8161" });
+    h = await createApiTestHarness({ runtime: runtimeOver(cluster), externalUrl: "http://console.test:8161" });
   });
   after(async () => {
     await h?.close();

@@ -12,6 +12,7 @@ import { ConsoleHealth } from "../server/console/health/ConsoleHealth";
 import type { PrismaClient } from "../server/db/createPrismaClient";
 import { openDatabase } from "../server/db/openDatabase";
 import { ClusterProcess, waitFor } from "./support/clusterProcess";
+import { runtimeOver } from "./support/runtimeOver";
 
 let cluster: ClusterProcess | undefined;
 let runtime: ClusterRuntime | undefined;
@@ -35,7 +36,7 @@ test("health: live always; ready only with a database, a connected session and a
   cluster = await ClusterProcess.start({ nodes: 3 });
   const master = await cluster.waitForMaster(45_000);
   runtime = await ClusterRuntime.start({ mode: "attach", dataDir: dir, zkAddress: cluster.zkAddress, logger });
-  const health = new ConsoleHealth(prisma, { name: "attached", cluster: runtime });
+  const health = new ConsoleHealth(prisma, runtimeOver(runtime, "attached"));
   await waitFor(() => runtime!.masterOf("group1") === master.name, 15_000, () => "the console did not see the master");
   const ready = await health.ready();
   assert.equal(ready.status, "ok", JSON.stringify(ready));

@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { pino } from "pino";
 import { postgresMigrationDiff } from "../prisma/postgres/migrationDiff";
-import { searchEventLog } from "../server/api/routers/events/searchEventLog";
+import { searchEventLog } from "../server/db/eventSearch";
 import { createMetricSampleRepository } from "../server/db/metricSampleRepository";
 import { MetricsRecorder } from "../server/console/cluster/MetricsRecorder";
 import { createEventRepository } from "../server/db/eventRepository";

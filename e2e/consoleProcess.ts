@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { freePortOffset } from "../server/api/routers/cluster/freePortOffset";
+import { freePortOffset } from "./support/freePortOffset";
 import { expect, type Page } from "@playwright/test";
 
 const ROOT = resolve(import.meta.dirname, "..");

@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pino } from "pino";
-import { freePortOffset } from "../server/api/routers/cluster/freePortOffset";
+import { freePortOffset } from "./support/freePortOffset";
 import { createApiTestHarness, principal, type ApiTestHarness } from "../server/api/apiTestHarness";
 import { ClusterConsoleRuntime } from "../server/console/cluster/ClusterConsoleRuntime";
 

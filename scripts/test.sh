@@ -11,6 +11,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# Every broker node a test starts checks its admin answers against the contract (adminResponses.ts).
+export TANDEM_ADMIN_CHECK_RESPONSES=1
 npx tsc --noEmit
 typecheck_status=$?
 npm run --silent lint

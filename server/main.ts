@@ -22,6 +22,7 @@ import { AuthService } from "./console/auth/AuthService";
 import { roleAtLeast } from "./console/auth/roles";
 import { loadConsoleEnv, type ConsoleEnv } from "./console/consoleEnv";
 import type { ConsoleRuntime } from "./console/ConsoleRuntime";
+import { DetachedConsoleRuntime } from "./console/DetachedConsoleRuntime";
 import type { ConsoleServices } from "./console/ConsoleServices";
 import { AlertConfigService } from "./console/alerts/AlertConfigService";
 import { AlertService } from "./console/alerts/AlertService";
@@ -32,7 +33,7 @@ import { DestinationService } from "./console/destinations/DestinationService";
 import { ConsoleHealth } from "./console/health/ConsoleHealth";
 import { createConsoleMetrics } from "./console/metrics/consoleMetrics";
 import { hostAllowed } from "./console/http/hostAllowed";
-import { SocketLiveEvents, VIEWERS_ROOM } from "./console/SocketLiveEvents";
+import { SocketLiveEvents, VIEWERS_ROOM, type LiveSocketServer } from "./console/SocketLiveEvents";
 import { ZkExplorer } from "./console/zk/ZkExplorer";
 import { createAlertRepository } from "./db/alertRepository";
 import { createApiTokenRepository } from "./db/apiTokenRepository";
@@ -46,7 +47,7 @@ import { createUserRepository } from "./db/userRepository";
 export interface StartConsoleOptions {
   env: ConsoleEnv;
   logger: Logger;
-  /** The embedded cluster (coordinator + supervisor). Absent: the console runs detached. */
+  /** The cluster (embedded or attached: ClusterConsoleRuntime). Absent: the console runs detached. */
   runtime?: ConsoleRuntime;
   /** Next dev mode (Turbopack, HMR). Default: env.NODE_ENV !== "production". */
   dev?: boolean;
@@ -98,8 +99,8 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       sessionTtlMs: env.TANDEM_SESSION_HOURS * 3_600_000,
       logger,
     });
-    const runtime = options.runtime;
-    const zk = new ZkExplorer({ connectString: () => runtime?.zkConnectString?.() ?? env.TANDEM_ZK, logger });
+    const runtime = options.runtime ?? new DetachedConsoleRuntime(env.TANDEM_ZK);
+    const zk = new ZkExplorer({ connectString: () => runtime.zkConnectString() ?? env.TANDEM_ZK, logger });
     stack.push({ name: "zk explorer", stop: () => zk.close() });
     const destinations = new DestinationService({ runtime, prisma, logger: logger.child({ component: "destinations" }) });
     // Alerting: rules evaluated against what the runtime's monitor and pollers see; the URL the
@@ -114,7 +115,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       live,
       dispatcher,
       logger: logger.child({ component: "alerts" }),
-      facts: () => (runtime?.cluster ? clusterAlertFacts(runtime.cluster, sessionFlaps.count()) : null),
+      facts: () => (runtime.cluster ? clusterAlertFacts(runtime.cluster, sessionFlaps.count()) : null),
     });
     const services: ConsoleServices = { auth, audit: createAuditRepository(prisma), events, zk, live, runtime, destinations, alerts, alertConfig: new AlertConfigService(alertRepo, dispatcher), logger };
 
@@ -131,11 +132,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
     const nextHandler = nextApp.getRequestHandler();
 
     // 4. Runtime seam: the embedded cluster starts here, once the database and services exist.
-    if (runtime?.start !== undefined) {
-      await runtime.start({ prisma, events, live, logger: logger.child({ component: "runtime", runtime: runtime.name }) });
-    }
-    if (runtime?.stop !== undefined) stack.push({ name: `runtime ${runtime.name}`, stop: () => runtime.stop!() });
-    if (runtime?.cluster?.zk) sessionFlaps.watch(runtime.cluster.zk);
+    await runtime.start({ prisma, events, live, logger: logger.child({ component: "runtime", runtime: runtime.name }) });
+    stack.push({ name: `runtime ${runtime.name}`, stop: () => runtime.stop() });
+    if (runtime.cluster?.zk) sessionFlaps.watch(runtime.cluster.zk);
     stack.push({ name: "session flap window", stop: () => Promise.resolve(sessionFlaps.close()) });
 
     // 5. HTTP: tRPC + health probes + Next + socket.io on one port.
@@ -205,7 +204,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       });
     });
     // In dev, Next's HMR websocket shares the port: socket.io must leave foreign upgrades alone.
-    const io = new SocketServer(httpServer, {
+    const io: LiveSocketServer = new SocketServer(httpServer, {
       serveClient: false,
       destroyUpgrade: !dev,
       allowRequest: (req, callback) => callback(servedHost(req) ? null : "host not served", servedHost(req)),
@@ -227,9 +226,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
     let watchers = 0;
     io.on("connection", (socket) => {
       void socket.join(VIEWERS_ROOM);
-      if (watchers++ === 0) runtime?.setWatched?.(true);
+      if (watchers++ === 0) runtime.setWatched(true);
       socket.on("disconnect", () => {
-        if (--watchers === 0) runtime?.setWatched?.(false);
+        if (--watchers === 0) runtime.setWatched(false);
       });
     });
     live.attach(io);
@@ -252,7 +251,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
     });
     const port = (httpServer.address() as AddressInfo).port;
     const url = `http://${env.TANDEM_CONSOLE_HOST.includes(":") ? `[${env.TANDEM_CONSOLE_HOST}]` : env.TANDEM_CONSOLE_HOST}:${port}`;
-    logger.info({ service: "console", host: env.TANDEM_CONSOLE_HOST, port, dev, runtime: runtime?.name ?? null }, "listening");
+    logger.info({ service: "console", host: env.TANDEM_CONSOLE_HOST, port, dev, runtime: runtime.name }, "listening");
 
     // 6. Alerts, once there is a URL to link to; stopped first.
     consoleUrl = env.TANDEM_CONSOLE_EXTERNAL_URL ?? url;

@@ -14,6 +14,7 @@ import { pino } from "pino";
 import { AuthService } from "../console/auth/AuthService";
 import type { Principal } from "../console/auth/Principal";
 import type { ConsoleRuntime } from "../console/ConsoleRuntime";
+import { DetachedConsoleRuntime } from "../console/DetachedConsoleRuntime";
 import type { ConsoleServices } from "../console/ConsoleServices";
 import { DestinationService } from "../console/destinations/DestinationService";
 import type { LiveEvents, LiveMessage } from "../console/LiveEvents";
@@ -93,7 +94,7 @@ export async function createApiTestHarness(
     events,
     zk,
     live,
-    runtime: opts.runtime,
+    runtime: opts.runtime ?? new DetachedConsoleRuntime(),
     destinations: new DestinationService({ runtime: opts.runtime, prisma, logger }),
     logger,
   };

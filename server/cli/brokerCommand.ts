@@ -40,7 +40,8 @@ export function registerBrokerCommand(program: Command): void {
         if (!name) throw new Error(`the cluster file has ${all.length} nodes (${all.join(", ")}): pick one with --node`);
         const config = resolveNodeConfig(cluster, name);
         if (opts.dataDir) config.dataDir = opts.dataDir;
-        node = new BrokerNode({ config, logger: logger.child({ node: name }) });
+        // Test harnesses set TANDEM_ADMIN_CHECK_RESPONSES=1: every admin answer is checked against the contract.
+        node = new BrokerNode({ config, logger: logger.child({ node: name }), checkAdminResponses: process.env.TANDEM_ADMIN_CHECK_RESPONSES === "1" });
         await node.start();
       } catch (err) {
         if (err instanceof ConfigError) process.stderr.write(err.message + "\n");

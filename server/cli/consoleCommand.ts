@@ -29,12 +29,17 @@ export function registerConsoleCommand(program: Command): void {
       const dataDir = resolve(opts.dataDir);
       // Console state (password hashes, cluster secrets, node journals) is the owner's only.
       preparePrivateDir(dataDir);
-      process.env.TANDEM_CONSOLE_HOST = opts.host;
-      process.env.TANDEM_CONSOLE_PORT = opts.port;
-      process.env.DATABASE_URL ??= `file:${resolve(dataDir, "console.db")}`;
-      process.env.NEXT_TELEMETRY_DISABLED = "1";
       const dev = opts.dev === true;
+      // Next reads these two from the environment itself; the console's own settings travel in
+      // the options object below instead (flags over environment, validated once).
+      process.env.NEXT_TELEMETRY_DISABLED = "1";
       (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
+      const flags = {
+        TANDEM_CONSOLE_HOST: opts.host,
+        TANDEM_CONSOLE_PORT: opts.port,
+        DATABASE_URL: process.env.DATABASE_URL ?? `file:${resolve(dataDir, "console.db")}`,
+        NODE_ENV: dev ? "development" : "production",
+      };
       const root = resolve(import.meta.dirname, "../..");
       if (!dev && !existsSync(resolve(root, ".next/BUILD_ID"))) {
         if (!opts.buildIfMissing) {
@@ -57,7 +62,7 @@ export function registerConsoleCommand(program: Command): void {
       const t0 = Date.now();
       let handle: Awaited<ReturnType<typeof startConsole>>;
       try {
-        handle = await startConsole({ env: loadConsoleEnv(process.env), logger, runtime, dev });
+        handle = await startConsole({ env: loadConsoleEnv(process.env, flags), logger, runtime, dev });
       } catch (err) {
         logger.fatal({ err }, "console failed to start");
         process.exit(1);

@@ -16,7 +16,7 @@ export interface ConsoleServices {
   events: EventRepository;
   zk: ZkExplorer;
   live: LiveEvents;
-  runtime: ConsoleRuntime | undefined;
+  runtime: ConsoleRuntime;
   destinations: DestinationService;
   alerts: AlertService;
   alertConfig: AlertConfigService;

@@ -1,15 +1,29 @@
 /**
- * Server → browser push channel. Messages name tRPC query keys: the client's socket hook either
- * invalidates every cached query under `path` or writes `data` into one exact query.
- * `path` is the tRPC procedure path split on dots, e.g. ["zk", "children"] or ["zk"].
+ * Server → browser push channel. Each message names exactly what changed, so a browser
+ * refetches only the queries that show it (components/live/liveQueryUpdates.ts maps each message
+ * to tRPC's pathKey()/queryKey() helpers); a "patch" carries the new value itself, written into
+ * the open queries at once. `path` names the tRPC router (and procedure) concerned.
  */
 export type LiveMessage =
-  | { type: "invalidate"; path: string[]; input?: unknown }
-  | { type: "setQueryData"; path: string[]; input: unknown; data: unknown };
+  /** An election or membership change in a group; the master it has now travels with it. */
+  | { type: "patch"; path: ["cluster", "group"]; group: string; master: string | null }
+  /** Something a node's pages show changed (role, serving, counters, replication, bridges, its process). */
+  | { type: "invalidate"; path: ["cluster", "node"]; node: string; group: string }
+  /** A node's drain job moved on. */
+  | { type: "invalidate"; path: ["drain"]; node: string }
+  /** Destinations of one group (or of all) were created, deleted, purged, sent to or moved. */
+  | { type: "invalidate"; path: ["destinations"]; group?: string }
+  /** A whole small domain changed (lists the console keeps in its database or the coordinator). */
+  | { type: "invalidate"; path: [WholeDomain] };
+
+/** Domains whose queries are refetched as a whole on any change. */
+export type WholeDomain = "events" | "audit" | "alerts" | "zk" | "users" | "bridges";
 
 export interface LiveEvents {
   publish(message: LiveMessage): void;
 }
 
-/** The socket.io event name carrying LiveMessage (shared with components/useLiveQueryCache). */
-export const LIVE_EVENT = "live";
+/** socket.io's typed server → client events: the one event that carries LiveMessage. */
+export interface LiveServerToClientEvents {
+  live: (message: LiveMessage) => void;
+}

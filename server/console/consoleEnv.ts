@@ -33,9 +33,17 @@ const envSchema = z.object({
 
 export type ConsoleEnv = z.infer<typeof envSchema>;
 
-/** Parses the environment; throws one error listing every invalid variable. */
-export function loadConsoleEnv(env: NodeJS.ProcessEnv): ConsoleEnv {
-  const parsed = envSchema.safeParse(env);
+/** Settings given as command-line flags (`tandem console --host … --port …`); they win over the environment. */
+export type ConsoleFlags = Partial<Record<keyof ConsoleEnv, string>>;
+
+/**
+ * The console's options, built once at the composition root from the environment and the
+ * command line's flags and validated together; nothing writes them back into process.env.
+ * Throws one error listing every invalid setting.
+ */
+export function loadConsoleEnv(env: NodeJS.ProcessEnv, flags: ConsoleFlags = {}): ConsoleEnv {
+  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  const parsed = envSchema.safeParse({ ...env, ...given });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`invalid console environment:\n${lines.join("\n")}`);

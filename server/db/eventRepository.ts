@@ -1,4 +1,5 @@
 import type { PrismaClient } from "./createPrismaClient";
+import { searchEventLog, type EventQuery } from "./eventSearch";
 import type { EventLog, Prisma } from "./generated/prisma/client";
 
 export type { EventLog } from "./generated/prisma/client";
@@ -16,6 +17,8 @@ export interface EventRepository {
   record(event: EventInput): Promise<EventLog>;
   /** Newest first; `beforeId` pages backwards. */
   list(query: { limit: number; beforeId?: number; kind?: string; group?: string; node?: string }): Promise<EventLog[]>;
+  /** By kinds, group, node and text, newest first, with the total count (eventSearch.ts). */
+  search(query: EventQuery): Promise<{ total: number; items: EventLog[] }>;
 }
 
 export function createEventRepository(prisma: PrismaClient): EventRepository {
@@ -35,5 +38,6 @@ export function createEventRepository(prisma: PrismaClient): EventRepository {
         orderBy: { id: "desc" },
         take: q.limit,
       }),
+    search: (q) => searchEventLog(prisma, q),
   };
 }

@@ -25,10 +25,13 @@ import { DEFAULT_MAXIMUM_CONNECTIONS } from "../config/transportUri";
 import { CoordinationClient } from "./zk/CoordinationClient";
 import { NetworkBridges } from "./bridge/NetworkBridges";
 import { RocketMqNode } from "./rocketmq/RocketMqNode";
+import type { HaView } from "./admin/adminResponses";
 
 export interface BrokerNodeOptions {
   config: NodeConfig;
   logger: Logger;
+  /** Validate every admin API answer against its schema before sending (tests). */
+  checkAdminResponses?: boolean;
 }
 
 export type NodeRole = "standalone" | GroupRole;
@@ -42,6 +45,7 @@ export type NodeRole = "standalone" | GroupRole;
  */
 export class BrokerNode {
   readonly config: NodeConfig;
+  private readonly checkAdminResponses: boolean;
   journal!: Journal;
   store!: MessageStore;
   broker: Broker | null = null;
@@ -73,6 +77,7 @@ export class BrokerNode {
   constructor(options: BrokerNodeOptions) {
     this.config = options.config;
     this.logger = options.logger;
+    this.checkAdminResponses = options.checkAdminResponses ?? false;
     this.replicationPolicy = replicationPolicyFor(this.config);
     const rmq = this.config.rocketmq;
     this.rocketmq = rmq
@@ -157,7 +162,7 @@ export class BrokerNode {
   }
 
   /** Replication state for the admin API and the console's group page. */
-  haView(): Record<string, unknown> | null {
+  haView(): HaView | null {
     if (!this.group) return null;
     const end = this.journal?.endPosition ?? 0;
     return {
@@ -337,6 +342,7 @@ export class BrokerNode {
       port: settings.port,
       token,
       logger: this.logger,
+      checkResponses: this.checkAdminResponses,
       context: {
         logger: this.logger,
         broker: () => this.broker,
@@ -353,7 +359,7 @@ export class BrokerNode {
           startedAt: this.startedAt,
           ports: this.ports,
           ha: () => this.haView(),
-          handover: () => this.handover() as unknown as Promise<Record<string, unknown>>,
+          handover: () => this.handover(),
           security: {
             enabled: securityEnabled(c.security ?? {}),
             users: c.security?.users?.length ?? 0,

@@ -15,16 +15,10 @@ export function clusterAlertFacts(cluster: ClusterRuntime, coordinatorSessionCha
   const destinations: AlertFacts["destinations"] = [];
   for (const spec of cluster.nodes) {
     const snap = cluster.pollers.get(spec.name)?.latest ?? null;
-    const info = (snap?.info ?? null) as {
-      serving?: boolean;
-      memory?: { used?: number; limit?: number };
-      store?: { used?: number; limit?: number };
-      ha?: { slaves?: Array<{ node?: string; lagBytes?: number }> } | null;
-    } | null;
+    const info = snap?.info ?? null;
     // A slave answers its node info but not destinations: "up" means its admin API answered.
     const up = snap !== null && (snap.up || info !== null);
-    const ratio = (x?: { used?: number; limit?: number }): number | null =>
-      info?.serving && x && typeof x.used === "number" && typeof x.limit === "number" && x.limit > 0 ? x.used / x.limit : null;
+    const ratio = (x?: { used: number; limit: number }): number | null => (info?.serving && x && x.limit > 0 ? x.used / x.limit : null);
     nodes.push({
       name: spec.name,
       group: spec.group,
@@ -32,20 +26,12 @@ export function clusterAlertFacts(cluster: ClusterRuntime, coordinatorSessionCha
       error: snap?.error ?? null,
       memoryRatio: ratio(info?.memory),
       storeRatio: ratio(info?.store),
-      slaves: (info?.ha?.slaves ?? [])
-        .filter((s) => typeof s.node === "string" && typeof s.lagBytes === "number")
-        .map((s) => ({ node: s.node!, lagBytes: s.lagBytes! })),
+      slaves: (info?.ha?.slaves ?? []).map((s) => ({ node: s.node, lagBytes: s.lagBytes })),
     });
     if (snap?.up && info?.serving) {
       for (const d of snap.destinations) {
         const age = d.oldestMessageAgeMs;
-        destinations.push({
-          group: spec.group,
-          node: spec.name,
-          name: String(d.name),
-          depth: Number(d.depth) || 0,
-          oldestMessageAgeSeconds: typeof age === "number" ? age / 1000 : null,
-        });
+        destinations.push({ group: spec.group, node: spec.name, name: d.name, depth: d.depth, oldestMessageAgeSeconds: age === null ? null : age / 1000 });
       }
     }
   }

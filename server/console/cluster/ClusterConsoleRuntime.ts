@@ -5,6 +5,7 @@ import { ClusterRuntime, type ClusterRuntimeOptions } from "./ClusterRuntime";
 import { DrainManager } from "./drain/DrainManager";
 import { createMetricSampleRepository } from "../../db/metricSampleRepository";
 import { MetricsRecorder } from "./MetricsRecorder";
+import { nodeShownState } from "./nodeShownState";
 import type { NodeSnapshot } from "./NodePoller";
 
 /** A slave this far behind its master's journal is reported as falling behind. */
@@ -35,16 +36,23 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
     this.metrics.start();
     this.drains = new DrainManager({ cluster, live: ctx.live, logger: ctx.logger.child({ component: "drain" }) });
     cluster.on("event", (e) => void this.recordEvent(e, ctx.logger));
-    cluster.on("group", () => ctx.live.publish({ type: "invalidate", path: ["cluster"] }));
+    cluster.on("group", (g) => ctx.live.publish({ type: "patch", path: ["cluster", "group"], group: g.name, master: g.master }));
     // Exits and restarts reach the event log as cluster events (ClusterRuntime's exitEvent).
-    cluster.on("process", () => ctx.live.publish({ type: "invalidate", path: ["cluster"] }));
+    cluster.on("process", (p) => ctx.live.publish({ type: "invalidate", path: ["cluster", "node"], node: p.name, group: p.group }));
     cluster.on("node", (s) => {
       this.metrics?.record(s);
       this.watchLag(s, ctx.logger);
       this.watchBridges(s, ctx.logger);
-      ctx.live.publish({ type: "invalidate", path: ["cluster"] });
+      // Pushed only when what the pages show changed: an idle cluster pushes nothing.
+      const shown = nodeShownState(s);
+      if (this.shown.get(s.node) === shown) return;
+      this.shown.set(s.node, shown);
+      ctx.live.publish({ type: "invalidate", path: ["cluster", "node"], node: s.node, group: s.group });
     });
   }
+
+  /** What each node's pages last showed (nodeShownState), to push only changes. */
+  private readonly shown = new Map<string, string>();
 
   /** Slaves currently reported as falling behind, by "master→slave". */
   private readonly lagging = new Set<string>();
@@ -54,9 +62,8 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
    * one event, and one more when it has caught up again (not one per poll).
    */
   private watchLag(s: NodeSnapshot, logger: Logger): void {
-    const ha = (s.info?.ha ?? null) as { slaves?: Array<{ node: string; lagBytes: number }> } | null;
     const now = new Set<string>();
-    for (const sl of ha?.slaves ?? []) {
+    for (const sl of s.info?.ha?.slaves ?? []) {
       const key = `${s.node}→${sl.node}`;
       if (sl.lagBytes > LAG_BYTES) {
         now.add(key);
@@ -85,7 +92,7 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
    */
   private watchBridges(s: NodeSnapshot, logger: Logger): void {
     if (!s.up) return;
-    const list = ((s.info?.bridges ?? []) as Array<{ name: string; remoteGroup: string | null; state: string; stateText: string }>);
+    const list = s.info?.bridges ?? [];
     const seen = new Set<string>();
     for (const b of list) {
       const key = `${s.node}/${b.name}`;
@@ -126,7 +133,7 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
     return this.cluster?.zkAddress || undefined;
   }
 
-  async clusterStatus(): Promise<ClusterStatus> {
+  async clusterStatus(): Promise<ClusterStatus | null> {
     const c = this.cluster;
     if (!c) return { name: this.name, groups: [] };
     return {

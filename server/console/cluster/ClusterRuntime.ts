@@ -12,6 +12,9 @@ import { ClusterMonitor, type ClusterEvent, type GroupSpec, type GroupState } fr
 import { NodePoller, type NodeSnapshot } from "./NodePoller";
 import { NodeSupervisor, type NodeSupervisorOptions, type SupervisedNode, type UnexpectedExit } from "./NodeSupervisor";
 import { discoverGroups } from "./discoverGroups";
+import type { NodeInfo } from "../../runtime/admin/adminResponses";
+import { AdminCallError } from "../admin/AdminCallError";
+import { AdminClient } from "../admin/AdminClient";
 import { seedTopology } from "./seedTopology";
 
 export interface ClusterRuntimeOptions {
@@ -42,20 +45,8 @@ export interface ClusterRuntimeEvents {
 export interface NodeInfoAnswer {
   at: number;
   /** GET /api/v1/node as the node answered it; null when it did not answer. */
-  info: Record<string, unknown> | null;
+  info: NodeInfo | null;
   error: string | null;
-}
-
-/** A node's admin API refused a call; `status` is its HTTP status (409 conflict, 503 not serving …). */
-export class AdminCallError extends Error {
-  constructor(
-    readonly node: string,
-    readonly status: number,
-    readonly reason: string,
-  ) {
-    super(`${node}: ${reason}`);
-    this.name = "AdminCallError";
-  }
 }
 
 interface NodeSpec {
@@ -81,6 +72,8 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
   groups: GroupSpec[] = [];
   zkAddress = "";
   adminToken = "";
+  /** The one client of the nodes' admin APIs (typed, validated); exists once the nodes are known. */
+  admin!: AdminClient;
   readonly startedAt = Date.now();
   /** Direct GET /api/v1/node answers for nodes whose poller snapshot is down (see nodeInfo). */
   private readonly infoCache = new Map<string, { at: number; pending: Promise<NodeInfoAnswer> | null; answer: NodeInfoAnswer | null }>();
@@ -180,12 +173,13 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
   /** Group monitor on the election znodes and one admin-API poller per node. */
   private async startWatching(): Promise<void> {
     const log = this.o.logger;
+    this.admin = new AdminClient({ token: this.adminToken, urlOf: (name) => this.node(name).adminUrl, onMutated: (name) => this.pollers.get(name)?.refresh() });
     this.monitor = new ClusterMonitor(this.zk, this.groups, log.child({ component: "monitor" }));
     this.monitor.on("event", (e) => this.emit("event", e));
     this.monitor.on("group", (g) => this.emit("group", g));
     await this.monitor.start();
     for (const n of this.nodes) {
-      const p = new NodePoller({ name: n.name, group: n.group, adminUrl: n.adminUrl, token: this.adminToken }, { fastMs: 1000, slowMs: 10_000, logger: log });
+      const p = new NodePoller({ name: n.name, group: n.group }, { admin: this.admin, fastMs: 1000, slowMs: 10_000, logger: log });
       p.on("snapshot", (s) => {
         this.trackWriteRate(s);
         this.emit("node", s);
@@ -241,25 +235,6 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
     return n;
   }
 
-  /** Calls a node's admin API; throws with the node's own reason on a non-2xx answer. */
-  async admin<T = unknown>(nodeName: string, method: string, path: string, body?: unknown): Promise<T> {
-    const n = this.node(nodeName);
-    const res = await fetch(`${n.adminUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.adminToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await res.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : null;
-    if (!res.ok) {
-      const reason = (parsed as { error?: string } | null)?.error ?? `HTTP ${res.status}`;
-      throw new AdminCallError(nodeName, res.status, reason);
-    }
-    this.pollers.get(nodeName)?.refresh();
-    return parsed as T;
-  }
-
   /**
    * GET /api/v1/node of one node. The poller's snapshot when it is up; otherwise a direct call,
    * cached for `maxAgeMs`: the poller also lists destinations, which a slave refuses (503), so a
@@ -278,14 +253,9 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
     entry.pending = (async (): Promise<NodeInfoAnswer> => {
       const at = Date.now();
       try {
-        const res = await fetch(`${this.node(name).adminUrl}/api/v1/node`, {
-          headers: { authorization: `Bearer ${this.adminToken}` },
-          signal: AbortSignal.timeout(2000),
-        });
-        if (!res.ok) return { at, info: null, error: `HTTP ${res.status}` };
-        return { at, info: (await res.json()) as Record<string, unknown>, error: null };
+        return { at, info: await this.admin.nodeInfo(name, { timeoutMs: 2000 }), error: null };
       } catch (err) {
-        return { at, info: null, error: (err as Error).message };
+        return { at, info: null, error: err instanceof AdminCallError ? err.reason : (err as Error).message };
       }
     })();
     this.infoCache.set(name, entry);
@@ -303,8 +273,8 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
   }
 
   private trackWriteRate(s: NodeSnapshot): void {
-    const position = Number((s.info?.ha as { position?: unknown } | null | undefined)?.position);
-    if (!s.up || !Number.isFinite(position)) {
+    const position = s.info?.ha?.position;
+    if (!s.up || position === undefined) {
       this.writeRates.delete(s.node);
       return;
     }

@@ -13,6 +13,7 @@ import { createMetricSampleRepository, type MetricSampleRepository } from "../..
 import { openDatabase } from "../../db/openDatabase";
 import { MetricsRecorder } from "./MetricsRecorder";
 import type { NodeSnapshot } from "./NodePoller";
+import type { DestinationRow, NodeInfo } from "../../runtime/admin/adminResponses";
 
 const logger = pino({ level: "silent" });
 const HOUR = 3_600_000;
@@ -116,11 +117,11 @@ describe("MetricsRecorder on SQLite", () => {
       at,
       up: true,
       error: null,
-      info: { messages: { depth: 0 } },
+      info: idleNodeInfo,
       // Sorted by depth as the poller asks: 30 idle one-message queues first, the busy one (depth 0) last.
       destinations: [
-        ...Array.from({ length: 30 }, (_, i) => ({ name: `/queue/idle${i}`, depth: 1, enqueued: 1, dequeued: 0 })),
-        { name: "/queue/busy", depth: 0, enqueued: busy, dequeued: busy },
+        ...Array.from({ length: 30 }, (_, i) => destinationRow({ name: `/queue/idle${i}`, depth: 1, enqueued: 1, dequeued: 0 })),
+        destinationRow({ name: "/queue/busy", depth: 0, enqueued: busy, dequeued: busy }),
       ],
       destinationsTotal: 31,
       rates: { inPerSec: 0, outPerSec: 0 },
@@ -136,3 +137,19 @@ describe("MetricsRecorder on SQLite", () => {
     assert.equal(second.length, 21, "the 20 deepest plus the one that moved; idle ones past the 20th are skipped");
   });
 });
+
+/** A node's answer with nothing going on (the admin contract's shape, every number zero). */
+const idleNodeInfo: NodeInfo = {
+  version: "0.0.0", brokerName: "b", nodeName: "mq9", groupName: "g", role: "master", serving: true, pid: 1,
+  startedAt: "2026-06-02T00:00:00.000Z", uptimeMs: 0, listeners: {},
+  connections: { current: 0, totalAccepted: 0, byTransport: {} },
+  memory: { used: 0, limit: 0, percent: 0, blockedProducers: 0 },
+  store: { used: 0, limit: 0, percent: 0, startPosition: 0, endPosition: 0, syncPolicy: null },
+  messages: { queues: 0, topics: 0, depth: 0, inflight: 0, enqueued: 0, dequeued: 0, dispatched: 0, expired: 0, deadLettered: 0 },
+  closedConnections: {}, security: { enabled: false, users: 0, allowAnonymous: true }, ha: null, bridges: [],
+  process: { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 },
+};
+
+function destinationRow(r: Pick<DestinationRow, "name" | "depth" | "enqueued" | "dequeued">): DestinationRow {
+  return { kind: "queue", spilled: 0, dispatched: 0, expired: 0, deadLettered: 0, consumers: 0, producers: 0, inflight: 0, durableSubscriptions: 0, oldestMessageAgeMs: null, ...r };
+}

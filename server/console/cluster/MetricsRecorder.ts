@@ -58,34 +58,29 @@ export class MetricsRecorder {
     if (s.at - last < this.minIntervalMs) return;
     this.lastSample.set(s.node, s.at);
     const time = new Date(s.at);
-    const info = s.info as {
-      connections?: { current?: number };
-      memory?: { used?: number };
-      store?: { used?: number };
-      messages?: { depth?: number; inflight?: number };
-    };
+    const info = s.info;
     const push = (metric: string, value: number | undefined, destination: string | null = null): void => {
       if (typeof value === "number" && Number.isFinite(value)) this.buffer.push({ time, node: s.node, destination, metric, value, resolution: 0 });
     };
     push("in_per_sec", s.rates.inPerSec);
     push("out_per_sec", s.rates.outPerSec);
-    push("depth", info.messages?.depth);
-    push("inflight", info.messages?.inflight);
-    push("connections", info.connections?.current);
-    push("memory_used", info.memory?.used);
-    push("store_used", info.store?.used);
+    push("depth", info.messages.depth);
+    push("inflight", info.messages.inflight);
+    push("connections", info.connections.current);
+    push("memory_used", info.memory.used);
+    push("store_used", info.store.used);
     const previous = this.lastCounters.get(s.node) ?? new Map<string, string>();
     const current = new Map<string, string>();
     s.destinations.forEach((d, rank) => {
-      const name = String(d.name);
-      const counters = `${String(d.enqueued)}/${String(d.dequeued)}/${String(d.depth)}`;
+      const name = d.name;
+      const counters = `${d.enqueued}/${d.dequeued}/${d.depth}`;
       current.set(name, counters);
       // The page is sorted by depth: the first few are the deepest.
-      const moved = previous.has(name) ? previous.get(name) !== counters : Number(d.enqueued) > 0 || Number(d.dequeued) > 0;
+      const moved = previous.has(name) ? previous.get(name) !== counters : d.enqueued > 0 || d.dequeued > 0;
       if (!moved && rank >= DEEPEST_PER_SAMPLE) return;
-      push("depth", Number(d.depth), name);
-      push("enqueued", Number(d.enqueued), name);
-      push("dequeued", Number(d.dequeued), name);
+      push("depth", d.depth, name);
+      push("enqueued", d.enqueued, name);
+      push("dequeued", d.dequeued, name);
     });
     this.lastCounters.set(s.node, current);
   }

@@ -1,12 +1,12 @@
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
+import type { DestinationRow, NodeInfo } from "../../runtime/admin/adminResponses";
+import type { AdminClient } from "../admin/AdminClient";
+import { nodeShownState } from "./nodeShownState";
 
 export interface NodeTarget {
   name: string;
   group: string;
-  /** "http://127.0.0.1:8171" */
-  adminUrl: string;
-  token: string;
 }
 
 export interface NodeSnapshot {
@@ -16,12 +16,18 @@ export interface NodeSnapshot {
   up: boolean;
   error: string | null;
   /** GET /api/v1/node, as the node answered it. */
-  info: Record<string, unknown> | null;
+  info: NodeInfo | null;
   /** The first page of GET /api/v1/destinations (sorted by depth). */
-  destinations: Array<Record<string, unknown>>;
+  destinations: DestinationRow[];
   destinationsTotal: number;
   rates: { inPerSec: number; outPerSec: number };
 }
+
+/** Unchanged polls in a row after which a watched node counts as idle. */
+const QUIET_POLLS = 3;
+
+/** A poll that takes longer than this counts as the node not answering. */
+const POLL_TIMEOUT_MS = 3000;
 
 export interface NodePollerEvents {
   snapshot: [NodeSnapshot];
@@ -36,13 +42,26 @@ export interface NodePollerEvents {
 export class NodePoller extends EventEmitter<NodePollerEvents> {
   private timer: NodeJS.Timeout | null = null;
   private watched = false;
+  /** Polls in a row that showed nothing new (nodeShownState): an idle node is polled less often. */
+  private quietPolls = 0;
+  private lastShown = "";
   private stopped = true;
   latest: NodeSnapshot | null = null;
   private prev: { at: number; enq: number; deq: number } | null = null;
 
   constructor(
     readonly target: NodeTarget,
-    private readonly o: { fastMs: number; slowMs: number; logger: Logger; pageSize?: number },
+    private readonly o: {
+      admin: AdminClient;
+      /** Interval while someone watches and the node's numbers move. */
+      fastMs: number;
+      /** Interval while nobody watches. */
+      slowMs: number;
+      /** Interval while someone watches but the node has shown nothing new for QUIET_POLLS polls (default slowMs / 2). */
+      quietMs?: number;
+      logger: Logger;
+      pageSize?: number;
+    },
   ) {
     super();
   }
@@ -66,6 +85,7 @@ export class NodePoller extends EventEmitter<NodePollerEvents> {
 
   /** Polls now (after an action, so the UI shows its effect without waiting for the next tick). */
   refresh(): void {
+    this.quietPolls = 0;
     if (!this.stopped) this.schedule(0);
   }
 
@@ -75,29 +95,20 @@ export class NodePoller extends EventEmitter<NodePollerEvents> {
     this.timer.unref();
   }
 
-  private async get(path: string): Promise<Record<string, unknown>> {
-    const res = await fetch(`${this.target.adminUrl}${path}`, {
-      headers: { authorization: `Bearer ${this.target.token}` },
-      signal: AbortSignal.timeout(3000),
-    });
-    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-    return (await res.json()) as Record<string, unknown>;
-  }
-
   private async poll(): Promise<void> {
     if (this.stopped) return;
     const at = Date.now();
     let snap: NodeSnapshot;
     try {
-      const info = await this.get("/api/v1/node");
+      const call = { timeoutMs: POLL_TIMEOUT_MS };
+      const info = await this.o.admin.nodeInfo(this.target.name, call);
       // A slave serves no clients and has no destinations (its admin API answers 503 for them):
       // it is up, just not serving — only ask a serving node for its destinations.
-      const dests = info.serving === true
-        ? await this.get(`/api/v1/destinations?limit=${this.o.pageSize ?? 200}&sort=depth&order=desc`)
+      const dests = info.serving
+        ? await this.o.admin.listDestinations(this.target.name, { limit: this.o.pageSize ?? 200, sort: "depth", order: "desc" }, call)
         : { items: [], total: 0 };
-      const messages = (info.messages ?? {}) as { enqueued?: number; dequeued?: number };
-      const enq = messages.enqueued ?? 0;
-      const deq = messages.dequeued ?? 0;
+      const enq = info.messages.enqueued;
+      const deq = info.messages.dequeued;
       let rates = { inPerSec: 0, outPerSec: 0 };
       if (this.prev && at > this.prev.at && enq >= this.prev.enq && deq >= this.prev.deq) {
         const dt = (at - this.prev.at) / 1000;
@@ -106,8 +117,8 @@ export class NodePoller extends EventEmitter<NodePollerEvents> {
       this.prev = { at, enq, deq };
       snap = {
         node: this.target.name, group: this.target.group, at, up: true, error: null, info,
-        destinations: (dests.items as Array<Record<string, unknown>>) ?? [],
-        destinationsTotal: Number(dests.total ?? 0),
+        destinations: dests.items,
+        destinationsTotal: dests.total,
         rates,
       };
       if (this.latest && !this.latest.up) this.emit("up", this.target.name);
@@ -119,6 +130,19 @@ export class NodePoller extends EventEmitter<NodePollerEvents> {
     }
     this.latest = snap;
     this.emit("snapshot", snap);
-    if (!this.stopped) this.schedule(this.watched ? this.o.fastMs : this.o.slowMs);
+    const shown = nodeShownState(snap);
+    this.quietPolls = shown === this.lastShown ? this.quietPolls + 1 : 0;
+    this.lastShown = shown;
+    if (!this.stopped) this.schedule(this.nextDelay());
+  }
+
+  /**
+   * Fast while watched and moving; an idle node settles to quietMs even while watched (issue #12:
+   * an idle open tab must cost the console next to nothing). Elections do not wait for this: they
+   * arrive through the coordinator's watches. A change seen, or an action (refresh), makes it fast again.
+   */
+  private nextDelay(): number {
+    if (!this.watched) return this.o.slowMs;
+    return this.quietPolls >= QUIET_POLLS ? (this.o.quietMs ?? this.o.slowMs / 2) : this.o.fastMs;
   }
 }

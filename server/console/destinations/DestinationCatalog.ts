@@ -1,6 +1,6 @@
-import { adminCallError } from "./adminCallError";
+import { adminAppError } from "../admin/adminAppError";
 import { counterRate } from "./counterRates";
-import type { AdminDestinationRow, DestinationListRow } from "./destinationRow";
+import type { DestinationRow, DestinationListRow } from "./destinationRow";
 import { servingMaster, type DestinationCluster, type PolledNodes } from "./DestinationCluster";
 
 /** The admin API's largest page (server/runtime/admin/paging.ts MAX_PAGE). */
@@ -137,15 +137,15 @@ export class DestinationCatalog {
     const node = servingMaster(cluster, group);
     if (node === null) throw new Error(`group ${group} has no master right now`);
     const at = this.now();
-    const seen = new Map<string, AdminDestinationRow>();
+    const seen = new Map<string, DestinationRow>();
     let total = Infinity;
     // Pages in name order: stable under concurrent creates (a row may shift by one; the map dedupes).
     for (let offset = 0; offset < total; offset += ADMIN_PAGE) {
-      let page: { total: number; items: AdminDestinationRow[] };
+      let page: { total: number; items: DestinationRow[] };
       try {
-        page = await cluster.admin(node, "GET", `/api/v1/destinations?offset=${offset}&limit=${ADMIN_PAGE}&sort=name&order=asc`);
+        page = await cluster.admin.listDestinations(node, { offset, limit: ADMIN_PAGE, sort: "name", order: "asc" });
       } catch (err) {
-        throw adminCallError(err, `listing destinations of ${group} on ${node}`);
+        throw adminAppError(err, `listing destinations of ${group} on ${node}`);
       }
       total = page.total;
       for (const r of page.items) seen.set(r.name, r);

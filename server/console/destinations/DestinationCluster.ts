@@ -1,22 +1,29 @@
-/**
- * The part of ClusterRuntime the destination services use (ClusterRuntime satisfies it as is):
- * which groups exist, which node is each group's master right now, and a direct call to that
- * node's admin API. Narrow on purpose, so the services say exactly what they depend on.
- */
-export interface DestinationCluster {
+import type { NodeInfo } from "../../runtime/admin/adminResponses";
+import type { AdminClient } from "../admin/AdminClient";
+
+/** Which groups and nodes exist and which node is each group's master right now. */
+export interface MasterSource {
   readonly groups: ReadonlyArray<{ name: string }>;
   readonly nodes: ReadonlyArray<{ name: string; group: string }>;
   masterOf(group: string): string | null;
-  admin<T = unknown>(node: string, method: string, path: string, body?: unknown): Promise<T>;
+}
+
+/**
+ * The part of ClusterRuntime the destination services use (ClusterRuntime satisfies it as is):
+ * the masters, and the typed client of the nodes' admin APIs. Narrow on purpose, so the services
+ * say exactly what they depend on.
+ */
+export interface DestinationCluster extends MasterSource {
+  readonly admin: AdminClient;
 }
 
 /** What the node poller last heard a node say about itself (GET /api/v1/node). */
 export interface PolledNodes {
-  readonly pollers?: ReadonlyMap<string, { readonly latest: { readonly info: Record<string, unknown> | null } | null }>;
+  readonly pollers?: ReadonlyMap<string, { readonly latest: { readonly info: Pick<NodeInfo, "role" | "serving"> | null } | null }>;
 }
 
-function saysServingMaster(info: Record<string, unknown> | null | undefined): boolean {
-  return info?.role === "master" && info.serving === true;
+function saysServingMaster(info: Pick<NodeInfo, "role" | "serving"> | null | undefined): boolean {
+  return info?.role === "master" && info.serving;
 }
 
 /**
@@ -26,7 +33,7 @@ function saysServingMaster(info: Record<string, unknown> | null | undefined): bo
  * until its session expires); the node's own word decides, and the call itself is the final check
  * (a non-master answers "not serving", which the caller retries).
  */
-export function servingMaster(c: DestinationCluster & PolledNodes, group: string): string | null {
+export function servingMaster(c: MasterSource & PolledNodes, group: string): string | null {
   const elected = c.masterOf(group);
   if (c.pollers === undefined) return elected;
   const serving = c.nodes.filter((n) => n.group === group && saysServingMaster(c.pollers!.get(n.name)?.latest?.info));

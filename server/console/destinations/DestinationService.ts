@@ -2,11 +2,13 @@ import type { Logger } from "pino";
 import type { PrismaClient } from "../../db/createPrismaClient";
 import { AppError } from "../AppError";
 import type { ConsoleRuntime } from "../ConsoleRuntime";
-import { adminCallError } from "./adminCallError";
+import { adminAppError } from "../admin/adminAppError";
+import type { AdminClient } from "../admin/AdminClient";
+import type { MessageDetail, MessageSummary } from "../../runtime/admin/adminResponses";
 import { DestinationCatalog, type GroupState } from "./DestinationCatalog";
 import { servingMaster, type DestinationCluster, type PolledNodes } from "./DestinationCluster";
 import { deadLetterQueueOf, destinationKey, retryTargetOf } from "./destinationName";
-import type { AdminDestinationRow, DestinationListRow } from "./destinationRow";
+import type { DestinationListRow } from "./destinationRow";
 import type { RowQuery } from "./queryRows";
 import { SortedRowsCache } from "./SortedRowsCache";
 import { bucketFor, shapeHistory, type HistoryPoint } from "./shapeHistory";
@@ -18,27 +20,9 @@ const SPARK_BUCKET_MS = 60_000;
 const MASTER_RETRIES = 6;
 const MASTER_RETRY_MS = 500;
 
-export interface MessageSummary {
-  id: string;
-  destination: string;
-  persistent: boolean;
-  priority: number;
-  timestamp: number;
-  expires: number;
-  deliveryCount: number;
-  bodySize: number;
-  inMemory: boolean;
-  headers: Record<string, string>;
-}
+export type { MessageSummary };
 
-interface AdminMessageDetail extends MessageSummary {
-  headerList: Array<[string, string]>;
-  bodyBase64: string;
-  bodyText: string | null;
-}
-
-export interface MessageView extends MessageSummary {
-  headerList: Array<[string, string]>;
+export interface MessageView extends Omit<MessageDetail, "bodyText"> {
   /** At most maxBytes of the body. */
   bodyBase64: string;
   truncated: boolean;
@@ -99,15 +83,15 @@ export class DestinationService {
    * (it first gathers its quorum of slaves), and a failover leaves a gap with none: such refusals
    * mean nothing happened, so they are retried a few times (bounded) against whoever is master then.
    */
-  private async call<T>(group: string, what: string, method: string, path: string, body?: unknown): Promise<{ node: string; result: T }> {
+  private async call<T>(group: string, what: string, f: (admin: AdminClient, node: string) => Promise<T>): Promise<{ node: string; result: T }> {
     for (let attempt = 1; ; attempt++) {
       let node: string;
       try {
         node = this.master(group);
         try {
-          return { node, result: await this.cluster().admin<T>(node, method, path, body) };
+          return { node, result: await f(this.cluster().admin, node) };
         } catch (err) {
-          throw adminCallError(err, `${what} on ${node} (master of ${group})`);
+          throw adminAppError(err, `${what} on ${node} (master of ${group})`);
         }
       } catch (err) {
         const reason = err instanceof AppError ? err.reason : undefined;
@@ -157,7 +141,7 @@ export class DestinationService {
   }
 
   async get(group: string, name: string): Promise<DestinationListRow & { deadLetterQueue: string; retryTarget: string | null; asOf: number }> {
-    const { node, result } = await this.call<AdminDestinationRow>(group, `reading ${name}`, "GET", `/api/v1/destinations/${encodeURIComponent(name)}`);
+    const { node, result } = await this.call(group, `reading ${name}`, (a, n) => a.getDestination(n, name));
     // Rates come from the catalog's two observations when it has them.
     let rates: { inPerSec: number | null; outPerSec: number | null } = { inPerSec: null, outPerSec: null };
     try {
@@ -196,20 +180,13 @@ export class DestinationService {
   }
 
   async browse(group: string, name: string, q: { offset: number; limit: number; selector?: string }): Promise<{ node: string; total: number; offset: number; limit: number; items: MessageSummary[] }> {
-    const params = new URLSearchParams({ offset: String(q.offset), limit: String(q.limit) });
-    if (q.selector !== undefined && q.selector.trim() !== "") params.set("selector", q.selector);
-    const { node, result } = await this.call<{ total: number; offset: number; limit: number; items: MessageSummary[] }>(
-      group,
-      `browsing ${name}`,
-      "GET",
-      `/api/v1/destinations/${encodeURIComponent(name)}/messages?${params}`,
-    );
+    const { node, result } = await this.call(group, `browsing ${name}`, (a, n) => a.browseMessages(n, name, q));
     return { node, ...result };
   }
 
   /** One waiting message, its body cut at maxBytes (the browser never receives more). */
   async message(group: string, name: string, id: string, maxBytes: number): Promise<MessageView> {
-    const { result } = await this.call<AdminMessageDetail>(group, `reading message ${id}`, "GET", `/api/v1/destinations/${encodeURIComponent(name)}/messages/${encodeURIComponent(id)}`);
+    const { result } = await this.call(group, `reading message ${id}`, (a, n) => a.getMessage(n, name, id));
     const body = Buffer.from(result.bodyBase64, "base64");
     const { bodyText, bodyBase64: _all, ...rest } = result;
     return {
@@ -222,7 +199,7 @@ export class DestinationService {
 
   async create(group: string, kind: "queue" | "topic", name: string): Promise<{ group: string; node: string; destination: string; created: boolean }> {
     const key = destinationKey(name, kind);
-    const { node, result } = await this.call<{ destination: string; created: boolean }>(group, `creating ${key}`, "POST", "/api/v1/destinations", { destination: key });
+    const { node, result } = await this.call(group, `creating ${key}`, (a, n) => a.createDestination(n, key));
     this.changed(group);
     return { group, node, ...result };
   }
@@ -234,14 +211,14 @@ export class DestinationService {
 
   async delete(group: string, name: string, confirmName: string): Promise<{ group: string; node: string; destination: string; deleted: boolean; purged: number }> {
     this.confirm(name, confirmName, "delete");
-    const { node, result } = await this.call<{ destination: string; deleted: boolean; purged: number }>(group, `deleting ${name}`, "DELETE", `/api/v1/destinations/${encodeURIComponent(name)}`);
+    const { node, result } = await this.call(group, `deleting ${name}`, (a, n) => a.deleteDestination(n, name));
     this.changed(group);
     return { group, node, ...result };
   }
 
   async purge(group: string, name: string, confirmName: string): Promise<{ group: string; node: string; destination: string; purged: number }> {
     this.confirm(name, confirmName, "purge");
-    const { node, result } = await this.call<{ destination: string; purged: number }>(group, `purging ${name}`, "POST", `/api/v1/destinations/${encodeURIComponent(name)}/purge`);
+    const { node, result } = await this.call(group, `purging ${name}`, (a, n) => a.purgeDestination(n, name));
     this.changed(group);
     return { group, node, ...result };
   }
@@ -251,7 +228,7 @@ export class DestinationService {
     name: string,
     m: { headers: Record<string, string>; body: string; bodyEncoding: "text" | "base64"; persistent: boolean; priority: number; ttlMs: number },
   ): Promise<{ group: string; node: string; destination: string; id: string; persistent: boolean; sent: number }> {
-    const { node, result } = await this.call<{ destination: string; id: string; persistent: boolean }>(group, `sending to ${name}`, "POST", `/api/v1/destinations/${encodeURIComponent(name)}/messages`, m);
+    const { node, result } = await this.call(group, `sending to ${name}`, (a, n) => a.sendMessage(n, name, m));
     this.changed(group);
     return { group, node, ...result, sent: 1 };
   }
@@ -259,13 +236,8 @@ export class DestinationService {
   async move(group: string, name: string, spec: MoveSpec): Promise<{ group: string; node: string; from: string; to: string; moved: number; copied: boolean; ids: string[] }> {
     const chosen = [spec.messageIds !== undefined, spec.selector !== undefined, spec.all === true].filter(Boolean).length;
     if (chosen !== 1) throw new AppError("BAD_REQUEST", "choose exactly one of: message ids, a selector, or all", "BAD_MOVE");
-    const { node, result } = await this.call<{ from: string; to: string; moved: number; copied: boolean; ids: string[] }>(
-      group,
-      `${spec.copy ? "copying" : "moving"} messages of ${name}`,
-      "POST",
-      `/api/v1/destinations/${encodeURIComponent(name)}/move`,
-      { to: spec.to, copy: spec.copy, ...(spec.messageIds !== undefined ? { messageIds: spec.messageIds } : {}), ...(spec.selector !== undefined ? { selector: spec.selector } : {}), ...(spec.all === true ? { all: true } : {}) },
-    );
+    const body = { to: spec.to, copy: spec.copy, ...(spec.messageIds !== undefined ? { messageIds: spec.messageIds } : {}), ...(spec.selector !== undefined ? { selector: spec.selector } : {}), ...(spec.all === true ? { all: true } : {}) };
+    const { node, result } = await this.call(group, `${spec.copy ? "copying" : "moving"} messages of ${name}`, (a, n) => a.moveMessages(n, name, body));
     this.changed(group);
     return { group, node, ...result };
   }

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { AppError } from "../AppError";
-import { adminCallError } from "./adminCallError";
 import { deadLetterQueueOf, destinationKey, kindOf, retryTargetOf } from "./destinationName";
 
 test("names: typed short names get their kind's prefix; DLQ and retry targets", () => {
@@ -39,15 +38,4 @@ test("names that cannot be created are refused with a sentence, never guessed", 
   assert.match(reason("/queue/", "queue"), /empty/);
   assert.match(reason("has space", "queue"), /whitespace/);
   assert.match(reason("x".repeat(513), "queue"), /at most 512/);
-});
-
-test("admin failures map to typed errors by the node's own wording", () => {
-  const code = (msg: string): string => (adminCallError(new Error(msg), "x") as AppError).code;
-  assert.equal(code("mq1: destination /queue/a does not exist"), "NOT_FOUND");
-  assert.equal(code("mq1: /queue/a has 2 consumer(s); close them first"), "CONFLICT");
-  assert.equal(code("mq1: node mq1 is not serving clients (role: slave); ask the master of group g"), "UNAVAILABLE");
-  assert.equal(code("fetch failed"), "UNAVAILABLE");
-  assert.equal(code("mq1: purge applies to queues; a topic keeps no messages of its own"), "BAD_REQUEST");
-  const internal = adminCallError(new Error("mq1: internal error: boom"), "x");
-  assert.ok(!(internal instanceof AppError), "a node's internal error is not blamed on the caller");
 });

@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { servingMaster, type DestinationCluster, type PolledNodes } from "./DestinationCluster";
+import { servingMaster, type MasterSource, type PolledNodes } from "./DestinationCluster";
 
-function cluster(elected: string | null, said: Record<string, { role: string; serving: boolean } | null>): DestinationCluster & PolledNodes {
+function cluster(elected: string | null, said: Record<string, { role: string; serving: boolean } | null>): MasterSource & PolledNodes {
   const nodes = ["mq1", "mq2", "mq3"].map((name) => ({ name, group: "g" }));
   return {
     groups: [{ name: "g" }],
     nodes,
     masterOf: () => elected,
-    admin: () => Promise.reject(new Error("unused")),
     pollers: new Map(nodes.map((n) => [n.name, { latest: said[n.name] === undefined ? null : { info: said[n.name] } }])),
   };
 }

@@ -5,6 +5,7 @@ import type { StompServer } from "../stomp/StompServer";
 import type { BridgeView } from "../bridge/NetworkBridge";
 import { AdminError } from "./AdminError";
 import type { RmqBroker } from "../rocketmq/RmqBroker";
+import type { HandoverResult, HaView } from "./adminResponses";
 
 /** Who the node is, as the admin API reports it; functions where the HA layer changes the answer. */
 export interface NodeIdentity {
@@ -18,9 +19,9 @@ export interface NodeIdentity {
   ports: ReadonlyMap<string, number>;
   security: { enabled: boolean; users: number; allowAnonymous: boolean };
   /** Replication view (master: slaves and their acknowledged positions; slave: its master and position). */
-  ha: () => Record<string, unknown> | null;
+  ha: () => HaView | null;
   /** Planned handover of mastership (the console's drain); rejects when the node is not a master. */
-  handover: () => Promise<Record<string, unknown>>;
+  handover: () => Promise<HandoverResult>;
 }
 
 /**
@@ -49,7 +50,7 @@ export function live(ctx: AdminContext): LiveNode {
   const broker = ctx.broker();
   const stomp = ctx.stomp();
   if (!broker || !stomp) {
-    throw new AdminError(503, `node ${ctx.node.nodeName} is not serving clients (role: ${ctx.node.role()}); ask the master of group ${ctx.node.groupName}`);
+    throw new AdminError(503, "NOT_SERVING", `node ${ctx.node.nodeName} is not serving clients (role: ${ctx.node.role()}); ask the master of group ${ctx.node.groupName}`);
   }
   return { broker, stomp };
 }

@@ -1,10 +1,13 @@
+import type { AdminErrorCode } from "./adminErrorCodes";
+
 /**
- * A refusal the admin API answers with a 4xx (or 5xx) status and a reason. Services throw it;
- * AdminServer maps it, zod errors and BrokerErrors to HTTP in one place.
+ * A refusal the admin API answers with a 4xx (or 5xx) status, a code from the closed set and a
+ * reason. Services throw it; AdminServer maps it, zod errors and BrokerErrors to HTTP in one place.
  */
 export class AdminError extends Error {
   constructor(
     readonly status: number,
+    readonly code: AdminErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
@@ -13,14 +16,14 @@ export class AdminError extends Error {
   }
 }
 
-export function badRequest(message: string, details?: unknown): AdminError {
-  return new AdminError(400, message, details);
+export function badRequest(message: string, code: AdminErrorCode = "INVALID_INPUT", details?: unknown): AdminError {
+  return new AdminError(400, code, message, details);
 }
 
-export function notFound(message: string): AdminError {
-  return new AdminError(404, message);
+export function notFound(message: string, code: AdminErrorCode): AdminError {
+  return new AdminError(404, code, message);
 }
 
-export function conflict(message: string): AdminError {
-  return new AdminError(409, message);
+export function conflict(message: string, code: AdminErrorCode): AdminError {
+  return new AdminError(409, code, message);
 }

@@ -1,5 +1,6 @@
 // A small method + path router: "/api/v1/destinations/:dest/messages/:id". A `:param` matches
 // one path segment and is URL-decoded, so a destination travels as %2Fqueue%2Forders.
+import type { z } from "zod";
 
 export type HttpMethod = "GET" | "POST" | "DELETE" | "PUT" | "PATCH";
 
@@ -18,10 +19,12 @@ interface Route {
   handler: AdminHandler;
   /** Mutating routes are logged at info level as admin actions. */
   action: string | null;
+  /** The answer's schema (adminResponses.ts); null for raw replies (Prometheus text). */
+  response: z.ZodType | null;
 }
 
 export type RouteMatch =
-  | { kind: "found"; handler: AdminHandler; params: Record<string, string>; action: string | null }
+  | { kind: "found"; handler: AdminHandler; params: Record<string, string>; action: string | null; response: z.ZodType | null }
   | { kind: "not_found" }
   | { kind: "method_not_allowed"; allowed: HttpMethod[] }
   | { kind: "bad_path"; message: string };
@@ -29,9 +32,15 @@ export type RouteMatch =
 export class AdminRouter {
   private readonly routes: Route[] = [];
 
-  add(method: HttpMethod, pattern: string, handler: AdminHandler, action: string | null = null): this {
-    this.routes.push({ method, segments: pattern.split("/").filter(Boolean), handler, action });
+  /** A route whose answer is described by `response` (null: a raw reply such as Prometheus text). */
+  route(method: HttpMethod, pattern: string, response: z.ZodType | null, handler: AdminHandler, action: string | null = null): this {
+    this.routes.push({ method, segments: pattern.split("/").filter(Boolean), handler, action, response });
     return this;
+  }
+
+  /** A route without a response schema. */
+  add(method: HttpMethod, pattern: string, handler: AdminHandler, action: string | null = null): this {
+    return this.route(method, pattern, null, handler, action);
   }
 
   match(method: string, path: string): RouteMatch {
@@ -56,7 +65,7 @@ export class AdminRouter {
         allowed.push(r.method);
         continue;
       }
-      return { kind: "found", handler: r.handler, params, action: r.action };
+      return { kind: "found", handler: r.handler, params, action: r.action, response: r.response };
     }
     return allowed.length > 0 ? { kind: "method_not_allowed", allowed } : { kind: "not_found" };
   }

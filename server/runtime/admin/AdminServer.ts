@@ -6,6 +6,7 @@ import { BrokerError } from "../broker/Broker";
 import type { AdminContext } from "./AdminContext";
 import { RawReply } from "./RawReply";
 import { AdminError } from "./AdminError";
+import type { AdminErrorBody, AdminErrorCode } from "./adminErrorCodes";
 import { adminRoutes } from "./adminRoutes";
 import type { AdminRouter } from "./AdminRouter";
 
@@ -17,6 +18,12 @@ export interface AdminServerOptions {
   logger: Logger;
   /** Largest request body accepted (a message sent through the API travels base64 in JSON). */
   maxBodyBytes?: number;
+  /**
+   * Validate every answer against its route's response schema before sending it (tests turn this
+   * on, via TANDEM_ADMIN_CHECK_RESPONSES=1 for node processes): an answer that breaks the
+   * contract becomes a 500 INTERNAL naming the field, instead of a console that misreads it.
+   */
+  checkResponses?: boolean;
 }
 
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
@@ -89,17 +96,24 @@ export class AdminServer {
         req.resume();
         this.o.logger.warn({ service: "admin", method, path, remote: req.socket.remoteAddress }, "admin request refused: missing or wrong bearer token");
         res.setHeader("www-authenticate", 'Bearer realm="tandem-admin"');
-        throw new AdminError(401, "missing or wrong bearer token (Authorization: Bearer <token from admin.token>)");
+        throw new AdminError(401, "UNAUTHORIZED", "missing or wrong bearer token (Authorization: Bearer <token from admin.token>)");
       }
       const match = this.router.match(method, path);
-      if (match.kind === "not_found") throw new AdminError(404, `no such endpoint: ${method} ${path}`);
-      if (match.kind === "bad_path") throw new AdminError(400, match.message);
+      if (match.kind === "not_found") throw new AdminError(404, "NO_SUCH_ENDPOINT", `no such endpoint: ${method} ${path}`);
+      if (match.kind === "bad_path") throw new AdminError(400, "INVALID_INPUT", match.message);
       if (match.kind === "method_not_allowed") {
         res.setHeader("allow", match.allowed.join(", "));
-        throw new AdminError(405, `${method} is not allowed on ${path} (allowed: ${match.allowed.join(", ")})`);
+        throw new AdminError(405, "METHOD_NOT_ALLOWED", `${method} is not allowed on ${path} (allowed: ${match.allowed.join(", ")})`);
       }
       const body = await this.readBody(req);
       const result = await match.handler({ params: match.params, query, body });
+      if (this.o.checkResponses && match.response !== null) {
+        const checked = match.response.safeParse(result);
+        if (!checked.success) {
+          const where = checked.error.issues.map((i) => `${i.path.join(".") || "(answer)"}: ${i.message}`).join("; ");
+          throw new Error(`answer of ${method} ${path} breaks the admin contract: ${where}`);
+        }
+      }
       if (match.action) this.o.logger.info({ service: "admin", action: match.action, method, path, params: match.params, result: brief(result) }, "admin action");
       else this.o.logger.debug({ service: "admin", method, path }, "admin request");
       this.reply(res, 200, result);
@@ -113,22 +127,22 @@ export class AdminServer {
     if (err instanceof AdminError) {
       if (err.status >= 500) this.o.logger.error({ service: "admin", err, method, path }, "admin request failed");
       else if (err.status !== 401) this.o.logger.info({ service: "admin", method, path, status: err.status }, `admin request refused: ${err.message}`);
-      this.reply(res, err.status, { error: err.message, ...(err.details !== undefined ? { details: err.details } : {}) });
+      this.reply(res, err.status, errorBody(err.code, err.message, err.details));
       return;
     }
     if (err instanceof ZodError) {
       const details = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
       this.o.logger.info({ service: "admin", method, path, details }, "admin request refused: invalid input");
-      this.reply(res, 400, { error: `invalid input: ${details.map((d) => `${d.path || "(body)"}: ${d.message}`).join("; ")}`, details });
+      this.reply(res, 400, errorBody("INVALID_INPUT", `invalid input: ${details.map((d) => `${d.path || "(body)"}: ${d.message}`).join("; ")}`, details));
       return;
     }
     if (err instanceof BrokerError) {
       this.o.logger.info({ service: "admin", method, path }, `admin request refused: ${err.message}`);
-      this.reply(res, 400, { error: err.message });
+      this.reply(res, 400, errorBody("BAD_DESTINATION", err.message));
       return;
     }
     this.o.logger.error({ service: "admin", err, method, path }, "admin request failed");
-    this.reply(res, 500, { error: `internal error: ${(err as Error)?.message ?? String(err)}` });
+    this.reply(res, 500, errorBody("INTERNAL", `internal error: ${(err as Error)?.message ?? String(err)}`));
   }
 
   private reply(res: ServerResponse, status: number, payload: unknown): void {
@@ -151,7 +165,7 @@ export class AdminServer {
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > max) {
       req.resume();
-      throw new AdminError(413, `request body over ${max} bytes`);
+      throw new AdminError(413, "PAYLOAD_TOO_LARGE", `request body over ${max} bytes`);
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -159,19 +173,24 @@ export class AdminServer {
       size += chunk.length;
       if (size > max) {
         // Node drains the rest after the reply; requestTimeout bounds a sender that never stops.
-        throw new AdminError(413, `request body over ${max} bytes`);
+        throw new AdminError(413, "PAYLOAD_TOO_LARGE", `request body over ${max} bytes`);
       }
       chunks.push(chunk);
     }
     if (size === 0) return undefined;
     const type = req.headers["content-type"] ?? "";
-    if (!/^application\/json\b/i.test(type)) throw new AdminError(415, "request bodies must be JSON (content-type: application/json)");
+    if (!/^application\/json\b/i.test(type)) throw new AdminError(415, "UNSUPPORTED_MEDIA_TYPE", "request bodies must be JSON (content-type: application/json)");
     try {
       return JSON.parse(Buffer.concat(chunks).toString("utf8"));
     } catch (err) {
-      throw new AdminError(400, `body is not valid JSON: ${(err as Error).message}`);
+      throw new AdminError(400, "INVALID_INPUT", `body is not valid JSON: ${(err as Error).message}`);
     }
   }
+}
+
+/** The JSON of every refusal (adminErrorBodySchema). */
+function errorBody(code: AdminErrorCode, message: string, details?: unknown): AdminErrorBody {
+  return { code, message, error: message, ...(details !== undefined ? { details } : {}) };
 }
 
 /** What an action did, for the audit line (message id lists shortened). */

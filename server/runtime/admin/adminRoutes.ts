@@ -15,42 +15,61 @@ import { nodeInfo } from "./nodeInfo";
 import { createNodeMetrics } from "./nodeMetrics";
 import { RawReply } from "./RawReply";
 import { rmqAdminView } from "../rocketmq/rmqAdminView";
+import {
+  bridgesResponseSchema,
+  closeConnectionResultSchema,
+  connectionPageSchema,
+  createDestinationResultSchema,
+  deleteDestinationResultSchema,
+  destinationPageSchema,
+  destinationRowSchema,
+  handoverResultSchema,
+  messageDetailSchema,
+  messagePageSchema,
+  moveMessagesResultSchema,
+  nodeInfoSchema,
+  purgeDestinationResultSchema,
+  restartBridgeResultSchema,
+  sendMessageResultSchema,
+  subscriptionPageSchema,
+  rmqAdminViewSchema,
+} from "./adminResponses";
 import { paginate, parsePageQuery } from "./paging";
 
 function noBody(req: AdminRequest): void {
   if (req.body !== undefined) throw badRequest("this request takes no body");
 }
 
-/** Every admin endpoint: path → schema → service. Mutating routes carry an action name for the audit log. */
+/** Every admin endpoint: path → response schema → service. Mutating routes carry an action name for the audit log. */
 export function adminRoutes(ctx: AdminContext): AdminRouter {
   const r = new AdminRouter();
   const base = "/api/v1";
 
-  r.add("GET", `${base}/node`, () => nodeInfo(ctx));
+  r.route("GET", `${base}/node`, nodeInfoSchema, () => nodeInfo(ctx));
   // Prometheus: `max_destinations=N` keeps the N deepest destinations' series (a node with 10,000
   // queues need not export all of them on every scrape); absent, all are exported.
   const metrics = createNodeMetrics(ctx);
-  r.add("GET", "/metrics", async (req) => {
+  r.route("GET", "/metrics", null, async (req) => {
     const raw = req.query.get("max_destinations");
     if (raw !== null && !/^\d+$/.test(raw)) throw badRequest("max_destinations must be a whole number");
     const m = await metrics.scrape(raw === null ? null : Number(raw));
     return new RawReply(m.contentType, m.text);
   });
-  r.add("POST", `${base}/node/handover`, async () => {
+  r.route("POST", `${base}/node/handover`, handoverResultSchema, async () => {
     try {
       return await ctx.node.handover();
     } catch (err) {
-      throw new AdminError(409, (err as Error).message);
+      throw new AdminError(409, "NOT_MASTER", (err as Error).message);
     }
   }, "handover");
 
   // RocketMQ topics (per-queue offsets) and consumer groups (members, offsets, lag) of this master.
-  r.add("GET", `${base}/rocketmq`, () => {
+  r.route("GET", `${base}/rocketmq`, rmqAdminViewSchema, () => {
     const rmq = ctx.rocketmq?.() ?? null;
-    if (!rmq) throw new AdminError(503, `node ${ctx.node.nodeName} serves no RocketMQ broker (role: ${ctx.node.role()}; RocketMQ is served by the master when the node has rocketmq.listenPort)`);
+    if (!rmq) throw new AdminError(503, "NOT_SERVING", `node ${ctx.node.nodeName} serves no RocketMQ broker (role: ${ctx.node.role()}; RocketMQ is served by the master when the node has rocketmq.listenPort)`);
     return rmqAdminView(rmq);
   });
-  r.add("GET", `${base}/destinations`, async (req) => {
+  r.route("GET", `${base}/destinations`, destinationPageSchema, async (req) => {
     const q = parsePageQuery(req.query, destinationsExtra);
     const rows = (await listDestinations(ctx)).filter((d) => !q.kind || d.kind === q.kind);
     return paginate(rows, q, {
@@ -68,33 +87,33 @@ export function adminRoutes(ctx: AdminContext): AdminRouter {
       },
     });
   });
-  r.add("POST", `${base}/destinations`, (req) => createDestination(ctx, createDestinationBody.parse(req.body).destination), "create_destination");
-  r.add("GET", `${base}/destinations/:dest`, (req) => getDestination(ctx, req.params.dest));
-  r.add("DELETE", `${base}/destinations/:dest`, (req) => {
+  r.route("POST", `${base}/destinations`, createDestinationResultSchema, (req) => createDestination(ctx, createDestinationBody.parse(req.body).destination), "create_destination");
+  r.route("GET", `${base}/destinations/:dest`, destinationRowSchema, (req) => getDestination(ctx, req.params.dest));
+  r.route("DELETE", `${base}/destinations/:dest`, deleteDestinationResultSchema, (req) => {
     noBody(req);
     return deleteDestination(ctx, req.params.dest);
   }, "delete_destination");
-  r.add("POST", `${base}/destinations/:dest/purge`, (req) => purgeDestination(ctx, req.params.dest), "purge_destination");
+  r.route("POST", `${base}/destinations/:dest/purge`, purgeDestinationResultSchema, (req) => purgeDestination(ctx, req.params.dest), "purge_destination");
 
-  r.add("GET", `${base}/destinations/:dest/messages`, (req) => {
+  r.route("GET", `${base}/destinations/:dest/messages`, messagePageSchema, (req) => {
     const q = parsePageQuery(req.query, browseExtra);
     if (q.sort !== undefined || q.filter !== undefined) throw badRequest("messages are listed in dispatch order; filter them with selector=");
     return browseMessages(ctx, req.params.dest, q);
   });
-  r.add("GET", `${base}/destinations/:dest/messages/:id`, (req) => getMessage(ctx, req.params.dest, req.params.id));
-  r.add("POST", `${base}/destinations/:dest/messages`, (req) => sendMessage(ctx, req.params.dest, sendMessageBody.parse(req.body ?? {})), "send_message");
-  r.add("POST", `${base}/destinations/:dest/move`, (req) => moveMessages(ctx, req.params.dest, moveBody.parse(req.body)), "move_messages");
+  r.route("GET", `${base}/destinations/:dest/messages/:id`, messageDetailSchema, (req) => getMessage(ctx, req.params.dest, req.params.id));
+  r.route("POST", `${base}/destinations/:dest/messages`, sendMessageResultSchema, (req) => sendMessage(ctx, req.params.dest, sendMessageBody.parse(req.body ?? {})), "send_message");
+  r.route("POST", `${base}/destinations/:dest/move`, moveMessagesResultSchema, (req) => moveMessages(ctx, req.params.dest, moveBody.parse(req.body)), "move_messages");
 
   // Network bridges this node runs (its group's connectors; only while it is master).
-  r.add("GET", `${base}/bridges`, () => ({ role: ctx.node.role(), bridges: ctx.bridges?.()?.list() ?? [] }));
-  r.add("POST", `${base}/bridges/:name/restart`, (req) => {
+  r.route("GET", `${base}/bridges`, bridgesResponseSchema, () => ({ role: ctx.node.role(), bridges: ctx.bridges?.()?.list() ?? [] }));
+  r.route("POST", `${base}/bridges/:name/restart`, restartBridgeResultSchema, (req) => {
     const bridges = ctx.bridges?.();
-    if (!bridges) throw new AdminError(503, `node ${ctx.node.nodeName} runs no bridge (role: ${ctx.node.role()}); ask the master of group ${ctx.node.groupName}`);
-    if (!bridges.restart(req.params.name)) throw new AdminError(404, `no bridge named "${req.params.name}" on ${ctx.node.nodeName}`);
+    if (!bridges) throw new AdminError(503, "NO_BRIDGE", `node ${ctx.node.nodeName} runs no bridge (role: ${ctx.node.role()}); ask the master of group ${ctx.node.groupName}`);
+    if (!bridges.restart(req.params.name)) throw new AdminError(404, "NO_BRIDGE", `no bridge named "${req.params.name}" on ${ctx.node.nodeName}`);
     return { restarted: req.params.name };
   }, "restart_bridge");
 
-  r.add("GET", `${base}/connections`, (req) => {
+  r.route("GET", `${base}/connections`, connectionPageSchema, (req) => {
     const q = parsePageQuery(req.query, {});
     return paginate(listConnections(ctx), q, {
       defaultSort: "connectedAt",
@@ -102,11 +121,11 @@ export function adminRoutes(ctx: AdminContext): AdminRouter {
       sortKeys: { id: (c) => c.id, connectedAt: (c) => c.connectedAt, user: (c) => c.user ?? "", remoteAddress: (c) => c.remoteAddress },
     });
   });
-  r.add("DELETE", `${base}/connections/:id`, (req) => {
+  r.route("DELETE", `${base}/connections/:id`, closeConnectionResultSchema, (req) => {
     noBody(req);
     return closeConnection(ctx, req.params.id);
   }, "close_connection");
-  r.add("GET", `${base}/subscriptions`, (req) => {
+  r.route("GET", `${base}/subscriptions`, subscriptionPageSchema, (req) => {
     const q = parsePageQuery(req.query, {});
     return paginate(listSubscriptions(ctx), q, {
       defaultSort: "destination",

@@ -1,31 +1,11 @@
 import { live, type AdminContext } from "./AdminContext";
+import type { ConnectionRow, SubscriptionRow } from "./adminResponses";
 
-export interface ConnectionRow {
-  id: string;
-  remoteAddress: string;
-  transport: string;
-  version: string;
-  user: string | null;
-  clientId: string | null;
-  connectedAt: string;
-  subscriptions: SubscriptionRow[];
-  [key: string]: unknown;
-}
-
-export interface SubscriptionRow {
-  connectionId: string;
-  id: string;
-  destination: string;
-  ackMode: string;
-  prefetch: number;
-  inflight: number;
-  dispatched: number;
-  selector: string | null;
-}
+export type { ConnectionRow, SubscriptionRow };
 
 export function listConnections(ctx: AdminContext): ConnectionRow[] {
   return [...live(ctx).stomp.connections.values()].map((c) => {
-    const d = c.describe() as ConnectionRow;
+    const d = c.describe();
     return { ...d, subscriptions: d.subscriptions.map((s) => ({ ...s, connectionId: c.id })) };
   });
 }

@@ -3,26 +3,9 @@ import type { Topic } from "../broker/Topic";
 import { BrokerError } from "../broker/Broker";
 import { live, type AdminContext } from "./AdminContext";
 import { badRequest, conflict, notFound } from "./AdminError";
+import type { DestinationRow } from "./adminResponses";
 
-export interface DestinationRow {
-  name: string;
-  kind: "queue" | "topic" | "temp-queue" | "temp-topic";
-  depth: number;
-  /** Messages paged out to the journal (part of depth). */
-  spilled: number;
-  enqueued: number;
-  dequeued: number;
-  dispatched: number;
-  expired: number;
-  deadLettered: number;
-  consumers: number;
-  /** Open connections that have sent to it. */
-  producers: number;
-  inflight: number;
-  durableSubscriptions: number;
-  /** Age of the oldest waiting message in ms; null when none waits. */
-  oldestMessageAgeMs: number | null;
-}
+export type { DestinationRow };
 
 /** Arrival time of a queue's oldest waiting message: RAM heads, else the first paged-out record. */
 async function oldestTimestamp(ctx: AdminContext, q: Queue): Promise<number | null> {
@@ -110,7 +93,7 @@ export async function getDestination(ctx: AdminContext, name: string): Promise<D
   if (q) return queueRow(ctx, q);
   const t = live(ctx).broker.topics.get(name);
   if (t) return topicRow(ctx, t);
-  throw notFound(`destination ${name} does not exist`);
+  throw notFound(`destination ${name} does not exist`, "NO_DESTINATION");
 }
 
 /** Resolves an admin-supplied name to the broker's key, refusing temporary and malformed names. */
@@ -119,11 +102,11 @@ export function destinationKey(ctx: AdminContext, name: string): { key: string; 
   try {
     target = live(ctx).broker.resolve(name, "admin");
   } catch (err) {
-    if (err instanceof BrokerError) throw badRequest(err.message);
+    if (err instanceof BrokerError) throw badRequest(err.message, "BAD_DESTINATION");
     throw err;
   }
   if (target.kind !== "queue" && target.kind !== "topic") {
-    throw badRequest("temporary destinations belong to their connection and are not managed here");
+    throw badRequest("temporary destinations belong to their connection and are not managed here", "BAD_DESTINATION");
   }
   return { key: target.key, kind: target.kind };
 }
@@ -146,8 +129,8 @@ export function deleteDestination(ctx: AdminContext, name: string): { destinatio
   if (kind === "queue") {
     const q = live(ctx).broker.queues.get(key);
     if (!q) return { destination: key, deleted: false, purged: 0 };
-    if (q.consumers.length > 0) throw conflict(`${key} has ${q.consumers.length} consumer(s); close them first`);
-    if (q.inflight > 0) throw conflict(`${key} has ${q.inflight} unacknowledged message(s) in flight`);
+    if (q.consumers.length > 0) throw conflict(`${key} has ${q.consumers.length} consumer(s); close them first`, "IN_USE");
+    if (q.inflight > 0) throw conflict(`${key} has ${q.inflight} unacknowledged message(s) in flight`, "IN_USE");
     const purged = q.purge();
     q.close();
     live(ctx).broker.destinationDeleted(key);
@@ -157,8 +140,8 @@ export function deleteDestination(ctx: AdminContext, name: string): { destinatio
   }
   const t = live(ctx).broker.topics.get(key);
   if (!t) return { destination: key, deleted: false, purged: 0 };
-  if (t.subscribers.size > 0) throw conflict(`${key} has ${t.subscribers.size} subscriber(s); close them first`);
-  if (t.durables.size > 0) throw conflict(`${key} has ${t.durables.size} durable subscription(s); unsubscribe them first`);
+  if (t.subscribers.size > 0) throw conflict(`${key} has ${t.subscribers.size} subscriber(s); close them first`, "IN_USE");
+  if (t.durables.size > 0) throw conflict(`${key} has ${t.durables.size} durable subscription(s); unsubscribe them first`, "IN_USE");
   live(ctx).broker.destinationDeleted(key);
   live(ctx).broker.topics.delete(key);
   live(ctx).broker.producers.delete(key);
@@ -168,17 +151,17 @@ export function deleteDestination(ctx: AdminContext, name: string): { destinatio
 /** Removes every waiting message of a queue (in-flight ones stay with their consumers). */
 export function purgeDestination(ctx: AdminContext, name: string): { destination: string; purged: number } {
   const { key, kind } = destinationKey(ctx, name);
-  if (kind !== "queue") throw badRequest("purge applies to queues; a topic keeps no messages of its own");
+  if (kind !== "queue") throw badRequest("purge applies to queues; a topic keeps no messages of its own", "BAD_DESTINATION");
   const q = live(ctx).broker.queues.get(key);
-  if (!q) throw notFound(`destination ${key} does not exist`);
+  if (!q) throw notFound(`destination ${key} does not exist`, "NO_DESTINATION");
   return { destination: key, purged: q.purge() };
 }
 
 /** The queue a message operation works on. */
 export function requireQueue(ctx: AdminContext, name: string): Queue {
   const { key, kind } = destinationKey(ctx, name);
-  if (kind !== "queue") throw badRequest("messages can be browsed and moved on queues only");
+  if (kind !== "queue") throw badRequest("messages can be browsed and moved on queues only", "BAD_DESTINATION");
   const q = live(ctx).broker.queues.get(key);
-  if (!q) throw notFound(`destination ${key} does not exist`);
+  if (!q) throw notFound(`destination ${key} does not exist`, "NO_DESTINATION");
   return q;
 }

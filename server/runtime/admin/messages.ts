@@ -7,31 +7,13 @@ import type { StompHeaders } from "../stomp/StompFrame";
 import { live, type AdminContext } from "./AdminContext";
 import { badRequest, notFound } from "./AdminError";
 import type { Page } from "./paging";
+import type { MessageDetail, MessageSummary } from "./adminResponses";
 import { destinationKey, requireQueue } from "./destinations";
 
 /** Spilled records are read back this many at a time when a browse or move has to scan them. */
 const LOAD_BATCH = 128;
 
-export interface MessageSummary {
-  id: string;
-  destination: string;
-  persistent: boolean;
-  priority: number;
-  timestamp: number;
-  expires: number;
-  deliveryCount: number;
-  bodySize: number;
-  /** false: the message is paged out and was read back from the journal for this answer. */
-  inMemory: boolean;
-  headers: Record<string, string>;
-}
-
-export interface MessageDetail extends MessageSummary {
-  headerList: StompHeaders;
-  bodyBase64: string;
-  /** The body as text when it is valid UTF-8, else null. */
-  bodyText: string | null;
-}
+export type { MessageDetail, MessageSummary };
 
 /** A waiting message: in RAM, or only a journal position until loaded. */
 type Slot = { kind: "mem"; msg: BrokerMessage } | { kind: "disk"; position: number };
@@ -84,7 +66,7 @@ function summary(m: BrokerMessage, inMemory: boolean): MessageSummary {
 function selectorPredicate(text: string | undefined): ((m: BrokerMessage) => boolean) | null {
   if (text === undefined || text.trim() === "") return null;
   const compiled = compileSelector(text);
-  if (!compiled.ok) throw badRequest(`invalid selector: ${compiled.error}`);
+  if (!compiled.ok) throw badRequest(`invalid selector: ${compiled.error}`, "BAD_SELECTOR");
   const selector = compiled.selector;
   return (m) => selector((name) => selectorField(m, name));
 }
@@ -130,7 +112,7 @@ export async function getMessage(ctx: AdminContext, name: string, id: string): P
       found = batch.find((b) => b.msg.id === id);
     }
   }
-  if (!found) throw notFound(`no waiting message ${id} in ${queue.key} (it may have been consumed or be in flight)`);
+  if (!found) throw notFound(`no waiting message ${id} in ${queue.key} (it may have been consumed or be in flight)`, "NO_MESSAGE");
   const body = found.msg.body ?? Buffer.alloc(0);
   return {
     ...summary(found.msg, found.inMemory),
@@ -197,7 +179,7 @@ export interface MoveInput {
 export async function moveMessages(ctx: AdminContext, name: string, input: MoveInput): Promise<{ from: string; to: string; moved: number; copied: boolean; ids: string[] }> {
   const source = requireQueue(ctx, name);
   const { key: toKey } = destinationKey(ctx, input.to);
-  if (toKey === source.key) throw badRequest("source and target are the same destination");
+  if (toKey === source.key) throw badRequest("source and target are the same destination", "BAD_DESTINATION");
   const chosenBy = [input.messageIds !== undefined, input.selector !== undefined, input.all === true].filter(Boolean).length;
   if (chosenBy !== 1) throw badRequest("give exactly one of messageIds, selector or all:true");
   const ids = input.messageIds ? new Set(input.messageIds) : null;

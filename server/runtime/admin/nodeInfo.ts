@@ -1,39 +1,8 @@
 import type { Queue } from "../broker/Queue";
 import type { AdminContext } from "./AdminContext";
+import type { NodeInfo } from "./adminResponses";
 
-export interface NodeInfo {
-  version: string;
-  brokerName: string;
-  nodeName: string;
-  groupName: string;
-  role: string;
-  /** false on a slave or a master between terms: no broker, no client listeners. */
-  serving: boolean;
-  pid: number;
-  startedAt: string;
-  uptimeMs: number;
-  listeners: Record<string, number>;
-  connections: { current: number; totalAccepted: number; byTransport: Record<string, number> };
-  memory: { used: number; limit: number; percent: number; blockedProducers: number };
-  store: { used: number; limit: number; percent: number; startPosition: number; endPosition: number; syncPolicy: string | null };
-  messages: {
-    queues: number;
-    topics: number;
-    depth: number;
-    inflight: number;
-    enqueued: number;
-    dequeued: number;
-    dispatched: number;
-    expired: number;
-    deadLettered: number;
-  };
-  closedConnections: Record<string, number>;
-  security: { enabled: boolean; users: number; allowAnonymous: boolean };
-  ha: Record<string, unknown> | null;
-  /** The network bridges this node runs (masters only), in brief; GET /api/v1/bridges has the rest. */
-  bridges: Array<{ name: string; remoteGroup: string | null; state: string; stateText: string; lastStateChange: number }>;
-  process: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
-}
+export type { NodeInfo };
 
 function percent(used: number, limit: number): number {
   return limit > 0 ? Math.round((used / limit) * 1000) / 10 : 0;

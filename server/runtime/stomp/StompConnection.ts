@@ -980,7 +980,7 @@ export class StompConnection implements ConsumerSink {
   }
 
   /** A summary for the admin API. */
-  describe(): Record<string, unknown> {
+  describe(): ConnectionDescription {
     return {
       id: this.id,
       remoteAddress: this.remoteAddress,
@@ -1002,6 +1002,25 @@ export class StompConnection implements ConsumerSink {
       ...this.stats,
     };
   }
+}
+
+/** A connection as the admin API lists it (server/runtime/admin/adminResponses.ts connectionRowSchema). */
+export interface ConnectionDescription {
+  id: string;
+  remoteAddress: string;
+  transport: string;
+  version: string;
+  user: string | null;
+  clientId: string | null;
+  connectedAt: string;
+  subscriptions: Array<{ id: string; destination: string; ackMode: string; prefetch: number; inflight: number; dispatched: number; selector: string | null }>;
+  paused: boolean;
+  framesIn: number;
+  framesOut: number;
+  messagesIn: number;
+  messagesOut: number;
+  bytesIn: number;
+  bytesOut: number;
 }
 
 /** Whether header `name` occurs in `headers` before index `i`. */

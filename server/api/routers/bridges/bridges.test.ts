@@ -10,7 +10,7 @@ import { TRPCError } from "@trpc/server";
 import { pino } from "pino";
 import { ClusterConsoleRuntime } from "../../../console/cluster/ClusterConsoleRuntime";
 import { createApiTestHarness, type ApiTestHarness, principal } from "../../apiTestHarness";
-import { freePortOffset } from "../cluster/freePortOffset";
+import { freePortOffset } from "../../../../e2e/support/freePortOffset";
 
 async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

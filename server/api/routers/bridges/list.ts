@@ -1,4 +1,4 @@
-import { bridgesResponseSchema } from "../../../runtime/admin/bridgesSchema";
+import type { BridgeViewDto } from "../../../runtime/admin/bridgesSchema";
 import { viewerProcedure } from "../../trpc";
 import { clusterOf } from "../cluster/clusterAccess";
 import { listBridgesOutput } from "./list.schema";
@@ -10,7 +10,7 @@ import { listBridgesOutput } from "./list.schema";
  */
 export const list = viewerProcedure.output(listBridgesOutput).query(async ({ ctx }) => {
   const cluster = clusterOf(ctx);
-  const out: { bridges: Array<ReturnType<typeof bridgesResponseSchema.parse>["bridges"][number] & { at: number }>; unreachable: Array<{ group: string; reason: string }> } = { bridges: [], unreachable: [] };
+  const out: { bridges: Array<BridgeViewDto & { at: number }>; unreachable: Array<{ group: string; reason: string }> } = { bridges: [], unreachable: [] };
   await Promise.all(
     cluster.groups.map(async (g) => {
       const master = cluster.masterOf(g.name);
@@ -19,7 +19,7 @@ export const list = viewerProcedure.output(listBridgesOutput).query(async ({ ctx
         return;
       }
       try {
-        const body = bridgesResponseSchema.parse(await cluster.admin(master, "GET", "/api/v1/bridges"));
+        const body = await cluster.admin.bridges(master);
         const at = Date.now();
         for (const b of body.bridges) out.bridges.push({ ...b, at });
       } catch (err) {

@@ -13,7 +13,7 @@ export const restart = operatorProcedure
     const master = cluster.masterOf(input.group);
     if (!master) throw new AppError("CONFLICT", `group ${input.group} has no master: no bridge runs there now`, "NO_MASTER");
     try {
-      await cluster.admin(master, "POST", `/api/v1/bridges/${encodeURIComponent(input.name)}/restart`);
+      await cluster.admin.restartBridge(master, input.name);
     } catch (err) {
       throw new AppError("CONFLICT", (err as Error).message, "BRIDGE_RESTART_REFUSED", { cause: err });
     }

@@ -10,7 +10,7 @@ import { TRPCError } from "@trpc/server";
 import { pino } from "pino";
 import { ClusterConsoleRuntime } from "../../../console/cluster/ClusterConsoleRuntime";
 import { createApiTestHarness, type ApiTestHarness, principal } from "../../apiTestHarness";
-import { freePortOffset } from "./freePortOffset";
+import { freePortOffset } from "../../../../e2e/support/freePortOffset";
 
 async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -110,9 +110,9 @@ describe("cluster and drain procedures against the embedded cluster (real proces
     })).note ?? "", /slave/);
 
     // Persistent messages on the master, then the preview sees them.
-    const dest = encodeURIComponent("/queue/drain-check");
+    const dest = "/queue/drain-check";
     for (let i = 0; i < 5; i++) {
-      await rt.cluster!.admin(master, "POST", `/api/v1/destinations/${dest}/messages`, { body: `m${i}`, persistent: true });
+      await rt.cluster!.admin.sendMessage(master, dest, { body: `m${i}`, persistent: true });
     }
     const pv = await c.drain.preview({ name: master });
     assert.equal(pv.action, "handover");
@@ -130,7 +130,7 @@ describe("cluster and drain procedures against the embedded cluster (real proces
     assert.ok(h.published.some((m) => m.type === "invalidate" && m.path[0] === "drain"));
 
     const moved = await until("messages on the new master", async () => {
-      const d = await rt.cluster!.admin<{ depth: number }>(done.newMaster!, "GET", `/api/v1/destinations/${dest}`);
+      const d = await rt.cluster!.admin.getDestination(done.newMaster!, dest);
       return d.depth === 5 ? d : null;
     });
     assert.equal(moved.depth, 5);

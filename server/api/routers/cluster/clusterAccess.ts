@@ -1,17 +1,20 @@
 import { AppError } from "../../../console/AppError";
-import { ClusterConsoleRuntime } from "../../../console/cluster/ClusterConsoleRuntime";
 import type { ClusterRuntime } from "../../../console/cluster/ClusterRuntime";
+import type { ConsoleRuntime } from "../../../console/ConsoleRuntime";
 import type { TrpcContext } from "../../trpc";
 
-/** The console's cluster runtime, or UNAVAILABLE while the console runs detached. */
-export function clusterConsoleOf(ctx: TrpcContext): ClusterConsoleRuntime {
+/** A runtime with its cluster started. */
+export type AttachedRuntime = ConsoleRuntime & { readonly cluster: ClusterRuntime };
+
+/** The console's runtime with its cluster, or UNAVAILABLE while the console runs detached. */
+export function clusterConsoleOf(ctx: TrpcContext): AttachedRuntime {
   const rt = ctx.services.runtime;
-  if (rt instanceof ClusterConsoleRuntime && rt.cluster) return rt;
+  if (rt.cluster !== null) return rt as AttachedRuntime;
   throw new AppError("UNAVAILABLE", "no cluster attached to this console", "NO_CLUSTER");
 }
 
 export function clusterOf(ctx: TrpcContext): ClusterRuntime {
-  return clusterConsoleOf(ctx).cluster!;
+  return clusterConsoleOf(ctx).cluster;
 }
 
 /** The named node's spec, or NOT_FOUND (the name comes from the browser). */

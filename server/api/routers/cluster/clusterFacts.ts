@@ -1,5 +1,6 @@
 import type { GroupState } from "../../../console/cluster/ClusterMonitor";
 import type { SupervisedNode } from "../../../console/cluster/NodeSupervisor";
+import type { DestinationRow, NodeInfo } from "../../../runtime/admin/adminResponses";
 
 /** Everything the cluster views are computed from, gathered once per request (collectFacts). */
 export interface ClusterFacts {
@@ -16,100 +17,49 @@ export interface NodeFacts {
   group: string;
   adminUrl: string;
   stomp: string[];
-  /** GET /api/v1/node as the node answered it; null when it did not answer. */
-  info: Record<string, unknown> | null;
+  /** GET /api/v1/node as the node answered it (validated against the admin contract); null when it did not answer. */
+  info: NodeInfo | null;
   error: string | null;
   /** Message rates from the node's poller (0 while it is not serving). */
   rates: { inPerSec: number; outPerSec: number };
   /** Journal bytes appended per second (for lag in seconds). */
   writeRate: number;
   /** The first page of the node's destinations (deepest first), from its poller. */
-  destinations: Array<Record<string, unknown>>;
+  destinations: DestinationRow[];
   destinationsTotal: number;
   process: SupervisedNode | null;
 }
 
-/** The fields of GET /api/v1/node the console reads, with safe defaults for a partial answer. */
+/** The numbers of a node's answer the cluster views show, flattened (a projection of NodeInfo, no second contract). */
 export interface NodeInfoFields {
-  role: string;
+  role: NodeInfo["role"];
   serving: boolean;
-  uptimeMs: number | null;
+  uptimeMs: number;
   connections: number;
-  memory: { used: number; limit: number; percent: number; blockedProducers: number };
-  store: { used: number; limit: number; percent: number; syncPolicy: string | null };
+  memory: NodeInfo["memory"];
+  store: Omit<NodeInfo["store"], "startPosition" | "endPosition">;
   depth: number;
   inflight: number;
   enqueued: number;
   dequeued: number;
-  closedConnections: Record<string, number>;
-  ha: {
-    role: string | null;
-    eid: string | null;
-    zkSession: string | null;
-    position: number;
-    sync: string | null;
-    slaves: Array<{ node: string; state: string; ackedMem: number; ackedDisk: number; lagBytes: number; connectedAt: number | null }>;
-    following: { master: string | null; records: number } | null;
-    term: { id: string; start: number } | null;
-  } | null;
+  closedConnections: NodeInfo["closedConnections"];
+  ha: NodeInfo["ha"];
 }
 
-function num(v: unknown, d = 0): number {
-  return typeof v === "number" && Number.isFinite(v) ? v : d;
-}
-function str(v: unknown): string | null {
-  return typeof v === "string" ? v : null;
-}
-function obj(v: unknown): Record<string, unknown> {
-  return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
-}
-
-/** Reads a node's admin answer defensively: nodes of another version may omit fields. */
-export function readInfo(info: Record<string, unknown>): NodeInfoFields {
-  const mem = obj(info.memory);
-  const store = obj(info.store);
-  const msgs = obj(info.messages);
-  const haRaw = info.ha;
-  let ha: NodeInfoFields["ha"] = null;
-  if (typeof haRaw === "object" && haRaw !== null) {
-    const h = haRaw as Record<string, unknown>;
-    const following = typeof h.following === "object" && h.following !== null ? obj(h.following) : null;
-    const term = typeof h.term === "object" && h.term !== null ? obj(h.term) : null;
-    ha = {
-      role: str(h.role),
-      eid: str(h.eid),
-      zkSession: str(h.zkSession),
-      position: num(h.position),
-      sync: str(h.sync),
-      slaves: (Array.isArray(h.slaves) ? h.slaves : []).map((s) => {
-        const o = obj(s);
-        return {
-          node: String(o.node ?? "?"),
-          state: String(o.state ?? "unknown"),
-          ackedMem: num(o.ackedMem),
-          ackedDisk: num(o.ackedDisk),
-          lagBytes: num(o.lagBytes),
-          connectedAt: typeof o.connectedAt === "number" ? o.connectedAt : null,
-        };
-      }),
-      following: following ? { master: str(following.master), records: num(following.records) } : null,
-      term: term ? { id: String(term.id ?? ""), start: num(term.start) } : null,
-    };
-  }
-  const closed: Record<string, number> = {};
-  for (const [k, v] of Object.entries(obj(info.closedConnections))) closed[k] = num(v);
+export function readInfo(info: NodeInfo): NodeInfoFields {
+  const { startPosition: _start, endPosition: _end, ...store } = info.store;
   return {
-    role: str(info.role) ?? "standalone",
-    serving: info.serving === true,
-    uptimeMs: typeof info.uptimeMs === "number" ? info.uptimeMs : null,
-    connections: num(obj(info.connections).current),
-    memory: { used: num(mem.used), limit: num(mem.limit), percent: num(mem.percent), blockedProducers: num(mem.blockedProducers) },
-    store: { used: num(store.used), limit: num(store.limit), percent: num(store.percent), syncPolicy: str(store.syncPolicy) },
-    depth: num(msgs.depth),
-    inflight: num(msgs.inflight),
-    enqueued: num(msgs.enqueued),
-    dequeued: num(msgs.dequeued),
-    closedConnections: closed,
-    ha,
+    role: info.role,
+    serving: info.serving,
+    uptimeMs: info.uptimeMs,
+    connections: info.connections.current,
+    memory: info.memory,
+    store,
+    depth: info.messages.depth,
+    inflight: info.messages.inflight,
+    enqueued: info.messages.enqueued,
+    dequeued: info.messages.dequeued,
+    closedConnections: info.closedConnections,
+    ha: info.ha,
   };
 }

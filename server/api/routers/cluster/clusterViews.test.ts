@@ -1,19 +1,28 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { GroupState } from "../../../console/cluster/ClusterMonitor";
+import type { HaView, NodeInfo } from "../../../runtime/admin/adminResponses";
 import type { ClusterFacts, NodeFacts } from "./clusterFacts";
 import { clusterProblems, electionTimeline, lagSeconds, nodeViews, pageNodes, replicationLinks } from "./clusterViews";
 
-function info(role: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+/** A node's answer (the admin contract's full shape); only the numbers these views read vary. */
+function info(role: "master" | "slave", extra: Partial<NodeInfo> = {}): NodeInfo {
   return {
-    role, serving: role === "master", uptimeMs: 1000, connections: { current: role === "master" ? 4 : 0 },
-    memory: { used: 10, limit: 100, percent: 10 }, store: { used: 5, limit: 100, percent: 5 },
-    messages: { depth: 7 }, closedConnections: { client_eof: 2 },
-    ha: { role, zkSession: "00ab", position: 2000, slaves: [] }, ...extra,
+    version: "0", brokerName: "b", nodeName: "n", groupName: "g", pid: 1, startedAt: "", listeners: {},
+    role, serving: role === "master", uptimeMs: 1000, connections: { current: role === "master" ? 4 : 0, totalAccepted: 0, byTransport: {} },
+    memory: { used: 10, limit: 100, percent: 10, blockedProducers: 0 }, store: { used: 5, limit: 100, percent: 5, startPosition: 0, endPosition: 0, syncPolicy: null },
+    messages: { queues: 0, topics: 0, depth: 7, inflight: 0, enqueued: 0, dequeued: 0, dispatched: 0, expired: 0, deadLettered: 0 }, closedConnections: { client_eof: 2 },
+    ha: ha({ role, zkSession: "00ab", position: 2000, slaves: [] }),
+    security: { enabled: false, users: 0, allowAnonymous: true }, bridges: [], process: { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 },
+    ...extra,
   };
 }
 
-function node(name: string, group: string, i: Record<string, unknown> | null, writeRate = 0): NodeFacts {
+function ha(h: Pick<HaView, "role" | "position" | "slaves"> & Partial<HaView>): HaView {
+  return { eid: null, quorum: 2, replicas: 3, sync: "quorum_mem", zkPath: "/g", zkSession: null, zkState: null, durablePosition: 0, term: null, following: null, election: "", ...h };
+}
+
+function node(name: string, group: string, i: NodeInfo | null, writeRate = 0): NodeFacts {
   return { name, group, adminUrl: "http://x", stomp: [], info: i, error: i ? null : "fetch failed", rates: { inPerSec: 5, outPerSec: 3 }, writeRate, destinations: [], destinationsTotal: 0, process: null };
 }
 
@@ -25,9 +34,9 @@ function groupState(name: string, master: string | null, members: string[]): Gro
 }
 
 const master = info("master", {
-  ha: { role: "master", position: 3_000_000, slaves: [
-    { node: "mq1", state: "streaming", ackedMem: 2_000_000, ackedDisk: 2_000_000, lagBytes: 2_000_000, connectedAt: 1 },
-  ] },
+  ha: ha({ role: "master", position: 3_000_000, slaves: [
+    { node: "mq1", remote: "", cursor: 0, state: "streaming", ackedMem: 2_000_000, ackedDisk: 2_000_000, lagBytes: 2_000_000, connectedAt: 1 },
+  ] }),
 });
 
 const facts: ClusterFacts = {
@@ -36,7 +45,7 @@ const facts: ClusterFacts = {
   nodes: [
     node("mq1", "group1", info("slave")),
     node("mq2", "group1", master, 1_000_000),
-    node("mq3", "group1", info("slave", { memory: { used: 90, limit: 100, percent: 90 } })),
+    node("mq3", "group1", info("slave", { memory: { used: 90, limit: 100, percent: 90, blockedProducers: 0 } })),
     node("mq4", "group2", null),
   ],
 };

@@ -1,6 +1,5 @@
 import { AppError } from "../../../console/AppError";
 import { viewerProcedure } from "../../trpc";
-import { searchEventLog } from "../events/searchEventLog";
 import { clusterConsoleOf } from "./clusterAccess";
 import { electionTimeline, replicationLinks } from "./clusterViews";
 import { readInfo } from "./clusterFacts";
@@ -15,12 +14,12 @@ export const group = viewerProcedure
   .output(groupOutput)
   .query(async ({ ctx, input }) => {
     const rt = clusterConsoleOf(ctx);
-    const g = rt.cluster!.monitor.group(input.name);
+    const g = rt.cluster.monitor.group(input.name);
     if (!g) throw new AppError("NOT_FOUND", `no group named ${input.name}`, "NO_GROUP");
-    const facts = await collectFacts(rt.cluster!, rt.name);
+    const facts = await collectFacts(rt.cluster, rt.name);
     const masterFacts = facts.nodes.find((n) => n.name === g.master);
     const masterInfo = masterFacts?.info ? readInfo(masterFacts.info) : null;
-    const events = await searchEventLog(rt.prisma!, { kinds: TIMELINE_KINDS, group: g.name, offset: 0, limit: 100 });
+    const events = await ctx.services.events.search({ kinds: TIMELINE_KINDS, group: g.name, offset: 0, limit: 100 });
     return {
       name: g.name,
       zkPath: g.zkPath,

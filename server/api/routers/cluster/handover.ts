@@ -12,13 +12,13 @@ export const handover = operatorProcedure
   .output(handoverOutput)
   .mutation(async ({ ctx, input }) => {
     const cluster = clusterOf(ctx);
-    requireNode(cluster, input.name);
-    let r: { caughtUp?: unknown; position?: unknown };
+    const spec = requireNode(cluster, input.name);
+    let r: { caughtUp: boolean; position: number };
     try {
-      r = await cluster.admin<{ caughtUp?: unknown; position?: unknown }>(input.name, "POST", "/api/v1/node/handover");
+      r = await cluster.admin.handover(input.name);
     } catch (err) {
       throw new AppError("CONFLICT", (err as Error).message, "HANDOVER_REFUSED", { cause: err });
     }
-    ctx.services.live.publish({ type: "invalidate", path: ["cluster"] });
-    return { name: input.name, caughtUp: r.caughtUp === true, position: Number(r.position ?? 0) };
+    ctx.services.live.publish({ type: "invalidate", path: ["cluster", "node"], node: input.name, group: spec.group });
+    return { name: input.name, caughtUp: r.caughtUp, position: r.position };
   });

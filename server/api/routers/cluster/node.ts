@@ -14,8 +14,8 @@ export const node = viewerProcedure
   .output(nodeOutput)
   .query(async ({ ctx, input }) => {
     const rt = clusterConsoleOf(ctx);
-    requireNode(rt.cluster!, input.name);
-    const facts = await collectFacts(rt.cluster!, rt.name);
+    requireNode(rt.cluster, input.name);
+    const facts = await collectFacts(rt.cluster, rt.name);
     const view = nodeViews(facts).find((v) => v.name === input.name)!;
     const f = facts.nodes.find((n) => n.name === input.name)!;
     const info = f.info ? readInfo(f.info) : null;
@@ -32,14 +32,7 @@ export const node = viewerProcedure
       destinations: {
         total: f.destinationsTotal,
         items: f.destinations.slice(0, DESTINATIONS_SHOWN).map((d) => ({
-          name: String(d.name),
-          kind: String(d.kind ?? "queue"),
-          depth: Number(d.depth ?? 0),
-          consumers: Number(d.consumers ?? 0),
-          producers: Number(d.producers ?? 0),
-          enqueued: Number(d.enqueued ?? 0),
-          dequeued: Number(d.dequeued ?? 0),
-          inflight: Number(d.inflight ?? 0),
+          name: d.name, kind: d.kind, depth: d.depth, consumers: d.consumers, producers: d.producers, enqueued: d.enqueued, dequeued: d.dequeued, inflight: d.inflight,
         })),
       },
     };

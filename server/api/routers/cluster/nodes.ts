@@ -10,5 +10,5 @@ export const nodes = viewerProcedure
   .output(nodesOutput)
   .query(async ({ ctx, input }) => {
     const rt = clusterConsoleOf(ctx);
-    return pageNodes(nodeViews(await collectFacts(rt.cluster!, rt.name)), input);
+    return pageNodes(nodeViews(await collectFacts(rt.cluster, rt.name)), input);
   });

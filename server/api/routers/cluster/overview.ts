@@ -7,7 +7,7 @@ import { overviewOutput } from "./overview.schema";
 /** Health at a glance: groups and masters, nodes up/down, traffic, depth, open problems. */
 export const overview = viewerProcedure.output(overviewOutput).query(async ({ ctx }) => {
   const rt = clusterConsoleOf(ctx);
-  const facts = await collectFacts(rt.cluster!, rt.name);
+  const facts = await collectFacts(rt.cluster, rt.name);
   const views = nodeViews(facts);
   const up = views.filter((v) => v.up).length;
   return {

@@ -10,7 +10,7 @@ export type NodeAction = "start" | "stop" | "kill" | "restart";
  */
 export async function runNodeAction(ctx: TrpcContext, name: string, action: NodeAction): Promise<{ name: string; state: string; pid: number | null }> {
   const cluster = clusterOf(ctx);
-  requireNode(cluster, name);
+  const spec = requireNode(cluster, name);
   const sup = cluster.supervisor;
   if (!sup || !sup.has(name)) {
     throw new AppError("PRECONDITION_FAILED", `${name} is not run by this console (attached cluster): ${action} it on its own host`, "NOT_EMBEDDED");
@@ -18,7 +18,7 @@ export async function runNodeAction(ctx: TrpcContext, name: string, action: Node
   if (action === "start") sup.start(name);
   else await sup[action](name);
   cluster.pollers.get(name)?.refresh();
-  ctx.services.live.publish({ type: "invalidate", path: ["cluster"] });
+  ctx.services.live.publish({ type: "invalidate", path: ["cluster", "node"], node: name, group: spec.group });
   const p = sup.list().find((n) => n.name === name)!;
   return { name, state: p.state, pid: p.pid };
 }

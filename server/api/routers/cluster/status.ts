@@ -1,11 +1,11 @@
 import { viewerProcedure } from "../../trpc";
 import { clusterStatusOutput } from "./status.schema";
 
-/** The attached cluster, or `attached: false` while no runtime is plugged into startConsole(). */
+/** The attached cluster, or `attached: false` while the console runs detached. */
 export const status = viewerProcedure.output(clusterStatusOutput).query(async ({ ctx }) => {
   const runtime = ctx.services.runtime;
   const zkConfigured = ctx.services.zk.configured;
-  if (runtime?.clusterStatus === undefined) return { attached: false as const, zkConfigured };
   const s = await runtime.clusterStatus();
+  if (s === null) return { attached: false as const, zkConfigured };
   return { attached: true as const, zkConfigured, runtime: runtime.name, name: s.name, groups: s.groups };
 });

@@ -7,7 +7,7 @@ import { topologyOutput } from "./topology.schema";
 /** Groups → nodes with roles, and master → slave replication links with their lag. */
 export const topology = viewerProcedure.output(topologyOutput).query(async ({ ctx }) => {
   const rt = clusterConsoleOf(ctx);
-  const facts = await collectFacts(rt.cluster!, rt.name);
+  const facts = await collectFacts(rt.cluster, rt.name);
   const views = nodeViews(facts);
   const links = replicationLinks(facts);
   return {

@@ -8,7 +8,8 @@ import { after, before, describe, test } from "node:test";
 import { pino } from "pino";
 import { ClusterRuntime } from "../../../console/cluster/ClusterRuntime";
 import { createApiTestHarness, type ApiTestHarness, rejectsWith, principal } from "../../apiTestHarness";
-import { freePortOffset } from "../cluster/freePortOffset";
+import { freePortOffset } from "../../../../e2e/support/freePortOffset";
+import { runtimeOver } from "../../../../e2e/support/runtimeOver";
 
 async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
@@ -36,7 +37,7 @@ describe("destinations procedures against an embedded cluster", () => {
       return m !== null && (cluster.pollers.get(m)?.latest?.info as { serving?: boolean } | null | undefined)?.serving === true;
     };
     await until("a serving master in both groups", () => serving("group1") && serving("group2"), 60_000);
-    h = await createApiTestHarness({ runtime: { name: "test cluster", cluster } });
+    h = await createApiTestHarness({ runtime: runtimeOver(cluster) });
   });
   after(async () => {
     await h?.close();

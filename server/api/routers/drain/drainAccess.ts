@@ -7,7 +7,7 @@ import { clusterConsoleOf, requireNode } from "../cluster/clusterAccess";
 /** The drain manager, after checking the node exists. */
 export function drainsFor(ctx: TrpcContext, name: string): DrainManager {
   const rt = clusterConsoleOf(ctx);
-  requireNode(rt.cluster!, name);
+  requireNode(rt.cluster, name);
   if (!rt.drains) throw new AppError("UNAVAILABLE", "the cluster runtime is still starting", "NO_CLUSTER");
   return rt.drains;
 }

@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
 import type { LiveEvents } from "../../LiveEvents";
+import type { HaView, NodeInfo } from "../../../runtime/admin/adminResponses";
+import type { AdminClient } from "../../admin/AdminClient";
 import type { NodeInfoAnswer } from "../ClusterRuntime";
 
 /** What a drain needs of the cluster (ClusterRuntime provides it). */
@@ -7,7 +9,7 @@ export interface DrainCluster {
   node(name: string): { name: string; group: string };
   masterOf(group: string): string | null;
   nodeInfo(name: string, maxAgeMs?: number): Promise<NodeInfoAnswer>;
-  admin<T = unknown>(node: string, method: string, path: string, body?: unknown): Promise<T>;
+  readonly admin: Pick<AdminClient, "handover">;
 }
 
 export type DrainState = "running" | "done" | "failed" | "cancelled";
@@ -48,11 +50,7 @@ const PROGRESS: Record<DrainPhase, number> = {
   finished: 1,
 };
 
-interface HaSlave {
-  node?: string;
-  state?: string;
-  lagBytes?: number;
-}
+type HaSlave = HaView["slaves"][number];
 
 /**
  * Drains run as background jobs, one per node, their progress pushed to browsers (invalidate
@@ -115,7 +113,7 @@ export class DrainManager {
     }
     j.steps.push({ at: Date.now(), message });
     this.o.logger.info({ node: j.node, phase: j.phase }, message);
-    this.o.live.publish({ type: "invalidate", path: ["drain"] });
+    this.o.live.publish({ type: "invalidate", path: ["drain"], node: j.node });
   }
 
   private finish(j: DrainJob, state: DrainState, note: string | null, error: string | null = null): void {
@@ -129,10 +127,10 @@ export class DrainManager {
       j.progress = 1;
     }
     this.step(j, error ?? note ?? state);
-    this.o.live.publish({ type: "invalidate", path: ["cluster"] });
+    this.o.live.publish({ type: "invalidate", path: ["cluster", "node"], node: j.node, group: j.group });
   }
 
-  private async info(node: string): Promise<Record<string, unknown> | null> {
+  private async info(node: string): Promise<NodeInfo | null> {
     return (await this.o.cluster.nodeInfo(node, 0)).info;
   }
 
@@ -143,7 +141,7 @@ export class DrainManager {
   private async run(j: DrainJob & { cancel: boolean }): Promise<void> {
     const info = await this.info(j.node);
     if (!info) return this.finish(j, "failed", null, `${j.node} is not answering; nothing to drain`);
-    j.roleAtStart = String(info.role ?? "unknown");
+    j.roleAtStart = info.role;
     if (j.roleAtStart !== "master") {
       return this.finish(j, "done", `${j.node} is ${j.roleAtStart === "slave" ? "a slave" : j.roleAtStart}: it serves no clients and holds no mastership, nothing to move`);
     }
@@ -154,10 +152,10 @@ export class DrainManager {
     for (;;) {
       if (j.cancel) return this.finish(j, "cancelled", `drain cancelled; ${j.node} is still master`);
       const cur = await this.info(j.node);
-      const slaves = (((cur?.ha as { slaves?: HaSlave[] } | null)?.slaves) ?? []).filter((s) => s.state === "streaming");
-      best = slaves.sort((a, b) => (a.lagBytes ?? 0) - (b.lagBytes ?? 0))[0] ?? null;
+      const slaves = (cur?.ha?.slaves ?? []).filter((s) => s.state === "streaming");
+      best = slaves.sort((a, b) => a.lagBytes - b.lagBytes)[0] ?? null;
       if (cur?.role !== "master") return this.finish(j, "failed", null, `${j.node} stopped being master before the handover (role ${String(cur?.role ?? "down")})`);
-      if (best && (best.lagBytes ?? 0) === 0) break;
+      if (best && best.lagBytes === 0) break;
       if (Date.now() > deadline) {
         if (!best) return this.finish(j, "failed", null, `no slave is replicating from ${j.node}: refusing to hand over`);
         break; // a slave streams but trails under load: the handover itself waits for its ack.
@@ -167,7 +165,7 @@ export class DrainManager {
     if (j.cancel) return this.finish(j, "cancelled", `drain cancelled; ${j.node} is still master`);
     // 2. The handover: from here on the node has stepped down; there is no undo.
     this.step(j, `handing over to the group (${best?.node ?? "?"} is up to date)`, "handing-over");
-    const r = await this.o.cluster.admin<{ caughtUp?: boolean; position?: number }>(j.node, "POST", "/api/v1/node/handover");
+    const r = await this.o.cluster.admin.handover(j.node);
     this.step(j, r.caughtUp ? `a slave acknowledged everything up to position ${r.position}; ${j.node} left and rejoined` : `no slave confirmed position ${r.position} in time; ${j.node} rejoined anyway and the election picks the most up-to-date member`, "waiting-for-election");
     // 3. Wait for another master, then for the node to serve nobody.
     for (;;) {
@@ -182,8 +180,8 @@ export class DrainManager {
     this.step(j, `${j.newMaster} is the new master of ${j.group}`, "waiting-for-clients");
     for (;;) {
       const cur = await this.info(j.node);
-      const conns = Number((cur?.connections as { current?: number } | undefined)?.current ?? 0);
-      if (cur && cur.serving !== true && conns === 0) break;
+      const conns = cur?.connections.current ?? 0;
+      if (cur && !cur.serving && conns === 0) break;
       if (Date.now() > deadline + 2 * this.timeoutMs) return this.finish(j, "failed", null, `${j.node} still serves ${conns} connections`);
       await this.sleep();
     }

@@ -1,6 +1,6 @@
-import type { PrismaClient } from "../../../db/createPrismaClient";
-import type { EventLog } from "../../../db/eventRepository";
-import { Prisma } from "../../../db/generated/prisma/client";
+import type { PrismaClient } from "./createPrismaClient";
+import type { EventLog } from "./generated/prisma/client";
+import { Prisma } from "./generated/prisma/client";
 
 export interface EventQuery {
   kinds?: string[];

@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import { MAX_PORT_OFFSET, MIN_PORT_OFFSET } from "../../../console/cluster/seedTopology";
+import { MAX_PORT_OFFSET, MIN_PORT_OFFSET } from "../../server/console/cluster/seedTopology";
 
 /** Every port the embedded seed topology binds for a given --port-offset (see seedTopology). */
 export function seedPorts(offset: number): number[] {

@@ -1,0 +1,170 @@
+import type { z } from "zod";
+import { adminErrorBodySchema } from "../../runtime/admin/adminErrorCodes";
+import {
+  bridgesResponseSchema,
+  closeConnectionResultSchema,
+  connectionPageSchema,
+  createDestinationResultSchema,
+  deleteDestinationResultSchema,
+  destinationPageSchema,
+  destinationRowSchema,
+  handoverResultSchema,
+  messageDetailSchema,
+  messagePageSchema,
+  moveMessagesResultSchema,
+  nodeInfoSchema,
+  purgeDestinationResultSchema,
+  restartBridgeResultSchema,
+  sendMessageResultSchema,
+  subscriptionPageSchema,
+  type DestinationKind,
+} from "../../runtime/admin/adminResponses";
+import type { moveBody, sendMessageBody } from "../../runtime/admin/adminSchemas";
+import { AdminCallError } from "./AdminCallError";
+
+export interface AdminClientOptions {
+  token: string;
+  /** Base URL of a node's admin API ("http://127.0.0.1:8171"); throws for an unknown node. */
+  urlOf(node: string): string;
+  /** Default time a call may take (ms). */
+  timeoutMs?: number;
+  /** Called after a mutating call succeeded (the poller refreshes, so the UI shows the effect). */
+  onMutated?(node: string): void;
+}
+
+export interface ListQuery {
+  offset?: number;
+  limit?: number;
+  sort?: string;
+  order?: "asc" | "desc";
+  filter?: string;
+}
+
+type Call = { timeoutMs?: number };
+
+const enc = encodeURIComponent;
+
+function query(q: Record<string, string | number | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) p.set(k, String(v));
+  const s = p.toString();
+  return s === "" ? "" : `?${s}`;
+}
+
+/**
+ * The console's one client of the node admin API. Each method is one endpoint: request shaped
+ * by the runtime's request schemas, answer validated against its response schema
+ * (server/runtime/admin/adminResponses.ts), refusals turned into AdminCallError carrying the
+ * node's code. Nothing else in the console talks HTTP to a node.
+ */
+export class AdminClient {
+  constructor(private readonly o: AdminClientOptions) {}
+
+  nodeInfo(node: string, c?: Call): Promise<z.output<typeof nodeInfoSchema>> {
+    return this.request(node, "GET", "/api/v1/node", nodeInfoSchema, undefined, c);
+  }
+
+  handover(node: string, c?: Call): Promise<z.output<typeof handoverResultSchema>> {
+    return this.request(node, "POST", "/api/v1/node/handover", handoverResultSchema, undefined, c);
+  }
+
+  listDestinations(node: string, q: ListQuery & { kind?: DestinationKind } = {}, c?: Call): Promise<z.output<typeof destinationPageSchema>> {
+    return this.request(node, "GET", `/api/v1/destinations${query({ ...q })}`, destinationPageSchema, undefined, c);
+  }
+
+  getDestination(node: string, name: string): Promise<z.output<typeof destinationRowSchema>> {
+    return this.request(node, "GET", `/api/v1/destinations/${enc(name)}`, destinationRowSchema);
+  }
+
+  createDestination(node: string, destination: string): Promise<z.output<typeof createDestinationResultSchema>> {
+    return this.request(node, "POST", "/api/v1/destinations", createDestinationResultSchema, { destination });
+  }
+
+  deleteDestination(node: string, name: string): Promise<z.output<typeof deleteDestinationResultSchema>> {
+    return this.request(node, "DELETE", `/api/v1/destinations/${enc(name)}`, deleteDestinationResultSchema);
+  }
+
+  purgeDestination(node: string, name: string): Promise<z.output<typeof purgeDestinationResultSchema>> {
+    return this.request(node, "POST", `/api/v1/destinations/${enc(name)}/purge`, purgeDestinationResultSchema);
+  }
+
+  browseMessages(node: string, name: string, q: { offset: number; limit: number; selector?: string }): Promise<z.output<typeof messagePageSchema>> {
+    const selector = q.selector !== undefined && q.selector.trim() !== "" ? q.selector : undefined;
+    return this.request(node, "GET", `/api/v1/destinations/${enc(name)}/messages${query({ offset: q.offset, limit: q.limit, selector })}`, messagePageSchema);
+  }
+
+  getMessage(node: string, name: string, id: string): Promise<z.output<typeof messageDetailSchema>> {
+    return this.request(node, "GET", `/api/v1/destinations/${enc(name)}/messages/${enc(id)}`, messageDetailSchema);
+  }
+
+  sendMessage(node: string, name: string, body: z.input<typeof sendMessageBody>): Promise<z.output<typeof sendMessageResultSchema>> {
+    return this.request(node, "POST", `/api/v1/destinations/${enc(name)}/messages`, sendMessageResultSchema, body);
+  }
+
+  moveMessages(node: string, name: string, body: z.input<typeof moveBody>): Promise<z.output<typeof moveMessagesResultSchema>> {
+    return this.request(node, "POST", `/api/v1/destinations/${enc(name)}/move`, moveMessagesResultSchema, body);
+  }
+
+  bridges(node: string): Promise<z.output<typeof bridgesResponseSchema>> {
+    return this.request(node, "GET", "/api/v1/bridges", bridgesResponseSchema);
+  }
+
+  restartBridge(node: string, name: string): Promise<z.output<typeof restartBridgeResultSchema>> {
+    return this.request(node, "POST", `/api/v1/bridges/${enc(name)}/restart`, restartBridgeResultSchema);
+  }
+
+  connections(node: string, q: ListQuery = {}): Promise<z.output<typeof connectionPageSchema>> {
+    return this.request(node, "GET", `/api/v1/connections${query({ ...q })}`, connectionPageSchema);
+  }
+
+  closeConnection(node: string, id: string): Promise<z.output<typeof closeConnectionResultSchema>> {
+    return this.request(node, "DELETE", `/api/v1/connections/${enc(id)}`, closeConnectionResultSchema);
+  }
+
+  subscriptions(node: string, q: ListQuery = {}): Promise<z.output<typeof subscriptionPageSchema>> {
+    return this.request(node, "GET", `/api/v1/subscriptions${query({ ...q })}`, subscriptionPageSchema);
+  }
+
+  private async request<S extends z.ZodType>(node: string, method: string, path: string, schema: S, body?: unknown, c?: Call): Promise<z.output<S>> {
+    const url = `${this.o.urlOf(node)}${path}`;
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: { authorization: `Bearer ${this.o.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(c?.timeoutMs ?? this.o.timeoutMs ?? 15_000),
+      });
+      text = await res.text();
+    } catch (err) {
+      const name = (err as Error | undefined)?.name;
+      if (name === "TimeoutError" || name === "AbortError") throw new AdminCallError(node, null, "NODE_TIMEOUT", `${method} ${path}: no answer in time`, { cause: err });
+      throw new AdminCallError(node, null, "NODE_UNREACHABLE", `${method} ${path}: ${(err as Error).message}${causeCode(err)}`, { cause: err });
+    }
+    let json: unknown;
+    try {
+      json = text === "" ? null : JSON.parse(text);
+    } catch {
+      throw new AdminCallError(node, res.status, "BAD_ANSWER", `${method} ${path}: HTTP ${res.status} with a body that is not JSON`);
+    }
+    if (!res.ok) {
+      const refusal = adminErrorBodySchema.safeParse(json);
+      if (!refusal.success) throw new AdminCallError(node, res.status, "BAD_ANSWER", `${method} ${path}: HTTP ${res.status} without a code`);
+      throw new AdminCallError(node, res.status, refusal.data.code, refusal.data.message);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const where = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(answer)"}: ${i.message}`).join("; ");
+      throw new AdminCallError(node, res.status, "BAD_ANSWER", `${method} ${path}: answer breaks the admin contract (${where})`);
+    }
+    if (method !== "GET") this.o.onMutated?.(node);
+    return parsed.data;
+  }
+}
+
+/** fetch wraps the socket error: its code (ECONNREFUSED …) says more than "fetch failed". */
+function causeCode(err: unknown): string {
+  const code = (err as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === "string" ? ` (${code})` : "";
+}

@@ -1,0 +1,225 @@
+// Response schemas of the node admin API: the contract with the console, which validates every
+// answer against them (server/console/admin/AdminClient.ts). The node's own types are inferred
+// from these, so the node cannot drift from the contract without failing to compile; with
+// `checkResponses` (on in tests) AdminServer also validates every answer before sending it.
+import { z } from "zod";
+import { bridgesResponseSchema } from "./bridgesSchema";
+
+export const DESTINATION_KINDS = ["queue", "topic", "temp-queue", "temp-topic"] as const;
+export const destinationKindSchema = z.enum(DESTINATION_KINDS);
+export type DestinationKind = z.infer<typeof destinationKindSchema>;
+
+/** One list page: `items[offset .. offset+limit)` of `total`. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({ total: z.number().int(), offset: z.number().int(), limit: z.number().int(), items: z.array(item) });
+}
+
+// ---- GET /api/v1/node ----
+
+export const slaveLinkSchema = z.object({
+  node: z.string(),
+  remote: z.string(),
+  /** Next journal position to ship. */
+  cursor: z.number(),
+  ackedMem: z.number(),
+  ackedDisk: z.number(),
+  state: z.enum(["syncing", "streaming"]),
+  connectedAt: z.number(),
+  lagBytes: z.number(),
+});
+
+/** Replication view (master: slaves and their acknowledged positions; slave: its master and position). */
+export const haViewSchema = z.object({
+  role: z.enum(["joining", "slave", "master", "stopped"]),
+  eid: z.string().nullable(),
+  quorum: z.number().int(),
+  replicas: z.number().int(),
+  sync: z.string(),
+  zkPath: z.string(),
+  zkSession: z.string().nullable(),
+  zkState: z.string().nullable(),
+  position: z.number(),
+  durablePosition: z.number(),
+  term: z.object({ id: z.string(), start: z.number() }).nullable(),
+  slaves: z.array(slaveLinkSchema),
+  following: z.object({ master: z.string().nullable(), records: z.number() }).nullable(),
+  /** Why the elector decided as it did last. */
+  election: z.string(),
+});
+export type HaView = z.infer<typeof haViewSchema>;
+
+export const nodeBridgeBriefSchema = z.object({
+  name: z.string(),
+  remoteGroup: z.string().nullable(),
+  state: z.string(),
+  stateText: z.string(),
+  lastStateChange: z.number(),
+});
+
+export const nodeInfoSchema = z.object({
+  version: z.string(),
+  brokerName: z.string(),
+  nodeName: z.string(),
+  groupName: z.string(),
+  role: z.string(),
+  /** false on a slave or a master between terms: no broker, no client listeners. */
+  serving: z.boolean(),
+  pid: z.number().int(),
+  startedAt: z.string(),
+  uptimeMs: z.number(),
+  listeners: z.record(z.string(), z.number()),
+  connections: z.object({ current: z.number(), totalAccepted: z.number(), byTransport: z.record(z.string(), z.number()) }),
+  memory: z.object({ used: z.number(), limit: z.number(), percent: z.number(), blockedProducers: z.number() }),
+  store: z.object({
+    used: z.number(),
+    limit: z.number(),
+    percent: z.number(),
+    startPosition: z.number(),
+    endPosition: z.number(),
+    syncPolicy: z.string().nullable(),
+  }),
+  messages: z.object({
+    queues: z.number(),
+    topics: z.number(),
+    depth: z.number(),
+    inflight: z.number(),
+    enqueued: z.number(),
+    dequeued: z.number(),
+    dispatched: z.number(),
+    expired: z.number(),
+    deadLettered: z.number(),
+  }),
+  closedConnections: z.record(z.string(), z.number()),
+  security: z.object({ enabled: z.boolean(), users: z.number(), allowAnonymous: z.boolean() }),
+  ha: haViewSchema.nullable(),
+  /** The network bridges this node runs (masters only), in brief; GET /api/v1/bridges has the rest. */
+  bridges: z.array(nodeBridgeBriefSchema),
+  process: z.object({ rss: z.number(), heapUsed: z.number(), heapTotal: z.number(), external: z.number(), arrayBuffers: z.number() }),
+});
+export type NodeInfo = z.infer<typeof nodeInfoSchema>;
+
+export const handoverResultSchema = z.object({ caughtUp: z.boolean(), position: z.number() });
+export type HandoverResult = z.infer<typeof handoverResultSchema>;
+
+// ---- destinations ----
+
+export const destinationRowSchema = z.object({
+  name: z.string(),
+  kind: destinationKindSchema,
+  depth: z.number(),
+  /** Messages paged out to the journal (part of depth). */
+  spilled: z.number(),
+  enqueued: z.number(),
+  dequeued: z.number(),
+  dispatched: z.number(),
+  expired: z.number(),
+  deadLettered: z.number(),
+  consumers: z.number(),
+  /** Open connections that have sent to it. */
+  producers: z.number(),
+  inflight: z.number(),
+  durableSubscriptions: z.number(),
+  /** Age of the oldest waiting message in ms; null when none waits. */
+  oldestMessageAgeMs: z.number().nullable(),
+});
+export type DestinationRow = z.infer<typeof destinationRowSchema>;
+export const destinationPageSchema = pageSchema(destinationRowSchema);
+
+export const createDestinationResultSchema = z.object({ destination: z.string(), created: z.boolean() });
+export const deleteDestinationResultSchema = z.object({ destination: z.string(), deleted: z.boolean(), purged: z.number() });
+export const purgeDestinationResultSchema = z.object({ destination: z.string(), purged: z.number() });
+
+// ---- messages ----
+
+export const messageSummarySchema = z.object({
+  id: z.string(),
+  destination: z.string(),
+  persistent: z.boolean(),
+  priority: z.number(),
+  timestamp: z.number(),
+  expires: z.number(),
+  deliveryCount: z.number(),
+  bodySize: z.number(),
+  /** false: the message is paged out and was read back from the journal for this answer. */
+  inMemory: z.boolean(),
+  headers: z.record(z.string(), z.string()),
+});
+export type MessageSummary = z.infer<typeof messageSummarySchema>;
+export const messagePageSchema = pageSchema(messageSummarySchema);
+
+export const messageDetailSchema = messageSummarySchema.extend({
+  headerList: z.array(z.tuple([z.string(), z.string()])),
+  bodyBase64: z.string(),
+  /** The body as text when it is valid UTF-8, else null. */
+  bodyText: z.string().nullable(),
+});
+export type MessageDetail = z.infer<typeof messageDetailSchema>;
+
+export const sendMessageResultSchema = z.object({ destination: z.string(), id: z.string(), persistent: z.boolean() });
+export const moveMessagesResultSchema = z.object({ from: z.string(), to: z.string(), moved: z.number(), copied: z.boolean(), ids: z.array(z.string()) });
+
+// ---- connections ----
+
+export const subscriptionRowSchema = z.object({
+  connectionId: z.string(),
+  id: z.string(),
+  destination: z.string(),
+  ackMode: z.string(),
+  prefetch: z.number(),
+  inflight: z.number(),
+  dispatched: z.number(),
+  selector: z.string().nullable(),
+});
+export type SubscriptionRow = z.infer<typeof subscriptionRowSchema>;
+
+export const connectionRowSchema = z.object({
+  id: z.string(),
+  remoteAddress: z.string(),
+  transport: z.string(),
+  version: z.string(),
+  user: z.string().nullable(),
+  clientId: z.string().nullable(),
+  connectedAt: z.string(),
+  paused: z.boolean(),
+  framesIn: z.number(),
+  framesOut: z.number(),
+  messagesIn: z.number(),
+  messagesOut: z.number(),
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+  subscriptions: z.array(subscriptionRowSchema),
+});
+export type ConnectionRow = z.infer<typeof connectionRowSchema>;
+export const connectionPageSchema = pageSchema(connectionRowSchema);
+export const subscriptionPageSchema = pageSchema(subscriptionRowSchema);
+export const closeConnectionResultSchema = z.object({ id: z.string(), closed: z.boolean() });
+
+// ---- bridges ----
+
+export { bridgesResponseSchema };
+export const restartBridgeResultSchema = z.object({ restarted: z.string() });
+
+// ---- RocketMQ (the master's RocketMQ broker role; rocketmq/rmqAdminView.ts builds it) ----
+
+export const rmqTopicViewSchema = z.object({
+  topic: z.string(),
+  readQueueNums: z.number(),
+  writeQueueNums: z.number(),
+  perm: z.number(),
+  queues: z.array(z.object({ queueId: z.number(), minOffset: z.number(), maxOffset: z.number(), lastStoreTimestamp: z.number().nullable() })),
+});
+export const rmqGroupViewSchema = z.object({
+  group: z.string(),
+  messageModel: z.string().nullable(),
+  members: z.array(z.object({ clientId: z.string(), remote: z.string(), lastHeartbeatMs: z.number(), subscriptions: z.array(z.string()) })),
+  queues: z.array(z.object({ topic: z.string(), queueId: z.number(), brokerOffset: z.number(), consumerOffset: z.number(), lag: z.number() })),
+  lag: z.number(),
+});
+export const rmqAdminViewSchema = z.object({
+  brokerName: z.string(),
+  cluster: z.string(),
+  addr: z.string(),
+  topics: z.array(rmqTopicViewSchema),
+  groups: z.array(rmqGroupViewSchema),
+});
+export type RmqAdminViewResponse = z.infer<typeof rmqAdminViewSchema>;
