@@ -12,6 +12,7 @@ export function DrainPanel({ name, allowed, up }: { name: string; allowed: boole
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [previewing, setPreviewing] = useState(false);
+  const [typed, setTyped] = useState("");
   const status = useQuery(trpc.drain.status.queryOptions({ name }));
   const preview = useQuery({ ...trpc.drain.preview.queryOptions({ name }), enabled: previewing, staleTime: 0 });
   const onSettled = (): void => {
@@ -38,6 +39,8 @@ export function DrainPanel({ name, allowed, up }: { name: string; allowed: boole
           {preview.data && (
             <>
               <p data-testid="drain-preview-note">{preview.data.note}</p>
+              <p className={preview.data.impact.severity === "dangerous" ? "error" : undefined} data-testid="drain-preview-impact"><strong>{preview.data.impact.summary}</strong></p>
+              {preview.data.impact.effects.length > 1 && <ul>{preview.data.impact.effects.slice(1).map((e) => <li key={e}>{e}</li>)}</ul>}
               <table className="stat">
                 <tbody>
                   <tr><th>Action</th><td data-testid="drain-preview-action">{preview.data.action}</td></tr>
@@ -59,8 +62,16 @@ export function DrainPanel({ name, allowed, up }: { name: string; allowed: boole
                   </tbody>
                 </table>
               )}
+              {preview.data.impact.confirmText !== null && (
+                <label style={{ maxWidth: 360 }}>
+                  Type the node name <code>{preview.data.impact.confirmText}</code> to confirm
+                  <input value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="drain-typed" spellCheck={false} autoComplete="off" />
+                </label>
+              )}
               <div className="toolbar" style={{ marginTop: 8 }}>
-                <button type="button" className="danger" disabled={preview.data.action === "impossible" || start.isPending} onClick={() => start.mutate({ name })} data-testid="drain-start">
+                <button type="button" className="danger"
+                  disabled={preview.data.action === "impossible" || start.isPending || (preview.data.impact.confirmText !== null && typed !== preview.data.impact.confirmText)}
+                  onClick={() => start.mutate({ name, confirm: preview.data.impact.confirmText === null ? undefined : typed })} data-testid="drain-start">
                   Start drain
                 </button>
                 <button type="button" onClick={() => setPreviewing(false)} data-testid="drain-preview-close">Close</button>

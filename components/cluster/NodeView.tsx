@@ -6,8 +6,8 @@ import { useEffect, useState, type ReactNode } from "react";
 import { useTRPC } from "../trpc";
 import { useMe } from "../useMe";
 import { ClusterGate } from "./ClusterGate";
-import { ConfirmButton } from "./ConfirmButton";
 import { DrainPanel } from "./DrainPanel";
+import { GuardedActionButton } from "./GuardedActionButton";
 import { formatBytes, formatDuration, formatRate, formatTime } from "./format";
 import { NodeLogsTab } from "./NodeLogsTab";
 
@@ -52,13 +52,13 @@ export function NodeView({ name }: { name: string }): ReactNode {
             <>
               <fieldset data-testid="node-actions">
                 <legend>Actions</legend>
-                <ConfirmButton label="Stop" confirmLabel={`Stop ${name}`} testid="node-stop" disabled={!!why("cluster.nodeStop", running, "not running")} title={why("cluster.nodeStop", running, "not running")} onConfirm={() => stop.mutate({ name })} />
-                <ConfirmButton label="Kill (SIGKILL)" confirmLabel={`Kill ${name}`} danger testid="node-kill" disabled={!!why("cluster.nodeKill", running, "not running")} title={why("cluster.nodeKill", running, "not running")} onConfirm={() => kill.mutate({ name })} />
-                <ConfirmButton label="Restart" confirmLabel={`Restart ${name}`} testid="node-restart" disabled={!!why("cluster.nodeRestart", running, "not running")} title={why("cluster.nodeRestart", running, "not running")} onConfirm={() => restart.mutate({ name })} />
+                <GuardedActionButton name={name} action="stop" label="Stop" testid="node-stop" disabled={!!why("cluster.nodeStop", running, "not running")} title={why("cluster.nodeStop", running, "not running")} onConfirm={(confirm) => stop.mutate({ name, confirm })} />
+                <GuardedActionButton name={name} action="kill" label="Kill (SIGKILL)" danger testid="node-kill" disabled={!!why("cluster.nodeKill", running, "not running")} title={why("cluster.nodeKill", running, "not running")} onConfirm={(confirm) => kill.mutate({ name, confirm })} />
+                <GuardedActionButton name={name} action="restart" label="Restart" testid="node-restart" disabled={!!why("cluster.nodeRestart", running, "not running")} title={why("cluster.nodeRestart", running, "not running")} onConfirm={(confirm) => restart.mutate({ name, confirm })} />
                 <button type="button" data-testid="node-start" disabled={!!why("cluster.nodeStart", !running, "already running")} title={why("cluster.nodeStart", !running, "already running")} onClick={() => start.mutate({ name })}>Start</button>
-                <ConfirmButton label="Hand over" confirmLabel={`Hand over ${name}`} testid="node-handover"
+                <GuardedActionButton name={name} action="handover" label="Hand over" testid="node-handover"
                   disabled={!can("cluster.handover") || n.role !== "master"} title={!can("cluster.handover") ? "needs the operator role" : n.role !== "master" ? "only a master hands over" : undefined}
-                  onConfirm={() => handover.mutate({ name })} />
+                  onConfirm={(confirm) => handover.mutate({ name, confirm })} />
               </fieldset>
               {actionError && <p className="error" data-testid="node-action-error">{actionError.message}</p>}
               {handover.data && <p className="notice" data-testid="node-handover-result">Handed over at position {handover.data.position}{handover.data.caughtUp ? " (a slave had everything)" : " (no slave confirmed in time)"}.</p>}

@@ -2,6 +2,7 @@ import { AppError } from "../../../console/AppError";
 import { operatorProcedure } from "../../trpc";
 import { clusterOf, requireNode } from "./clusterAccess";
 import { handoverInput, handoverOutput } from "./handover.schema";
+import { requireConfirmation } from "./readActionImpact";
 
 /**
  * Planned handover of a master: the node stops taking clients, waits until a slave acknowledged
@@ -13,6 +14,7 @@ export const handover = operatorProcedure
   .mutation(async ({ ctx, input }) => {
     const cluster = clusterOf(ctx);
     requireNode(cluster, input.name);
+    await requireConfirmation(cluster, input.name, "handover", input.confirm);
     let r: { caughtUp?: unknown; position?: unknown };
     try {
       r = await cluster.admin<{ caughtUp?: unknown; position?: unknown }>(input.name, "POST", "/api/v1/node/handover");

@@ -3,6 +3,7 @@ import { planDrain } from "../../../console/cluster/drain/planDrain";
 import { viewerProcedure } from "../../trpc";
 import { readInfo } from "../cluster/clusterFacts";
 import { clusterConsoleOf, requireNode } from "../cluster/clusterAccess";
+import { readActionImpact } from "../cluster/readActionImpact";
 import { drainNodeInput, drainPreviewOutput } from "./drain.schema";
 
 /** Destinations read for the preview: the deepest ones (a drain preview is about the backlog). */
@@ -36,7 +37,7 @@ export const preview = viewerProcedure
     }
     const g = cluster.monitor.group(spec.group);
     const snap = cluster.pollers.get(input.name)?.latest;
-    return planDrain({
+    const plan = planDrain({
       node: input.name,
       group: spec.group,
       up: info !== null,
@@ -52,5 +53,7 @@ export const preview = viewerProcedure
       slaves: info?.role === "master" ? (info.ha?.slaves ?? []).map((s) => ({ node: s.node, state: s.state, lagBytes: s.lagBytes })) : [],
       members: (g?.members ?? []).map((m) => m.container ?? "?"),
       quorum: g?.quorum ?? 1,
+      master: g?.master ?? null,
     });
+    return { ...plan, impact: await readActionImpact(cluster, input.name, "drain") };
   });
