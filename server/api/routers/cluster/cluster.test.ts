@@ -89,6 +89,13 @@ describe("cluster and drain procedures against the embedded cluster (real proces
     await assert.rejects(c.cluster.node({ name: "nope" }), (e: unknown) => e instanceof TRPCError && e.code === "NOT_FOUND");
   });
 
+  test("start-up records no false node-down events (nodes that are still starting are not down)", async () => {
+    // before() waited for both groups to elect and replicate: every node has come up by now.
+    await until("every node answering its poller", async () => [...rt.cluster!.pollers.values()].every((p) => p.latest?.up));
+    const down = await h.prisma.eventLog.findMany({ where: { kind: "node-down" } });
+    assert.deepEqual(down.map((e) => e.message), []);
+  });
+
   test("a viewer may not kill a node; the refusal is audited", async () => {
     await assert.rejects(h.caller(viewer).cluster.nodeKill({ name: "mq1" }), (e: unknown) => e instanceof TRPCError && e.code === "FORBIDDEN");
     const audit = await h.prisma.auditLog.findFirst({ where: { action: "cluster.nodeKill" } });
