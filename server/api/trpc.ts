@@ -11,6 +11,7 @@ import { AppError, type AppErrorCode } from "../console/AppError";
 import type { Principal } from "../console/auth/Principal";
 import { roleAtLeast, type Role } from "../console/auth/roles";
 import type { ConsoleServices } from "../console/ConsoleServices";
+import { adminActionSubject } from "../console/events/adminActionSubject";
 
 export interface CookieJar {
   setSession(token: string, expiresAt: Date): void;
@@ -146,7 +147,8 @@ const base = t.procedure.use(async ({ ctx, meta, type, path, getRawInput, next }
       // and failovers they cause (account changes stay in the audit log only).
       if (error === undefined && !/^(auth|users|tokens)\./.test(path)) {
         const target = targetOf(raw);
-        await ctx.services.events.record({ kind: "admin-action", message: `${actor} ran ${path}${target ? ` on ${target}` : ""}`, data: { actor, action: path, target } });
+        const subject = adminActionSubject(ctx.services.runtime?.cluster?.nodes ?? [], target);
+        await ctx.services.events.record({ kind: "admin-action", ...subject, message: `${actor} ran ${path}${target ? ` on ${target}` : ""}`, data: { actor, action: path, target } });
         ctx.services.live.publish({ type: "invalidate", path: ["events"] });
       }
     } catch (auditErr) {

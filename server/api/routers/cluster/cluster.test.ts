@@ -86,6 +86,10 @@ describe("cluster and drain procedures against the embedded cluster (real proces
     assert.equal(n.node.serving, true);
     assert.equal(n.embedded, true);
     assert.equal(n.node.process?.state, "running");
+    // One spelling of a session id everywhere: the node's own and its member znode's owner match.
+    const own = g1.members.find((m) => m.container === g1.master)!;
+    assert.equal(n.node.zkSession, own.session);
+    assert.match(own.session, /^0x[1-9a-f][0-9a-f]*$/);
     await assert.rejects(c.cluster.node({ name: "nope" }), (e: unknown) => e instanceof TRPCError && e.code === "NOT_FOUND");
   });
 

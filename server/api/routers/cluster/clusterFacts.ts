@@ -1,5 +1,6 @@
 import type { GroupState } from "../../../console/cluster/ClusterMonitor";
 import type { SupervisedNode } from "../../../console/cluster/NodeSupervisor";
+import { sessionIdText } from "../../../runtime/zk/sessionIdText";
 
 /** Everything the cluster views are computed from, gathered once per request (collectFacts). */
 export interface ClusterFacts {
@@ -78,7 +79,7 @@ export function readInfo(info: Record<string, unknown>): NodeInfoFields {
     ha = {
       role: str(h.role),
       eid: str(h.eid),
-      zkSession: str(h.zkSession),
+      zkSession: str(h.zkSession) === null ? null : sessionIdText(str(h.zkSession)) || null,
       position: num(h.position),
       sync: str(h.sync),
       slaves: (Array.isArray(h.slaves) ? h.slaves : []).map((s) => {

@@ -3,6 +3,7 @@ import { ClusterConsoleRuntime } from "../../../console/cluster/ClusterConsoleRu
 import { viewerProcedure } from "../../trpc";
 import { searchEventsInput, searchEventsOutput } from "./search.schema";
 import { searchEventLog } from "./searchEventLog";
+import { withSeverity } from "./withSeverity";
 
 /** The event log by kind, group, node and text, paged in the database with a total count. */
 export const search = viewerProcedure
@@ -14,5 +15,6 @@ export const search = viewerProcedure
     if (!(rt instanceof ClusterConsoleRuntime) || rt.prisma === null) {
       throw new AppError("UNAVAILABLE", "event search needs the cluster runtime; events.list still pages the log", "NO_CLUSTER");
     }
-    return searchEventLog(rt.prisma, input);
+    const r = await searchEventLog(rt.prisma, input);
+    return { total: r.total, items: r.items.map(withSeverity) };
   });
