@@ -12,6 +12,7 @@ import type { Principal } from "../console/auth/Principal";
 import { roleAtLeast, type Role } from "../console/auth/roles";
 import type { ConsoleServices } from "../console/ConsoleServices";
 import { adminActionSubject } from "../console/events/adminActionSubject";
+import { zodMessage } from "./zodMessage";
 
 export interface CookieJar {
   setSession(token: string, expiresAt: Date): void;
@@ -73,7 +74,8 @@ const t = initTRPC
           zodIssues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.map(String), message: i.message })) : null,
         },
         // Internal errors must not leak details (stack, SQL) to the browser.
-        message: error.code === "INTERNAL_SERVER_ERROR" ? "internal error" : shape.message,
+        // Input validation reads as sentences ("Name must have at most 128 characters."), never zod's JSON.
+        message: error.code === "INTERNAL_SERVER_ERROR" ? "internal error" : cause instanceof ZodError ? zodMessage(cause.issues) : shape.message,
       };
     },
   });
