@@ -2,7 +2,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { useTRPC } from "../trpc";
-import { formatSeconds, formatTime } from "./format";
+import { formatSeconds } from "./format";
+import { Time } from "../Time";
 
 /**
  * Drain in two steps (Cruise Control's lesson: never act on the first click): the preview shows
@@ -96,7 +97,7 @@ export function DrainPanel({ name, allowed, up }: { name: string; allowed: boole
           {job.note && <p data-testid="drain-note">{job.note}</p>}
           {job.error && <p className="error" data-testid="drain-job-error">{job.error}</p>}
           <ul className="muted" style={{ fontSize: 12 }}>
-            {job.steps.map((s, i) => <li key={i}>{formatTime(s.at)} {s.message}</li>)}
+            {job.steps.map((s, i) => <li key={i}><Time at={s.at} ms /> {s.message}</li>)}
           </ul>
         </div>
       )}

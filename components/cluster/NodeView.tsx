@@ -8,8 +8,9 @@ import { useMe } from "../useMe";
 import { ClusterGate } from "./ClusterGate";
 import { DrainPanel } from "./DrainPanel";
 import { GuardedActionButton } from "./GuardedActionButton";
-import { formatBytes, formatDuration, formatRate, formatTime } from "./format";
+import { formatBytes, formatDuration, formatRate } from "./format";
 import { NodeLogsTab } from "./NodeLogsTab";
+import { Time } from "../Time";
 
 /** One node's health, its destinations, and the operator's actions (greyed out per role and mode). */
 export function NodeView({ name }: { name: string }): ReactNode {
@@ -87,12 +88,12 @@ export function NodeView({ name }: { name: string }): ReactNode {
                       <tbody>
                         <tr><th>State</th><td data-testid="node-process-state">{proc.state}</td></tr>
                         <tr><th>PID</th><td>{proc.pid ?? "—"}</td></tr>
-                        <tr><th>Started</th><td>{proc.startedAt ? formatTime(proc.startedAt) : "—"}</td></tr>
+                        <tr><th>Started</th><td>{proc.startedAt ? <Time at={proc.startedAt} /> : "—"}</td></tr>
                         <tr><th>Restarts</th><td data-testid="node-process-restarts">{proc.restarts}{proc.failures > 0 ? ` (${proc.failures} failure${proc.failures === 1 ? "" : "s"} in a row)` : ""}</td></tr>
                         {proc.nextRestartAt !== null && <tr><th>Next restart</th><td data-testid="node-process-next-restart"><RestartCountdown at={proc.nextRestartAt} /></td></tr>}
                         {proc.lastExit && (
                           <tr><th>Last exit</th><td data-testid="node-process-last-exit">
-                            {formatTime(proc.lastExit.at)} ({proc.lastExit.signal ?? `code ${proc.lastExit.code}`}){proc.lastExit.byOperator ? ", by an operator" : ", on its own"}
+                            <Time at={proc.lastExit.at} ms /> ({proc.lastExit.signal ?? `code ${proc.lastExit.code}`}){proc.lastExit.byOperator ? ", by an operator" : ", on its own"}
                           </td></tr>
                         )}
                       </tbody>
@@ -145,5 +146,5 @@ function RestartCountdown({ at }: { at: number }): ReactNode {
     return () => clearInterval(t);
   }, []);
   const s = Math.max(0, Math.ceil((at - now) / 1000));
-  return <span title={new Date(at).toISOString()}>{s > 0 ? `in ${s} s` : "now"} ({formatTime(at)})</span>;
+  return <span>{s > 0 ? `in ${s} s` : "now"} (<Time at={at} />)</span>;
 }

@@ -3,15 +3,18 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { useTRPC } from "../trpc";
 import { MessageBodyView } from "./MessageBodyView";
+import { Time } from "../Time";
+import { useUrlNumber, useUrlState } from "../useUrlState";
 
 const PAGE = 25;
 
 /** Waiting messages page by page (never consumed), and the selected one's headers and body. */
 export function BrowseMessages({ group, name, selected, onSelect }: { group: string; name: string; selected: string | null; onSelect: (id: string | null) => void }): ReactNode {
   const trpc = useTRPC();
-  const [offset, setOffset] = useState(0);
-  const [selector, setSelector] = useState("");
-  const [applied, setApplied] = useState("");
+  // Page and applied selector live in the URL; the selector being typed is local until applied.
+  const [offset, setOffset] = useUrlNumber("offset", 0);
+  const [applied, setApplied] = useUrlState("selector", "");
+  const [selector, setSelector] = useState(applied);
   const page = useQuery(
     trpc.destinations.browse.queryOptions({ group, name, offset, limit: PAGE, selector: applied || undefined }, { placeholderData: keepPreviousData }),
   );
@@ -59,7 +62,7 @@ export function BrowseMessages({ group, name, selected, onSelect }: { group: str
                     {!m.persistent && <span className="badge">non-persistent</span>}
                     {!m.inMemory && <span className="badge">paged out</span>}
                   </td>
-                  <td>{new Date(m.timestamp).toISOString().slice(0, 19).replace("T", " ")}</td>
+                  <td><Time at={m.timestamp} /></td>
                   <td>{m.bodySize} B</td>
                   <td>{m.priority}</td>
                 </tr>

@@ -1,13 +1,14 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { formatAge, formatRate, toChartRows } from "../charts/historySeries";
 import { HistoryChart } from "../charts/HistoryChart";
 import { useTRPC } from "../trpc";
 import { BrowseMessages } from "./BrowseMessages";
 import { DestinationActions } from "./DestinationActions";
 import { detailHref } from "./DestinationsView";
+import { useUrlNumber, useUrlState } from "../useUrlState";
 import "./destinations.css";
 
 const RANGES: Array<{ label: string; ms: number }> = [
@@ -21,8 +22,11 @@ const RANGES: Array<{ label: string; ms: number }> = [
 /** One destination: live numbers, history charts, actions and the message browser. */
 export function DestinationDetail({ group, name }: { group: string; name: string }): ReactNode {
   const trpc = useTRPC();
-  const [rangeMs, setRangeMs] = useState(3_600_000);
-  const [selected, setSelected] = useState<string | null>(null);
+  // Time range and selected message live in the URL (next to group and name): links reopen them.
+  const [rangeMs, setRangeMs] = useUrlNumber("range", 3_600_000);
+  const [msgId, setMsgId] = useUrlState("msg", "");
+  const selected = msgId || null;
+  const setSelected = (id: string | null): void => setMsgId(id ?? "");
   const d = useQuery(trpc.destinations.get.queryOptions({ group, name }, { refetchInterval: 3000, refetchIntervalInBackground: false }));
   const h = useQuery(trpc.destinations.history.queryOptions({ group, name, rangeMs }, { refetchInterval: 15_000, refetchIntervalInBackground: false }));
   const rows = h.data === undefined ? [] : toChartRows(h.data.points, h.data.bucketMs, rangeMs);
