@@ -1,4 +1,5 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { duplicateKeys } from "../server/log/dedupeLogLine";
 import { connectStomp } from "./support/stompClient";
 import { startClusterConsoleProcess, trpcMutation, type ClusterConsoleProcess } from "./consoleProcess";
 
@@ -203,5 +204,37 @@ test.describe.serial("console safety: guardrails and the incident state", () => 
     expect(icon.status()).toBe(200);
     expect(icon.headers()["content-type"]).toContain("image/svg+xml");
     await expect(page.locator('head link[rel="icon"]').first()).toHaveAttribute("href", /icon\.svg/);
+  });
+
+  test("long names and headers never break the layout", async ({ page }) => {
+    await logIn(page, c.url, "admin", PASSWORD);
+    const g2 = await groupOf(page, "group2");
+    const long = `/queue/${"long-queue-name-".repeat(19)}x`.slice(0, 307);
+    const producer = await connectStomp(stompPortOf(g2.master));
+    await producer.request("SEND", [["destination", long], ["persistent", "true"], ["x-long-header", "h".repeat(5000)]], Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256)));
+    await producer.disconnect();
+    await page.goto(`${c.url}/destinations?filter=long-queue`);
+    const row = page.getByTestId("dest-row").first();
+    await expect(row).toBeVisible({ timeout: 30_000 });
+    const viewport = page.viewportSize()!;
+    const depth = await row.getByTestId("dest-depth").boundingBox();
+    expect(depth!.x + depth!.width).toBeLessThanOrEqual(viewport.width);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+
+    await row.getByTestId("dest-link").click();
+    await page.getByTestId("browse-table").locator("tbody tr").first().click();
+    await expect(page.getByTestId("message-headers")).toContainText("x-long-header", { timeout: 30_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+    const panel = await page.getByTestId("message-panel").boundingBox();
+    expect(panel!.x + panel!.width).toBeLessThanOrEqual(viewport.width);
+    await expect(page).toHaveURL(/[?&]msg=/);
+  });
+
+  test("the console's log lines carry each key once, and it says when it is ready", () => {
+    const json = c.lines.filter((l) => l.startsWith("{"));
+    expect(json.length).toBeGreaterThan(10);
+    for (const l of json) expect(duplicateKeys(l), l).toEqual([]);
+    const ready = json.map((l) => JSON.parse(l) as { msg?: string; groups?: Array<{ name: string; master: string | null }> }).find((j) => j.msg === "console ready");
+    expect(ready?.groups?.map((g) => g.name)).toEqual(["group1", "group2"]);
   });
 });

@@ -227,6 +227,17 @@ describe("cluster and drain procedures against the embedded cluster (real proces
     }, 45_000);
     assert.equal(o.groups.find((g) => g.name === "group1")!.depth, null, "no master: unavailable, not 0");
     assert.ok(o.depthUnavailable.includes("group1"));
+    // The event log says why group1 lost its master, how bad that is, and who did what to which node.
+    const lost = await until("group1's lost master in the event log, with its cause", async () => {
+      const r = await c.events.search({ kinds: ["master-lost", "quorum-lost"], group: "group1", node: master });
+      return r.items.find((e) => e.cause !== null) ?? null;
+    });
+    assert.equal(lost.severity, "critical");
+    assert.match(lost.cause!, /quorum lost: 1 of 3 members, quorum is 2/);
+    const action = await c.events.search({ kinds: ["admin-action"], node: second!, group: "group1" });
+    assert.ok(action.items.some((e) => /cluster\.nodeStop on/.test(e.message)), JSON.stringify(action.items));
+    const left = await c.events.search({ kinds: ["member-left"], node: second! });
+    assert.match(left.items[0]?.cause ?? "", new RegExp(`${second} was stopped by an operator|an operator is stopping ${second}`));
     // Bring group1 back for whatever runs after.
     await c.cluster.nodeStart({ name: first! });
     await c.cluster.nodeStart({ name: second! });
