@@ -222,7 +222,7 @@ test.describe.serial("console safety: guardrails and the incident state", () => 
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
 
     await row.getByTestId("dest-link").click();
-    await page.getByTestId("browse-table").locator("tbody tr").first().click();
+    await page.getByTestId("browse-open").first().click();
     await expect(page.getByTestId("message-headers")).toContainText("x-long-header", { timeout: 30_000 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
     const panel = await page.getByTestId("message-panel").boundingBox();

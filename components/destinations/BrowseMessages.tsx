@@ -47,7 +47,7 @@ export function BrowseMessages({ group, name, selected, onSelect }: { group: str
             <thead>
               <tr>
                 <th>Message id</th>
-                <th>Time (UTC)</th>
+                <th>Time</th>
                 <th>Size</th>
                 <th>Prio</th>
               </tr>
