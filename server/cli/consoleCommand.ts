@@ -79,11 +79,6 @@ export function registerConsoleCommand(program: Command): void {
         logger.fatal({ err }, "console failed to start");
         process.exit(1);
       }
-      const upIn = ((Date.now() - t0) / 1000).toFixed(1);
-      // The banner names each group's master: give the first elections a moment (bounded).
-      const groups = await settledGroups(runtime.cluster ?? null, 20_000);
-      if (format === "pretty") process.stdout.write(`${consoleBanner({ url: handle.url, password: firstAdmin, groups }, process.stdout.isTTY === true)}\n`);
-      else logger.info({ url: handle.url, runtime: runtime.name, upInSeconds: Number(upIn), groups: groups.map((g) => ({ name: g.name, master: g.master, nodes: g.nodes })) }, "console ready");
       const shutdown = (signal: string): void => {
         logger.info({ signal }, "stopping");
         handle.stop().then(
@@ -96,6 +91,12 @@ export function registerConsoleCommand(program: Command): void {
       };
       process.once("SIGTERM", () => shutdown("SIGTERM"));
       process.once("SIGINT", () => shutdown("SIGINT"));
+      // Signals are handled before the wait below: a stop during it still stops the nodes.
+      const upIn = ((Date.now() - t0) / 1000).toFixed(1);
+      // The banner names each group's master: give the first elections a moment (bounded).
+      const groups = await settledGroups(runtime.cluster ?? null, 20_000);
+      if (format === "pretty") process.stdout.write(`${consoleBanner({ url: handle.url, password: firstAdmin, groups }, process.stdout.isTTY === true)}\n`);
+      else logger.info({ url: handle.url, runtime: runtime.name, upInSeconds: Number(upIn), groups: groups.map((g) => ({ name: g.name, master: g.master, nodes: g.nodes })) }, "console ready");
     });
 }
 
