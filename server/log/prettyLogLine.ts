@@ -36,7 +36,8 @@ export function prettyLogLine(line: string, color: boolean): string {
   }
   if (typeof o !== "object" || o === null) return line;
   const level = LEVELS[Number(o.level)] ?? { name: String(o.level ?? "").padEnd(5), color: "" };
-  const where = [o.service, o.component].filter((x) => typeof x === "string" && x !== "").join("/");
+  // "console/coordinator" + "runtime/coordinator" → "console/coordinator/runtime": each name once.
+  const where = [...new Set([o.service, o.component].filter((x): x is string => typeof x === "string" && x !== "").flatMap((x) => x.split("/")))].join("/");
   const fields = Object.entries(o).filter(([k]) => !QUIET.has(k)).map(([k, v]) => `${k}=${value(v)}`).join(" ");
   const c = (code: string, text: string): string => (color ? `${code}${text}${RESET}` : text);
   let out = `${c(DIM, clock(typeof o.time === "number" ? o.time : Date.now()))} ${c(level.color, level.name)} ${where ? c(DIM, `${where} `) : ""}${String(o.msg ?? "")}${fields ? `  ${c(DIM, fields)}` : ""}`;
