@@ -87,7 +87,7 @@ export function DestinationDetail({ group, name }: { group: string; name: string
           <DestinationActions group={group} name={name} kind={d.data.kind} retryTarget={d.data.retryTarget} selectedId={selected} />
         </>
       )}
-      <h2>History (UTC)</h2>
+      <h2>History</h2>
       <div className="toolbar">
         {RANGES.map((r) => (
           <button type="button" key={r.ms} className={r.ms === rangeMs ? "on" : undefined} onClick={() => setRangeMs(r.ms)} data-testid={`range-${r.label.replace(" ", "")}`}>
