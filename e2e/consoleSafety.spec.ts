@@ -228,6 +228,12 @@ test.describe.serial("console safety: guardrails and the incident state", () => 
     const panel = await page.getByTestId("message-panel").boundingBox();
     expect(panel!.x + panel!.width).toBeLessThanOrEqual(viewport.width);
     await expect(page).toHaveURL(/[?&]msg=/);
+    // The browse list follows the destination: a message sent now appears without a reload.
+    await expect(page.getByTestId("browse-range")).toHaveText("1–1 of 1");
+    const more = await connectStomp(stompPortOf(g2.master));
+    await more.request("SEND", [["destination", long], ["persistent", "true"]], "second");
+    await more.disconnect();
+    await expect(page.getByTestId("browse-range")).toHaveText("1–2 of 2", { timeout: 30_000 });
   });
 
   test("the console's log lines carry each key once, and it says when it is ready", () => {

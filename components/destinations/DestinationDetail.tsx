@@ -120,7 +120,7 @@ export function DestinationDetail({ group, name }: { group: string; name: string
       {(d.data === undefined || d.data.kind === "queue") && (
         <>
           <h2>Messages</h2>
-          <BrowseMessages group={group} name={name} selected={selected} onSelect={setSelected} />
+          <BrowseMessages group={group} name={name} selected={selected} onSelect={setSelected} version={d.data ? `${d.data.enqueued}/${d.data.dequeued}/${d.data.depth}` : ""} />
         </>
       )}
     </section>
