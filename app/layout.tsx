@@ -3,7 +3,8 @@ import type { ReactNode } from "react";
 import { Providers } from "../components/Providers";
 import "./globals.css";
 
-export const metadata: Metadata = { title: "Tandem console" };
+// Each page names itself ("Node mq1 · Tandem"): tabs and history entries tell pages apart.
+export const metadata: Metadata = { title: { default: "Tandem console", template: "%s · Tandem" } };
 
 export default function RootLayout({ children }: { children: ReactNode }): ReactNode {
   return (

@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTRPC } from "./trpc";
 import { useMe } from "./useMe";
+import { Time } from "./Time";
 
 export function AuditTable(): ReactNode {
   const trpc = useTRPC();
@@ -28,7 +29,7 @@ export function AuditTable(): ReactNode {
         <tbody>
           {q.data?.map((a) => (
             <tr key={a.id} className={a.result === "ok" ? undefined : "failed"}>
-              <td>{a.time.toISOString()}</td>
+              <td><Time at={a.time} ms /></td>
               <td>{a.actor}</td>
               <td>{a.ip ?? ""}</td>
               <td>{a.action}</td>

@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useTRPC } from "./trpc";
+import { nextFromLocation } from "./returnTo";
 
 /** Replaces a one-time (or any) password; required before the console opens. */
 export function ChangePasswordForm(): ReactNode {
@@ -14,8 +15,10 @@ export function ChangePasswordForm(): ReactNode {
   const change = useMutation(
     trpc.auth.changePassword.mutationOptions({
       onSuccess: async () => {
-        await queryClient.invalidateQueries();
-        router.replace("/");
+        // Drop every cached answer (the shell cached "not signed in" before the redirect here):
+        // the next page must ask again, or it would send the visitor straight back.
+        queryClient.clear();
+        router.replace(nextFromLocation());
       },
     }),
   );

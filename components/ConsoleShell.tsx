@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, type ReactNode } from "react";
+import { withNext } from "./returnTo";
 import { useTRPC } from "./trpc";
 import { useLiveQueryCache } from "./useLiveQueryCache";
 import { useMe } from "./useMe";
@@ -39,8 +40,9 @@ export function ConsoleShell({ children }: { children: ReactNode }): ReactNode {
   );
 
   useEffect(() => {
-    if (me === null) router.replace("/login");
-    else if (me?.mustChangePassword === true) router.replace("/change-password");
+    // The page asked for travels along (?next=), so the visitor lands there after signing in.
+    if (me === null) router.replace(withNext("/login"));
+    else if (me?.mustChangePassword === true) router.replace(withNext("/change-password"));
   }, [me, router]);
 
   if (isLoading || me == null || me.mustChangePassword) return <div className="loading">Loading…</div>;

@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTRPC } from "./trpc";
+import { Time } from "./Time";
 
 export function EventsTable(): ReactNode {
   const trpc = useTRPC();
@@ -24,7 +25,7 @@ export function EventsTable(): ReactNode {
         <tbody>
           {q.data?.map((e) => (
             <tr key={e.id}>
-              <td>{e.time.toISOString()}</td>
+              <td><Time at={e.time} ms /></td>
               <td>{e.kind}</td>
               <td>{e.group ?? ""}</td>
               <td>{e.node ?? ""}</td>

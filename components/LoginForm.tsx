@@ -2,6 +2,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
+import { nextFromLocation } from "./returnTo";
 import { useTRPC } from "./trpc";
 
 export function LoginForm(): ReactNode {
@@ -13,8 +14,12 @@ export function LoginForm(): ReactNode {
   const login = useMutation(
     trpc.auth.login.mutationOptions({
       onSuccess: async (r) => {
-        await queryClient.invalidateQueries();
-        router.replace(r.mustChangePassword ? "/change-password" : "/");
+        // Drop every cached answer (the shell cached "not signed in" before the redirect here):
+        // the next page must ask again, or it would send the visitor straight back.
+        queryClient.clear();
+        // Back to the page the link pointed at (through the password change when one is due).
+        const next = nextFromLocation();
+        router.replace(r.mustChangePassword ? (next === "/" ? "/change-password" : `/change-password?next=${encodeURIComponent(next)}`) : next);
       },
     }),
   );

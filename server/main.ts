@@ -43,6 +43,7 @@ import { createEventRepository } from "./db/eventRepository";
 import { openDatabase } from "./db/openDatabase";
 import { createSessionRepository } from "./db/sessionRepository";
 import { createUserRepository } from "./db/userRepository";
+import { logDestination, logFormat } from "./log/logDestination";
 
 export interface StartConsoleOptions {
   env: ConsoleEnv;
@@ -293,7 +294,7 @@ function listen(server: HttpServer, port: number, host: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const logger = pino({ base: { pid: process.pid } });
+  const logger = pino({ base: { pid: process.pid } }, logDestination(logFormat(process.env, process.stdout.isTTY === true)));
   const env = loadConsoleEnv(process.env);
   const handle = await startConsole({ env, logger });
   const shutdown = (signal: string): void => {

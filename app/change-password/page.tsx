@@ -1,5 +1,8 @@
+import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { ChangePasswordForm } from "../../components/ChangePasswordForm";
+
+export const metadata: Metadata = { title: "Change password" };
 
 export default function ChangePasswordPage(): ReactNode {
   return (

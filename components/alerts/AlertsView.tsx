@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { formatTime } from "../cluster/format";
+import { Time } from "../Time";
 import { useTRPC } from "../trpc";
 import { useMe } from "../useMe";
 import { RulesTable } from "./RulesTable";
@@ -42,7 +42,7 @@ export function AlertsView(): ReactNode {
                   {a.state}
                   {a.silencedBy !== null && <span className="badge" title={`silence #${a.silencedBy}`}> silenced</span>}
                 </td>
-                <td title={new Date(a.firedAt ?? a.activeAt).toISOString()}>{formatTime(new Date(a.firedAt ?? a.activeAt))}</td>
+                <td><Time at={a.firedAt ?? a.activeAt} /></td>
                 <td className="wrap">{a.annotations.summary}</td>
                 <td>
                   {can("alerts.createSilence") && a.silencedBy === null && (
@@ -67,7 +67,7 @@ export function AlertsView(): ReactNode {
           ?.filter((s) => s.endsAt.getTime() > now)
           .map((s) => (
             <li key={s.id}>
-              {Object.entries(s.matchers).map(([k, v]) => `${k}=${v}`).join(", ")} until {formatTime(s.endsAt)} by {s.createdBy}
+              {Object.entries(s.matchers).map(([k, v]) => `${k}=${v}`).join(", ")} until <Time at={s.endsAt} /> by {s.createdBy}
               {s.comment && <span className="muted"> — {s.comment}</span>}{" "}
               {can("alerts.expireSilence") && (
                 <button type="button" onClick={() => expire.mutate({ id: s.id })}>

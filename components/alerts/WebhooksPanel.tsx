@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
-import { formatTime } from "../cluster/format";
+import { Time } from "../Time";
 import { useTRPC } from "../trpc";
 import { useMe } from "../useMe";
 
@@ -64,7 +64,7 @@ export function WebhooksPanel(): ReactNode {
               <td className="wrap">{w.url}</td>
               <td className="wrap">{w.rules.join(", ")}</td>
               <td>{w.severities.join(", ")}</td>
-              <td>{w.lastStatus ?? "—"}{w.lastSentAt && <span className="muted"> {formatTime(w.lastSentAt)}</span>}</td>
+              <td>{w.lastStatus ?? "—"}{w.lastSentAt && <span className="muted"> <Time at={w.lastSentAt} /></span>}</td>
               <td>
                 {can("webhooks.test") && <button type="button" onClick={() => test.mutate({ id: w.id })}>Test</button>}
                 {can("webhooks.delete") && (
@@ -113,7 +113,7 @@ export function WebhooksPanel(): ReactNode {
         <tbody>
           {deliveries.data?.map((d) => (
             <tr key={d.id}>
-              <td title={d.time.toISOString()}>{formatTime(d.time)}</td>
+              <td><Time at={d.time} ms /></td>
               <td>{hooks.data?.find((w) => w.id === d.webhookId)?.name ?? d.webhookId}</td>
               <td>{d.status}</td>
               <td>{d.attempt}</td>

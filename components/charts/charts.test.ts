@@ -20,13 +20,23 @@ describe("toChartRows", () => {
   test("one row per point, a null row across a missing stretch", () => {
     const rows = toChartRows([p(0, 1), p(5000, 2), p(20_000, 3)], 5000, 3_600_000);
     assert.deepEqual(rows.map((r) => [r.t, r.depth]), [[0, 1], [5000, 2], [10_000, null], [20_000, 3]]);
-    assert.equal(rows[0].label, "00:00:00");
+    assert.equal(rows[0].label, timeLabel(0, 3_600_000)); // the format itself: "labels fit the range"
   });
-  test("labels fit the range", () => {
+  test("labels fit the range, in the local time zone", () => {
     const t = Date.UTC(2026, 10, 23, 19, 5, 7);
-    assert.equal(timeLabel(t, 600_000), "19:05:07");
-    assert.equal(timeLabel(t, 6 * 3_600_000), "19:05");
-    assert.equal(timeLabel(t, 7 * 86_400_000), "11-23 19:05");
+    const tz = process.env.TZ;
+    try {
+      process.env.TZ = "UTC";
+      assert.equal(timeLabel(t, 600_000), "19:05:07");
+      assert.equal(timeLabel(t, 6 * 3_600_000), "19:05");
+      assert.equal(timeLabel(t, 7 * 86_400_000), "11-23 19:05");
+      process.env.TZ = "Asia/Kolkata";
+      assert.equal(timeLabel(t, 600_000), "00:35:07");
+      assert.equal(timeLabel(t, 7 * 86_400_000), "11-24 00:35");
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { formatTime } from "../cluster/format";
 export interface HistoryPointLike {
   t: number;
   depth: number | null;
@@ -36,9 +37,9 @@ export function toChartRows(points: readonly HistoryPointLike[], bucketMs: numbe
   return out;
 }
 
-/** UTC labels so tests and servers agree; the page says "UTC". */
+/** Axis labels in the browser's time zone, like every other time the console shows. */
 export function timeLabel(t: number, rangeMs: number): string {
-  const iso = new Date(t).toISOString();
+  const iso = formatTime(t);
   if (rangeMs <= 3_600_000) return iso.slice(11, 19);
   if (rangeMs <= 24 * 3_600_000) return iso.slice(11, 16);
   return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;

@@ -7,7 +7,8 @@ import { useTRPC } from "../trpc";
 import { useMe } from "../useMe";
 import { ClusterGate } from "./ClusterGate";
 import { ConfirmButton } from "./ConfirmButton";
-import { formatBytes, formatTime } from "./format";
+import { formatBytes } from "./format";
+import { Time } from "../Time";
 
 const STATE_CLASS: Record<string, string | undefined> = { running: undefined, connecting: "warn", error: "error", stopped: "error" };
 
@@ -69,7 +70,7 @@ export function BridgesView(): ReactNode {
                     <td data-testid={`bridges-demand-${b.name}`}>
                       {b.demand.length === 0 ? <span className="muted">none</span> : b.demand.map((d) => <div key={d.destination}>{d.destination}: {d.consumers}</div>)}
                     </td>
-                    <td>{formatTime(b.lastStateChange)}</td>
+                    <td>{b.lastStateChange ? <Time at={b.lastStateChange} /> : "—"}</td>
                     <td>
                       <ConfirmButton label="Restart" confirmLabel={`Restart ${b.name}`} testid={`bridges-restart-${b.name}`}
                         disabled={!allowed || restart.isPending} title={allowed ? undefined : "needs the operator role"}

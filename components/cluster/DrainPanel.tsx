@@ -2,7 +2,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { useTRPC } from "../trpc";
-import { formatSeconds, formatTime } from "./format";
+import { formatSeconds } from "./format";
+import { Time } from "../Time";
 
 /**
  * Drain in two steps (Cruise Control's lesson: never act on the first click): the preview shows
@@ -12,6 +13,7 @@ export function DrainPanel({ name, allowed, up }: { name: string; allowed: boole
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [previewing, setPreviewing] = useState(false);
+  const [typed, setTyped] = useState("");
   const status = useQuery(trpc.drain.status.queryOptions({ name }));
   const preview = useQuery({ ...trpc.drain.preview.queryOptions({ name }), enabled: previewing, staleTime: 0 });
   const onSettled = (): void => {
@@ -38,6 +40,8 @@ export function DrainPanel({ name, allowed, up }: { name: string; allowed: boole
           {preview.data && (
             <>
               <p data-testid="drain-preview-note">{preview.data.note}</p>
+              <p className={preview.data.impact.severity === "dangerous" ? "error" : undefined} data-testid="drain-preview-impact"><strong>{preview.data.impact.summary}</strong></p>
+              {preview.data.impact.effects.length > 1 && <ul>{preview.data.impact.effects.slice(1).map((e) => <li key={e}>{e}</li>)}</ul>}
               <table className="stat">
                 <tbody>
                   <tr><th>Action</th><td data-testid="drain-preview-action">{preview.data.action}</td></tr>
@@ -59,8 +63,16 @@ export function DrainPanel({ name, allowed, up }: { name: string; allowed: boole
                   </tbody>
                 </table>
               )}
+              {preview.data.impact.confirmText !== null && (
+                <label style={{ maxWidth: 360 }}>
+                  Type the node name <code>{preview.data.impact.confirmText}</code> to confirm
+                  <input value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="drain-typed" spellCheck={false} autoComplete="off" />
+                </label>
+              )}
               <div className="toolbar" style={{ marginTop: 8 }}>
-                <button type="button" className="danger" disabled={preview.data.action === "impossible" || start.isPending} onClick={() => start.mutate({ name })} data-testid="drain-start">
+                <button type="button" className="danger"
+                  disabled={preview.data.action === "impossible" || start.isPending || (preview.data.impact.confirmText !== null && typed !== preview.data.impact.confirmText)}
+                  onClick={() => start.mutate({ name, confirm: preview.data.impact.confirmText === null ? undefined : typed })} data-testid="drain-start">
                   Start drain
                 </button>
                 <button type="button" onClick={() => setPreviewing(false)} data-testid="drain-preview-close">Close</button>
@@ -85,7 +97,7 @@ export function DrainPanel({ name, allowed, up }: { name: string; allowed: boole
           {job.note && <p data-testid="drain-note">{job.note}</p>}
           {job.error && <p className="error" data-testid="drain-job-error">{job.error}</p>}
           <ul className="muted" style={{ fontSize: 12 }}>
-            {job.steps.map((s, i) => <li key={i}>{formatTime(s.at)} {s.message}</li>)}
+            {job.steps.map((s, i) => <li key={i}><Time at={s.at} ms /> {s.message}</li>)}
           </ul>
         </div>
       )}

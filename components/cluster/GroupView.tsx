@@ -5,8 +5,9 @@ import type { ReactNode } from "react";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useTRPC } from "../trpc";
 import { ClusterGate } from "./ClusterGate";
-import { formatBytes, formatSeconds, formatTime } from "./format";
+import { formatBytes, formatSeconds } from "./format";
 import { lagChartData } from "./lagChartData";
+import { Time } from "../Time";
 
 /** One group: master, election timeline, slave lag (table + chart), sync policy, member znodes. */
 export function GroupView({ name }: { name: string }): ReactNode {
@@ -74,7 +75,7 @@ export function GroupView({ name }: { name: string }): ReactNode {
                 <ol data-testid="group-timeline" style={{ listStyle: "none", paddingLeft: 0, borderLeft: "3px solid var(--line)" }}>
                   {g.timeline.map((e, i) => (
                     <li key={`${e.at}-${i}`} style={{ padding: "4px 10px" }} data-testid={`timeline-${e.kind}`}>
-                      <span className="muted">{formatTime(e.at)}</span>{" "}
+                      <span className="muted"><Time at={e.at} ms /></span>{" "}
                       <span className={`badge${e.kind === "election" ? "" : " warn"}`}>{e.kind}</span> {e.message}
                       {e.source === "monitor" ? <span className="muted"> (this console run)</span> : null}
                     </li>

@@ -2,7 +2,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useState, type ReactNode } from "react";
 import { useTRPC } from "../trpc";
-import { formatTime } from "./format";
+import { Time } from "../Time";
 
 const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
 type Level = (typeof LEVELS)[number];
@@ -48,7 +48,7 @@ export function NodeLogsTab({ name }: { name: string }): ReactNode {
           <tbody>
             {q.data.lines.map((l) => (
               <tr key={l.seq} data-testid="node-log-line" data-level={l.level} className={`log-${l.level}`}>
-                <td title={new Date(l.time).toISOString()}>{formatTime(l.time)}</td>
+                <td><Time at={l.time} ms /></td>
                 <td>{l.level}</td>
                 <td style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }} title={l.text.length > l.msg.length ? l.text.slice(0, 2000) : undefined}>
                   {l.msg || l.text}

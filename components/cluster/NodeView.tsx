@@ -6,10 +6,11 @@ import { useEffect, useState, type ReactNode } from "react";
 import { useTRPC } from "../trpc";
 import { useMe } from "../useMe";
 import { ClusterGate } from "./ClusterGate";
-import { ConfirmButton } from "./ConfirmButton";
 import { DrainPanel } from "./DrainPanel";
-import { formatBytes, formatDuration, formatRate, formatTime } from "./format";
+import { GuardedActionButton } from "./GuardedActionButton";
+import { formatBytes, formatDuration, formatRate } from "./format";
 import { NodeLogsTab } from "./NodeLogsTab";
+import { Time } from "../Time";
 
 /** One node's health, its destinations, and the operator's actions (greyed out per role and mode). */
 export function NodeView({ name }: { name: string }): ReactNode {
@@ -52,13 +53,13 @@ export function NodeView({ name }: { name: string }): ReactNode {
             <>
               <fieldset data-testid="node-actions">
                 <legend>Actions</legend>
-                <ConfirmButton label="Stop" confirmLabel={`Stop ${name}`} testid="node-stop" disabled={!!why("cluster.nodeStop", running, "not running")} title={why("cluster.nodeStop", running, "not running")} onConfirm={() => stop.mutate({ name })} />
-                <ConfirmButton label="Kill (SIGKILL)" confirmLabel={`Kill ${name}`} danger testid="node-kill" disabled={!!why("cluster.nodeKill", running, "not running")} title={why("cluster.nodeKill", running, "not running")} onConfirm={() => kill.mutate({ name })} />
-                <ConfirmButton label="Restart" confirmLabel={`Restart ${name}`} testid="node-restart" disabled={!!why("cluster.nodeRestart", running, "not running")} title={why("cluster.nodeRestart", running, "not running")} onConfirm={() => restart.mutate({ name })} />
+                <GuardedActionButton name={name} action="stop" label="Stop" testid="node-stop" disabled={!!why("cluster.nodeStop", running, "not running")} title={why("cluster.nodeStop", running, "not running")} onConfirm={(confirm) => stop.mutate({ name, confirm })} />
+                <GuardedActionButton name={name} action="kill" label="Kill (SIGKILL)" danger testid="node-kill" disabled={!!why("cluster.nodeKill", running, "not running")} title={why("cluster.nodeKill", running, "not running")} onConfirm={(confirm) => kill.mutate({ name, confirm })} />
+                <GuardedActionButton name={name} action="restart" label="Restart" testid="node-restart" disabled={!!why("cluster.nodeRestart", running, "not running")} title={why("cluster.nodeRestart", running, "not running")} onConfirm={(confirm) => restart.mutate({ name, confirm })} />
                 <button type="button" data-testid="node-start" disabled={!!why("cluster.nodeStart", !running, "already running")} title={why("cluster.nodeStart", !running, "already running")} onClick={() => start.mutate({ name })}>Start</button>
-                <ConfirmButton label="Hand over" confirmLabel={`Hand over ${name}`} testid="node-handover"
+                <GuardedActionButton name={name} action="handover" label="Hand over" testid="node-handover"
                   disabled={!can("cluster.handover") || n.role !== "master"} title={!can("cluster.handover") ? "needs the operator role" : n.role !== "master" ? "only a master hands over" : undefined}
-                  onConfirm={() => handover.mutate({ name })} />
+                  onConfirm={(confirm) => handover.mutate({ name, confirm })} />
               </fieldset>
               {actionError && <p className="error" data-testid="node-action-error">{actionError.message}</p>}
               {handover.data && <p className="notice" data-testid="node-handover-result">Handed over at position {handover.data.position}{handover.data.caughtUp ? " (a slave had everything)" : " (no slave confirmed in time)"}.</p>}
@@ -87,12 +88,12 @@ export function NodeView({ name }: { name: string }): ReactNode {
                       <tbody>
                         <tr><th>State</th><td data-testid="node-process-state">{proc.state}</td></tr>
                         <tr><th>PID</th><td>{proc.pid ?? "—"}</td></tr>
-                        <tr><th>Started</th><td>{proc.startedAt ? formatTime(proc.startedAt) : "—"}</td></tr>
+                        <tr><th>Started</th><td>{proc.startedAt ? <Time at={proc.startedAt} /> : "—"}</td></tr>
                         <tr><th>Restarts</th><td data-testid="node-process-restarts">{proc.restarts}{proc.failures > 0 ? ` (${proc.failures} failure${proc.failures === 1 ? "" : "s"} in a row)` : ""}</td></tr>
                         {proc.nextRestartAt !== null && <tr><th>Next restart</th><td data-testid="node-process-next-restart"><RestartCountdown at={proc.nextRestartAt} /></td></tr>}
                         {proc.lastExit && (
                           <tr><th>Last exit</th><td data-testid="node-process-last-exit">
-                            {formatTime(proc.lastExit.at)} ({proc.lastExit.signal ?? `code ${proc.lastExit.code}`}){proc.lastExit.byOperator ? ", by an operator" : ", on its own"}
+                            <Time at={proc.lastExit.at} ms /> ({proc.lastExit.signal ?? `code ${proc.lastExit.code}`}){proc.lastExit.byOperator ? ", by an operator" : ", on its own"}
                           </td></tr>
                         )}
                       </tbody>
@@ -145,5 +146,5 @@ function RestartCountdown({ at }: { at: number }): ReactNode {
     return () => clearInterval(t);
   }, []);
   const s = Math.max(0, Math.ceil((at - now) / 1000));
-  return <span title={new Date(at).toISOString()}>{s > 0 ? `in ${s} s` : "now"} ({formatTime(at)})</span>;
+  return <span>{s > 0 ? `in ${s} s` : "now"} (<Time at={at} />)</span>;
 }

@@ -1,10 +1,11 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { useTRPC } from "../trpc";
 import { ClusterGate } from "./ClusterGate";
 import { formatBytes, formatDuration, formatRate } from "./format";
+import { useUrlNumber, useUrlState } from "../useUrlState";
 
 type SortKey = "name" | "group" | "role" | "connections" | "depth" | "memoryPercent" | "storePercent" | "inPerSec" | "outPerSec" | "uptimeMs";
 const COLUMNS: Array<{ key: SortKey; label: string }> = [
@@ -24,11 +25,12 @@ const PAGE = 25;
 /** Every node; filter, sort and paging run on the server (cluster.nodes). */
 export function NodesView(): ReactNode {
   const trpc = useTRPC();
-  const [sort, setSort] = useState<SortKey>("name");
-  const [order, setOrder] = useState<"asc" | "desc">("asc");
-  const [filter, setFilter] = useState("");
-  const [role, setRole] = useState<"" | "master" | "slave" | "down">("");
-  const [offset, setOffset] = useState(0);
+  // Filter, sort and page live in the URL: a link shows the same rows.
+  const [sort, setSort] = useUrlState<SortKey>("sort", "name");
+  const [order, setOrder] = useUrlState<"asc" | "desc">("order", "asc");
+  const [filter, setFilter] = useUrlState("filter", "");
+  const [role, setRole] = useUrlState<"" | "master" | "slave" | "down">("role", "");
+  const [offset, setOffset] = useUrlNumber("offset", 0);
   const q = useQuery({
     ...trpc.cluster.nodes.queryOptions({ offset, limit: PAGE, sort, order, filter: filter || undefined, role: role || undefined }),
     placeholderData: keepPreviousData,

@@ -15,6 +15,13 @@ function Stat({ label, value, testid }: { label: string; value: ReactNode; testi
   );
 }
 
+/** Total depth; groups without a serving master are named, never counted as 0. */
+function depthLabel(depth: number, unavailable: string[], groups: number): string {
+  if (unavailable.length === 0) return depth.toLocaleString();
+  if (unavailable.length === groups) return "unavailable";
+  return `${depth.toLocaleString()} + ${unavailable.join(", ")} unavailable`;
+}
+
 /** Health at a glance: groups and their masters, nodes, traffic, backlog, and what needs attention. */
 export function OverviewView(): ReactNode {
   const trpc = useTRPC();
@@ -32,14 +39,14 @@ export function OverviewView(): ReactNode {
                 <Stat label="Nodes up" value={`${o.nodes.up} / ${o.nodes.total}`} testid="overview-nodes-up" />
                 <Stat label="In" value={formatRate(o.rates.inPerSec)} testid="overview-in" />
                 <Stat label="Out" value={formatRate(o.rates.outPerSec)} testid="overview-out" />
-                <Stat label="Depth" value={o.depth} testid="overview-depth" />
+                <Stat label="Depth" value={depthLabel(o.depth, o.depthUnavailable, o.groups.length)} testid="overview-depth" />
                 <Stat label="Connections" value={o.connections} testid="overview-connections" />
                 <Stat label="Problems" value={o.problems.length} testid="overview-problem-count" />
               </div>
               <h2>Groups</h2>
               <table data-testid="overview-groups">
                 <thead>
-                  <tr><th>Group</th><th>Master</th><th>Slaves</th><th>Members / quorum</th><th>Sync</th></tr>
+                  <tr><th>Group</th><th>Master</th><th>Slaves</th><th>Members / quorum</th><th>Depth</th><th>Sync</th></tr>
                 </thead>
                 <tbody>
                   {o.groups.map((g) => (
@@ -50,6 +57,9 @@ export function OverviewView(): ReactNode {
                       </td>
                       <td>{g.slaves.join(", ") || "—"}</td>
                       <td className={g.members < g.quorum ? "error" : undefined}>{g.members} / {g.quorum} (of {g.replicas})</td>
+                      <td data-testid={`overview-depth-${g.name}`} className={g.depth === null ? "error" : undefined} title={g.depth === null ? "no master serves this group: its messages cannot be read or consumed until one is elected" : undefined}>
+                        {g.depth === null ? "unavailable (no master)" : g.depth.toLocaleString()}
+                      </td>
                       <td>{g.sync}</td>
                     </tr>
                   ))}

@@ -67,6 +67,7 @@ export function TopologyView(): ReactNode {
                     <rect x={n.x} y={n.y} width={NODE_W} height={NODE_H} rx={6} fill={FILL[n.role] ?? "#4a5568"} />
                     <text x={n.x + NODE_W / 2} y={n.y + 18} textAnchor="middle" fill="#fff" fontWeight={600}>{n.name}</text>
                     <text x={n.x + NODE_W / 2} y={n.y + 34} textAnchor="middle" fill="#fff" fontSize={11}>{n.role}</text>
+                    {n.ports && <text x={n.x + NODE_W / 2} y={n.y + 49} textAnchor="middle" fill="#fff" fontSize={11} data-testid={`topology-ports-${n.name}`}>{n.ports}</text>}
                   </g>
                 ))}
               </svg>

@@ -35,7 +35,21 @@ export function formatRate(perSec: number): string {
   return `${perSec >= 100 ? Math.round(perSec) : Math.round(perSec * 10) / 10}/s`;
 }
 
-export function formatTime(at: number | Date): string {
-  const d = typeof at === "number" ? new Date(at) : at;
-  return d.toISOString().replace("T", " ").slice(0, 19);
+/**
+ * A moment in the browser's own time zone ("2026-12-04 01:02:03", with ".456" when `ms`): an
+ * operator reads the clock on the wall. formatUtc gives the same moment in UTC for the hover.
+ */
+export function formatTime(at: number | string | Date, ms = false): string {
+  const d = at instanceof Date ? at : new Date(at);
+  if (Number.isNaN(d.getTime())) return "—";
+  const p = (n: number, w = 2): string => String(n).padStart(w, "0");
+  const base = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return ms ? `${base}.${p(d.getMilliseconds(), 3)}` : base;
+}
+
+/** The same moment in UTC, to the millisecond: "2026-12-04 00:02:03.456 UTC". */
+export function formatUtc(at: number | string | Date): string {
+  const d = at instanceof Date ? at : new Date(at);
+  if (Number.isNaN(d.getTime())) return "";
+  return `${d.toISOString().replace("T", " ").replace("Z", "")} UTC`;
 }

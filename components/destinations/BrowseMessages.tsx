@@ -1,20 +1,33 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { useTRPC } from "../trpc";
 import { MessageBodyView } from "./MessageBodyView";
+import { Time } from "../Time";
+import { useUrlNumber, useUrlState } from "../useUrlState";
 
 const PAGE = 25;
 
 /** Waiting messages page by page (never consumed), and the selected one's headers and body. */
-export function BrowseMessages({ group, name, selected, onSelect }: { group: string; name: string; selected: string | null; onSelect: (id: string | null) => void }): ReactNode {
+export function BrowseMessages({ group, name, selected, onSelect, version }: {
+  group: string; name: string; selected: string | null; onSelect: (id: string | null) => void;
+  /** Changes whenever the destination's counters do (enqueued/dequeued/depth): the list follows. */
+  version?: string;
+}): ReactNode {
   const trpc = useTRPC();
-  const [offset, setOffset] = useState(0);
-  const [selector, setSelector] = useState("");
-  const [applied, setApplied] = useState("");
+  // Page and applied selector live in the URL; the selector being typed is local until applied.
+  const [offset, setOffset] = useUrlNumber("offset", 0);
+  const [applied, setApplied] = useUrlState("selector", "");
+  const [selector, setSelector] = useState(applied);
   const page = useQuery(
     trpc.destinations.browse.queryOptions({ group, name, offset, limit: PAGE, selector: applied || undefined }, { placeholderData: keepPreviousData }),
   );
+  // The list follows the destination: when its counters move, the page is read again (it said
+  // "0 of 0" under a depth of 500 when it was read once and never again).
+  const refetch = page.refetch;
+  useEffect(() => {
+    if (version) void refetch();
+  }, [version, refetch]);
   const msg = useQuery(trpc.destinations.message.queryOptions({ group, name, id: selected ?? "" }, { enabled: selected !== null }));
   return (
     <div>
@@ -44,7 +57,7 @@ export function BrowseMessages({ group, name, selected, onSelect }: { group: str
             <thead>
               <tr>
                 <th>Message id</th>
-                <th>Time (UTC)</th>
+                <th>Time</th>
                 <th>Size</th>
                 <th>Prio</th>
               </tr>
@@ -59,7 +72,7 @@ export function BrowseMessages({ group, name, selected, onSelect }: { group: str
                     {!m.persistent && <span className="badge">non-persistent</span>}
                     {!m.inMemory && <span className="badge">paged out</span>}
                   </td>
-                  <td>{new Date(m.timestamp).toISOString().slice(0, 19).replace("T", " ")}</td>
+                  <td><Time at={m.timestamp} /></td>
                   <td>{m.bodySize} B</td>
                   <td>{m.priority}</td>
                 </tr>

@@ -1,13 +1,14 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { formatAge, formatRate, toChartRows } from "../charts/historySeries";
 import { HistoryChart } from "../charts/HistoryChart";
 import { useTRPC } from "../trpc";
 import { BrowseMessages } from "./BrowseMessages";
 import { DestinationActions } from "./DestinationActions";
 import { detailHref } from "./DestinationsView";
+import { useUrlNumber, useUrlState } from "../useUrlState";
 import "./destinations.css";
 
 const RANGES: Array<{ label: string; ms: number }> = [
@@ -21,8 +22,11 @@ const RANGES: Array<{ label: string; ms: number }> = [
 /** One destination: live numbers, history charts, actions and the message browser. */
 export function DestinationDetail({ group, name }: { group: string; name: string }): ReactNode {
   const trpc = useTRPC();
-  const [rangeMs, setRangeMs] = useState(3_600_000);
-  const [selected, setSelected] = useState<string | null>(null);
+  // Time range and selected message live in the URL (next to group and name): links reopen them.
+  const [rangeMs, setRangeMs] = useUrlNumber("range", 3_600_000);
+  const [msgId, setMsgId] = useUrlState("msg", "");
+  const selected = msgId || null;
+  const setSelected = (id: string | null): void => setMsgId(id ?? "");
   const d = useQuery(trpc.destinations.get.queryOptions({ group, name }, { refetchInterval: 3000, refetchIntervalInBackground: false }));
   const h = useQuery(trpc.destinations.history.queryOptions({ group, name, rangeMs }, { refetchInterval: 15_000, refetchIntervalInBackground: false }));
   const rows = h.data === undefined ? [] : toChartRows(h.data.points, h.data.bucketMs, rangeMs);
@@ -83,7 +87,7 @@ export function DestinationDetail({ group, name }: { group: string; name: string
           <DestinationActions group={group} name={name} kind={d.data.kind} retryTarget={d.data.retryTarget} selectedId={selected} />
         </>
       )}
-      <h2>History (UTC)</h2>
+      <h2>History</h2>
       <div className="toolbar">
         {RANGES.map((r) => (
           <button type="button" key={r.ms} className={r.ms === rangeMs ? "on" : undefined} onClick={() => setRangeMs(r.ms)} data-testid={`range-${r.label.replace(" ", "")}`}>
@@ -116,7 +120,7 @@ export function DestinationDetail({ group, name }: { group: string; name: string
       {(d.data === undefined || d.data.kind === "queue") && (
         <>
           <h2>Messages</h2>
-          <BrowseMessages group={group} name={name} selected={selected} onSelect={setSelected} />
+          <BrowseMessages group={group} name={name} selected={selected} onSelect={setSelected} version={d.data ? `${d.data.enqueued}/${d.data.dequeued}/${d.data.depth}` : ""} />
         </>
       )}
     </section>

@@ -6,6 +6,7 @@ import { formatAge, formatRate } from "../charts/historySeries";
 import { Sparkline } from "../charts/Sparkline";
 import { useTRPC } from "../trpc";
 import { useMe } from "../useMe";
+import { useUrlNumber, useUrlState } from "../useUrlState";
 import "./destinations.css";
 
 type SortKey = "name" | "depth" | "enqueued" | "dequeued" | "consumers" | "producers" | "oldestMessageAgeMs" | "inPerSec" | "outPerSec";
@@ -30,13 +31,14 @@ export function detailHref(group: string, name: string): string {
 export function DestinationsView(): ReactNode {
   const trpc = useTRPC();
   const { can } = useMe();
-  const [filter, setFilter] = useState("");
-  const [kind, setKind] = useState<"" | "queue" | "topic">("");
-  const [group, setGroup] = useState("");
-  const [sort, setSort] = useState<SortKey>("name");
-  const [order, setOrder] = useState<"asc" | "desc">("asc");
-  const [offset, setOffset] = useState(0);
-  const [limit, setLimit] = useState(50);
+  // Filter, sort and page live in the URL: a link shows the same rows.
+  const [filter, setFilter] = useUrlState("filter", "");
+  const [kind, setKind] = useUrlState<"" | "queue" | "topic">("kind", "");
+  const [group, setGroup] = useUrlState("group", "");
+  const [sort, setSort] = useUrlState<SortKey>("sort", "name");
+  const [order, setOrder] = useUrlState<"asc" | "desc">("order", "asc");
+  const [offset, setOffset] = useUrlNumber("offset", 0);
+  const [limit, setLimit] = useUrlNumber("limit", 50);
   const [creating, setCreating] = useState(false);
   const input = { filter: filter || undefined, kind: kind || undefined, group: group || undefined, sort, order, offset, limit };
   const q = useQuery(trpc.destinations.list.queryOptions(input, { placeholderData: keepPreviousData, refetchInterval: 3000, refetchIntervalInBackground: false }));

@@ -1,11 +1,13 @@
 "use client";
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
+import { useUrlState } from "../useUrlState";
 import { EnsembleStatus } from "./EnsembleStatus";
 import { ZkNodePanel } from "./ZkNodePanel";
 import { ZkTree } from "./ZkTree";
 
 export function ZkExplorerView(): ReactNode {
-  const [selected, setSelected] = useState("/");
+  // The selected path lives in the URL (?path=/a/b): a link opens the explorer at that znode.
+  const [selected, setSelected] = useUrlState("path", "/");
   return (
     <section>
       <h1>ZooKeeper</h1>

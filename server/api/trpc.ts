@@ -11,6 +11,8 @@ import { AppError, type AppErrorCode } from "../console/AppError";
 import type { Principal } from "../console/auth/Principal";
 import { roleAtLeast, type Role } from "../console/auth/roles";
 import type { ConsoleServices } from "../console/ConsoleServices";
+import { adminActionSubject } from "../console/events/adminActionSubject";
+import { zodMessage } from "./zodMessage";
 
 export interface CookieJar {
   setSession(token: string, expiresAt: Date): void;
@@ -72,7 +74,8 @@ const t = initTRPC
           zodIssues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.map(String), message: i.message })) : null,
         },
         // Internal errors must not leak details (stack, SQL) to the browser.
-        message: error.code === "INTERNAL_SERVER_ERROR" ? "internal error" : shape.message,
+        // Input validation reads as sentences ("Name must have at most 128 characters."), never zod's JSON.
+        message: error.code === "INTERNAL_SERVER_ERROR" ? "internal error" : cause instanceof ZodError ? zodMessage(cause.issues) : shape.message,
       };
     },
   });
@@ -146,7 +149,8 @@ const base = t.procedure.use(async ({ ctx, meta, type, path, getRawInput, next }
       // and failovers they cause (account changes stay in the audit log only).
       if (error === undefined && !/^(auth|users|tokens)\./.test(path)) {
         const target = targetOf(raw);
-        await ctx.services.events.record({ kind: "admin-action", message: `${actor} ran ${path}${target ? ` on ${target}` : ""}`, data: { actor, action: path, target } });
+        const subject = adminActionSubject(ctx.services.runtime?.cluster?.nodes ?? [], target);
+        await ctx.services.events.record({ kind: "admin-action", ...subject, message: `${actor} ran ${path}${target ? ` on ${target}` : ""}`, data: { actor, action: path, target } });
         ctx.services.live.publish({ type: "invalidate", path: ["events"] });
       }
     } catch (auditErr) {

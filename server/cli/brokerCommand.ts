@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { pino } from "pino";
+import { logDestination, logFormat } from "../log/logDestination";
 import { ConfigError, loadClusterFile } from "../config/loadClusterFile";
 import { resolveNodeConfig } from "../config/resolveNodeConfig";
 import { BrokerNode } from "../runtime/node";
@@ -23,7 +24,7 @@ export function registerBrokerCommand(program: Command): void {
       // msg/s). Nothing the broker keeps for long comes from the pool: message bodies have their
       // own allocations (see StompConnection.onSend), so a bigger block pins nothing.
       Buffer.poolSize = BROKER_BUFFER_POOL_SIZE;
-      const logger = pino({ level: opts.logLevel, base: { service: "broker" } });
+      const logger = pino({ level: opts.logLevel, base: { service: "broker" } }, logDestination(logFormat(process.env, process.stdout.isTTY === true)));
       // A bug that escapes every handler ends the process (a broker in an unknown state must not
       // keep acknowledging), but first says what it was, in the log the operator reads.
       const fatal = (kind: string) => (err: unknown): void => {

@@ -4,6 +4,9 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { preparePrivateDir } from "../db/privateFiles";
 import { pino } from "pino";
+import { logDestination, logFormat } from "../log/logDestination";
+import type { ClusterRuntime } from "../console/cluster/ClusterRuntime";
+import { consoleBanner, type BannerInput } from "./consoleBanner";
 
 /**
  * `tandem console`: the operations console. Without --zk it embeds the cluster: Tandem's
@@ -25,7 +28,9 @@ export function registerConsoleCommand(program: Command): void {
     .option("--dev", "Next.js development mode (hot reload)")
     .option("--build-if-missing", "run `next build` first when the web build is missing (npm start)")
     .action(async (opts: { zk?: string; config?: string; adminToken?: string; dataDir: string; host: string; port: string; coordinatorPort: string; portOffset: string; dev?: boolean; buildIfMissing?: boolean }) => {
-      const logger = pino({ level: process.env.TANDEM_LOG_LEVEL ?? "info", base: { service: "console" } });
+      // Human-readable on a terminal, JSON when asked (TANDEM_LOG_FORMAT=json) or piped.
+      const format = logFormat(process.env, process.stdout.isTTY === true);
+      const logger = pino({ level: process.env.TANDEM_LOG_LEVEL ?? "info", base: { service: "console" } }, logDestination(format));
       const dataDir = resolve(opts.dataDir);
       // Console state (password hashes, cluster secrets, node journals) is the owner's only.
       preparePrivateDir(dataDir);
@@ -60,14 +65,25 @@ export function registerConsoleCommand(program: Command): void {
           : { mode: "embedded", dataDir: resolve(dataDir, "cluster"), host: opts.host, coordinatorPort: Number(opts.coordinatorPort), portOffset: Number(opts.portOffset) },
       );
       const t0 = Date.now();
+      let firstAdmin: BannerInput["password"] = null;
       let handle: Awaited<ReturnType<typeof startConsole>>;
       try {
-        handle = await startConsole({ env: loadConsoleEnv(process.env, flags), logger, runtime, dev });
+        handle = await startConsole({
+          env: loadConsoleEnv(process.env, flags),
+          logger,
+          runtime,
+          dev,
+          // On a terminal the password goes into the banner; piped, it stays the one plain line
+          // scripts (and the e2e harness) read before the "listening" log line.
+          onAdminPassword: (username, password) => {
+            if (format === "pretty") firstAdmin = { username, password };
+            else process.stdout.write(`${username} password: ${password}\n`);
+          },
+        });
       } catch (err) {
         logger.fatal({ err }, "console failed to start");
         process.exit(1);
       }
-      process.stdout.write(`Tandem console: ${handle.url}  (${runtime.name}, up in ${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
       const shutdown = (signal: string): void => {
         logger.info({ signal }, "stopping");
         handle.stop().then(
@@ -80,5 +96,23 @@ export function registerConsoleCommand(program: Command): void {
       };
       process.once("SIGTERM", () => shutdown("SIGTERM"));
       process.once("SIGINT", () => shutdown("SIGINT"));
+      // Signals are handled before the wait below: a stop during it still stops the nodes.
+      const upIn = ((Date.now() - t0) / 1000).toFixed(1);
+      // The banner names each group's master: give the first elections a moment (bounded).
+      const groups = await settledGroups(runtime.cluster ?? null, 20_000);
+      if (format === "pretty") process.stdout.write(`${consoleBanner({ url: handle.url, password: firstAdmin, groups }, process.stdout.isTTY === true)}\n`);
+      else logger.info({ url: handle.url, runtime: runtime.name, upInSeconds: Number(upIn), groups: groups.map((g) => ({ name: g.name, master: g.master, nodes: g.nodes })) }, "console ready");
     });
+}
+
+/** Groups with their masters and client ports, once every group has a master or `waitMs` passed. */
+async function settledGroups(cluster: ClusterRuntime | null, waitMs: number): Promise<BannerInput["groups"]> {
+  if (!cluster) return [];
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline && cluster.monitor.snapshot().some((g) => g.master === null)) await new Promise((r) => setTimeout(r, 200));
+  return cluster.monitor.snapshot().map((g) => ({
+    name: g.name,
+    master: g.master,
+    nodes: cluster.nodes.filter((n) => n.group === g.name).map((n) => ({ name: n.name, stomp: n.stomp })),
+  }));
 }

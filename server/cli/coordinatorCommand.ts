@@ -1,6 +1,7 @@
 // `tandem coordinator`: runs the embedded ZooKeeper-protocol coordinator as its own process.
 import type { Command } from "commander";
 import { pino } from "pino";
+import { logDestination, logFormat } from "../log/logDestination";
 import { MetricsListener } from "../runtime/coordinator/MetricsListener";
 import { CoordinatorServer } from "../runtime/coordinator/CoordinatorServer";
 
@@ -32,7 +33,7 @@ export function registerCoordinatorCommand(program: Command): void {
     .option("--metrics-host <host>", "address of the metrics listener", "127.0.0.1")
     .option("--4lw <words>", 'four-letter-word whitelist, comma separated ("*" = all)', "*")
     .action(async (o: Record<string, unknown>) => {
-      const logger = pino({ base: { pid: process.pid } });
+      const logger = pino({ base: { pid: process.pid } }, logDestination(logFormat(process.env, process.stdout.isTTY === true)));
       const server = await CoordinatorServer.start({
         host: o.host as string,
         port: o.port as number,

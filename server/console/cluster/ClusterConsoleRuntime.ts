@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { eventSeverity } from "../events/eventSeverity";
 import type { ClusterStatus, ConsoleRuntime, ConsoleRuntimeContext } from "../ConsoleRuntime";
 import type { ClusterEvent } from "./ClusterMonitor";
 import { ClusterRuntime, type ClusterRuntimeOptions } from "./ClusterRuntime";
@@ -117,7 +118,8 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
 
   private async recordEvent(e: ClusterEvent, logger: Logger): Promise<void> {
     try {
-      await this.ctx?.events.record({ kind: e.kind, group: e.group, node: e.node, message: e.message, data: (e.data ?? {}) as never, time: new Date(e.at) });
+      const data = { ...e.data, severity: eventSeverity(e.kind, e.data), ...(e.cause ? { cause: e.cause } : {}) };
+      await this.ctx?.events.record({ kind: e.kind, group: e.group, node: e.node, message: e.message, data: data as never, time: new Date(e.at) });
     } catch (err) {
       logger.error({ err }, "could not record cluster event");
     }

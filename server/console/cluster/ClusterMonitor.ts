@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { eidOf, MEMBER_NAME, parseMemberData, type MemberData } from "../../runtime/ha/memberData";
 import type { CoordinationClient } from "../../runtime/zk/CoordinationClient";
 import { GroupWatcher, type GroupMember } from "../../runtime/zk/GroupWatcher";
+import { sessionIdText } from "../../runtime/zk/sessionIdText";
 
 export interface GroupSpec {
   name: string;
@@ -44,6 +45,8 @@ export interface ClusterEvent {
   node: string | null;
   message: string;
   at: number;
+  /** Why it happened, in a sentence (why a master was lost, why an election happened). */
+  cause?: string;
   data?: Record<string, unknown>;
 }
 
@@ -60,6 +63,8 @@ export interface ClusterMonitorEvents {
 export class ClusterMonitor extends EventEmitter<ClusterMonitorEvents> {
   private readonly states = new Map<string, GroupState>();
   private readonly watchers: GroupWatcher[] = [];
+  /** The last lost mastership per group and why: the next election's cause. */
+  private readonly lastLoss = new Map<string, { master: string; cause: string; at: number }>();
 
   constructor(
     private readonly client: CoordinationClient,
@@ -112,7 +117,7 @@ export class ClusterMonitor extends EventEmitter<ClusterMonitorEvents> {
         ...data,
         eid: eidOf(m.name),
         znode: `${prev.zkPath}/${m.name}`,
-        session: m.stat.ephemeralOwner ? `0x${m.stat.ephemeralOwner}` : "",
+        session: sessionIdText(m.stat.ephemeralOwner),
         ctime: Number(m.stat.ctime),
       });
     }
@@ -130,11 +135,30 @@ export class ClusterMonitor extends EventEmitter<ClusterMonitorEvents> {
       if (!before.has(m.eid)) this.event({ kind: "member-joined", group: groupName, node: m.container, message: `${m.container} joined ${groupName} as member ${m.eid}`, at: now });
     }
     for (const m of prev.members) {
-      if (!after.has(m.eid)) this.event({ kind: "member-left", group: groupName, node: m.container, message: `${m.container} left ${groupName} (member ${m.eid}, session ${m.session})`, at: now });
+      if (!after.has(m.eid)) {
+        this.event({
+          kind: "member-left", group: groupName, node: m.container, message: `${m.container} left ${groupName} (member ${m.eid}, session ${m.session})`, at: now,
+          cause: `its member znode was deleted: session ${m.session} ended (the node left, or its process stopped, crashed or lost the coordinator)`,
+        });
+      }
     }
     if (master !== prev.master) {
+      // Why the previous master is gone, from what the election znodes show.
+      const lossCause = (old: string): string => {
+        const stillMember = members.some((m) => m.container === old);
+        if (!stillMember) return `${old}'s member znode is gone: its coordinator session ended (the process stopped, crashed or lost the coordinator)`;
+        if (members.length < next.quorum) return `quorum lost: ${members.length} of ${next.replicas} members, quorum is ${next.quorum}`;
+        return `${old} withdrew its mastership while still a member (a hand-over, or it lost its replication quorum)`;
+      };
       if (master) {
         const reason = prev.master ? `failover from ${prev.master}` : "elected";
+        const loss = this.lastLoss.get(groupName);
+        const cause = prev.master
+          ? `${prev.master} lost mastership: ${lossCause(prev.master)}; ${master} had the most up-to-date log of the remaining members`
+          : loss
+            ? `${loss.master} had lost mastership: ${loss.cause}; ${master} had the most up-to-date log of the remaining members`
+            : `first election seen by this console: ${members.length} of ${next.replicas} members present, quorum ${next.quorum}`;
+        this.lastLoss.delete(groupName);
         next.history = [...prev.history, { at: now, master, eid: electedEid, reason }].slice(-200);
         this.event({
           kind: "election",
@@ -142,11 +166,14 @@ export class ClusterMonitor extends EventEmitter<ClusterMonitorEvents> {
           node: master,
           message: prev.master ? `${master} is the new master of ${groupName} (was ${prev.master})` : `${master} elected master of ${groupName}`,
           at: now,
-          data: { eid: electedEid, previous: prev.master, position: masterMember?.position },
+          cause,
+          data: { eid: electedEid, previous: prev.master ?? loss?.master ?? null, position: masterMember?.position },
         });
       } else if (prev.master) {
         next.history = [...prev.history, { at: now, master: null, eid: null, reason: `${prev.master} lost mastership` }].slice(-200);
         const quorumLost = members.length < next.quorum;
+        const cause = lossCause(prev.master);
+        this.lastLoss.set(groupName, { master: prev.master, cause, at: now });
         this.event({
           kind: quorumLost ? "quorum-lost" : "master-lost",
           group: groupName,
@@ -155,6 +182,7 @@ export class ClusterMonitor extends EventEmitter<ClusterMonitorEvents> {
             ? `${groupName} has no master: ${members.length} of ${next.replicas} members, quorum is ${next.quorum}`
             : `${prev.master} is no longer master of ${groupName}; election in progress`,
           at: now,
+          cause,
         });
       }
     }

@@ -49,6 +49,9 @@ export interface NodeInfoAnswer {
   error: string | null;
 }
 
+/** A process exit this recent explains a lost session (a session ends within its timeout, 10 s). */
+const PROCESS_CAUSE_WINDOW_MS = 30_000;
+
 interface NodeSpec {
   name: string;
   group: string;
@@ -175,7 +178,7 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
     const log = this.o.logger;
     this.admin = new AdminClient({ token: this.adminToken, urlOf: (name) => this.node(name).adminUrl, onMutated: (name) => this.pollers.get(name)?.refresh() });
     this.monitor = new ClusterMonitor(this.zk, this.groups, log.child({ component: "monitor" }));
-    this.monitor.on("event", (e) => this.emit("event", e));
+    this.monitor.on("event", (e) => this.emit("event", this.withProcessCause(e)));
     this.monitor.on("group", (g) => this.emit("group", g));
     await this.monitor.start();
     for (const n of this.nodes) {
@@ -184,7 +187,7 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
         this.trackWriteRate(s);
         this.emit("node", s);
       });
-      p.on("down", (name, error) => this.emit("event", { kind: "node-down", group: n.group, node: name, message: `${name} is not answering: ${error}`, at: Date.now() }));
+      p.on("down", (name, error) => this.emit("event", this.withProcessCause({ kind: "node-down", group: n.group, node: name, message: `${name} is not answering: ${error}`, at: Date.now(), cause: `its admin API does not answer: ${error}` })));
       p.on("up", (name) => this.emit("event", { kind: "node-up", group: n.group, node: name, message: `${name} is answering again`, at: Date.now() }));
       p.start();
       this.pollers.set(n.name, p);
@@ -222,6 +225,27 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
     const s = { adminToken: randomBytes(24).toString("base64url"), securityToken: randomBytes(24).toString("base64url") };
     await writeFile(file, JSON.stringify(s), { mode: 0o600 });
     return s;
+  }
+
+  /**
+   * The election znodes say that a master's session ended; the supervisor knows why (an operator
+   * stopped or killed it, or it exited on its own with a fatal line): the event's cause says both.
+   */
+  private withProcessCause(e: ClusterEvent): ClusterEvent {
+    if (!["master-lost", "quorum-lost", "member-left", "election", "node-down"].includes(e.kind) || !this.supervisor) return e;
+    const subject = e.kind === "election" ? e.data?.previous : e.node;
+    if (typeof subject !== "string") return e;
+    const p = this.supervisor.list().find((n) => n.name === subject);
+    if (!p) return e;
+    let why: string | null = null;
+    if (p.state === "stopping") why = `an operator is stopping ${subject}`;
+    else if (p.lastExit && e.at - p.lastExit.at < PROCESS_CAUSE_WINDOW_MS) {
+      const x = p.lastExit;
+      why = x.byOperator
+        ? `${subject} was ${x.signal === "SIGKILL" ? "killed (SIGKILL)" : "stopped"} by an operator`
+        : `${subject}'s process exited on its own (${x.signal ? `killed by ${x.signal}` : `exit code ${x.code}`})${x.fatal ? `: ${x.fatal.slice(0, 200)}` : ""}`;
+    }
+    return why ? { ...e, cause: e.cause ? `${why}. ${e.cause}` : why } : e;
   }
 
   /** Polling goes fast while a browser is connected, slow otherwise. */

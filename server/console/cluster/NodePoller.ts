@@ -48,6 +48,11 @@ export class NodePoller extends EventEmitter<NodePollerEvents> {
   private stopped = true;
   latest: NodeSnapshot | null = null;
   private prev: { at: number; enq: number; deq: number } | null = null;
+  /** The node answered at least once since the poller started. */
+  private everUp = false;
+  /** A "down" was emitted and no "up" since: events come in pairs, one per transition. */
+  private downReported = false;
+  private startedAt = 0;
 
   constructor(
     readonly target: NodeTarget,
@@ -61,6 +66,12 @@ export class NodePoller extends EventEmitter<NodePollerEvents> {
       quietMs?: number;
       logger: Logger;
       pageSize?: number;
+      /**
+       * A node that has not answered yet is starting, not down (the console starts its nodes
+       * and polls them at once): failures before its first answer are reported only once this
+       * long has passed. Default 30 s.
+       */
+      startupGraceMs?: number;
     },
   ) {
     super();
@@ -74,6 +85,7 @@ export class NodePoller extends EventEmitter<NodePollerEvents> {
 
   start(): void {
     this.stopped = false;
+    this.startedAt = Date.now();
     this.schedule(0);
   }
 
@@ -121,12 +133,20 @@ export class NodePoller extends EventEmitter<NodePollerEvents> {
         destinationsTotal: dests.total,
         rates,
       };
-      if (this.latest && !this.latest.up) this.emit("up", this.target.name);
+      this.everUp = true;
+      if (this.downReported) {
+        this.downReported = false;
+        this.emit("up", this.target.name);
+      }
     } catch (err) {
       const message = (err as Error).message;
       snap = { node: this.target.name, group: this.target.group, at, up: false, error: message, info: null, destinations: [], destinationsTotal: 0, rates: { inPerSec: 0, outPerSec: 0 } };
       this.prev = null;
-      if (!this.latest || this.latest.up) this.emit("down", this.target.name, message);
+      const waited = at - this.startedAt;
+      if (!this.downReported && (this.everUp || waited >= (this.o.startupGraceMs ?? 30_000))) {
+        this.downReported = true;
+        this.emit("down", this.target.name, this.everUp ? message : `never answered in the ${Math.round(waited / 1000)} s since the console started (${message})`);
+      }
     }
     this.latest = snap;
     this.emit("snapshot", snap);

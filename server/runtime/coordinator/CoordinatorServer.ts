@@ -242,7 +242,7 @@ export class CoordinatorServer implements CnxnHost {
     this.watches.removeWatcher(cnxn);
     if (cnxn.sessionId !== 0n && this.bySession.get(cnxn.sessionId) === cnxn) this.bySession.delete(cnxn.sessionId);
     if (reason !== "clientClosed" && reason !== "fourLetterWord") {
-      this.logger.debug({ remote: cnxn.remoteLabel(), sessionId: cnxn.sessionId.toString(16), reason }, "connection closed");
+      this.logger.debug({ remote: cnxn.remoteLabel(), sessionId: `0x${BigInt.asUintN(64, BigInt(cnxn.sessionId)).toString(16)}`, reason }, "connection closed");
     }
   }
 

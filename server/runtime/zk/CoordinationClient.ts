@@ -7,6 +7,7 @@ import { connectionManagerOf, LIBRARY_STATES, setTransactionOpVersion } from "./
 import { createModeFlag, type CreateMode, type MultiOp, type MultiResult } from "./MultiOp";
 import { watchEventTypeFromWire, type WatchEvent, type Watcher } from "./WatchEvent";
 import { toZnodeStat, type ZnodeStat } from "./ZnodeStat";
+import { sessionIdText } from "./sessionIdText";
 
 /**
  * The one door through which all of Tandem reaches coordination: a ZooKeeper-protocol client that
@@ -292,7 +293,7 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
         await this.shutdownLibraryClient(s, true);
       }
       this.setState("lost");
-      this.log.info({ session: s?.idHex }, "coordination client closed");
+      this.log.info({ session: sessionIdText(s?.idHex) }, "coordination client closed");
     })();
     return this.closing;
   }
@@ -336,7 +337,7 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
         s.timeoutMs = s.zk.getSessionTimeout();
         const first = !s.connectedOnce;
         s.connectedOnce = true;
-        this.log.info({ session: s.idHex, timeoutMs: s.timeoutMs, resumed: !first }, "coordination session connected");
+        this.log.info({ session: sessionIdText(s.idHex), timeoutMs: s.timeoutMs, resumed: !first }, "coordination session connected");
         this.setState("connected");
         this.emit("reconnected", { sessionIdHex: s.idHex, newSession: first });
         return;
@@ -350,7 +351,7 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
             // Still "suspended", not "lost": see the class comment. The server answers
             // SESSION_EXPIRED (-122 below) if it has ended the session meanwhile.
             this.log.warn(
-              { session: s.idHex, timeoutMs: s.timeoutMs },
+              { session: sessionIdText(s.idHex), timeoutMs: s.timeoutMs },
               "no coordination server reachable for a session timeout; still offering the same session (the server decides whether it expired)",
             );
           }, s.timeoutMs);
@@ -373,7 +374,7 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
   /** The session is gone for good: fail its work, fire its watches, and start a fresh one. */
   private loseSession(s: Session, reason: string): void {
     if (s.dead || this.closed) return;
-    this.log.warn({ session: s.idHex, reason }, "coordination session lost");
+    this.log.warn({ session: sessionIdText(s.idHex), reason }, "coordination session lost");
     const watches = this.killSession(s, new CoordinationError("SESSION_EXPIRED", `coordination session ${s.idHex} lost: ${reason}`), true);
     void this.shutdownLibraryClient(s, false);
     this.setState("lost");
@@ -465,7 +466,7 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
       if (refusals++ === 0) refusedSince = now;
       if (refusals >= 3 && now - refusedSince >= Math.max(REFUSED_GIVE_UP_MS, 3 * s.timeoutMs)) {
         this.log.warn(
-          { session: s.idHex, refusals, forMs: now - refusedSince },
+          { session: sessionIdText(s.idHex), refusals, forMs: now - refusedSince },
           "every coordination server that answered refused to resume the session (it has seen a newer zxid than they have: their state was lost)",
         );
         // Not from inside the library's close handler: it reconnects right after emitting this
@@ -489,12 +490,12 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
       if (cm.state === LIBRARY_STATES.CONNECTED) {
         const silentMs = now - s.lastReceiveAt;
         if (silentMs > Math.floor((s.timeoutMs * 2) / 3)) {
-          this.log.warn({ session: s.idHex, silentMs }, "coordination server silent past the read timeout; reconnecting");
+          this.log.warn({ session: sessionIdText(s.idHex), silentMs }, "coordination server silent past the read timeout; reconnecting");
           destroyedByUs.add(current);
           current.destroy();
         }
       } else if (cm.state === LIBRARY_STATES.CONNECTING && !current.connecting && now - since > Math.max(500, s.timeoutMs / servers)) {
-        this.log.warn({ session: s.idHex }, "coordination server did not answer the handshake; trying the next one");
+        this.log.warn({ session: sessionIdText(s.idHex) }, "coordination server did not answer the handshake; trying the next one");
         destroyedByUs.add(current);
         current.destroy();
       }

@@ -86,7 +86,18 @@ describe("cluster and drain procedures against the embedded cluster (real proces
     assert.equal(n.node.serving, true);
     assert.equal(n.embedded, true);
     assert.equal(n.node.process?.state, "running");
+    // One spelling of a session id everywhere: the node's own and its member znode's owner match.
+    const own = g1.members.find((m) => m.container === g1.master)!;
+    assert.equal(n.node.zkSession, own.session);
+    assert.match(own.session, /^0x[1-9a-f][0-9a-f]*$/);
     await assert.rejects(c.cluster.node({ name: "nope" }), (e: unknown) => e instanceof TRPCError && e.code === "NOT_FOUND");
+  });
+
+  test("start-up records no false node-down events (nodes that are still starting are not down)", async () => {
+    // before() waited for both groups to elect and replicate: every node has come up by now.
+    await until("every node answering its poller", async () => [...rt.cluster!.pollers.values()].every((p) => p.latest?.up));
+    const down = await h.prisma.eventLog.findMany({ where: { kind: "node-down" } });
+    assert.deepEqual(down.map((e) => e.message), []);
   });
 
   test("a viewer may not kill a node; the refusal is audited", async () => {
@@ -175,5 +186,61 @@ describe("cluster and drain procedures against the embedded cluster (real proces
     assert.equal(started.state, "starting");
     // LIKE wildcards are literal: "%" matches no message.
     assert.equal((await c.events.search({ text: "%" })).total, 0);
+  });
+  test("guardrails: taking group1's last master needs the node name typed; the overview then shows its depth as unavailable", async () => {
+    const c = h.caller(op);
+    const g1 = await until("group1 with a master and three members", async () => {
+      const g = await c.cluster.group({ name: "group1" });
+      return g.master && g.members.length === 3 ? g : null;
+    }, 60_000);
+    const master = g1.master!;
+    for (let i = 0; i < 3; i++) {
+      await rt.cluster!.admin.sendMessage(master, "/queue/guard-check", { body: `g${i}`, persistent: true });
+    }
+    const [first, second] = g1.members.map((m) => m.container!).filter((n) => n !== master);
+    // A slave of a full group: the preview says the group keeps its master, and a click suffices.
+    const safe = await c.cluster.actionPreview({ name: first!, action: "stop" });
+    assert.equal(safe.confirmText, null, safe.summary);
+    assert.match(safe.summary, new RegExp(`group1 keeps its master ${master}`));
+    await c.cluster.nodeStop({ name: first! });
+    await until("group1 down to two members", async () => (await c.cluster.group({ name: "group1" })).members.length === 2);
+
+    // The next member's stop breaks quorum: previewed from the live cluster, refused without the name.
+    const danger = await c.cluster.actionPreview({ name: second!, action: "stop" });
+    assert.equal(danger.breaksQuorum, true);
+    assert.equal(danger.confirmText, second);
+    const depth = (await c.cluster.overview()).groups.find((g) => g.name === "group1")!.depth;
+    assert.ok(depth !== null && depth >= 3, `group1 depth ${depth}`);
+    assert.match(danger.summary, new RegExp(`group1 will have no master and ${depth!.toLocaleString("en-US")} messages? become unavailable`));
+    await assert.rejects(c.cluster.nodeStop({ name: second! }), (e: unknown) => e instanceof TRPCError && e.code === "PRECONDITION_FAILED" && /Type the node name/.test(e.message));
+    await assert.rejects(c.cluster.nodeKill({ name: second!, confirm: "group1" }), (e: unknown) => e instanceof TRPCError && e.code === "PRECONDITION_FAILED");
+    assert.equal((await c.cluster.group({ name: "group1" })).members.length, 2, "the refused stop did nothing");
+    // The master's own drain preview must not call the last members safe to stop either.
+    const slavePreview = await c.drain.preview({ name: second! });
+    assert.doesNotMatch(slavePreview.note, /can be stopped/);
+    assert.match(slavePreview.note, /cannot be stopped safely/);
+
+    await c.cluster.nodeStop({ name: second!, confirm: second! });
+    const o = await until("group1 without a master in the overview", async () => {
+      const x = await c.cluster.overview();
+      return x.groups.find((g) => g.name === "group1")?.master === null ? x : null;
+    }, 45_000);
+    assert.equal(o.groups.find((g) => g.name === "group1")!.depth, null, "no master: unavailable, not 0");
+    assert.ok(o.depthUnavailable.includes("group1"));
+    // The event log says why group1 lost its master, how bad that is, and who did what to which node.
+    const lost = await until("group1's lost master in the event log, with its cause", async () => {
+      const r = await c.events.search({ kinds: ["master-lost", "quorum-lost"], group: "group1", node: master });
+      return r.items.find((e) => e.cause !== null) ?? null;
+    });
+    assert.equal(lost.severity, "critical");
+    assert.match(lost.cause!, /quorum lost: 1 of 3 members, quorum is 2/);
+    const action = await c.events.search({ kinds: ["admin-action"], node: second!, group: "group1" });
+    assert.ok(action.items.some((e) => /cluster\.nodeStop on/.test(e.message)), JSON.stringify(action.items));
+    const left = await c.events.search({ kinds: ["member-left"], node: second! });
+    assert.match(left.items[0]?.cause ?? "", new RegExp(`${second} was stopped by an operator|an operator is stopping ${second}`));
+    // Bring group1 back for whatever runs after.
+    await c.cluster.nodeStart({ name: first! });
+    await c.cluster.nodeStart({ name: second! });
+    await until("group1 serving again", async () => (await c.cluster.overview()).groups.find((g) => g.name === "group1")?.depth !== null, 60_000);
   });
 });

@@ -1,6 +1,7 @@
 import type { GroupState } from "../../../console/cluster/ClusterMonitor";
 import type { SupervisedNode } from "../../../console/cluster/NodeSupervisor";
 import type { DestinationRow, NodeInfo } from "../../../runtime/admin/adminResponses";
+import { sessionIdText } from "../../../runtime/zk/sessionIdText";
 
 /** Everything the cluster views are computed from, gathered once per request (collectFacts). */
 export interface ClusterFacts {
@@ -60,6 +61,6 @@ export function readInfo(info: NodeInfo): NodeInfoFields {
     enqueued: info.messages.enqueued,
     dequeued: info.messages.dequeued,
     closedConnections: info.closedConnections,
-    ha: info.ha,
+    ha: info.ha ? { ...info.ha, zkSession: info.ha.zkSession === null ? null : sessionIdText(info.ha.zkSession) || null } : null,
   };
 }

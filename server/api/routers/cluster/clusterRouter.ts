@@ -1,4 +1,5 @@
 import { createTRPCRouter } from "../../trpc";
+import { actionPreview } from "./actionPreview";
 import { group } from "./group";
 import { handover } from "./handover";
 import { node } from "./node";
@@ -12,4 +13,4 @@ import { overview } from "./overview";
 import { status } from "./status";
 import { topology } from "./topology";
 
-export const clusterRouter = createTRPCRouter({ status, overview, topology, group, nodes, node, nodeStart, nodeStop, nodeKill, nodeRestart, nodeLogs, handover });
+export const clusterRouter = createTRPCRouter({ status, overview, topology, group, nodes, node, nodeStart, nodeStop, nodeKill, nodeRestart, nodeLogs, handover, actionPreview });

@@ -86,6 +86,8 @@ export const groupSummary = z.object({
   quorum: z.number(),
   replicas: z.number(),
   sync: z.string(),
+  /** Messages held by the group's serving master; null while no master serves (unavailable, not 0). */
+  depth: z.number().nullable(),
 });
 
 export type NodeRole = z.infer<typeof nodeRole>;

@@ -96,7 +96,16 @@ export function groupSummaries(facts: ClusterFacts): GroupSummary[] {
     quorum: g.quorum,
     replicas: g.replicas,
     sync: g.sync,
+    depth: servingDepth(facts, g.master),
   }));
+}
+
+/** The master's depth when it answers and serves; otherwise nobody can say (and 0 would lie). */
+function servingDepth(facts: ClusterFacts, master: string | null): number | null {
+  const n = master ? facts.nodes.find((x) => x.name === master) : undefined;
+  if (!n?.info) return null;
+  const f = readInfo(n.info);
+  return f.serving ? f.depth : null;
 }
 
 /** What an operator must look at now, most severe first. */

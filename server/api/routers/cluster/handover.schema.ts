@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { confirmField } from "./actionPreview.schema";
 
-export const handoverInput = z.object({ name: z.string().min(1).max(128) });
+export const handoverInput = z.object({ name: z.string().min(1).max(128), confirm: confirmField });
 
 export const handoverOutput = z.object({
   name: z.string(),

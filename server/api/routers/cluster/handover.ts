@@ -2,6 +2,7 @@ import { AppError } from "../../../console/AppError";
 import { operatorProcedure } from "../../trpc";
 import { clusterOf, requireNode } from "./clusterAccess";
 import { handoverInput, handoverOutput } from "./handover.schema";
+import { requireConfirmation } from "./readActionImpact";
 
 /**
  * Planned handover of a master: the node stops taking clients, waits until a slave acknowledged
@@ -13,6 +14,7 @@ export const handover = operatorProcedure
   .mutation(async ({ ctx, input }) => {
     const cluster = clusterOf(ctx);
     const spec = requireNode(cluster, input.name);
+    await requireConfirmation(cluster, input.name, "handover", input.confirm);
     let r: { caughtUp: boolean; position: number };
     try {
       r = await cluster.admin.handover(input.name);

@@ -6,4 +6,4 @@ import { runNodeAction } from "./runNodeAction";
 export const nodeKill = operatorProcedure
   .input(nodeActionInput)
   .output(nodeActionOutput)
-  .mutation(({ ctx, input }) => runNodeAction(ctx, input.name, "kill"));
+  .mutation(({ ctx, input }) => runNodeAction(ctx, input.name, "kill", input.confirm));

@@ -6,4 +6,4 @@ import { runNodeAction } from "./runNodeAction";
 export const nodeRestart = operatorProcedure
   .input(nodeActionInput)
   .output(nodeActionOutput)
-  .mutation(({ ctx, input }) => runNodeAction(ctx, input.name, "restart"));
+  .mutation(({ ctx, input }) => runNodeAction(ctx, input.name, "restart", input.confirm));

@@ -6,4 +6,4 @@ import { runNodeAction } from "./runNodeAction";
 export const nodeStop = operatorProcedure
   .input(nodeActionInput)
   .output(nodeActionOutput)
-  .mutation(({ ctx, input }) => runNodeAction(ctx, input.name, "stop"));
+  .mutation(({ ctx, input }) => runNodeAction(ctx, input.name, "stop", input.confirm));

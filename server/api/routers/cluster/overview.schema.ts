@@ -8,7 +8,10 @@ export const overviewOutput = z.object({
   nodes: z.object({ total: z.number(), up: z.number(), down: z.number() }),
   /** Sum of the serving nodes' poller rates (messages per second). */
   rates: z.object({ inPerSec: z.number(), outPerSec: z.number() }),
+  /** Sum over the groups whose master serves; the others are listed in depthUnavailable. */
   depth: z.number(),
+  /** Groups without a serving master: their messages cannot be counted (or consumed) now. */
+  depthUnavailable: z.array(z.string()),
   connections: z.number(),
   problems: z.array(problem),
 });

@@ -10,13 +10,15 @@ export const overview = viewerProcedure.output(overviewOutput).query(async ({ ct
   const facts = await collectFacts(rt.cluster, rt.name);
   const views = nodeViews(facts);
   const up = views.filter((v) => v.up).length;
+  const groups = groupSummaries(facts);
   return {
     name: facts.name,
     at: facts.at,
-    groups: groupSummaries(facts),
+    groups,
     nodes: { total: views.length, up, down: views.length - up },
     rates: { inPerSec: views.reduce((s, v) => s + v.inPerSec, 0), outPerSec: views.reduce((s, v) => s + v.outPerSec, 0) },
-    depth: views.reduce((s, v) => s + v.depth, 0),
+    depth: groups.reduce((s, g) => s + (g.depth ?? 0), 0),
+    depthUnavailable: groups.filter((g) => g.depth === null).map((g) => g.name),
     connections: views.reduce((s, v) => s + v.connections, 0),
     problems: clusterProblems(facts, views, replicationLinks(facts)),
   };

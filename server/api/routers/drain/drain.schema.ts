@@ -1,6 +1,9 @@
 import { z } from "zod";
+import { actionImpact, confirmField } from "../cluster/actionPreview.schema";
 
 export const drainNodeInput = z.object({ name: z.string().min(1).max(128) });
+
+export const drainStartInput = drainNodeInput.extend({ confirm: confirmField });
 
 const destination = z.object({ name: z.string(), kind: z.string(), depth: z.number(), consumers: z.number(), producers: z.number(), inflight: z.number() });
 
@@ -18,6 +21,8 @@ export const drainPreviewOutput = z.object({
   timeToEmptySec: z.number().nullable(),
   candidates: z.array(z.object({ node: z.string(), state: z.string(), lagBytes: z.number() })),
   warnings: z.array(z.string()),
+  /** What the drain does to the group, and whether it needs the node name typed (guardrail). */
+  impact: actionImpact,
 });
 
 export const drainJob = z.object({

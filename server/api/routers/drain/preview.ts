@@ -2,6 +2,7 @@ import { adminAppError } from "../../../console/admin/adminAppError";
 import { previewDrain } from "../../../console/cluster/drain/previewDrain";
 import { viewerProcedure } from "../../trpc";
 import { clusterConsoleOf, requireNode } from "../cluster/clusterAccess";
+import { readActionImpact } from "../cluster/readActionImpact";
 import { drainNodeInput, drainPreviewOutput } from "./drain.schema";
 
 /** What draining the node would affect (destinations, clients, backlog, time to empty) — no side effects. */
@@ -12,7 +13,8 @@ export const preview = viewerProcedure
     const { cluster } = clusterConsoleOf(ctx);
     requireNode(cluster, input.name);
     try {
-      return await previewDrain(cluster, input.name);
+      const plan = await previewDrain(cluster, input.name);
+      return { ...plan, impact: await readActionImpact(cluster, input.name, "drain") };
     } catch (err) {
       throw adminAppError(err, `previewing the drain of ${input.name}`);
     }

@@ -1,12 +1,15 @@
 import { operatorProcedure } from "../../trpc";
+import { clusterOf } from "../cluster/clusterAccess";
+import { requireConfirmation } from "../cluster/readActionImpact";
 import { asAppError, drainsFor } from "./drainAccess";
-import { drainJob, drainNodeInput } from "./drain.schema";
+import { drainJob, drainStartInput } from "./drain.schema";
 
 /** Starts draining a node; progress arrives through drain.status (pushed: invalidate ["drain"]). */
 export const start = operatorProcedure
-  .input(drainNodeInput)
+  .input(drainStartInput)
   .output(drainJob)
-  .mutation(({ ctx, input }) => {
+  .mutation(async ({ ctx, input }) => {
     const drains = drainsFor(ctx, input.name);
+    await requireConfirmation(clusterOf(ctx), input.name, "drain", input.confirm);
     return asAppError(() => drains.start(input.name));
   });

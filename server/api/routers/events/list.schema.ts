@@ -16,6 +16,10 @@ export const listEventsOutput = z.array(
     group: z.string().nullable(),
     node: z.string().nullable(),
     message: z.string(),
+    /** critical | warning | info: stored with the event, or derived from its kind for older rows. */
+    severity: z.enum(["critical", "warning", "info"]),
+    /** Why it happened, when known (why a master was lost, why an election happened). */
+    cause: z.string().nullable(),
     data: z.unknown(),
   }),
 );

@@ -37,3 +37,13 @@ test("no streaming slave or no quorum makes the drain impossible; a slave needs 
   assert.match(s.note, /slave/);
   assert.equal(planDrain({ ...base, up: false }).action, "impossible");
 });
+
+test("the drain preview of a group's last members does not call stopping them safe", () => {
+  const slave = { ...base, node: "mq1", role: "slave", serving: false, slaves: [], destinations: [], destinationsTotal: 0 };
+  const healthy = planDrain(slave);
+  assert.match(healthy.note, /can be stopped: group1 keeps 2/);
+  const last = planDrain({ ...slave, members: ["mq1", "mq2"], master: "mq2" });
+  assert.doesNotMatch(last.note, /stopped safely\.|can be stopped:/);
+  assert.match(last.note, /cannot be stopped safely: group1 would keep 1 member, below its quorum of 2, so its master mq2 would stop serving/);
+  assert.ok(last.warnings.some((w) => /without a master/.test(w)));
+});

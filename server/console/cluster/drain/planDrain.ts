@@ -20,6 +20,8 @@ export interface DrainPlanInput {
   /** Members of the group (container names) and its quorum. */
   members: string[];
   quorum: number;
+  /** The group's current master (another node when this one is a slave), or null. */
+  master?: string | null;
 }
 
 export interface DrainPlan {
@@ -52,7 +54,17 @@ export function planDrain(i: DrainPlanInput): DrainPlan {
   const base = { node: i.node, group: i.group, role: i.role, connections: i.connections, destinations: i.destinations, destinationsTotal: i.destinationsTotal, totals, outPerSec: i.outPerSec, timeToEmptySec, candidates };
   if (!i.up) return { ...base, action: "impossible", note: `${i.node} is not answering: nothing to drain (it serves nobody)`, warnings };
   if (i.role !== "master") {
-    return { ...base, action: "none", note: `${i.node} is ${i.role === "slave" ? "a slave" : i.role}: it serves no clients and holds no mastership, so nothing moves. It can be stopped safely.`, warnings };
+    // "Safe to stop" only when the group keeps its quorum without this node: the last members of
+    // a group are what keeps its master serving, even though they serve nobody themselves.
+    const member = i.members.includes(i.node);
+    const left = i.members.length - 1;
+    const stopping = !member
+      ? "It is not a member of the group now; stopping it changes nothing for the group."
+      : left >= i.quorum
+        ? `It can be stopped: ${i.group} keeps ${left} of its members (quorum ${i.quorum}).`
+        : `It cannot be stopped safely: ${i.group} would keep ${left} member${left === 1 ? "" : "s"}, below its quorum of ${i.quorum}, so ${i.master ? `its master ${i.master} would stop serving` : "no master could be elected"}.`;
+    if (member && left < i.quorum) warnings.push(`stopping ${i.node} would leave ${i.group} without a master`);
+    return { ...base, action: "none", note: `${i.node} is ${i.role === "slave" ? "a slave" : i.role}: it serves no clients and holds no mastership, so nothing moves. ${stopping}`, warnings };
   }
   const ready = candidates.filter((c) => c.state === "streaming");
   if (ready.length === 0) {

@@ -1,0 +1,96 @@
+// The poller against a real HTTP server on a loopback port: "down" and "up" are transitions, and a
+// node that has not answered yet is starting, not down (no false node-down events at start-up).
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { test } from "node:test";
+import { pino } from "pino";
+import type { NodeInfo } from "../../runtime/admin/adminResponses";
+import { AdminClient } from "../admin/AdminClient";
+import { NodePoller } from "./NodePoller";
+
+/** A slave's answer to GET /api/v1/node, valid against the admin contract. */
+const slaveInfo: NodeInfo = {
+  version: "0", brokerName: "b", nodeName: "mq1", groupName: "group1", role: "slave", serving: false, pid: 1, startedAt: "", uptimeMs: 1000, listeners: {},
+  connections: { current: 0, totalAccepted: 0, byTransport: {} },
+  memory: { used: 0, limit: 10, percent: 0, blockedProducers: 0 },
+  store: { used: 0, limit: 10, percent: 0, startPosition: 0, endPosition: 0, syncPolicy: null },
+  messages: { queues: 0, topics: 0, depth: 0, inflight: 0, enqueued: 0, dequeued: 0, dispatched: 0, expired: 0, deadLettered: 0 },
+  closedConnections: {}, security: { enabled: false, users: 0, allowAnonymous: true }, ha: null, bridges: [],
+  process: { rss: 1, heapUsed: 1, heapTotal: 1, external: 1, arrayBuffers: 1 },
+};
+
+/** The console's real admin client, pointed at one loopback port for every node name. */
+function adminAt(port: number): AdminClient {
+  return new AdminClient({ token: "t", urlOf: () => `http://127.0.0.1:${port}` });
+}
+
+function nodeServer(port = 0): Promise<Server> {
+  const s = createServer((_req, res) => {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify(slaveInfo));
+  });
+  return new Promise((r) => s.listen(port, "127.0.0.1", () => r(s)));
+}
+
+async function until(what: string, f: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test("a node that has not answered yet raises no node-down until the start-up grace has passed", async () => {
+  // A port that nobody listens on (bound, then closed).
+  const probe = await nodeServer();
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  const p = new NodePoller({ name: "mq1", group: "group1" }, { admin: adminAt(port), fastMs: 20, slowMs: 20, logger: pino({ level: "silent" }), startupGraceMs: 60_000 });
+  const events: string[] = [];
+  p.on("down", () => events.push("down"));
+  p.on("up", () => events.push("up"));
+  p.setWatched(true);
+  p.start();
+  await until("several failed polls", () => p.latest !== null && !p.latest.up);
+  await new Promise((r) => setTimeout(r, 300));
+  p.stop();
+  assert.deepEqual(events, [], "starting is not down");
+
+  const q = new NodePoller({ name: "mq1", group: "group1" }, { admin: adminAt(port), fastMs: 20, slowMs: 20, logger: pino({ level: "silent" }), startupGraceMs: 200 });
+  const reasons: string[] = [];
+  q.on("down", (_n, why) => reasons.push(why));
+  q.setWatched(true);
+  q.start();
+  await until("the grace to pass", () => reasons.length > 0);
+  await new Promise((r) => setTimeout(r, 200));
+  q.stop();
+  assert.equal(reasons.length, 1, "reported once");
+  assert.match(reasons[0]!, /never answered in the \d+ s since the console started/);
+});
+
+test("up, then down, then up again: one event per transition", async () => {
+  const server = await nodeServer();
+  const port = (server.address() as AddressInfo).port;
+  const p = new NodePoller({ name: "mq2", group: "group1" }, { admin: adminAt(port), fastMs: 20, slowMs: 20, logger: pino({ level: "silent" }), startupGraceMs: 60_000 });
+  const events: string[] = [];
+  p.on("down", () => events.push("down"));
+  p.on("up", () => events.push("up"));
+  p.setWatched(true);
+  p.start();
+  try {
+    await until("first answer", () => p.latest?.up === true);
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await until("down", () => events.length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await nodeServer(port);
+    await until("up", () => events.length === 2);
+    await new Promise((r) => setTimeout(r, 100));
+    again.closeAllConnections();
+    await new Promise((r) => again.close(r));
+  } finally {
+    p.stop();
+  }
+  assert.deepEqual(events, ["down", "up"]);
+});
