@@ -99,7 +99,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       logger,
     });
     const runtime = options.runtime;
-    const zk = new ZkExplorer({ connectString: () => runtime?.zkConnectString?.() ?? env.TANDEM_ZK, logger });
+    const zk = new ZkExplorer({ connectString: () => runtime?.zkConnectString?.() ?? env.TANDEM_ZK, logger, live });
     stack.push({ name: "zk explorer", stop: () => zk.close() });
     const destinations = new DestinationService({ runtime, prisma, logger: logger.child({ component: "destinations" }) });
     // Alerting: rules evaluated against what the runtime's monitor and pollers see; the URL the

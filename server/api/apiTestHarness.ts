@@ -64,7 +64,7 @@ export async function createApiTestHarness(
   const { prisma } = await openDatabase({ databaseUrl, cwd: dir, prismaDir: path.resolve(import.meta.dirname, "../../prisma"), logger });
   const published: LiveMessage[] = [];
   const live: LiveEvents = { publish: (m) => void published.push(m) };
-  const zk = new ZkExplorer({ connectString: () => opts.zkConnectString, logger, connectTimeoutMs: 5_000 });
+  const zk = new ZkExplorer({ connectString: () => opts.zkConnectString, logger, connectTimeoutMs: 5_000, live });
   const auth = new AuthService({
     users: createUserRepository(prisma),
     sessions: createSessionRepository(prisma),
