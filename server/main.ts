@@ -33,6 +33,7 @@ import { ConsoleHealth } from "./console/health/ConsoleHealth";
 import { createConsoleMetrics } from "./console/metrics/consoleMetrics";
 import { hostAllowed } from "./console/http/hostAllowed";
 import { SocketLiveEvents, VIEWERS_ROOM } from "./console/SocketLiveEvents";
+import { ConnectionService } from "./console/connections/ConnectionService";
 import { ZkExplorer } from "./console/zk/ZkExplorer";
 import { createAlertRepository } from "./db/alertRepository";
 import { createApiTokenRepository } from "./db/apiTokenRepository";
@@ -116,7 +117,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       logger: logger.child({ component: "alerts" }),
       facts: () => (runtime?.cluster ? clusterAlertFacts(runtime.cluster, sessionFlaps.count()) : null),
     });
-    const services: ConsoleServices = { auth, audit: createAuditRepository(prisma), events, zk, live, runtime, destinations, alerts, alertConfig: new AlertConfigService(alertRepo, dispatcher), logger };
+    const services: ConsoleServices = { auth, audit: createAuditRepository(prisma), events, zk, live, runtime, destinations, connections: new ConnectionService({ runtime, logger: logger.child({ component: "connections" }) }), alerts, alertConfig: new AlertConfigService(alertRepo, dispatcher), logger };
 
     const admin = await auth.bootstrapAdmin();
     if (admin !== null) {

@@ -15,6 +15,7 @@ import { AuthService } from "../console/auth/AuthService";
 import type { Principal } from "../console/auth/Principal";
 import type { ConsoleRuntime } from "../console/ConsoleRuntime";
 import type { ConsoleServices } from "../console/ConsoleServices";
+import { ConnectionService } from "../console/connections/ConnectionService";
 import { DestinationService } from "../console/destinations/DestinationService";
 import type { LiveEvents, LiveMessage } from "../console/LiveEvents";
 import { ZkExplorer } from "../console/zk/ZkExplorer";
@@ -95,6 +96,7 @@ export async function createApiTestHarness(
     live,
     runtime: opts.runtime,
     destinations: new DestinationService({ runtime: opts.runtime, prisma, logger }),
+    connections: new ConnectionService({ runtime: opts.runtime, logger }),
     logger,
   };
   const permissions = procedurePermissions(appRouter);

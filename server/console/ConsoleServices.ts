@@ -4,6 +4,7 @@ import type { AlertService } from "./alerts/AlertService";
 import type { AlertConfigService } from "./alerts/AlertConfigService";
 import type { EventRepository } from "../db/eventRepository";
 import type { AuthService } from "./auth/AuthService";
+import type { ConnectionService } from "./connections/ConnectionService";
 import type { ConsoleRuntime } from "./ConsoleRuntime";
 import type { DestinationService } from "./destinations/DestinationService";
 import type { LiveEvents } from "./LiveEvents";
@@ -18,6 +19,7 @@ export interface ConsoleServices {
   live: LiveEvents;
   runtime: ConsoleRuntime | undefined;
   destinations: DestinationService;
+  connections: ConnectionService;
   alerts: AlertService;
   alertConfig: AlertConfigService;
   logger: Logger;

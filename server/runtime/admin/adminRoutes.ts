@@ -2,7 +2,7 @@ import type { AdminContext } from "./AdminContext";
 import { AdminError, badRequest } from "./AdminError";
 import { AdminRouter, type AdminRequest } from "./AdminRouter";
 import { browseExtra, createDestinationBody, destinationsExtra, moveBody, sendMessageBody } from "./adminSchemas";
-import { closeConnection, listConnections, listSubscriptions } from "./connections";
+import { closeConnection, listConnections, listDurables, listSubscriptions } from "./connections";
 import {
   createDestination,
   deleteDestination,
@@ -99,6 +99,14 @@ export function adminRoutes(ctx: AdminContext): AdminRouter {
     noBody(req);
     return closeConnection(ctx, req.params.id);
   }, "close_connection");
+  r.add("GET", `${base}/durables`, (req) => {
+    const q = parsePageQuery(req.query, {});
+    return paginate(listDurables(ctx), q, {
+      defaultSort: "topic",
+      filterText: (d) => `${d.topic} ${d.clientId} ${d.subscriptionName}`,
+      sortKeys: { topic: (d) => d.topic, clientId: (d) => d.clientId, pending: (d) => d.pending },
+    });
+  });
   r.add("GET", `${base}/subscriptions`, (req) => {
     const q = parsePageQuery(req.query, {});
     return paginate(listSubscriptions(ctx), q, {

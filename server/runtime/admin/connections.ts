@@ -23,6 +23,42 @@ export interface SubscriptionRow {
   selector: string | null;
 }
 
+/** A durable topic subscription (STOMP `activemq.subscriptionName` + client-id), connected or not. */
+export interface DurableRow {
+  clientId: string;
+  subscriptionName: string;
+  topic: string;
+  selector: string | null;
+  /** Messages kept for it and not yet delivered (including paged-out ones). */
+  pending: number;
+  /** Delivered and not acknowledged yet. */
+  inflight: number;
+  /** Connected consumers (0: offline, messages accumulate). */
+  consumers: number;
+  enqueued: number;
+  dequeued: number;
+}
+
+export function listDurables(ctx: AdminContext): DurableRow[] {
+  const out: DurableRow[] = [];
+  for (const t of live(ctx).broker.topics.values()) {
+    for (const d of t.durables.values()) {
+      out.push({
+        clientId: d.clientId,
+        subscriptionName: d.subName,
+        topic: d.topic,
+        selector: d.selectorText === "" ? null : d.selectorText,
+        pending: d.queue.depth,
+        inflight: d.queue.inflight,
+        consumers: d.queue.consumers.length,
+        enqueued: d.queue.stats.enqueued,
+        dequeued: d.queue.stats.dequeued,
+      });
+    }
+  }
+  return out;
+}
+
 export function listConnections(ctx: AdminContext): ConnectionRow[] {
   return [...live(ctx).stomp.connections.values()].map((c) => {
     const d = c.describe() as ConnectionRow;

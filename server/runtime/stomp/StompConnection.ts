@@ -114,6 +114,8 @@ export class StompConnection implements ConsumerSink {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
   private paused = false;
+  /** The negotiated heart-beat (ms; 0 = none): we send every `send`, the client must be heard every `expect`. */
+  private beats = { send: 0, expect: 0 };
   readonly stats = { framesIn: 0, framesOut: 0, messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
   closeReason: CloseReason | null = null;
 
@@ -429,6 +431,7 @@ export class StompConnection implements ConsumerSink {
     if (receipt !== undefined) headers.push(["receipt-id", receipt]);
     this.sendFrame("CONNECTED", headers);
     this.clientBeats = deal.expectEvery > 0;
+    this.beats = { send: deal.sendEvery, expect: deal.expectEvery };
     this.startHeartbeats(deal.sendEvery, deal.expectEvery);
     // Authenticated: full-size frames from now on; what arrived meanwhile is parsed now.
     this.parser.haltAfterFrame = false;
@@ -970,6 +973,8 @@ export class StompConnection implements ConsumerSink {
         selector: s.options.selectorText ?? null,
       })),
       paused: this.paused,
+      heartBeat: { sendEveryMs: this.beats.send, expectEveryMs: this.beats.expect },
+      lastReadAgoMs: Math.max(0, Date.now() - this.lastRead),
       ...this.stats,
     };
   }

@@ -1,0 +1,113 @@
+// Connections, consumers and durable subscriptions of a node, read through the console's procedures
+// from the node's admin API, and close-connection (operator, audited): an embedded cluster (real
+// coordinator and six broker processes) and real STOMP clients over TCP.
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { pino } from "pino";
+import { createApiTestHarness, principal, rejectsWith, type ApiTestHarness } from "../server/api/apiTestHarness";
+import { freePortOffset } from "../server/api/routers/cluster/freePortOffset";
+import { ClusterRuntime } from "../server/console/cluster/ClusterRuntime";
+import { connectStomp, type StompTestClient } from "./support/stompClient";
+
+async function until<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v !== undefined && v !== null && v !== false) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe("connections, consumers and durable subscriptions per node", { timeout: 170_000 }, () => {
+  let dir: string;
+  let cluster: ClusterRuntime;
+  let h: ApiTestHarness;
+  let master: string;
+  let port: number;
+  const clients: StompTestClient[] = [];
+  const op = principal("operator", "olga");
+  const viewer = principal("viewer", "vic");
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "tandem-conn-api-"));
+    cluster = await ClusterRuntime.start({ mode: "embedded", dataDir: dir, coordinatorPort: 0, portOffset: await freePortOffset(), logger: pino({ level: "silent" }) });
+    cluster.setWatched(true);
+    master = await until("a serving master in group1", () => {
+      const m = cluster.masterOf("group1");
+      return m !== null && (cluster.pollers.get(m)?.latest?.info as { serving?: boolean } | null | undefined)?.serving === true ? m : null;
+    });
+    const stomp = cluster.nodes.find((n) => n.name === master)!.stomp.find((u) => u.startsWith("stomp://") || u.startsWith("tcp://"))!;
+    port = Number(new URL(stomp.replace(/^tcp:/, "stomp:")).port);
+    h = await createApiTestHarness({ runtime: { name: "test cluster", cluster } });
+  });
+  after(async () => {
+    for (const c of clients) c.destroy();
+    await h?.close();
+    await cluster?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("a consumer's address, protocol, heart-beat, rates and unacked; its durable subscription; closing it (operator, audited)", async () => {
+    const consumer = await connectStomp(port, { acceptVersion: "1.1,1.2", headers: [["client-id", "news-reader"], ["heart-beat", "0,5000"]] });
+    clients.push(consumer);
+    consumer.sendFrame("SUBSCRIBE", [["id", "s1"], ["destination", "/topic/news"], ["ack", "client-individual"], ["activemq.subscriptionName", "daily"]]);
+    await consumer.sync();
+    const producer = await connectStomp(port);
+    clients.push(producer);
+    for (let i = 0; i < 3; i++) await producer.request("SEND", [["destination", "/topic/news"]], `n${i}`);
+    for (let i = 0; i < 3; i++) await consumer.expect("MESSAGE");
+
+    const v = h.caller(viewer);
+    const mine = (list: Awaited<ReturnType<typeof v.connections.list>>) => list.connections.find((c) => c.clientId === "news-reader");
+    const first = await until("the consumer listed with 3 unacked", async () => {
+      const c = mine(await v.connections.list({ node: master }));
+      return c !== undefined && c.unacked === 3 ? c : null;
+    });
+    assert.equal(first.version, "1.2");
+    assert.match(first.remoteAddress, /127\.0\.0\.1/);
+    assert.equal(first.transport, "tcp");
+    assert.ok(first.heartBeat !== null && first.heartBeat.sendEveryMs > 0, `the broker beats toward a client that asked for it: ${JSON.stringify(first.heartBeat)}`);
+    assert.equal(first.heartBeat.expectEveryMs, 0, "the client promised no beats");
+    assert.deepEqual(first.subscriptions.map((s) => [s.destination, s.ackMode, s.inflight]), [["/topic/news", "client-individual", 3]]);
+    assert.equal(first.messagesOut, 3);
+
+    // Rates come from two listings of the node's counters, not from a guess.
+    for (let i = 0; i < 4; i++) await producer.request("SEND", [["destination", "/topic/news"]], `m${i}`);
+    await new Promise((r) => setTimeout(r, 1_200));
+    const prod = await until("the producer's in-rate", async () => {
+      const p = (await v.connections.list({ node: master })).connections.find((c) => c.messagesIn >= 7);
+      return p?.inPerSec !== null && p?.inPerSec !== undefined && p.inPerSec > 0 ? p : null;
+    });
+    assert.equal(prod.clientId, null);
+
+    const durables = await v.connections.durables({ node: master });
+    const d = durables.durables.find((x) => x.subscriptionName === "daily");
+    assert.ok(d, JSON.stringify(durables));
+    assert.deepEqual({ clientId: d.clientId, topic: d.topic, consumers: d.consumers }, { clientId: "news-reader", topic: "/topic/news", consumers: 1 });
+    assert.ok(d.pending + d.inflight >= 7, JSON.stringify(d));
+
+    await rejectsWith(v.connections.close({ node: master, id: first.id }), "FORBIDDEN");
+    assert.deepEqual(await h.caller(op).connections.close({ node: master, id: first.id }), { node: master, id: first.id });
+    await consumer.waitClosed(15_000);
+    await until("the closed connection gone from the list", async () => mine(await v.connections.list({ node: master })) === undefined);
+    const after = await until("the durable subscription offline", async () => {
+      const x = (await v.connections.durables({ node: master })).durables.find((y) => y.subscriptionName === "daily");
+      return x?.consumers === 0 ? x : null;
+    });
+    assert.equal(after.inflight, 0, "unacked messages went back to the subscription");
+    assert.ok(after.pending >= 7);
+    await rejectsWith(h.caller(op).connections.close({ node: master, id: first.id }), "NOT_FOUND", "NO_CONNECTION");
+    await rejectsWith(v.connections.list({ node: "no-such-node" }), "NOT_FOUND", "NO_NODE");
+
+    const audit = await h.prisma.auditLog.findMany({ where: { action: "connections.close" }, orderBy: { id: "asc" } });
+    assert.deepEqual(audit.map((a) => [a.actor, a.target, a.result]), [
+      ["vic", `${master}/${first.id}`, "FORBIDDEN"],
+      ["olga", `${master}/${first.id}`, "ok"],
+      ["olga", `${master}/${first.id}`, "NO_CONNECTION"],
+    ]);
+  });
+});
