@@ -33,6 +33,7 @@ import { ConsoleHealth } from "./console/health/ConsoleHealth";
 import { createConsoleMetrics } from "./console/metrics/consoleMetrics";
 import { hostAllowed } from "./console/http/hostAllowed";
 import { SocketLiveEvents, VIEWERS_ROOM } from "./console/SocketLiveEvents";
+import { BulkDestinationActions } from "./console/destinations/BulkDestinationActions";
 import { ConnectionService } from "./console/connections/ConnectionService";
 import { ZkExplorer } from "./console/zk/ZkExplorer";
 import { createAlertRepository } from "./db/alertRepository";
@@ -117,7 +118,8 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       logger: logger.child({ component: "alerts" }),
       facts: () => (runtime?.cluster ? clusterAlertFacts(runtime.cluster, sessionFlaps.count()) : null),
     });
-    const services: ConsoleServices = { auth, audit: createAuditRepository(prisma), events, zk, live, runtime, destinations, connections: new ConnectionService({ runtime, logger: logger.child({ component: "connections" }) }), alerts, alertConfig: new AlertConfigService(alertRepo, dispatcher), logger };
+    const auditRepo = createAuditRepository(prisma);
+    const services: ConsoleServices = { auth, audit: auditRepo, events, zk, live, runtime, destinations, connections: new ConnectionService({ runtime, logger: logger.child({ component: "connections" }) }), bulkDestinations: new BulkDestinationActions({ destinations, audit: auditRepo }), alerts, alertConfig: new AlertConfigService(alertRepo, dispatcher), logger };
 
     const admin = await auth.bootstrapAdmin();
     if (admin !== null) {

@@ -15,6 +15,7 @@ import { AuthService } from "../console/auth/AuthService";
 import type { Principal } from "../console/auth/Principal";
 import type { ConsoleRuntime } from "../console/ConsoleRuntime";
 import type { ConsoleServices } from "../console/ConsoleServices";
+import { BulkDestinationActions } from "../console/destinations/BulkDestinationActions";
 import { ConnectionService } from "../console/connections/ConnectionService";
 import { DestinationService } from "../console/destinations/DestinationService";
 import type { LiveEvents, LiveMessage } from "../console/LiveEvents";
@@ -86,6 +87,7 @@ export async function createApiTestHarness(
     logger,
     facts: opts.alertFacts ?? (() => (opts.runtime?.cluster ? clusterAlertFacts(opts.runtime.cluster, 0) : null)),
   });
+  const destinations = new DestinationService({ runtime: opts.runtime, prisma, logger });
   const services: ConsoleServices = {
     alerts,
     alertConfig: new AlertConfigService(alertRepo, dispatcher),
@@ -95,8 +97,9 @@ export async function createApiTestHarness(
     zk,
     live,
     runtime: opts.runtime,
-    destinations: new DestinationService({ runtime: opts.runtime, prisma, logger }),
+    destinations,
     connections: new ConnectionService({ runtime: opts.runtime, logger }),
+    bulkDestinations: new BulkDestinationActions({ destinations, audit: createAuditRepository(prisma) }),
     logger,
   };
   const permissions = procedurePermissions(appRouter);
@@ -157,5 +160,5 @@ export async function rejectsWith(p: Promise<unknown>, code: TRPCError["code"], 
 
 /** A logged-in console user with `role`, as a session principal. */
 export function principal(role: Principal["role"], username: string): Principal {
-  return { kind: "session", userId: 0, username, role, label: username, mustChangePassword: false };
+  return { kind: "session", userId: 0, username, role, label: username, mustChangePassword: false, canReadBodies: role !== "viewer" };
 }

@@ -6,6 +6,7 @@ import type { EventRepository } from "../db/eventRepository";
 import type { AuthService } from "./auth/AuthService";
 import type { ConnectionService } from "./connections/ConnectionService";
 import type { ConsoleRuntime } from "./ConsoleRuntime";
+import type { BulkDestinationActions } from "./destinations/BulkDestinationActions";
 import type { DestinationService } from "./destinations/DestinationService";
 import type { LiveEvents } from "./LiveEvents";
 import type { ZkExplorer } from "./zk/ZkExplorer";
@@ -20,6 +21,7 @@ export interface ConsoleServices {
   runtime: ConsoleRuntime | undefined;
   destinations: DestinationService;
   connections: ConnectionService;
+  bulkDestinations: BulkDestinationActions;
   alerts: AlertService;
   alertConfig: AlertConfigService;
   logger: Logger;
