@@ -33,6 +33,7 @@ import { ConsoleHealth } from "./console/health/ConsoleHealth";
 import { createConsoleMetrics } from "./console/metrics/consoleMetrics";
 import { hostAllowed } from "./console/http/hostAllowed";
 import { SocketLiveEvents, VIEWERS_ROOM } from "./console/SocketLiveEvents";
+import { DefinitionsService } from "./console/definitions/DefinitionsService";
 import { BulkDestinationActions } from "./console/destinations/BulkDestinationActions";
 import { ConnectionService } from "./console/connections/ConnectionService";
 import { ZkExplorer } from "./console/zk/ZkExplorer";
@@ -119,7 +120,13 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       facts: () => (runtime?.cluster ? clusterAlertFacts(runtime.cluster, sessionFlaps.count()) : null),
     });
     const auditRepo = createAuditRepository(prisma);
-    const services: ConsoleServices = { auth, audit: auditRepo, events, zk, live, runtime, destinations, connections: new ConnectionService({ runtime, logger: logger.child({ component: "connections" }) }), bulkDestinations: new BulkDestinationActions({ destinations, audit: auditRepo }), alerts, alertConfig: new AlertConfigService(alertRepo, dispatcher), logger };
+    const alertConfig = new AlertConfigService(alertRepo, dispatcher);
+    const services: ConsoleServices = {
+      auth, audit: auditRepo, events, zk, live, runtime, destinations, alerts, alertConfig, logger,
+      connections: new ConnectionService({ runtime, logger: logger.child({ component: "connections" }) }),
+      bulkDestinations: new BulkDestinationActions({ destinations, audit: auditRepo }),
+      definitions: new DefinitionsService({ destinations, auth, alertConfig }),
+    };
 
     const admin = await auth.bootstrapAdmin();
     if (admin !== null) {

@@ -15,6 +15,7 @@ import { AuthService } from "../console/auth/AuthService";
 import type { Principal } from "../console/auth/Principal";
 import type { ConsoleRuntime } from "../console/ConsoleRuntime";
 import type { ConsoleServices } from "../console/ConsoleServices";
+import { DefinitionsService } from "../console/definitions/DefinitionsService";
 import { BulkDestinationActions } from "../console/destinations/BulkDestinationActions";
 import { ConnectionService } from "../console/connections/ConnectionService";
 import { DestinationService } from "../console/destinations/DestinationService";
@@ -88,9 +89,10 @@ export async function createApiTestHarness(
     facts: opts.alertFacts ?? (() => (opts.runtime?.cluster ? clusterAlertFacts(opts.runtime.cluster, 0) : null)),
   });
   const destinations = new DestinationService({ runtime: opts.runtime, prisma, logger });
+  const alertConfig = new AlertConfigService(alertRepo, dispatcher);
   const services: ConsoleServices = {
     alerts,
-    alertConfig: new AlertConfigService(alertRepo, dispatcher),
+    alertConfig,
     auth,
     audit: createAuditRepository(prisma),
     events,
@@ -100,6 +102,7 @@ export async function createApiTestHarness(
     destinations,
     connections: new ConnectionService({ runtime: opts.runtime, logger }),
     bulkDestinations: new BulkDestinationActions({ destinations, audit: createAuditRepository(prisma) }),
+    definitions: new DefinitionsService({ destinations, auth, alertConfig }),
     logger,
   };
   const permissions = procedurePermissions(appRouter);

@@ -5,6 +5,7 @@ import { authRouter } from "./routers/auth/authRouter";
 import { bridgesRouter } from "./routers/bridges/bridgesRouter";
 import { clusterRouter } from "./routers/cluster/clusterRouter";
 import { connectionsRouter } from "./routers/connections/connectionsRouter";
+import { definitionsRouter } from "./routers/definitions/definitionsRouter";
 import { destinationsRouter } from "./routers/destinations/destinationsRouter";
 import { drainRouter } from "./routers/drain/drainRouter";
 import { eventsRouter } from "./routers/events/eventsRouter";
@@ -28,6 +29,7 @@ export const appRouter = createTRPCRouter({
   webhooks: webhooksRouter,
   bridges: bridgesRouter,
   connections: connectionsRouter,
+  definitions: definitionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

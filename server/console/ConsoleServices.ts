@@ -6,6 +6,7 @@ import type { EventRepository } from "../db/eventRepository";
 import type { AuthService } from "./auth/AuthService";
 import type { ConnectionService } from "./connections/ConnectionService";
 import type { ConsoleRuntime } from "./ConsoleRuntime";
+import type { DefinitionsService } from "./definitions/DefinitionsService";
 import type { BulkDestinationActions } from "./destinations/BulkDestinationActions";
 import type { DestinationService } from "./destinations/DestinationService";
 import type { LiveEvents } from "./LiveEvents";
@@ -22,6 +23,7 @@ export interface ConsoleServices {
   destinations: DestinationService;
   connections: ConnectionService;
   bulkDestinations: BulkDestinationActions;
+  definitions: DefinitionsService;
   alerts: AlertService;
   alertConfig: AlertConfigService;
   logger: Logger;
