@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
+import { DefinitionsPanel } from "./DefinitionsPanel";
 import { useTRPC } from "./trpc";
 import { useMe } from "./useMe";
 
@@ -141,6 +142,7 @@ export function UsersAdmin(): ReactNode {
           Create
         </button>
       </fieldset>
+      {can("definitions.import") && <DefinitionsPanel />}
       {reset.data && (
         <p className="notice">
           New one-time password for {reset.data.username} (shown once; their sessions have ended): <code data-testid="user-reset-otp">{reset.data.oneTimePassword}</code>

@@ -1,6 +1,7 @@
-// Connections, consumers and durable subscriptions of a node, read through the console's procedures
-// from the node's admin API, and close-connection (operator, audited): an embedded cluster (real
-// coordinator and six broker processes) and real STOMP clients over TCP.
+// The console's depth features that need a real cluster, against one embedded cluster (real
+// coordinator and six broker processes) and real STOMP clients over TCP: connections, consumers and
+// durable subscriptions of a node with close-connection (operator, audited); message bodies only
+// for those who may read them; bulk purge/delete with a preview; definitions round trip.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -157,5 +158,58 @@ describe("connections, consumers and durable subscriptions per node", { timeout:
       ["reader", `group1 /queue/secret ${id}`, "ok"],
       ["olga", `group1 /queue/secret ${id}`, "ok"],
     ]);
+  });
+
+  test("bulk purge and delete of filtered or ticked destinations, after a preview with counts", async () => {
+    const c = h.caller(op);
+    for (const n of ["bulk.a", "bulk.b", "bulk.c"]) await c.destinations.create({ group: "group1", kind: "queue", name: n });
+    await c.destinations.create({ group: "group2", kind: "queue", name: "bulk.d" });
+    for (const [g, n, k] of [["group1", "bulk.a", 2], ["group1", "bulk.b", 3], ["group2", "bulk.d", 1]] as const) {
+      for (let i = 0; i < k; i++) await c.destinations.send({ group: g, name: `/queue/${n}`, body: `x${i}` });
+    }
+    const busy = await connectStomp(port);
+    clients.push(busy);
+    busy.sendFrame("SUBSCRIBE", [["id", "b"], ["destination", "/queue/bulk.c"], ["ack", "client"]]);
+    await busy.sync();
+
+    const selection = { filter: "bulk." };
+    const preview = await until("the preview to see all four with their depths", async () => {
+      const p = await h.caller(viewer).destinations.bulkPreview({ action: "purge", selection });
+      return p.items.length === 4 && p.messages === 6 ? p : null;
+    });
+    assert.equal(preview.count, 3);
+    assert.deepEqual(preview.items.filter((i) => i.skipped !== null).map((i) => [i.name, i.skipped]), [["/queue/bulk.c", "already empty"]]);
+    await rejectsWith(h.caller(viewer).destinations.bulkApply({ action: "purge", selection, fingerprint: preview.fingerprint }), "FORBIDDEN");
+    const purged = await c.destinations.bulkApply({ action: "purge", selection, fingerprint: preview.fingerprint });
+    assert.deepEqual([purged.done, purged.failed, purged.messages], [3, 0, 6]);
+
+    // Delete only the ticked ones; a consumer keeps bulk.c alive, and a stale preview is refused.
+    const targets = [{ group: "group1", name: "/queue/bulk.a" }, { group: "group1", name: "/queue/bulk.c" }];
+    // The list (and so the preview) is the pollers' view: wait until it has seen the consumer.
+    const del = await until("the preview to see bulk.c's consumer", async () => {
+      const p = await c.destinations.bulkPreview({ action: "delete", selection: { targets } });
+      return p.items.some((i) => i.consumers > 0) ? p : null;
+    });
+    assert.deepEqual(del.items.map((i) => [i.name, i.skipped]), [["/queue/bulk.a", null], ["/queue/bulk.c", "1 consumer(s) attached"]]);
+    await rejectsWith(c.destinations.bulkApply({ action: "delete", selection: { targets }, fingerprint: preview.fingerprint }), "CONFLICT", "PREVIEW_STALE");
+    const deleted = await c.destinations.bulkApply({ action: "delete", selection: { targets }, fingerprint: del.fingerprint });
+    assert.deepEqual([deleted.done, deleted.failed], [1, 0]);
+    await rejectsWith(c.destinations.get({ group: "group1", name: "/queue/bulk.a" }), "NOT_FOUND");
+    const audit = await h.prisma.auditLog.findMany({ where: { action: { startsWith: "destinations.bulk." } }, orderBy: { id: "asc" } });
+    assert.deepEqual(audit.map((a) => [a.action, a.target, a.result]), [
+      ["destinations.bulk.purge", "group1 /queue/bulk.a", "ok"],
+      ["destinations.bulk.purge", "group1 /queue/bulk.b", "ok"],
+      ["destinations.bulk.purge", "group2 /queue/bulk.d", "ok"],
+      ["destinations.bulk.delete", "group1 /queue/bulk.a", "ok"],
+    ]);
+
+    // Definitions carry the destinations; importing them recreates the deleted one.
+    const defs = await h.caller(principal("admin", "root")).definitions.export();
+    assert.ok(defs.destinations.some((d) => d.group === "group2" && d.kind === "queue" && d.name === "/queue/bulk.d"), JSON.stringify(defs.destinations));
+    const withA = { ...defs, destinations: [...defs.destinations, { group: "group1", kind: "queue" as const, name: "/queue/bulk.a" }] };
+    const imported = await h.caller(principal("admin", "root")).definitions.import({ json: JSON.stringify(withA) });
+    assert.equal(imported.destinations.created, 1, JSON.stringify(imported));
+    assert.deepEqual(imported.problems, []);
+    assert.equal((await c.destinations.get({ group: "group1", name: "/queue/bulk.a" })).depth, 0);
   });
 });
