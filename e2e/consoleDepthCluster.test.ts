@@ -33,6 +33,29 @@ describe("connections, consumers and durable subscriptions per node", { timeout:
   const op = principal("operator", "olga");
   const viewer = principal("viewer", "vic");
 
+  /**
+   * A STOMP connection to whichever node serves group1 by the time we try: on a loaded machine a
+   * master can lose its coordinator session right after an election. Sets `master` and `port`.
+   */
+  async function connectToMaster(headers: Array<[string, string]>): Promise<StompTestClient> {
+    const c = await until("a STOMP connection to group1's serving master", async () => {
+      const m = cluster.masterOf("group1");
+      if (m === null) return null;
+      const url = cluster.nodes.find((n) => n.name === m)!.stomp.find((u) => u.startsWith("stomp://") || u.startsWith("tcp://"))!;
+      const p = Number(new URL(url.replace(/^tcp:/, "stomp:")).port);
+      try {
+        const client = await connectStomp(p, { acceptVersion: "1.1,1.2", headers });
+        master = m;
+        port = p;
+        return client;
+      } catch {
+        return null;
+      }
+    });
+    clients.push(c);
+    return c;
+  }
+
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "tandem-conn-api-"));
     cluster = await ClusterRuntime.start({ mode: "embedded", dataDir: dir, coordinatorPort: 0, portOffset: await freePortOffset(), logger: pino({ level: "silent" }) });
@@ -53,22 +76,7 @@ describe("connections, consumers and durable subscriptions per node", { timeout:
   });
 
   test("a consumer's address, protocol, heart-beat, rates and unacked; its durable subscription; closing it (operator, audited)", async () => {
-    // On a loaded machine a master can lose its coordinator session right after the election:
-    // connect to whichever node serves group1 by the time we try.
-    const consumer = await until("a STOMP connection to group1's serving master", async () => {
-      const m = cluster.masterOf("group1");
-      if (m === null) return null;
-      const url = cluster.nodes.find((n) => n.name === m)!.stomp.find((u) => u.startsWith("stomp://") || u.startsWith("tcp://"))!;
-      try {
-        const c = await connectStomp(Number(new URL(url.replace(/^tcp:/, "stomp:")).port), { acceptVersion: "1.1,1.2", headers: [["client-id", "news-reader"], ["heart-beat", "0,5000"]] });
-        master = m;
-        port = Number(new URL(url.replace(/^tcp:/, "stomp:")).port);
-        return c;
-      } catch {
-        return null;
-      }
-    });
-    clients.push(consumer);
+    const consumer = await connectToMaster([["client-id", "news-reader"], ["heart-beat", "0,5000"]]);
     consumer.sendFrame("SUBSCRIBE", [["id", "s1"], ["destination", "/topic/news"], ["ack", "client-individual"], ["activemq.subscriptionName", "daily"]]);
     await consumer.sync();
     const producer = await connectStomp(port);
@@ -167,18 +175,25 @@ describe("connections, consumers and durable subscriptions per node", { timeout:
     for (const [g, n, k] of [["group1", "bulk.a", 2], ["group1", "bulk.b", 3], ["group2", "bulk.d", 1]] as const) {
       for (let i = 0; i < k; i++) await c.destinations.send({ group: g, name: `/queue/${n}`, body: `x${i}` });
     }
-    const busy = await connectStomp(port);
-    clients.push(busy);
+    const busy = await connectToMaster([]);
     busy.sendFrame("SUBSCRIBE", [["id", "b"], ["destination", "/queue/bulk.c"], ["ack", "client"]]);
     await busy.sync();
 
     const selection = { filter: "bulk." };
-    const preview = await until("the preview to see all four with their depths", async () => {
+    let last: unknown = null;
+    const preview = await until("the preview to see all five with their depths", async () => {
       const p = await h.caller(viewer).destinations.bulkPreview({ action: "purge", selection });
-      return p.items.length === 4 && p.messages === 6 ? p : null;
+      last = p.items;
+      // Five: the bridge mirrors the consumer's demand for bulk.c onto group2, which creates it there.
+      return p.items.length === 5 && p.messages === 6 ? p : null;
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}; last preview: ${JSON.stringify(last)}`);
     });
     assert.equal(preview.count, 3);
-    assert.deepEqual(preview.items.filter((i) => i.skipped !== null).map((i) => [i.name, i.skipped]), [["/queue/bulk.c", "already empty"]]);
+    assert.deepEqual(preview.items.filter((i) => i.skipped !== null).map((i) => [i.group, i.name, i.skipped]), [
+      ["group1", "/queue/bulk.c", "already empty"],
+      ["group2", "/queue/bulk.c", "already empty"],
+    ]);
     await rejectsWith(h.caller(viewer).destinations.bulkApply({ action: "purge", selection, fingerprint: preview.fingerprint }), "FORBIDDEN");
     const purged = await c.destinations.bulkApply({ action: "purge", selection, fingerprint: preview.fingerprint });
     assert.deepEqual([purged.done, purged.failed, purged.messages], [3, 0, 6]);
