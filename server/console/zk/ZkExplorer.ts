@@ -89,6 +89,7 @@ export class ZkExplorer {
   private closed = false;
   /** "c:/path" (children) and "d:/path" (data) watches armed on the current session. */
   private readonly armed = new Set<string>();
+  private capWarned = false;
 
   constructor(private readonly opts: ZkExplorerOptions) {}
 
@@ -278,7 +279,14 @@ export class ZkExplorer {
   private watcher(kind: "c" | "d", path: string): ((e: WatchEvent) => void) | undefined {
     const live = this.opts.live;
     const key = `${kind}:${path}`;
-    if (live === undefined || this.armed.has(key) || this.armed.size >= MAX_ARMED_WATCHES) return undefined;
+    if (live === undefined || this.armed.has(key)) return undefined;
+    if (this.armed.size >= MAX_ARMED_WATCHES) {
+      if (!this.capWarned) {
+        this.capWarned = true;
+        this.opts.logger.warn({ armed: this.armed.size }, "ZooKeeper explorer: watch cap reached; newly viewed znodes update only when read again");
+      }
+      return undefined;
+    }
     this.armed.add(key);
     return (event) => {
       this.armed.delete(key);
