@@ -29,7 +29,7 @@ export function ChangePasswordForm(): ReactNode {
   return (
     <form className="card" onSubmit={submit}>
       <h1>Choose your password</h1>
-      <p className="muted">Replace the one-time password (at least 12 characters).</p>
+      <p className="muted">At least 12 characters. Your other sessions end; this one stays.</p>
       <label>
         Current password
         <input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} data-testid="pw-current" />

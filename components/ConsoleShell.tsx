@@ -70,6 +70,9 @@ export function ConsoleShell({ children }: { children: ReactNode }): ReactNode {
           <span data-testid="whoami">
             {me.username} <span className="role">({me.role})</span>
           </span>
+          <Link href="/change-password" data-testid="change-my-password">
+            Change password
+          </Link>
           <button type="button" onClick={() => logout.mutate()} data-testid="logout">
             Log out
           </button>

@@ -113,8 +113,9 @@ test.describe.serial("ZooKeeper explorer against Tandem's coordinator", () => {
     await expect(page.getByTestId("live-state")).toHaveText("live");
     await page.getByTestId("nav-zookeeper").click();
     await page.getByTestId("zk-node-/big").click();
-    page.once("dialog", (d) => void d.accept());
     await page.getByTestId("zk-delete").click();
+    await expect(page.getByTestId("zk-delete-summary")).toHaveText("1 znode will be deleted:");
+    await page.getByTestId("zk-delete-confirm").click();
     await expect(page.getByTestId("zk-path")).toHaveText("/");
     await expect(page.getByTestId("zk-node-/big")).toHaveCount(0);
   });

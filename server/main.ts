@@ -34,6 +34,9 @@ import { ConsoleHealth } from "./console/health/ConsoleHealth";
 import { createConsoleMetrics } from "./console/metrics/consoleMetrics";
 import { hostAllowed } from "./console/http/hostAllowed";
 import { SocketLiveEvents, VIEWERS_ROOM, type LiveSocketServer } from "./console/SocketLiveEvents";
+import { DefinitionsService } from "./console/definitions/DefinitionsService";
+import { BulkDestinationActions } from "./console/destinations/BulkDestinationActions";
+import { ConnectionService } from "./console/connections/ConnectionService";
 import { ZkExplorer } from "./console/zk/ZkExplorer";
 import { createAlertRepository } from "./db/alertRepository";
 import { createApiTokenRepository } from "./db/apiTokenRepository";
@@ -101,7 +104,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       logger,
     });
     const runtime = options.runtime ?? new DetachedConsoleRuntime(env.TANDEM_ZK);
-    const zk = new ZkExplorer({ connectString: () => runtime.zkConnectString() ?? env.TANDEM_ZK, logger });
+    const zk = new ZkExplorer({ connectString: () => runtime.zkConnectString() ?? env.TANDEM_ZK, logger, live });
     stack.push({ name: "zk explorer", stop: () => zk.close() });
     const destinations = new DestinationService({ runtime, prisma, logger: logger.child({ component: "destinations" }) });
     // Alerting: rules evaluated against what the runtime's monitor and pollers see; the URL the
@@ -118,7 +121,14 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       logger: logger.child({ component: "alerts" }),
       facts: () => (runtime.cluster ? clusterAlertFacts(runtime.cluster, sessionFlaps.count()) : null),
     });
-    const services: ConsoleServices = { auth, audit: createAuditRepository(prisma), events, zk, live, runtime, destinations, alerts, alertConfig: new AlertConfigService(alertRepo, dispatcher), logger };
+    const auditRepo = createAuditRepository(prisma);
+    const alertConfig = new AlertConfigService(alertRepo, dispatcher);
+    const services: ConsoleServices = {
+      auth, audit: auditRepo, events, zk, live, runtime, destinations, alerts, alertConfig, logger,
+      connections: new ConnectionService({ runtime, logger: logger.child({ component: "connections" }) }),
+      bulkDestinations: new BulkDestinationActions({ destinations, audit: auditRepo }),
+      definitions: new DefinitionsService({ destinations, auth, alertConfig }),
+    };
 
     const admin = await auth.bootstrapAdmin();
     if (admin !== null) {

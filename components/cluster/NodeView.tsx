@@ -8,7 +8,8 @@ import { useMe } from "../useMe";
 import { ClusterGate } from "./ClusterGate";
 import { DrainPanel } from "./DrainPanel";
 import { GuardedActionButton } from "./GuardedActionButton";
-import { formatBytes, formatDuration, formatRate } from "./format";
+import { formatBytes, formatDuration, formatRate, formatTime } from "./format";
+import { NodeConnectionsTab } from "../connections/NodeConnectionsTab";
 import { NodeLogsTab } from "./NodeLogsTab";
 import { Time } from "../Time";
 
@@ -30,8 +31,8 @@ export function NodeView({ name }: { name: string }): ReactNode {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const tab = params.get("tab") === "logs" ? "logs" : "overview";
-  const showTab = (t: "overview" | "logs"): void => router.replace(t === "logs" ? `${pathname}?tab=logs` : pathname);
+  const tab = params.get("tab") === "logs" ? "logs" : params.get("tab") === "connections" ? "connections" : "overview";
+  const showTab = (t: "overview" | "logs" | "connections"): void => router.replace(t === "overview" ? pathname : `${pathname}?tab=${t}`);
 
   return (
     <section>
@@ -40,8 +41,9 @@ export function NodeView({ name }: { name: string }): ReactNode {
       <nav className="tabs" style={{ display: "flex", gap: 8, marginBottom: 12 }}>
         <button type="button" data-testid="node-tab-overview" aria-pressed={tab === "overview"} onClick={() => showTab("overview")}>Overview</button>
         <button type="button" data-testid="node-tab-logs" aria-pressed={tab === "logs"} onClick={() => showTab("logs")}>Logs</button>
+        <button type="button" data-testid="node-tab-connections" aria-pressed={tab === "connections"} onClick={() => showTab("connections")}>Connections</button>
       </nav>
-      {tab === "logs" ? <NodeLogsTab name={name} /> : <ClusterGate isLoading={q.isLoading} error={q.error}>
+      {tab === "connections" ? <NodeConnectionsTab name={name} /> : tab === "logs" ? <NodeLogsTab name={name} /> : <ClusterGate isLoading={q.isLoading} error={q.error}>
         {() => {
           const d = q.data!;
           const n = d.node;

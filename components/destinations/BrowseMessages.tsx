@@ -113,7 +113,13 @@ export function BrowseMessages({ group, name, selected, onSelect, version }: {
                 </tbody>
               </table>
               <h3>Body</h3>
-              <MessageBodyView bodyBase64={msg.data.bodyBase64} truncated={msg.data.truncated} bodySize={msg.data.bodySize} encoding={msg.data.encoding} />
+              {msg.data.bodyWithheld ? (
+                <p className="notice" data-testid="message-body-withheld">
+                  Body withheld ({msg.data.bodySize} bytes): your account may not read message bodies. An admin can allow it on the Users page.
+                </p>
+              ) : (
+                <MessageBodyView bodyBase64={msg.data.bodyBase64} truncated={msg.data.truncated} bodySize={msg.data.bodySize} encoding={msg.data.encoding} />
+              )}
             </>
           )}
         </div>

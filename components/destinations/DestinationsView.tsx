@@ -2,6 +2,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type ReactNode } from "react";
+import { BulkActions } from "./BulkActions";
 import { formatAge, formatRate } from "../charts/historySeries";
 import { Sparkline } from "../charts/Sparkline";
 import { useTRPC } from "../trpc";
@@ -98,6 +99,7 @@ export function DestinationsView(): ReactNode {
         </button>
       </div>
       {creating && <CreateDestination groups={groups} onDone={() => setCreating(false)} />}
+      <BulkActions selection={{ filter: input.filter, kind: input.kind, group: input.group }} />
       {data?.groups
         .filter((g) => g.error !== null)
         .map((g) => (

@@ -62,7 +62,12 @@ export function liveCacheUpdate(trpc: Trpc, m: LiveMessage): LiveCacheUpdate {
     case "alerts":
       return { patch: none, invalidate: [trpc.alerts.pathKey()] };
     case "zk":
+      if (m.path[1] === undefined) return { patch: none, invalidate: [trpc.zk.pathKey()] };
+      if (m.path[1] === "deletePreview") return { patch: none, invalidate: [trpc.zk.deletePreview.pathKey()] };
+      if ("input" in m) return { patch: none, invalidate: [trpc.zk[m.path[1]].queryKey(m.input)] };
       return { patch: none, invalidate: [trpc.zk.pathKey()] };
+    case "connections":
+      return { patch: none, invalidate: [trpc.connections.pathKey()] };
     case "users":
       return { patch: none, invalidate: [trpc.users.pathKey()] };
     case "bridges":

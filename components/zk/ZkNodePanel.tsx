@@ -5,6 +5,9 @@ import { useTRPC } from "../trpc";
 import { useMe } from "../useMe";
 import { base64ToBytes } from "./decodeForView";
 import { DataView } from "./DataView";
+import { ZkAclTable } from "./ZkAclTable";
+import { ZkCreateChild } from "./ZkCreateChild";
+import { ZkDeletePanel } from "./ZkDeletePanel";
 import { convertDraft, encodeDraft, initialEncoding, type EditEncoding as Encoding } from "./editorEncoding";
 import { StatTable } from "./StatTable";
 
@@ -18,8 +21,6 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
   /** What the draft was loaded from: saving sends this version, so a concurrent change is refused. */
   const [base, setBase] = useState<{ path: string; version: number; text: string } | null>(null);
   const [encoding, setEncoding] = useState<Encoding>("text");
-  const [childName, setChildName] = useState("");
-  const [childData, setChildData] = useState("");
   const [message, setMessage] = useState<string | null>(null);
   /** Set when a save was refused because someone else changed the znode first (409). */
   const [conflict, setConflict] = useState<{ draft: string; encoding: Encoding } | null>(null);
@@ -79,17 +80,6 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
       },
     }),
   );
-  const create = useMutation(trpc.zk.create.mutationOptions(report("create")));
-  const del = useMutation(
-    trpc.zk.delete.mutationOptions({
-      ...report("delete"),
-      onSuccess: () => {
-        setMessage("delete: ok");
-        refresh();
-        onNavigate(path.slice(0, path.lastIndexOf("/")) || "/");
-      },
-    }),
-  );
 
   if (q.isLoading) return <p>Loading {path}…</p>;
   if (q.error) return <p className="error" data-testid="zk-error">{q.error.message}</p>;
@@ -105,8 +95,15 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
           {meaning.data.annotation}
         </p>
       )}
+      {node.ownedByConsole && (
+        <p className="notice" data-testid="zk-owned-by-console">
+          Ephemeral, owned by this console&apos;s coordinator session {node.stat.ephemeralOwner}: it disappears when the console stops or loses its
+          session.
+        </p>
+      )}
       <DataView dataBase64={node.dataBase64} truncated={node.truncated} totalLength={node.stat.dataLength} />
       <StatTable stat={node.stat} />
+      <ZkAclTable path={node.path} />
       {message !== null && <p className="message" data-testid="zk-message">{message}</p>}
       <fieldset disabled={!mayWrite || node.truncated} title={why ?? (node.truncated ? "data too big to edit here" : undefined)}>
         <legend>Edit data (expects dataVersion {editVersion})</legend>
@@ -170,32 +167,14 @@ export function ZkNodePanel({ path, onNavigate }: { path: string; onNavigate: (p
           </button>
         </div>
       )}
-      <fieldset disabled={!can("zk.create")} title={why}>
-        <legend>Create child</legend>
-        <input placeholder="name" value={childName} onChange={(e) => setChildName(e.target.value)} data-testid="zk-child-name" />
-        <input placeholder="data (text)" value={childData} onChange={(e) => setChildData(e.target.value)} data-testid="zk-child-data" />
-        <button
-          type="button"
-          disabled={childName === ""}
-          onClick={() => create.mutate({ path: `${node.path === "/" ? "" : node.path}/${childName}`, data: childData, encoding: "text", mode: "persistent" })}
-          data-testid="zk-create"
-        >
-          Create
-        </button>
-      </fieldset>
-      <fieldset disabled={!can("zk.delete") || node.path === "/"} title={why}>
-        <legend>Delete</legend>
-        <button
-          type="button"
-          className="danger"
-          onClick={() => {
-            if (window.confirm(`Delete ${node.path} (dataVersion ${node.stat.dataVersion})?`)) del.mutate({ path: node.path, version: node.stat.dataVersion });
-          }}
-          data-testid="zk-delete"
-        >
-          Delete {node.path}
-        </button>
-      </fieldset>
+      <ZkCreateChild key={`create-${node.path}`} parent={node.path} disabled={!can("zk.create")} why={why} />
+      <ZkDeletePanel
+        key={`delete-${node.path}`}
+        path={node.path}
+        disabled={!can("zk.deleteRecursive") || node.path === "/"}
+        why={why}
+        onDeleted={() => onNavigate(node.path.slice(0, node.path.lastIndexOf("/")) || "/")}
+      />
     </div>
   );
 }

@@ -16,6 +16,9 @@ import type { Principal } from "../console/auth/Principal";
 import type { ConsoleRuntime } from "../console/ConsoleRuntime";
 import { DetachedConsoleRuntime } from "../console/DetachedConsoleRuntime";
 import type { ConsoleServices } from "../console/ConsoleServices";
+import { DefinitionsService } from "../console/definitions/DefinitionsService";
+import { BulkDestinationActions } from "../console/destinations/BulkDestinationActions";
+import { ConnectionService } from "../console/connections/ConnectionService";
 import { DestinationService } from "../console/destinations/DestinationService";
 import type { LiveEvents, LiveMessage } from "../console/LiveEvents";
 import { ZkExplorer } from "../console/zk/ZkExplorer";
@@ -65,7 +68,7 @@ export async function createApiTestHarness(
   const { prisma } = await openDatabase({ databaseUrl, cwd: dir, prismaDir: path.resolve(import.meta.dirname, "../../prisma"), logger });
   const published: LiveMessage[] = [];
   const live: LiveEvents = { publish: (m) => void published.push(m) };
-  const zk = new ZkExplorer({ connectString: () => opts.zkConnectString, logger, connectTimeoutMs: 5_000 });
+  const zk = new ZkExplorer({ connectString: () => opts.zkConnectString, logger, connectTimeoutMs: 5_000, live });
   const auth = new AuthService({
     users: createUserRepository(prisma),
     sessions: createSessionRepository(prisma),
@@ -86,16 +89,22 @@ export async function createApiTestHarness(
     logger,
     facts: opts.alertFacts ?? (() => (opts.runtime?.cluster ? clusterAlertFacts(opts.runtime.cluster, 0) : null)),
   });
+  const runtime = opts.runtime ?? new DetachedConsoleRuntime();
+  const destinations = new DestinationService({ runtime, prisma, logger });
+  const alertConfig = new AlertConfigService(alertRepo, dispatcher);
   const services: ConsoleServices = {
     alerts,
-    alertConfig: new AlertConfigService(alertRepo, dispatcher),
+    alertConfig,
     auth,
     audit: createAuditRepository(prisma),
     events,
     zk,
     live,
-    runtime: opts.runtime ?? new DetachedConsoleRuntime(),
-    destinations: new DestinationService({ runtime: opts.runtime, prisma, logger }),
+    runtime,
+    destinations,
+    connections: new ConnectionService({ runtime, logger }),
+    bulkDestinations: new BulkDestinationActions({ destinations, audit: createAuditRepository(prisma) }),
+    definitions: new DefinitionsService({ destinations, auth, alertConfig }),
     logger,
   };
   const permissions = procedurePermissions(appRouter);
@@ -156,5 +165,5 @@ export async function rejectsWith(p: Promise<unknown>, code: TRPCError["code"], 
 
 /** A logged-in console user with `role`, as a session principal. */
 export function principal(role: Principal["role"], username: string): Principal {
-  return { kind: "session", userId: 0, username, role, label: username, mustChangePassword: false };
+  return { kind: "session", userId: 0, username, role, label: username, mustChangePassword: false, canReadBodies: role !== "viewer" };
 }

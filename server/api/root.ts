@@ -4,6 +4,8 @@ import { auditRouter } from "./routers/audit/auditRouter";
 import { authRouter } from "./routers/auth/authRouter";
 import { bridgesRouter } from "./routers/bridges/bridgesRouter";
 import { clusterRouter } from "./routers/cluster/clusterRouter";
+import { connectionsRouter } from "./routers/connections/connectionsRouter";
+import { definitionsRouter } from "./routers/definitions/definitionsRouter";
 import { destinationsRouter } from "./routers/destinations/destinationsRouter";
 import { drainRouter } from "./routers/drain/drainRouter";
 import { eventsRouter } from "./routers/events/eventsRouter";
@@ -26,6 +28,8 @@ export const appRouter = createTRPCRouter({
   alerts: alertsRouter,
   webhooks: webhooksRouter,
   bridges: bridgesRouter,
+  connections: connectionsRouter,
+  definitions: definitionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -27,7 +27,7 @@ describe("zk explorer procedures against the embedded coordinator (real TCP)", (
 
   test("create, list and get with a full stat", async () => {
     const c = h.caller(op);
-    assert.deepEqual(await c.zk.create({ path: "/app", data: '{"a":1}', encoding: "json", mode: "persistent" }), { path: "/app" });
+    assert.deepEqual(await c.zk.create({ path: "/app", data: '{"a":1}', encoding: "json", mode: "persistent" }), { path: "/app", ephemeralOwner: null });
     await c.zk.create({ path: "/app/child", data: "", encoding: "text", mode: "persistent" });
     const seq = await c.zk.create({ path: "/app/seq-", data: "x", encoding: "text", mode: "persistent_sequential" });
     assert.match(seq.path, /^\/app\/seq-\d{10}$/);

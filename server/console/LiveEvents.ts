@@ -13,11 +13,18 @@ export type LiveMessage =
   | { type: "invalidate"; path: ["drain"]; node: string }
   /** Destinations of one group (or of all) were created, deleted, purged, sent to or moved. */
   | { type: "invalidate"; path: ["destinations"]; group?: string }
+  /** One znode's data, children or ACL changed (a coordinator watch fired): only that query is refetched. */
+  | { type: "invalidate"; path: ["zk", ZnodeQuery]; input: { path: string } }
+  /** The tree changed somewhere: any open recursive-delete preview may be stale. */
+  | { type: "invalidate"; path: ["zk", "deletePreview"] }
   /** A whole small domain changed (lists the console keeps in its database or the coordinator). */
   | { type: "invalidate"; path: [WholeDomain] };
 
+/** The explorer's per-znode queries (zk router procedures taking `{ path }`). */
+export type ZnodeQuery = "get" | "children" | "acl";
+
 /** Domains whose queries are refetched as a whole on any change. */
-export type WholeDomain = "events" | "audit" | "alerts" | "zk" | "users" | "bridges";
+export type WholeDomain = "events" | "audit" | "alerts" | "zk" | "users" | "bridges" | "connections";
 
 export interface LiveEvents {
   publish(message: LiveMessage): void;

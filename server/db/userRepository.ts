@@ -12,6 +12,12 @@ export interface UserRepository {
   /** Sets the hash; `mustChange` (an admin's reset) makes it a one-time password. */
   updatePassword(id: number, passwordHash: string, opts?: { mustChange?: boolean }): Promise<void>;
   updateRole(id: number, role: string): Promise<User>;
+  /**
+   * Changes role / disabled / canReadBodies, or deletes the user (`null`), in one transaction that
+   * rolls back (returning "last-admin") when no enabled admin would be left: two admins demoting
+   * each other at once cannot both succeed on SQLite, whose write transactions are serial.
+   */
+  changeKeepingAnAdmin(id: number, change: { role?: string; disabled?: boolean; canReadBodies?: boolean } | null): Promise<User | "last-admin">;
 }
 
 export function createUserRepository(prisma: PrismaClient): UserRepository {
@@ -25,5 +31,21 @@ export function createUserRepository(prisma: PrismaClient): UserRepository {
       await prisma.user.update({ where: { id }, data: { passwordHash, mustChangePassword: opts?.mustChange === true } });
     },
     updateRole: (id, role) => prisma.user.update({ where: { id }, data: { role } }),
+    changeKeepingAnAdmin: (id, change) =>
+      prisma
+        .$transaction(async (tx) => {
+          const before = await tx.user.findUniqueOrThrow({ where: { id } });
+          const user = change === null ? await tx.user.delete({ where: { id } }) : await tx.user.update({ where: { id }, data: change });
+          const wasEnabledAdmin = before.role === "admin" && !before.disabled;
+          if (wasEnabledAdmin && (await tx.user.count({ where: { role: "admin", disabled: false } })) === 0) throw new LastAdmin();
+          return user;
+        })
+        .catch((err: unknown) => {
+          if (err instanceof LastAdmin) return "last-admin" as const;
+          throw err;
+        }),
   };
 }
+
+/** Rolls the transaction back: the change would leave no enabled admin. */
+class LastAdmin extends Error {}

@@ -3,6 +3,7 @@ import { adminErrorBodySchema } from "../../runtime/admin/adminErrorCodes";
 import {
   bridgesResponseSchema,
   closeConnectionResultSchema,
+  durablePageSchema,
   connectionPageSchema,
   createDestinationResultSchema,
   deleteDestinationResultSchema,
@@ -119,6 +120,10 @@ export class AdminClient {
 
   closeConnection(node: string, id: string): Promise<z.output<typeof closeConnectionResultSchema>> {
     return this.request(node, "DELETE", `/api/v1/connections/${enc(id)}`, closeConnectionResultSchema);
+  }
+
+  durables(node: string, q: ListQuery = {}): Promise<z.output<typeof durablePageSchema>> {
+    return this.request(node, "GET", `/api/v1/durables${query({ ...q })}`, durablePageSchema);
   }
 
   subscriptions(node: string, q: ListQuery = {}): Promise<z.output<typeof subscriptionPageSchema>> {

@@ -66,6 +66,8 @@ export class AuthService {
       this.throttle.failed(username, meta.ip);
       throw new AppError("UNAUTHORIZED", "invalid username or password", "INVALID_CREDENTIALS");
     }
+    // Said only after the right password, so it reveals nothing to someone guessing.
+    if (user.disabled) throw new AppError("UNAUTHORIZED", "this account is disabled; ask an admin", "ACCOUNT_DISABLED");
     this.throttle.succeeded(username);
     const token = generateSecretToken();
     const expiresAt = new Date(this.now().getTime() + this.opts.sessionTtlMs);
@@ -79,19 +81,19 @@ export class AuthService {
 
   async resolveSession(sessionToken: string): Promise<Principal | null> {
     const s = await this.opts.sessions.findLive(hashSecretToken(sessionToken), this.now());
-    return s === null ? null : principalOf(s.user, "session", s.user.username);
+    return s === null || s.user.disabled ? null : principalOf(s.user, "session", s.user.username);
   }
 
   async resolveApiToken(bearer: string): Promise<Principal | null> {
     if (!bearer.startsWith(API_TOKEN_PREFIX)) return null;
     const t = await this.opts.apiTokens.findLive(hashSecretToken(bearer), this.now());
-    if (t === null) return null;
+    if (t === null || t.user.disabled) return null;
     await this.opts.apiTokens.touch(t.id, this.now());
     // The token never acts with more than its owner has now (a demoted owner demotes the token).
     const ownerRole = asRole(t.user.role);
     const tokenRole = asRole(t.role);
     const role = roleAtLeast(ownerRole, tokenRole) ? tokenRole : ownerRole;
-    return { ...principalOf(t.user, "token", `token:${t.name}@${t.user.username}`), role, mustChangePassword: false };
+    return { ...principalOf(t.user, "token", `token:${t.name}@${t.user.username}`), role, mustChangePassword: false, canReadBodies: bodiesAllowed(role, t.user.canReadBodies) };
   }
 
   /**
@@ -136,14 +138,56 @@ export class AuthService {
     return { user, password };
   }
 
+  /** Changes a user's role and ends their sessions; never demotes the last enabled admin. */
   async setRole(actor: Principal, username: string, role: Role): Promise<User> {
-    const user = await this.opts.users.findByUsername(username);
-    if (user === null) throw new AppError("NOT_FOUND", `no user ${username}`);
+    const user = await this.mustFind(username);
     // An admin demoting themselves could leave the console without any admin.
-    if (user.id === actor.userId && role !== "admin") throw new AppError("BAD_REQUEST", "you cannot change your own role");
-    const updated = await this.opts.users.updateRole(user.id, role);
+    if (user.id === actor.userId && role !== "admin") throw new AppError("BAD_REQUEST", "you cannot change your own role", "SELF");
+    const updated = await this.changeKeepingAnAdmin(user, { role }, `demote ${username}`);
     await this.opts.sessions.deleteForUser(user.id);
     return updated;
+  }
+
+  /** Disables (ends every session; API tokens stop working) or re-enables a user. */
+  async setDisabled(actor: Principal, username: string, disabled: boolean): Promise<User> {
+    const user = await this.mustFind(username);
+    if (user.id === actor.userId && disabled) throw new AppError("BAD_REQUEST", "you cannot disable yourself", "SELF");
+    const updated = await this.changeKeepingAnAdmin(user, { disabled }, `disable ${username}`);
+    if (disabled) {
+      const ended = await this.opts.sessions.deleteForUser(user.id);
+      this.opts.logger.info({ username, by: actor.username, endedSessions: ended }, "user disabled; their sessions ended");
+    }
+    return updated;
+  }
+
+  /** Deletes a user with their sessions and API tokens (the audit log keeps their name). */
+  async deleteUser(actor: Principal, username: string): Promise<void> {
+    const user = await this.mustFind(username);
+    if (user.id === actor.userId) throw new AppError("BAD_REQUEST", "you cannot delete yourself", "SELF");
+    await this.changeKeepingAnAdmin(user, null, `delete ${username}`);
+    this.opts.logger.info({ username, by: actor.username }, "user deleted");
+  }
+
+  /** Lets a viewer read message bodies (operators and admins always may). */
+  async setBodyAccess(username: string, canReadBodies: boolean): Promise<User> {
+    const user = await this.mustFind(username);
+    const updated = await this.changeKeepingAnAdmin(user, { canReadBodies }, `change ${username}`);
+    // Sessions carry the principal's capabilities as resolved per request, so nothing to end here.
+    return updated;
+  }
+
+  private async mustFind(username: string): Promise<User> {
+    const user = await this.opts.users.findByUsername(username);
+    if (user === null) throw new AppError("NOT_FOUND", `no user ${username}`, "NO_USER");
+    return user;
+  }
+
+  private async changeKeepingAnAdmin(user: User, change: { role?: string; disabled?: boolean; canReadBodies?: boolean } | null, what: string): Promise<User> {
+    const r = await this.opts.users.changeKeepingAnAdmin(user.id, change);
+    if (r === "last-admin") {
+      throw new AppError("PRECONDITION_FAILED", `cannot ${what}: ${user.username} is the last enabled admin; make another user admin first`, "LAST_ADMIN");
+    }
+    return r;
   }
 
   async createApiToken(owner: Principal, name: string, role: Role, ttlDays: number | null): Promise<{ token: string; summary: ApiTokenSummary }> {
@@ -181,6 +225,11 @@ function asRole(value: string): Role {
   return value;
 }
 
+function bodiesAllowed(role: Role, flag: boolean): boolean {
+  return roleAtLeast(role, "operator") || flag;
+}
+
 function principalOf(user: User, kind: Principal["kind"], label: string): Principal {
-  return { kind, userId: user.id, username: user.username, role: asRole(user.role), label, mustChangePassword: user.mustChangePassword };
+  const role = asRole(user.role);
+  return { kind, userId: user.id, username: user.username, role, label, mustChangePassword: user.mustChangePassword, canReadBodies: bodiesAllowed(role, user.canReadBodies) };
 }

@@ -9,4 +9,6 @@ export interface Principal {
   /** Shown in the audit log: the username, or "token:<name>@<username>". */
   label: string;
   mustChangePassword: boolean;
+  /** May read message bodies: operators and admins always, a viewer when an admin allowed it. */
+  canReadBodies: boolean;
 }

@@ -188,10 +188,31 @@ export const connectionRowSchema = z.object({
   bytesIn: z.number(),
   bytesOut: z.number(),
   subscriptions: z.array(subscriptionRowSchema),
+  /** The negotiated heart-beat (ms; 0 = none): the node sends every sendEveryMs and expects the client every expectEveryMs. */
+  heartBeat: z.object({ sendEveryMs: z.number(), expectEveryMs: z.number() }),
+  /** Time since the node last read a byte from the client. */
+  lastReadAgoMs: z.number(),
 });
 export type ConnectionRow = z.infer<typeof connectionRowSchema>;
 export const connectionPageSchema = pageSchema(connectionRowSchema);
 export const subscriptionPageSchema = pageSchema(subscriptionRowSchema);
+/** A durable topic subscription (STOMP `activemq.subscriptionName` + client-id), connected or not. */
+export const durableRowSchema = z.object({
+  clientId: z.string(),
+  subscriptionName: z.string(),
+  topic: z.string(),
+  selector: z.string().nullable(),
+  /** Messages kept for it and not yet delivered (including paged-out ones). */
+  pending: z.number(),
+  /** Delivered and not acknowledged yet. */
+  inflight: z.number(),
+  /** Connected consumers (0: offline, messages accumulate). */
+  consumers: z.number(),
+  enqueued: z.number(),
+  dequeued: z.number(),
+});
+export type DurableRow = z.infer<typeof durableRowSchema>;
+export const durablePageSchema = pageSchema(durableRowSchema);
 export const closeConnectionResultSchema = z.object({ id: z.string(), closed: z.boolean() });
 
 // ---- bridges ----

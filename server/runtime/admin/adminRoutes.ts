@@ -2,7 +2,7 @@ import type { AdminContext } from "./AdminContext";
 import { AdminError, badRequest } from "./AdminError";
 import { AdminRouter, type AdminRequest } from "./AdminRouter";
 import { browseExtra, createDestinationBody, destinationsExtra, moveBody, sendMessageBody } from "./adminSchemas";
-import { closeConnection, listConnections, listSubscriptions } from "./connections";
+import { closeConnection, listConnections, listDurables, listSubscriptions } from "./connections";
 import {
   createDestination,
   deleteDestination,
@@ -33,6 +33,7 @@ import {
   sendMessageResultSchema,
   subscriptionPageSchema,
   rmqAdminViewSchema,
+  durablePageSchema,
 } from "./adminResponses";
 import { paginate, parsePageQuery } from "./paging";
 
@@ -125,6 +126,14 @@ export function adminRoutes(ctx: AdminContext): AdminRouter {
     noBody(req);
     return closeConnection(ctx, req.params.id);
   }, "close_connection");
+  r.route("GET", `${base}/durables`, durablePageSchema, (req) => {
+    const q = parsePageQuery(req.query, {});
+    return paginate(listDurables(ctx), q, {
+      defaultSort: "topic",
+      filterText: (d) => `${d.topic} ${d.clientId} ${d.subscriptionName}`,
+      sortKeys: { topic: (d) => d.topic, clientId: (d) => d.clientId, pending: (d) => d.pending },
+    });
+  });
   r.route("GET", `${base}/subscriptions`, subscriptionPageSchema, (req) => {
     const q = parsePageQuery(req.query, {});
     return paginate(listSubscriptions(ctx), q, {

@@ -1,7 +1,27 @@
 import { live, type AdminContext } from "./AdminContext";
-import type { ConnectionRow, SubscriptionRow } from "./adminResponses";
+import type { ConnectionRow, DurableRow, SubscriptionRow } from "./adminResponses";
 
-export type { ConnectionRow, SubscriptionRow };
+export type { ConnectionRow, DurableRow, SubscriptionRow };
+
+export function listDurables(ctx: AdminContext): DurableRow[] {
+  const out: DurableRow[] = [];
+  for (const t of live(ctx).broker.topics.values()) {
+    for (const d of t.durables.values()) {
+      out.push({
+        clientId: d.clientId,
+        subscriptionName: d.subName,
+        topic: d.topic,
+        selector: d.selectorText === "" ? null : d.selectorText,
+        pending: d.queue.depth,
+        inflight: d.queue.inflight,
+        consumers: d.queue.consumers.length,
+        enqueued: d.queue.stats.enqueued,
+        dequeued: d.queue.stats.dequeued,
+      });
+    }
+  }
+  return out;
+}
 
 export function listConnections(ctx: AdminContext): ConnectionRow[] {
   return [...live(ctx).stomp.connections.values()].map((c) => {

@@ -116,6 +116,8 @@ export class StompConnection implements ConsumerSink {
   private paused = false;
   /** Ends a flow-control pause that lasted sendFailIfNoSpaceAfterTimeout (see applyFlowControl). */
   private flowControlTimer: NodeJS.Timeout | null = null;
+  /** The negotiated heart-beat (ms; 0 = none): we send every `send`, the client must be heard every `expect`. */
+  private beats = { send: 0, expect: 0 };
   readonly stats = { framesIn: 0, framesOut: 0, messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
   closeReason: CloseReason | null = null;
 
@@ -432,6 +434,7 @@ export class StompConnection implements ConsumerSink {
     if (receipt !== undefined) headers.push(["receipt-id", receipt]);
     this.sendFrame("CONNECTED", headers);
     this.clientBeats = deal.expectEvery > 0;
+    this.beats = { send: deal.sendEvery, expect: deal.expectEvery };
     this.startHeartbeats(deal.sendEvery, deal.expectEvery);
     // Authenticated: full-size frames from now on; what arrived meanwhile is parsed now.
     this.parser.haltAfterFrame = false;
@@ -999,6 +1002,8 @@ export class StompConnection implements ConsumerSink {
         selector: s.options.selectorText ?? null,
       })),
       paused: this.paused,
+      heartBeat: { sendEveryMs: this.beats.send, expectEveryMs: this.beats.expect },
+      lastReadAgoMs: Math.max(0, Date.now() - this.lastRead),
       ...this.stats,
     };
   }
@@ -1021,6 +1026,10 @@ export interface ConnectionDescription {
   messagesOut: number;
   bytesIn: number;
   bytesOut: number;
+  /** The negotiated heart-beat (ms; 0 = none). */
+  heartBeat: { sendEveryMs: number; expectEveryMs: number };
+  /** Time since a byte was last read from the client. */
+  lastReadAgoMs: number;
 }
 
 /** Whether header `name` occurs in `headers` before index `i`. */

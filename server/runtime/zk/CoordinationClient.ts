@@ -230,6 +230,40 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
     });
   }
 
+  /**
+   * The ACL of a node and its stat, or null when it does not exist. The library's runtime ACL
+   * objects carry `permission` (its typings say `perms`), so both spellings are read.
+   */
+  async getAcl(path: string): Promise<{ acl: ZnodeAcl[]; stat: ZnodeStat } | null> {
+    return this.call<{ acl: ZnodeAcl[]; stat: ZnodeStat } | null>("getACL", path, true, (zk, done) =>
+      zk.getACL(path, (err, acls, stat) => {
+        if (isWireCode(err, -101)) return done(null, null);
+        if (err) return done(err);
+        const acl = (acls ?? []).map((a) => {
+          const r = a as unknown as { perms?: number; permission?: number; id: { scheme: string; id: string } };
+          return { perms: r.permission ?? r.perms ?? 0, scheme: r.id.scheme, id: r.id.id };
+        });
+        done(null, { acl, stat: toZnodeStat(stat) });
+      }),
+    );
+  }
+
+  /**
+   * Child names and the node's own stat in one request (getChildren2), or null when the node does
+   * not exist. With a watch: fires when a child is created or deleted, or the node is deleted.
+   */
+  async getChildrenAndStat(path: string, watch?: Watcher): Promise<{ children: string[]; stat: ZnodeStat } | null> {
+    return this.call<{ children: string[]; stat: ZnodeStat } | null>("getChildren", path, true, (zk, done, wrap) => {
+      const w = wrap(watch);
+      const cb = (err: unknown, children: string[], stat: Stat): void => {
+        if (isWireCode(err, -101)) return done(null, null);
+        done(err, err ? undefined : { children, stat: toZnodeStat(stat) }, true);
+      };
+      if (w) zk.getChildren(path, w, cb);
+      else zk.getChildren(path, cb);
+    });
+  }
+
   async delete(path: string, version = -1): Promise<void> {
     return this.call<void>("delete", path, false, (zk, done) => zk.remove(path, version, (err) => done(err)));
   }
@@ -603,6 +637,13 @@ export class CoordinationClient extends EventEmitter<CoordinationClientEvents> {
       attempt(0);
     });
   }
+}
+
+/** One ACL entry as ZooKeeper stores it: a permission bit set (READ 1, WRITE 2, CREATE 4, DELETE 8, ADMIN 16) for an id of a scheme. */
+export interface ZnodeAcl {
+  perms: number;
+  scheme: string;
+  id: string;
 }
 
 function isWireCode(err: unknown, code: number): boolean {

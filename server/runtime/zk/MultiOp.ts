@@ -1,6 +1,10 @@
 import type { ZnodeStat } from "./ZnodeStat";
 
-export type CreateMode = "persistent" | "ephemeral" | "persistent_sequential" | "ephemeral_sequential";
+/**
+ * "container" (ZooKeeper 3.5+, flag 4): a persistent node the server deletes once its last child
+ * is gone (ContainerManager), for parents of ephemerals such as locks and election members.
+ */
+export type CreateMode = "persistent" | "ephemeral" | "persistent_sequential" | "ephemeral_sequential" | "container";
 
 /** Wire flags of CreateRequest (CreateMode.toFlag()). */
 export function createModeFlag(mode: CreateMode): number {
@@ -13,6 +17,8 @@ export function createModeFlag(mode: CreateMode): number {
       return 2;
     case "ephemeral_sequential":
       return 3;
+    case "container":
+      return 4;
   }
 }
 

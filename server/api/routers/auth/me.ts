@@ -10,5 +10,5 @@ export const me = publicProcedure.output(meOutput).query(({ ctx }) => {
     .filter(([, permission]) => permission === "public" || roleAtLeast(p.role, permission))
     .map(([path]) => path)
     .sort();
-  return { username: p.username, role: p.role, via: p.kind, mustChangePassword: p.mustChangePassword, allowed };
+  return { username: p.username, role: p.role, via: p.kind, mustChangePassword: p.mustChangePassword, canReadBodies: p.canReadBodies, allowed };
 });

@@ -1,5 +1,7 @@
 import { createTRPCRouter } from "../../trpc";
 import { browse } from "./browse";
+import { bulkApply } from "./bulkApply";
+import { bulkPreview } from "./bulkPreview";
 import { create } from "./create";
 import { remove } from "./delete";
 import { get } from "./get";
@@ -10,4 +12,4 @@ import { move } from "./move";
 import { purge } from "./purge";
 import { send } from "./send";
 
-export const destinationsRouter = createTRPCRouter({ list, get, history, browse, message, create, delete: remove, purge, send, move });
+export const destinationsRouter = createTRPCRouter({ list, get, history, browse, message, create, delete: remove, purge, send, move, bulkPreview, bulkApply });

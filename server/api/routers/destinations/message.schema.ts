@@ -12,4 +12,6 @@ export const messageOutput = messageSummary.extend({
   bodyBase64: z.string(),
   truncated: z.boolean(),
   encoding: z.enum(["utf-8", "binary"]),
+  /** true: the caller may not read message bodies (bodyBase64 is empty); an admin can allow it. */
+  bodyWithheld: z.boolean(),
 });

@@ -1,8 +1,13 @@
-import { viewerProcedure } from "../../trpc";
+import { readMessage } from "../../../console/destinations/readMessage";
+import { principalOf, viewerProcedure } from "../../trpc";
 import { messageInput, messageOutput } from "./message.schema";
 
-/** One waiting message: every header (repeats kept) and its body, base64, cut at maxBytes. */
+/** One waiting message: every header (repeats kept) and, for those who may read bodies, its body (audited). */
 export const message = viewerProcedure
   .input(messageInput)
   .output(messageOutput)
-  .query(({ ctx, input }) => ctx.services.destinations.message(input.group, input.name, input.id, input.maxBytes));
+  .query(async ({ ctx, input }) => {
+    const r = await readMessage(ctx.services, { principal: principalOf(ctx), ip: ctx.ip }, input);
+    ctx.services.live.publish({ type: "invalidate", path: ["audit"] });
+    return r;
+  });

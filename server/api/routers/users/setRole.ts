@@ -1,15 +1,15 @@
-import { isRole } from "../../../console/auth/roles";
 import { AppError } from "../../../console/AppError";
 import { adminProcedure, principalOf } from "../../trpc";
 import { setRoleInput, setRoleOutput } from "./setRole.schema";
+import { toUserView } from "./userView.schema";
 
-/** Changes a user's role and ends their sessions, so the new role applies at once. */
+/** Changes a user's role and ends their sessions, so the new role applies at once; never demotes the last admin. */
 export const setRole = adminProcedure
   .input(setRoleInput)
   .output(setRoleOutput)
   .mutation(async ({ ctx, input }) => {
-    const u = await ctx.services.auth.setRole(principalOf(ctx), input.username, input.role);
-    if (!isRole(u.role)) throw new AppError("BAD_REQUEST", `stored role ${u.role} is invalid`);
+    const view = toUserView(await ctx.services.auth.setRole(principalOf(ctx), input.username, input.role));
+    if (view === null) throw new AppError("BAD_REQUEST", `stored role of ${input.username} is invalid`);
     ctx.services.live.publish({ type: "invalidate", path: ["users"] });
-    return { id: u.id, username: u.username, role: u.role, mustChangePassword: u.mustChangePassword, createdAt: u.createdAt };
+    return view;
   });

@@ -8,5 +8,5 @@ export const create = operatorProcedure
   .mutation(async ({ ctx, input }) => {
     const created = await ctx.services.zk.create(input.path, decodeZnodeData(input.data, input.encoding), input.mode);
     ctx.services.live.publish({ type: "invalidate", path: ["zk"] });
-    return { path: created };
+    return created;
   });

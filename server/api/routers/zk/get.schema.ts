@@ -13,4 +13,6 @@ export const getOutput = z.object({
   dataBase64: z.string().nullable(),
   truncated: z.boolean(),
   stat: zkStat,
+  /** An ephemeral owned by the console's own coordinator session (created in this explorer). */
+  ownedByConsole: z.boolean(),
 });

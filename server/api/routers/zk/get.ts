@@ -7,5 +7,5 @@ export const get = viewerProcedure
   .output(getOutput)
   .query(async ({ ctx, input }) => {
     const r = await ctx.services.zk.get(input.path, input.maxBytes);
-    return { path: r.path, dataBase64: r.data === null ? null : r.data.toString("base64"), truncated: r.truncated, stat: r.stat };
+    return { path: r.path, dataBase64: r.data === null ? null : r.data.toString("base64"), truncated: r.truncated, stat: r.stat, ownedByConsole: r.ownedByConsole };
   });

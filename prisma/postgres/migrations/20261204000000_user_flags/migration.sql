@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "User" ADD COLUMN     "canReadBodies" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "disabled" BOOLEAN NOT NULL DEFAULT false;

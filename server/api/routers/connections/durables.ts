@@ -1,0 +1,8 @@
+import { viewerProcedure } from "../../trpc";
+import { durablesInput, durablesOutput } from "./connections.schema";
+
+/** One node's durable topic subscriptions, connected or not. */
+export const durables = viewerProcedure
+  .input(durablesInput)
+  .output(durablesOutput)
+  .query(({ ctx, input }) => ctx.services.connections.durables(input.node));

@@ -1,0 +1,8 @@
+import { viewerProcedure } from "../../trpc";
+import { connectionsListInput, connectionsListOutput } from "./connections.schema";
+
+/** One node's client connections with their consumers, heart-beat, rates and unacked counts. */
+export const list = viewerProcedure
+  .input(connectionsListInput)
+  .output(connectionsListOutput)
+  .query(({ ctx, input }) => ctx.services.connections.list(input.node));

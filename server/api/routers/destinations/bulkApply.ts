@@ -1,0 +1,13 @@
+import { toBulkSelection } from "../../../console/destinations/BulkDestinationActions";
+import { operatorProcedure, principalOf } from "../../trpc";
+import { bulkApplyInput, bulkApplyOutput } from "./bulk.schema";
+
+/** Purges or deletes the previewed destinations; each one is audited on its own. */
+export const bulkApply = operatorProcedure
+  .input(bulkApplyInput)
+  .output(bulkApplyOutput)
+  .mutation(async ({ ctx, input }) => {
+    const r = await ctx.services.bulkDestinations.apply({ principal: principalOf(ctx), ip: ctx.ip }, input.action, toBulkSelection(input.selection), input.fingerprint);
+    ctx.services.live.publish({ type: "invalidate", path: ["destinations"] });
+    return r;
+  });
