@@ -9,5 +9,6 @@ import { message } from "./message";
 import { move } from "./move";
 import { purge } from "./purge";
 import { send } from "./send";
+import { page } from "./page";
 
-export const destinationsRouter = createTRPCRouter({ list, get, history, browse, message, create, delete: remove, purge, send, move });
+export const destinationsRouter = createTRPCRouter({ list, get, history, browse, message, create, delete: remove, purge, send, move, page });

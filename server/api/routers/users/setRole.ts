@@ -5,6 +5,7 @@ import { setRoleInput, setRoleOutput } from "./setRole.schema";
 
 /** Changes a user's role and ends their sessions, so the new role applies at once. */
 export const setRole = adminProcedure
+  .meta({ openapi: { method: "PUT", path: "/users/{username}/role", tags: ["users"], summary: "Change a user's role (ends their sessions)" } })
   .input(setRoleInput)
   .output(setRoleOutput)
   .mutation(async ({ ctx, input }) => {

@@ -3,5 +3,6 @@ import { create } from "./create";
 import { list } from "./list";
 import { resetPassword } from "./resetPassword";
 import { setRole } from "./setRole";
+import { page } from "./page";
 
-export const usersRouter = createTRPCRouter({ list, create, setRole, resetPassword });
+export const usersRouter = createTRPCRouter({ list, create, setRole, resetPassword, page });
