@@ -5,6 +5,12 @@ export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;
 
 /**
+ * A boolean query parameter, as text: `true`/`false` (also 1/0, yes/no). Not z.boolean(): the REST
+ * adapter coerces those with Boolean(), which reads "false" as true.
+ */
+export const queryBoolean = z.stringbool();
+
+/**
  * The list conventions every REST collection follows, after RabbitMQ's HTTP API (`page`,
  * `page_size`, `sort`, `sort_reverse`, `name`), so operators' scripts carry over. `sort` is the
  * list's own enum of sortable columns; its first entry is the default.
@@ -15,7 +21,7 @@ export function listQueryInput<const K extends readonly [string, ...string[]]>(s
     page: z.number().int().min(1).max(1_000_000).default(1),
     page_size: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
     sort: z.enum(sortKeys).default(sortKeys[0] as K[number]),
-    sort_reverse: z.boolean().default(false),
+    sort_reverse: queryBoolean.default(false),
     /** Case-insensitive substring of the row's name. */
     name: z.string().max(600).optional(),
   });

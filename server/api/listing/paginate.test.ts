@@ -13,6 +13,9 @@ test("defaults follow RabbitMQ: page 1, 100 rows, sorted by the first key; page_
   assert.equal(input.safeParse({ page_size: 501 }).success, false);
   assert.equal(input.safeParse({ page: 0 }).success, false);
   assert.equal(input.safeParse({ sort: "nope" }).success, false);
+  // A query string's "false" is false (the REST adapter's Boolean() coercion would say true).
+  assert.equal(input.parse({ sort_reverse: "false" }).sort_reverse, false);
+  assert.equal(input.parse({ sort_reverse: "true" }).sort_reverse, true);
 });
 
 test("pages cover every row exactly once, with counts and page_count", () => {
@@ -39,7 +42,7 @@ test("name filter is a case-insensitive substring; total_count stays unfiltered"
 test("sort by a column, ties by name, nulls last in both directions", () => {
   const asc = paginate(rows, input.parse({ sort: "depth", page_size: 500 }), by).items;
   assert.equal(asc[0]!.depth, 0);
-  const desc = paginate(rows, input.parse({ sort: "depth", sort_reverse: true, page: 3, page_size: 500 }), by).items;
+  const desc = paginate(rows, input.parse({ sort: "depth", sort_reverse: "true", page: 3, page_size: 500 }), by).items;
   assert.equal(desc.at(-1)!.depth, null);
   const all = paginate(rows, input.parse({ sort: "depth", page_size: 500 }), by);
   assert.equal(all.items[0]!.name < all.items[1]!.name, true);
