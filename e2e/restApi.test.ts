@@ -10,6 +10,7 @@ import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
 import createClient from "openapi-fetch";
 import { startClusterConsoleProcess, type ClusterConsoleProcess } from "./consoleProcess";
+import { firstAdminToken } from "./support/consoleToken";
 import type { paths } from "./support/restApiTypes";
 import { restApiTypesSource } from "./support/restApiTypesSource";
 
@@ -30,19 +31,6 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | null | f
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
 }
 
-/** A tRPC call as the browser makes it (the only way to the first token is a logged-in user). */
-async function trpc(url: string, proc: string, input: unknown, cookie = ""): Promise<{ cookie: string; data: unknown }> {
-  const res = await fetch(`${url}/api/trpc/${proc}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-tandem-csrf": "1", cookie },
-    body: JSON.stringify({ json: input }),
-  });
-  const body = (await res.json()) as { result?: { data?: { json?: unknown } }; error?: unknown };
-  assert.equal(res.status, 200, `${proc}: ${JSON.stringify(body)}`);
-  const set = res.headers.get("set-cookie");
-  return { cookie: set ? set.split(";")[0]! : cookie, data: body.result?.data?.json };
-}
-
 describe("REST /api/v1 from the published document, with bearer tokens", () => {
   let c: ClusterConsoleProcess;
   let sessionCookie = "";
@@ -52,11 +40,9 @@ describe("REST /api/v1 from the published document, with bearer tokens", () => {
 
   before(async () => {
     c = await startClusterConsoleProcess();
-    const login = await trpc(c.url, "auth.login", { username: "admin", password: c.adminPassword });
-    sessionCookie = login.cookie;
-    await trpc(c.url, "auth.changePassword", { currentPassword: c.adminPassword, newPassword: "rest api test password 1" }, sessionCookie);
-    const made = (await trpc(c.url, "tokens.create", { name: "bootstrap", role: "admin", ttlDays: 1 }, sessionCookie)).data as { token: string };
-    tokens.admin = made.token;
+    const first = await firstAdminToken(c.url, c.adminPassword, { name: "bootstrap", role: "admin" });
+    sessionCookie = first.cookie;
+    tokens.admin = first.token;
   });
   after(async () => {
     await c?.stop();
