@@ -95,5 +95,12 @@ describe("Prometheus scrapes the embedded cluster", { skip: spawnSync(PROMETHEUS
     assert.equal(depth, 7);
     const masters = await query('sum(tandem_cluster_group_has_master{job="tandem-console"})');
     assert.equal(Number(masters[0]?.value[1]), groups.length);
+    // For the record: metric families each kind of target exports, as Prometheus stored them.
+    const families = async (job: string, prefix: string): Promise<number> =>
+      Number((await query(`count(count by (__name__) ({job="${job}",__name__=~"${prefix}.*"}))`))[0]?.value[1] ?? 0);
+    process.stdout.write(
+      `# metric families: nodes ${await families("tandem-nodes", "tandem_")} tandem_* (${await families("tandem-nodes", "")} in all), ` +
+        `console ${await families("tandem-console", "tandem_")} tandem_* (${await families("tandem-console", "")} in all)\n`,
+    );
   });
 });
