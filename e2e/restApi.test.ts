@@ -171,6 +171,10 @@ describe("REST /api/v1 from the published document, with bearer tokens", () => {
     const badInput = await op.POST("/destination/send", { body: { group, name: "not-a-destination" } });
     assert.equal(badInput.response.status, 400);
     assert.ok((badInput.error?.issues ?? []).some((i) => i.path?.includes("name")));
+    // A boolean sent as the string "false" is refused, not read as true.
+    const stringly = await op.POST("/destination/send", { body: { group, name: "/queue/authz", persistent: "false" as unknown as boolean } });
+    assert.equal(stringly.response.status, 400);
+    assert.ok((stringly.error?.issues ?? []).some((i) => i.path?.includes("persistent")));
     const missing = await op.GET("/nodes/{name}", { params: { path: { name: "no-such-node" } } });
     assert.equal(missing.response.status, 404);
     assert.equal(missing.error?.data?.reason, "NO_NODE");

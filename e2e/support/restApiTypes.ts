@@ -4580,7 +4580,7 @@ export interface operations {
                      */
                     bodyEncoding?: "text" | "base64";
                     /** @default true */
-                    persistent?: boolean;
+                    persistent?: true | false;
                     /** @default 4 */
                     priority?: number;
                     /** @default 0 */
@@ -4661,7 +4661,7 @@ export interface operations {
                     /** @constant */
                     all?: true;
                     /** @default false */
-                    copy?: boolean;
+                    copy?: true | false;
                 };
             };
         };
@@ -4815,7 +4815,7 @@ export interface operations {
                         items: {
                             name: string;
                             /** @default true */
-                            enabled: boolean;
+                            enabled: true | false;
                             /** @enum {string} */
                             metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
                             /** @enum {string} */
@@ -4908,7 +4908,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @default true */
-                    enabled?: boolean;
+                    enabled?: true | false;
                     /** @enum {string} */
                     metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
                     /** @enum {string} */
@@ -4944,7 +4944,7 @@ export interface operations {
                     "application/json": {
                         name: string;
                         /** @default true */
-                        enabled: boolean;
+                        enabled: true | false;
                         /** @enum {string} */
                         metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
                         /** @enum {string} */
@@ -5023,7 +5023,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @default true */
-                    enabled?: boolean;
+                    enabled?: true | false;
                     /** @enum {string} */
                     metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
                     /** @enum {string} */
@@ -5059,7 +5059,7 @@ export interface operations {
                     "application/json": {
                         name: string;
                         /** @default true */
-                        enabled: boolean;
+                        enabled: true | false;
                         /** @enum {string} */
                         metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
                         /** @enum {string} */
@@ -5572,7 +5572,7 @@ export interface operations {
                             /** Format: uri */
                             url: string;
                             /** @default true */
-                            enabled: boolean;
+                            enabled: true | false;
                             /**
                              * @default [
                              *       "*"
@@ -5581,7 +5581,7 @@ export interface operations {
                             rules: string[];
                             severities: string[];
                             /** @default false */
-                            allowLinkLocal: boolean;
+                            allowLinkLocal: true | false;
                             id: number;
                             signed: boolean;
                             lastStatus: number | null;
@@ -5662,7 +5662,7 @@ export interface operations {
                     /** Format: uri */
                     url: string;
                     /** @default true */
-                    enabled?: boolean;
+                    enabled?: true | false;
                     /**
                      * @default [
                      *       "*"
@@ -5676,7 +5676,7 @@ export interface operations {
                      */
                     severities?: ("*" | "critical" | "warning" | "info")[];
                     /** @default false */
-                    allowLinkLocal?: boolean;
+                    allowLinkLocal?: true | false;
                 };
             };
         };
@@ -5698,7 +5698,7 @@ export interface operations {
                             /** Format: uri */
                             url: string;
                             /** @default true */
-                            enabled: boolean;
+                            enabled: true | false;
                             /**
                              * @default [
                              *       "*"
@@ -5707,7 +5707,7 @@ export interface operations {
                             rules: string[];
                             severities: string[];
                             /** @default false */
-                            allowLinkLocal: boolean;
+                            allowLinkLocal: true | false;
                             id: number;
                             signed: boolean;
                             lastStatus: number | null;
@@ -5776,7 +5776,7 @@ export interface operations {
                     /** Format: uri */
                     url: string;
                     /** @default true */
-                    enabled?: boolean;
+                    enabled?: true | false;
                     /**
                      * @default [
                      *       "*"
@@ -5790,7 +5790,7 @@ export interface operations {
                      */
                     severities?: ("*" | "critical" | "warning" | "info")[];
                     /** @default false */
-                    allowLinkLocal?: boolean;
+                    allowLinkLocal?: true | false;
                 };
             };
         };
@@ -5811,7 +5811,7 @@ export interface operations {
                         /** Format: uri */
                         url: string;
                         /** @default true */
-                        enabled: boolean;
+                        enabled: true | false;
                         /**
                          * @default [
                          *       "*"
@@ -5820,7 +5820,7 @@ export interface operations {
                         rules: string[];
                         severities: string[];
                         /** @default false */
-                        allowLinkLocal: boolean;
+                        allowLinkLocal: true | false;
                         id: number;
                         signed: boolean;
                         lastStatus: number | null;
