@@ -8,7 +8,7 @@ export const MAX_PAGE_SIZE = 500;
  * A boolean query parameter, as text: `true`/`false` (also 1/0, yes/no). Not z.boolean(): the REST
  * adapter coerces those with Boolean(), which reads "false" as true.
  */
-export const queryBoolean = z.stringbool();
+export const queryBoolean = z.stringbool().meta({ description: "true or false", example: "false" });
 
 /**
  * The list conventions every REST collection follows, after RabbitMQ's HTTP API (`page`,
@@ -18,12 +18,11 @@ export const queryBoolean = z.stringbool();
 export function listQueryInput<const K extends readonly [string, ...string[]]>(sortKeys: K) {
   return z.object({
     /** 1-based. A page past the end answers no items (and says how many pages there are). */
-    page: z.number().int().min(1).max(1_000_000).default(1),
-    page_size: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-    sort: z.enum(sortKeys).default(sortKeys[0] as K[number]),
-    sort_reverse: queryBoolean.default(false),
-    /** Case-insensitive substring of the row's name. */
-    name: z.string().max(600).optional(),
+    page: z.number().int().min(1).max(1_000_000).default(1).meta({ description: "Page number, from 1" }),
+    page_size: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).meta({ description: `Rows per page (at most ${MAX_PAGE_SIZE})` }),
+    sort: z.enum(sortKeys).default(sortKeys[0] as K[number]).meta({ description: "Column to sort by" }),
+    sort_reverse: queryBoolean.default(false).meta({ description: "true: reverse the column's order" }),
+    name: z.string().max(600).meta({ description: "Case-insensitive substring of the row's name" }).optional(),
   });
 }
 
