@@ -91,4 +91,12 @@ test("unknown routes and bad input answer the same error body", async () => {
   assert.equal(bad.status, 400);
   assert.equal(bad.body.code, "BAD_REQUEST");
   assert.ok(Array.isArray(bad.body.issues));
+  // Bodies past the adapter's 100 KB default reach validation (send takes 4 MiB messages)...
+  const big = await call("POST", "/api/v1/alerts/silences", bearer(tokens.operator!), { matchers: { a: "b" }, durationMinutes: 5, comment: "x".repeat(500_000) });
+  assert.equal(big.status, 400);
+  assert.equal(big.body.code, "BAD_REQUEST");
+  // ...and past MAX_BODY_BYTES they are refused before parsing.
+  const huge = await call("POST", "/api/v1/alerts/silences", bearer(tokens.operator!), { matchers: { a: "b" }, durationMinutes: 5, comment: "x".repeat(9 * 1024 * 1024) });
+  assert.equal(huge.status, 413);
+  assert.equal(huge.body.code, "PAYLOAD_TOO_LARGE");
 });

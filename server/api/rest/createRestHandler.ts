@@ -8,6 +8,9 @@ import { errorResponseHeaders, type Permission } from "../trpc";
 import { openApiDocument, REST_BASE_PATH } from "./openApiDocument";
 import { restContext } from "./restContext";
 
+/** Largest JSON request body: a 4 MiB message in base64 plus its headers. */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
 export interface RestHandlerOptions {
   router: AnyRouter;
   services: ConsoleServices;
@@ -28,6 +31,8 @@ export function createRestHandler(opts: RestHandlerOptions): (req: IncomingMessa
   const handler = createOpenApiNodeHttpHandler({
     router: opts.router,
     createContext: ({ req }) => restContext(opts.services, opts.permissions, req),
+    // The adapter's default is 100 KB; destination/send takes a 4 MiB body (5.4 MiB as base64).
+    maxBodySize: MAX_BODY_BYTES,
     responseMeta: ({ errors }) => {
       const headers: Record<string, string> = { "cache-control": "no-store", ...errorResponseHeaders(errors) };
       // RFC 6750 §3: a 401 names the scheme the client should use.
