@@ -20,6 +20,7 @@ const NAV: Array<{ href: string; label: string; needs?: string }> = [
   { href: "/alerts", label: "Alerts" },
   { href: "/audit", label: "Audit", needs: "audit.list" },
   { href: "/users", label: "Users", needs: "users.list" },
+  { href: "/tokens", label: "API tokens", needs: "tokens.list" },
 ];
 
 /** Layout of every logged-in page: nav, user, live-connection badge; sends strangers to /login. */

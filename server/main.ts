@@ -17,6 +17,7 @@ import { pino, type Logger } from "pino";
 import { Server as SocketServer } from "socket.io";
 import { createContextFactory, resolvePrincipal } from "./api/createContext";
 import { appRouter, procedurePermissions } from "./api/root";
+import { createRestHandler } from "./api/rest/createRestHandler";
 import { errorResponseHeaders } from "./api/trpc";
 import { AuthService } from "./console/auth/AuthService";
 import { roleAtLeast } from "./console/auth/roles";
@@ -163,6 +164,8 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
         if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path: p }, "tRPC internal error");
       },
     });
+    // REST at /api/v1 (OpenAPI document at /api/v1/openapi.json): the same procedures, bearer tokens only.
+    const restHandler = createRestHandler({ router: appRouter, services, permissions, logger: logger.child({ component: "rest" }) });
     // Only requests addressed to a name this console is served under (DNS-rebinding defence).
     const servedHost = (req: IncomingMessage): boolean =>
       hostAllowed(req.headers.host, { listenHost: env.TANDEM_CONSOLE_HOST, port: (httpServer.address() as AddressInfo | null)?.port ?? env.TANDEM_CONSOLE_PORT, extra: allowedHosts });
@@ -208,6 +211,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
         );
         return;
       }
+      if (restHandler(req, res)) return;
       nextHandler(req, res).catch((err: unknown) => {
         logger.error({ err, url: req.url }, "next request failed");
         if (!res.headersSent) res.statusCode = 500;

@@ -6,6 +6,7 @@
  */
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import superjson from "superjson";
+import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 import { AppError, type AppErrorCode } from "../console/AppError";
 import type { Principal } from "../console/auth/Principal";
@@ -35,15 +36,29 @@ export interface TrpcContext {
   cookies: CookieJar;
   /** Permission of every procedure, by path ("zk.create" → "operator"). */
   permissions: ReadonlyMap<string, Permission>;
+  /**
+   * Why `principal` is null, for the 401 message: REST callers are told whether the bearer token
+   * was missing or refused (unknown, expired or revoked). Absent: "log in first".
+   */
+  anonymousReason?: string;
 }
 
 export type Permission = "public" | Role;
 
-export interface ProcedureMeta {
-  permission: Permission;
+/**
+ * `openapi` (trpc-to-openapi) publishes a procedure at /api/v1 as plain JSON REST; the same input
+ * and output schemas describe it in the OpenAPI document, so REST and tRPC cannot drift.
+ */
+export type ProcedureMeta = OpenApiMeta<{
+  /**
+   * Optional in the type only so that `.meta({ openapi })` can be added to a procedure made from a
+   * builder below (tRPC merges meta); every builder sets it, procedurePermissions() refuses to
+   * start without it and authorize() fails closed.
+   */
+  permission?: Permission;
   /** Callable by a user who still has to replace a one-time password. */
   allowPendingPasswordChange?: boolean;
-}
+}>;
 
 const TRPC_CODE: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   UNAUTHORIZED: "UNAUTHORIZED",
@@ -122,7 +137,7 @@ const base = t.procedure.use(async ({ ctx, meta, type, path, getRawInput, next }
     if (type === "mutation" && !ctx.csrfSafe) {
       throw new TRPCError({ code: "FORBIDDEN", message: "cross-site request refused (missing x-tandem-csrf header or foreign Origin)" });
     }
-    authorize(ctx.principal, meta, path);
+    authorize(ctx.principal, meta, path, ctx.anonymousReason);
     return next();
   };
   let result: Awaited<ReturnType<typeof next>> | undefined;
@@ -164,10 +179,10 @@ const base = t.procedure.use(async ({ ctx, meta, type, path, getRawInput, next }
   return result!;
 });
 
-function authorize(principal: Principal | null, meta: ProcedureMeta | undefined, path: string): void {
-  if (meta === undefined) throw new TRPCError({ code: "FORBIDDEN", message: `${path} declares no permission` });
+function authorize(principal: Principal | null, meta: ProcedureMeta | undefined, path: string, anonymousReason?: string): void {
+  if (meta?.permission === undefined) throw new TRPCError({ code: "FORBIDDEN", message: `${path} declares no permission` });
   if (meta.permission === "public") return;
-  if (principal === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "log in first" });
+  if (principal === null) throw new TRPCError({ code: "UNAUTHORIZED", message: anonymousReason ?? "log in first" });
   if (principal.mustChangePassword && meta.allowPendingPasswordChange !== true) {
     throw new TRPCError({ code: "FORBIDDEN", message: "replace your one-time password first" });
   }

@@ -56,6 +56,8 @@ export interface AlertRepository {
   delivery(id: number): Promise<WebhookDelivery | null>;
   /** Newest first. */
   deliveries(q: { webhookId?: number; limit: number; beforeId?: number }): Promise<WebhookDelivery[]>;
+  /** Newest first by offset, with counts (before and after the filters), for the REST list. */
+  deliveryPage(q: { webhookId?: number; status?: string; messageId?: string; skip: number; take: number; oldestFirst?: boolean }): Promise<{ total: number; filtered: number; items: WebhookDelivery[] }>;
   silences(activeAt?: Date): Promise<Silence[]>;
   createSilence(s: { matchers: Record<string, string>; startsAt: Date; endsAt: Date; createdBy: string; comment: string }): Promise<Silence>;
   /** Ends a silence now (kept for the record). */
@@ -86,6 +88,15 @@ export function createAlertRepository(prisma: PrismaClient): AlertRepository {
         orderBy: { id: "desc" },
         take: q.limit,
       }),
+    deliveryPage: async (q) => {
+      const where = { ...(q.webhookId !== undefined ? { webhookId: q.webhookId } : {}), ...(q.status !== undefined ? { status: q.status } : {}), ...(q.messageId ? { messageId: { contains: q.messageId } } : {}) };
+      const [total, filtered, items] = await Promise.all([
+        prisma.webhookDelivery.count(),
+        prisma.webhookDelivery.count({ where }),
+        prisma.webhookDelivery.findMany({ where, orderBy: { id: q.oldestFirst === true ? "asc" : "desc" }, skip: q.skip, take: q.take }),
+      ]);
+      return { total, filtered, items };
+    },
     silences: (activeAt) =>
       prisma.silence.findMany({
         where: activeAt ? { startsAt: { lte: activeAt }, endsAt: { gt: activeAt } } : {},

@@ -88,6 +88,10 @@ export class AlertConfigService {
     return this.repo.deliveries(q);
   }
 
+  deliveryPage(q: Parameters<AlertRepository["deliveryPage"]>[0]): ReturnType<AlertRepository["deliveryPage"]> {
+    return this.repo.deliveryPage(q);
+  }
+
   silences(): Promise<Silence[]> {
     return this.repo.silences();
   }

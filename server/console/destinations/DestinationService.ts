@@ -104,14 +104,16 @@ export class DestinationService {
   async list(q: RowQuery & { sparklines: boolean }): Promise<{
     attached: boolean;
     total: number;
+    /** Rows before the filters (the REST list's total_count). */
+    unfiltered: number;
     items: Array<DestinationListRow & { spark: Array<number | null> }>;
     groups: GroupState[];
   }> {
-    if (this.clusterOrNull() === null) return { attached: false, total: 0, items: [], groups: [] };
+    if (this.clusterOrNull() === null) return { attached: false, total: 0, unfiltered: 0, items: [], groups: [] };
     const { rows, groups } = await this.catalog.rows(q.group);
     const page = this.sorted.query(rows, q);
     const sparks = q.sparklines ? await this.sparklines(page.items) : new Map<string, Array<number | null>>();
-    return { attached: true, total: page.total, groups, items: page.items.map((r) => ({ ...r, spark: sparks.get(`${r.group}\u0000${r.name}`) ?? [] })) };
+    return { attached: true, total: page.total, unfiltered: rows.length, groups, items: page.items.map((r) => ({ ...r, spark: sparks.get(`${r.group}\u0000${r.name}`) ?? [] })) };
   }
 
   /** Depth over the last 15 minutes for the rows of one page, in one query. */

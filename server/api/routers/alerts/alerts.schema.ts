@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { strictBoolean } from "../../rest/strictBoolean";
 import { CONDITION_KINDS } from "../../../console/alerts/alertConditions";
 
 const labelMap = z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "label names are letters, digits and _ (Prometheus' rule)"), z.string().max(1000));
 
 export const ruleInput = z.object({
   name: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, "a rule name is letters, digits and _ . : -"),
-  enabled: z.boolean().default(true),
+  enabled: strictBoolean.default(true),
   metric: z.enum(CONDITION_KINDS as [string, ...string[]]),
   comparator: z.enum(["gt", "gte", "lt", "lte"]),
   threshold: z.number().finite(),

@@ -8,5 +8,8 @@ import { expireSilence } from "./expireSilence";
 import { rules } from "./rules";
 import { silences } from "./silences";
 import { updateRule } from "./updateRule";
+import { rulesPage } from "./rulesPage";
+import { silencesPage } from "./silencesPage";
+import { activePage } from "./activePage";
 
-export const alertsRouter = createTRPCRouter({ active, conditions, rules, createRule, updateRule, deleteRule, silences, createSilence, expireSilence });
+export const alertsRouter = createTRPCRouter({ active, conditions, rules, createRule, updateRule, deleteRule, silences, createSilence, expireSilence, rulesPage, silencesPage, activePage });

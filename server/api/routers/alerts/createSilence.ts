@@ -4,6 +4,7 @@ import { silenceView } from "./alerts.schema";
 
 /** Mutes notifications of alerts whose labels match every matcher, for a time window. */
 export const createSilence = operatorProcedure
+  .meta({ openapi: { method: "POST", path: "/alerts/silences", tags: ["alerts"], summary: "Silence matching alerts for a time window" } })
   .input(
     z.object({
       matchers: z.record(z.string().min(1).max(100), z.string().max(1000)),

@@ -2,6 +2,7 @@ import { operatorProcedure } from "../../trpc";
 import { idInput, silenceView } from "./alerts.schema";
 
 export const expireSilence = operatorProcedure
+  .meta({ openapi: { method: "DELETE", path: "/alerts/silences/{id}", tags: ["alerts"], summary: "Expire a silence now" } })
   .input(idInput)
   .output(silenceView)
   .mutation(async ({ ctx, input }) => {

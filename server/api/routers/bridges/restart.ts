@@ -5,6 +5,7 @@ import { restartBridgeInput, restartBridgeOutput } from "./restart.schema";
 
 /** Drops a bridge's connection and reconnects at once (POST /api/v1/bridges/:name/restart on the group's master); audited like every mutation. */
 export const restart = operatorProcedure
+  .meta({ openapi: { method: "POST", path: "/bridges/{group}/{name}/restart", tags: ["bridges"], summary: "Drop a bridge's connection and reconnect at once" } })
   .input(restartBridgeInput)
   .output(restartBridgeOutput)
   .mutation(async ({ ctx, input }) => {

@@ -12,5 +12,7 @@ import { nodeStop } from "./nodeStop";
 import { overview } from "./overview";
 import { status } from "./status";
 import { topology } from "./topology";
+import { nodesPage } from "./nodesPage";
+import { groupsPage } from "./groupsPage";
 
-export const clusterRouter = createTRPCRouter({ status, overview, topology, group, nodes, node, nodeStart, nodeStop, nodeKill, nodeRestart, nodeLogs, handover, actionPreview });
+export const clusterRouter = createTRPCRouter({ status, overview, topology, group, nodes, node, nodeStart, nodeStop, nodeKill, nodeRestart, nodeLogs, handover, actionPreview, nodesPage, groupsPage });

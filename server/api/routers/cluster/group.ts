@@ -10,6 +10,7 @@ const TIMELINE_KINDS = ["election", "master-lost", "quorum-lost"];
 
 /** One group: its master, election timeline, each slave's replicated position and lag, member znodes. */
 export const group = viewerProcedure
+  .meta({ openapi: { method: "GET", path: "/groups/{name}", tags: ["groups"], summary: "One group: master, election timeline, replication lag, member znodes" } })
   .input(groupInput)
   .output(groupOutput)
   .query(async ({ ctx, input }) => {

@@ -9,6 +9,7 @@ import { requireConfirmation } from "./readActionImpact";
  * its whole journal, then leaves and rejoins its group as a slave (POST /api/v1/node/handover).
  */
 export const handover = operatorProcedure
+  .meta({ openapi: { method: "POST", path: "/nodes/{name}/handover", tags: ["nodes"], summary: "Planned handover: the master steps down once a slave has its whole journal" } })
   .input(handoverInput)
   .output(handoverOutput)
   .mutation(async ({ ctx, input }) => {

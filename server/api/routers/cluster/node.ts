@@ -10,6 +10,7 @@ const DESTINATIONS_SHOWN = 20;
 
 /** One node's health: role, memory, store, connections, uptime, close reasons, destinations, process. */
 export const node = viewerProcedure
+  .meta({ openapi: { method: "GET", path: "/nodes/{name}", tags: ["nodes"], summary: "One node: role, memory, store, connections, destinations, process" } })
   .input(nodeInput)
   .output(nodeOutput)
   .query(async ({ ctx, input }) => {

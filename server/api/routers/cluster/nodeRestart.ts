@@ -4,6 +4,7 @@ import { runNodeAction } from "./runNodeAction";
 
 /** Clean stop, then start (embedded mode). */
 export const nodeRestart = operatorProcedure
+  .meta({ openapi: { method: "POST", path: "/nodes/{name}/restart", tags: ["nodes"], summary: "Stop the node cleanly, then start it" } })
   .input(nodeActionInput)
   .output(nodeActionOutput)
   .mutation(({ ctx, input }) => runNodeAction(ctx, input.name, "restart", input.confirm));

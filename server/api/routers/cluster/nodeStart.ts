@@ -4,6 +4,7 @@ import { runNodeAction } from "./runNodeAction";
 
 /** Starts the node's process (embedded mode). */
 export const nodeStart = operatorProcedure
+  .meta({ openapi: { method: "POST", path: "/nodes/{name}/start", tags: ["nodes"], summary: "Start the node process (embedded mode)" } })
   .input(nodeActionInput)
   .output(nodeActionOutput)
   .mutation(({ ctx, input }) => runNodeAction(ctx, input.name, "start"));

@@ -5,7 +5,8 @@ import { collectFacts } from "./collectFacts";
 import { overviewOutput } from "./overview.schema";
 
 /** Health at a glance: groups and masters, nodes up/down, traffic, depth, open problems. */
-export const overview = viewerProcedure.output(overviewOutput).query(async ({ ctx }) => {
+export const overview = viewerProcedure
+  .meta({ openapi: { method: "GET", path: "/cluster/overview", tags: ["cluster"], summary: "Health at a glance: masters, nodes up, traffic, depth, open problems" } }).output(overviewOutput).query(async ({ ctx }) => {
   const rt = clusterConsoleOf(ctx);
   const facts = await collectFacts(rt.cluster, rt.name);
   const views = nodeViews(facts);

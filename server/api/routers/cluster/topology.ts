@@ -5,7 +5,8 @@ import { collectFacts } from "./collectFacts";
 import { topologyOutput } from "./topology.schema";
 
 /** Groups → nodes with roles, and master → slave replication links with their lag. */
-export const topology = viewerProcedure.output(topologyOutput).query(async ({ ctx }) => {
+export const topology = viewerProcedure
+  .meta({ openapi: { method: "GET", path: "/cluster/topology", tags: ["cluster"], summary: "Groups, nodes and replication links" } }).output(topologyOutput).query(async ({ ctx }) => {
   const rt = clusterConsoleOf(ctx);
   const facts = await collectFacts(rt.cluster, rt.name);
   const views = nodeViews(facts);

@@ -3,6 +3,7 @@ import { closeConnectionInput, closeConnectionOutput } from "./connections.schem
 
 /** Closes a client connection (audited as node/connection); its unacked messages are redelivered. */
 export const close = operatorProcedure
+  .meta({ openapi: { method: "DELETE", path: "/nodes/{node}/connections/{id}", tags: ["connections"], summary: "Close a client connection (its unacknowledged messages are redelivered)" } })
   .input(closeConnectionInput)
   .output(closeConnectionOutput)
   .mutation(async ({ ctx, input }) => {

@@ -4,6 +4,7 @@ import { bulkApplyInput, bulkApplyOutput } from "./bulk.schema";
 
 /** Purges or deletes the previewed destinations; each one is audited on its own. */
 export const bulkApply = operatorProcedure
+  .meta({ openapi: { method: "POST", path: "/destinations/bulk/apply", tags: ["destinations"], summary: "Purge or delete the previewed destinations (refused if they changed since the preview)" } })
   .input(bulkApplyInput)
   .output(bulkApplyOutput)
   .mutation(async ({ ctx, input }) => {

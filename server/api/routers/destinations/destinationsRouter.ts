@@ -11,5 +11,6 @@ import { message } from "./message";
 import { move } from "./move";
 import { purge } from "./purge";
 import { send } from "./send";
+import { page } from "./page";
 
-export const destinationsRouter = createTRPCRouter({ list, get, history, browse, message, create, delete: remove, purge, send, move, bulkPreview, bulkApply });
+export const destinationsRouter = createTRPCRouter({ list, get, history, browse, message, create, delete: remove, purge, send, move, bulkPreview, bulkApply, page });

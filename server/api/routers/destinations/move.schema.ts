@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { strictBoolean } from "../../rest/strictBoolean";
 import { destinationName, destinationRef } from "./destination.schema";
 
 export const moveInput = destinationRef.extend({
@@ -8,7 +9,7 @@ export const moveInput = destinationRef.extend({
   selector: z.string().min(1).max(10_000).optional(),
   all: z.literal(true).optional(),
   /** Copy leaves the originals where they are. */
-  copy: z.boolean().default(false),
+  copy: strictBoolean.default(false),
 });
 
 export const moveOutput = z.object({

@@ -3,6 +3,7 @@ import { moveInput, moveOutput } from "./move.schema";
 
 /** Moves or copies waiting messages to another destination of the same group, e.g. DLQ.orders → orders. */
 export const move = operatorProcedure
+  .meta({ openapi: { method: "POST", path: "/destination/move", tags: ["destinations"], summary: "Move or copy waiting messages to another destination of the group" } })
   .input(moveInput)
   .output(moveOutput)
   .mutation(async ({ ctx, input }) => {

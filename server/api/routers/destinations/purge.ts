@@ -3,6 +3,7 @@ import { purgeInput, purgeOutput } from "./purge.schema";
 
 /** Removes every waiting message of a queue; answers how many. */
 export const purge = operatorProcedure
+  .meta({ openapi: { method: "POST", path: "/destination/purge", tags: ["destinations"], summary: "Remove every waiting message of a queue" } })
   .input(purgeInput)
   .output(purgeOutput)
   .mutation(async ({ ctx, input }) => {

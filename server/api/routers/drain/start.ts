@@ -6,6 +6,7 @@ import { drainJob, drainStartInput } from "./drain.schema";
 
 /** Starts draining a node; progress arrives through drain.status (pushed: invalidate ["drain"]). */
 export const start = operatorProcedure
+  .meta({ openapi: { method: "POST", path: "/nodes/{name}/drain", tags: ["drain"], summary: "Start draining the node" } })
   .input(drainStartInput)
   .output(drainJob)
   .mutation(async ({ ctx, input }) => {

@@ -2,6 +2,7 @@ import { principalOf, viewerProcedure } from "../../trpc";
 import { revokeTokenInput, revokeTokenOutput } from "./revoke.schema";
 
 export const revoke = viewerProcedure
+  .meta({ openapi: { method: "DELETE", path: "/tokens/{id}", tags: ["tokens"], summary: "Revoke one of the caller's tokens" } })
   .input(revokeTokenInput)
   .output(revokeTokenOutput)
   .mutation(async ({ ctx, input }) => {

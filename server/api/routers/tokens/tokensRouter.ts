@@ -2,5 +2,6 @@ import { createTRPCRouter } from "../../trpc";
 import { create } from "./create";
 import { list } from "./list";
 import { revoke } from "./revoke";
+import { page } from "./page";
 
-export const tokensRouter = createTRPCRouter({ list, create, revoke });
+export const tokensRouter = createTRPCRouter({ list, create, revoke, page });

@@ -2,6 +2,7 @@ import { adminProcedure } from "../../trpc";
 import { createUserInput, createUserOutput } from "./create.schema";
 
 export const create = adminProcedure
+  .meta({ openapi: { method: "POST", path: "/users", tags: ["users"], summary: "Create a user; answers a one-time password" } })
   .input(createUserInput)
   .output(createUserOutput)
   .mutation(async ({ ctx, input }) => {

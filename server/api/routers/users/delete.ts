@@ -3,6 +3,7 @@ import { deleteUserInput, deleteUserOutput } from "./manage.schema";
 
 /** Deletes a user with their sessions and API tokens; never the last admin, never yourself. */
 export const remove = adminProcedure
+  .meta({ openapi: { method: "DELETE", path: "/users/{username}", tags: ["users"], summary: "Delete a user with their sessions and API tokens" } })
   .input(deleteUserInput)
   .output(deleteUserOutput)
   .mutation(async ({ ctx, input }) => {

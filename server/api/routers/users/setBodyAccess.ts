@@ -5,6 +5,7 @@ import { toUserView } from "./userView.schema";
 
 /** Lets a viewer read message bodies, or takes it back (operators and admins always may). */
 export const setBodyAccess = adminProcedure
+  .meta({ openapi: { method: "PUT", path: "/users/{username}/body-access", tags: ["users"], summary: "Let a viewer read message bodies, or take it back" } })
   .input(setBodyAccessInput)
   .output(setBodyAccessOutput)
   .mutation(async ({ ctx, input }) => {

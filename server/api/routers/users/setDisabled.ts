@@ -5,6 +5,7 @@ import { toUserView } from "./userView.schema";
 
 /** Disables a user (their sessions end, their API tokens stop working) or enables them again. */
 export const setDisabled = adminProcedure
+  .meta({ openapi: { method: "PUT", path: "/users/{username}/disabled", tags: ["users"], summary: "Disable a user (sessions end, tokens stop working) or enable them again" } })
   .input(setDisabledInput)
   .output(setDisabledOutput)
   .mutation(async ({ ctx, input }) => {

@@ -5,6 +5,7 @@ import { toUserView } from "./userView.schema";
 
 /** Changes a user's role and ends their sessions, so the new role applies at once; never demotes the last admin. */
 export const setRole = adminProcedure
+  .meta({ openapi: { method: "PUT", path: "/users/{username}/role", tags: ["users"], summary: "Change a user's role (ends their sessions)" } })
   .input(setRoleInput)
   .output(setRoleOutput)
   .mutation(async ({ ctx, input }) => {

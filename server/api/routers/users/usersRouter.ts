@@ -6,5 +6,6 @@ import { resetPassword } from "./resetPassword";
 import { setBodyAccess } from "./setBodyAccess";
 import { setDisabled } from "./setDisabled";
 import { setRole } from "./setRole";
+import { page } from "./page";
 
-export const usersRouter = createTRPCRouter({ list, create, setRole, resetPassword, setDisabled, delete: remove, setBodyAccess });
+export const usersRouter = createTRPCRouter({ list, create, setRole, resetPassword, setDisabled, delete: remove, setBodyAccess, page });

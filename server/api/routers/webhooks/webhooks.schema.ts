@@ -1,13 +1,14 @@
 import { z } from "zod";
+import { strictBoolean } from "../../rest/strictBoolean";
 
 export const webhookInput = z.object({
   name: z.string().trim().min(1).max(100),
   kind: z.enum(["webhook", "alertmanager"]).default("webhook"),
   url: z.string().url().max(2000),
-  enabled: z.boolean().default(true),
+  enabled: strictBoolean.default(true),
   rules: z.array(z.string().max(100)).max(200).default(["*"]),
   severities: z.array(z.enum(["*", "critical", "warning", "info"])).default(["*"]),
-  allowLinkLocal: z.boolean().default(false),
+  allowLinkLocal: strictBoolean.default(false),
 });
 
 export const webhookView = webhookInput.required().extend({

@@ -4,6 +4,7 @@ import { aclInput, aclOutput } from "./acl.schema";
 
 /** The znode's ACL, like `zkCli getAcl`. */
 export const acl = viewerProcedure
+  .meta({ openapi: { method: "GET", path: "/zk/acl", tags: ["zookeeper"], summary: "A znode's ACL and ACL version" } })
   .input(aclInput)
   .output(aclOutput)
   .query(async ({ ctx, input }) => {

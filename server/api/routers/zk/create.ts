@@ -3,6 +3,7 @@ import { operatorProcedure } from "../../trpc";
 import { createInput, createOutput } from "./create.schema";
 
 export const create = operatorProcedure
+  .meta({ openapi: { method: "POST", path: "/zk/node", tags: ["zookeeper"], summary: "Create a znode" } })
   .input(createInput)
   .output(createOutput)
   .mutation(async ({ ctx, input }) => {

@@ -3,6 +3,7 @@ import { deleteInput, deleteOutput } from "./delete.schema";
 
 /** Named `remove` in the router file because `delete` is a reserved word. */
 export const remove = operatorProcedure
+  .meta({ openapi: { method: "DELETE", path: "/zk/node", tags: ["zookeeper"], summary: "Delete a znode at an expected version (-1: any)" } })
   .input(deleteInput)
   .output(deleteOutput)
   .mutation(async ({ ctx, input }) => {

@@ -6,6 +6,7 @@ import { deletePreviewInput, deletePreviewOutput } from "./deletePreview.schema"
 
 /** What a recursive delete would remove, with what each znode is in Tandem and what follows. */
 export const deletePreview = viewerProcedure
+  .meta({ openapi: { method: "GET", path: "/zk/delete-preview", tags: ["zookeeper"], summary: "What a recursive delete would remove, with a fingerprint to apply it" } })
   .input(deletePreviewInput)
   .output(deletePreviewOutput)
   .query(async ({ ctx, input }) => {

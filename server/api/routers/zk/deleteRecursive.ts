@@ -3,6 +3,7 @@ import { deleteRecursiveInput, deleteRecursiveOutput } from "./deleteRecursive.s
 
 /** `deleteall`, but only of the subtree the operator previewed (zk.deletePreview). */
 export const deleteRecursive = operatorProcedure
+  .meta({ openapi: { method: "POST", path: "/zk/delete-recursive", tags: ["zookeeper"], summary: "Delete the previewed subtree (refused if it changed since the preview)" } })
   .input(deleteRecursiveInput)
   .output(deleteRecursiveOutput)
   .mutation(async ({ ctx, input }) => {

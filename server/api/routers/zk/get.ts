@@ -3,6 +3,7 @@ import { getInput, getOutput } from "./get.schema";
 
 /** Data and full Stat, like `zkCli get -s`. */
 export const get = viewerProcedure
+  .meta({ openapi: { method: "GET", path: "/zk/node", tags: ["zookeeper"], summary: "A znode's data (base64) and full Stat" } })
   .input(getInput)
   .output(getOutput)
   .query(async ({ ctx, input }) => {

@@ -3,6 +3,7 @@ import { operatorProcedure } from "../../trpc";
 import { setInput, setOutput } from "./set.schema";
 
 export const set = operatorProcedure
+  .meta({ openapi: { method: "PUT", path: "/zk/node", tags: ["zookeeper"], summary: "Set a znode's data at an expected version" } })
   .input(setInput)
   .output(setOutput)
   .mutation(async ({ ctx, input }) => {
