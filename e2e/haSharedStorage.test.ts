@@ -41,7 +41,7 @@ function has(n: Node, msg: string): boolean {
 }
 
 function stompListening(n: Node): boolean {
-  return n.logs.some((l) => l.includes(`"service":"stomp"`) && l.includes(`"msg":"listening"`));
+  return n.logs.some((l) => /"service":"(broker\/)?stomp"/.test(l) && l.includes(`"msg":"listening"`));
 }
 
 function portOpen(port: number): Promise<boolean> {

@@ -68,7 +68,7 @@ async function eventually(check: () => Promise<boolean>, timeoutMs: number, what
 /** Starts a killed node again and waits until it takes STOMP clients (recovery is logged before). */
 async function start(node: string): Promise<void> {
   await net.startNode(node);
-  await net.waitForLog(node, (l) => l.msg === "listening" && l.service === "stomp", 30_000, `${node} listening after its restart`);
+  await net.waitForLog(node, (l) => l.msg === "listening" && String(l.service).endsWith("stomp"), 30_000, `${node} listening after its restart`);
 }
 
 before(async () => {

@@ -120,9 +120,11 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
       logs.push(rec);
       if (rec.msg === "listening" && typeof rec.port === "number") {
         // Several listeners log "listening": STOMP/TCP (service stomp), WebSocket, admin.
-        if (rec.service === "stomp" && stompPort === null) stompPort = rec.port;
-        else if (rec.service === "stomp-ws") wsPort = rec.port;
-        else if (rec.service === "admin") adminPort = rec.port;
+        // The node's logger has base service "broker", so a listener's line reads "broker/stomp".
+        const service = String(rec.service ?? "").split("/").pop();
+        if (service === "stomp" && stompPort === null) stompPort = rec.port;
+        else if (service === "stomp-ws") wsPort = rec.port;
+        else if (service === "admin") adminPort = rec.port;
       }
       const adminReady = adminPort !== null || options.admin?.enabled === false;
       const wsReady = wsPort !== null || !options.websocket;
