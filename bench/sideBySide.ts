@@ -10,7 +10,12 @@
 //
 // Run: npm run bench -- --side-by-side   (or node --import tsx bench/sideBySide.ts)
 // Installs nothing by itself: bench/installPeers.sh does (apt-get; never part of `npm test`).
-// Env: SBS_ROUNDS (3), SBS_DURATION_MS (4000), SBS_SKIP_REPLICATED=1, SBS_RATE (2000).
+// Env: SBS_ROUNDS (3), SBS_DURATION_MS (4000), SBS_SKIP_REPLICATED=1, SBS_RATE (2000),
+// SBS_PEERS=0 (Tandem rows and the null broker only: no ActiveMQ/RabbitMQ), SBS_SCENARIOS=1p,4p,
+// SBS_GROUPS=quorum_disk (which replicated groups), TANDEM_REPL_TRACE=1 (the nodes log where a
+// replicated send's time goes; printed here).
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { ClusterProcess, waitFor } from "../e2e/support/clusterProcess";
 import { measureDiskLimit } from "./diskLimit";
 import type { LoadgenConfig, LoadgenResult } from "./loadgen";
@@ -26,11 +31,13 @@ interface Scenario {
 
 const RATE = Number(process.env.SBS_RATE ?? 2000);
 
-const SCENARIOS: Scenario[] = [
+const ALL_SCENARIOS: Scenario[] = [
   { key: "1p", name: "durable, receipt each, 1 producer (strict)", config: { producers: 1, receiptEvery: 1, window: 1 } },
   { key: "4p", name: "durable, receipt each, 4 producers (strict)", config: { producers: 4, receiptEvery: 1, window: 1 } },
   { key: "rate", name: `durable, receipt each, 1 producer at ${RATE} msg/s`, config: { producers: 1, receiptEvery: 1, window: 64, rate: RATE } },
 ];
+const ONLY = process.env.SBS_SCENARIOS?.split(",").map((k) => k.trim());
+const SCENARIOS = ONLY ? ALL_SCENARIOS.filter((s) => ONLY.includes(s.key)) : ALL_SCENARIOS;
 
 export interface SideBySideSample {
   round: number;
@@ -41,6 +48,8 @@ export interface SideBySideSample {
   p99: number;
   p999: number;
   fsyncsPerMsg: number | null;
+  /** Replicated rows: each slave's journal device flushes per message (its /metrics counter). */
+  slaveFsyncsPerMsg?: number[];
   brokerCpu: number;
   loadgenCpu: number;
   errors: string;
@@ -52,15 +61,19 @@ interface Target {
   connect: Partial<LoadgenConfig>;
   pid: number | null;
   fsyncs: () => Promise<number | null>;
+  slaveFsyncs?: () => Promise<number[]>;
 }
 
 async function runOne(round: number, s: Scenario, t: Target, durationMs: number): Promise<SideBySideSample> {
   const f0 = await t.fsyncs();
+  const s0 = (await t.slaveFsyncs?.()) ?? [];
   const cpu0 = t.pid === null ? null : readCpuSeconds(t.pid);
   const wall0 = Date.now();
   const queue = `/queue/sbs.${s.key}.${round}`;
   const r: LoadgenResult = await spawnLoadgen({ ...LOADGEN_DEFAULTS, durationMs, ...s.config, ...t.connect, queue, port: t.port });
   const f1 = await t.fsyncs();
+  const s1 = (await t.slaveFsyncs?.()) ?? [];
+  const perMsg = (a: number, b: number): number => Math.round(((b - a) / r.sentTotal) * 1000) / 1000;
   const cpu1 = t.pid === null ? null : readCpuSeconds(t.pid);
   const sample: SideBySideSample = {
     round,
@@ -70,7 +83,8 @@ async function runOne(round: number, s: Scenario, t: Target, durationMs: number)
     p50: r.receiptP50,
     p99: r.receiptP99,
     p999: r.receiptP999,
-    fsyncsPerMsg: f0 === null || f1 === null || r.sentTotal === 0 ? null : Math.round(((f1 - f0) / r.sentTotal) * 1000) / 1000,
+    fsyncsPerMsg: f0 === null || f1 === null || r.sentTotal === 0 ? null : perMsg(f0, f1),
+    ...(t.slaveFsyncs && r.sentTotal > 0 ? { slaveFsyncsPerMsg: s1.map((b, i) => perMsg(s0[i] ?? 0, b)) } : {}),
     brokerCpu: cpu0 === null || cpu1 === null ? 0 : Math.round(((cpu1 - cpu0) / ((Date.now() - wall0) / 1000)) * 100) / 100,
     loadgenCpu: r.loadgenCpu,
     errors: r.errors.join("; "),
@@ -85,6 +99,10 @@ function target(b: BenchBroker): Target {
 
 async function startGroup(sync: "quorum_mem" | "quorum_disk"): Promise<{ cluster: ClusterProcess; target: Target }> {
   const cluster = await ClusterProcess.start({ nodes: 3, sync });
+  // TANDEM_REPL_TRACE=1 (inherited by the nodes): their phase timings go to our stderr.
+  cluster.onLog((node, l) => {
+    if (l.msg === "replication trace") console.error(`sbs: ${sync} ${node} ${JSON.stringify({ side: l.side, phases: l.phases, counts: l.counts })}`);
+  });
   try {
     const master = await cluster.waitForMaster(60_000);
     // No quorum acknowledges anything until both slaves stream.
@@ -93,9 +111,25 @@ async function startGroup(sync: "quorum_mem" | "quorum_disk"): Promise<{ cluster
       60_000,
       () => `slaves of ${master.name} did not attach`,
     );
+    // The journal's own counter (fsync/fdatasync calls plus O_DSYNC writes), per node.
+    const fsyncsOf = async (node: string, adminPort: number): Promise<number> => {
+      const token = (await readFile(join(cluster.dataDir, node, "admin.token"), "utf8")).trim();
+      const res = await fetch(`http://127.0.0.1:${adminPort}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      const m = /^tandem_journal_fsyncs_total(?:\{[^}]*\})? (\d+)/m.exec(await res.text());
+      if (!m) throw new Error(`no tandem_journal_fsyncs_total in ${node}'s /metrics (HTTP ${res.status})`);
+      return Number(m[1]);
+    };
+    const slaves = cluster.nodes.filter((n) => n !== master);
     return {
       cluster,
-      target: { name: `Tandem 3 nodes ${sync}`, port: master.stompPort, connect: {}, pid: master.proc?.child.pid ?? null, fsyncs: () => Promise.resolve(null) },
+      target: {
+        name: `Tandem 3 nodes ${sync}`,
+        port: master.stompPort,
+        connect: {},
+        pid: master.proc?.child.pid ?? null,
+        fsyncs: () => fsyncsOf(master.name, master.adminPort),
+        slaveFsyncs: () => Promise.all(slaves.map((n) => fsyncsOf(n.name, n.adminPort))),
+      },
     };
   } catch (err) {
     await cluster.stop();
@@ -122,7 +156,8 @@ export async function runSideBySide(): Promise<SideBySideReport> {
   const rounds = Number(process.env.SBS_ROUNDS ?? 3);
   const durationMs = Number(process.env.SBS_DURATION_MS ?? 4000);
   const installed = peersInstalled();
-  if (!installed.activemq || !installed.rabbitmq || !installed.strace) {
+  const peers = process.env.SBS_PEERS !== "0";
+  if (!installed.strace || (peers && (!installed.activemq || !installed.rabbitmq))) {
     throw new Error(`side-by-side needs ActiveMQ, RabbitMQ and strace (${JSON.stringify(installed)}): run bench/installPeers.sh first`);
   }
   const brokers: BenchBroker[] = [];
@@ -137,10 +172,10 @@ export async function runSideBySide(): Promise<SideBySideReport> {
   process.once("SIGTERM", interrupted);
   try {
     // One at a time, so that a start failing leaves the earlier ones in `brokers` to be stopped.
-    for (const start of [startNullBroker, () => startTandem(), startActiveMQ, startRabbitMQ]) brokers.push(await start());
+    for (const start of [startNullBroker, () => startTandem(), ...(peers ? [startActiveMQ, startRabbitMQ] : [])]) brokers.push(await start());
     if (process.env.SBS_SKIP_REPLICATED !== "1") {
-      groups.push(await startGroup("quorum_mem"));
-      groups.push(await startGroup("quorum_disk"));
+      const wanted = (process.env.SBS_GROUPS ?? "quorum_mem,quorum_disk").split(",").map((g) => g.trim());
+      for (const sync of ["quorum_mem", "quorum_disk"] as const) if (wanted.includes(sync)) groups.push(await startGroup(sync));
     }
     const targets = [...brokers.map(target), ...groups.map((g) => g.target)];
     for (let round = 1; round <= rounds; round++) {
@@ -185,6 +220,7 @@ function summarize(samples: SideBySideSample[], disk: SideBySideReport["disk"]):
         "p99 ms": r2(median(xs.map((x) => x.p99))),
         "p99.9 ms": r2(median(xs.map((x) => x.p999))),
         "fsyncs/msg": xs[0]!.fsyncsPerMsg === null ? "-" : r2(median(xs.map((x) => x.fsyncsPerMsg ?? 0))),
+        "slave fsyncs/msg": xs[0]!.slaveFsyncsPerMsg ? xs[0]!.slaveFsyncsPerMsg.map((_, i) => r2(median(xs.map((x) => x.slaveFsyncsPerMsg?.[i] ?? 0)))).join(" / ") : "-",
         "broker cpu": r2(median(xs.map((x) => x.brokerCpu))),
         note: b !== "null broker" && s.key !== "rate" && rate >= 0.8 * ceiling ? "generator-bound" : xs.some((x) => x.errors) ? xs.map((x) => x.errors).join("; ") : "",
       });

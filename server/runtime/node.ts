@@ -5,6 +5,7 @@ import type { NodeConfig } from "../config/resolveNodeConfig";
 import { Broker } from "./broker/Broker";
 import { GroupMember, type GroupRole } from "./ha/GroupMember";
 import { ReplicationGate, type ReplicationPolicy } from "./ha/ReplicationGate";
+import { ReplicationTrace } from "./ha/ReplicationTrace";
 import { ReplicationMaster } from "./ha/ReplicationMaster";
 import { ReplicationSlave } from "./ha/ReplicationSlave";
 import { replicationPolicyFor } from "./ha/replicationPolicyFor";
@@ -397,12 +398,13 @@ export class BrokerNode {
     await this.unfollow();
     const c = this.config;
     const zk = this.zk;
+    const trace = ReplicationTrace.fromEnv(this.logger, "master");
     const gate = new ReplicationGate(this.journal, this.replicationPolicy, this.logger, () => {
       if (!zk) return null;
       if (zk.state !== "connected") return `coordinator session ${zk.state}`;
       const silent = Date.now() - zk.lastHeardAt;
       return silent * 2 > zk.sessionTimeoutMs ? `coordinator silent for ${silent} ms` : null;
-    });
+    }, trace);
     // The term record starts this tenure in the log: a returning node finds its divergence by it.
     const start = this.journal.endPosition;
     try {
@@ -424,6 +426,7 @@ export class BrokerNode {
       term: termNumber(termId) || null,
       gate,
       logger: this.logger,
+      trace,
     });
     let port: number;
     try {
@@ -462,6 +465,7 @@ export class BrokerNode {
       securityToken: this.config.securityToken,
       journal: () => this.journal,
       journalDir: this.journalDir,
+      trace: ReplicationTrace.fromEnv(this.logger, "slave"),
       wipeJournal: async () => {
         await this.journal.close();
         for (const f of await readdir(this.journalDir)) await rm(join(this.journalDir, f), { force: true });

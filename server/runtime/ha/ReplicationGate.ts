@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { DurabilityGate } from "../store/DurabilityGate";
 import type { Journal } from "../store/Journal";
+import { ReplicationTrace } from "./ReplicationTrace";
 
 export interface ReplicationPolicy {
   /** Name shown to operators (quorum_mem, SYNC_MASTER/ASYNC_FLUSH …). */
@@ -40,6 +41,8 @@ export class ReplicationGate implements DurabilityGate {
      * receipts instead of acknowledging — the margin does not depend on noticing the disconnect.
      */
     private readonly fence: () => string | null = () => null,
+    /** Opt-in phase timing (TANDEM_REPL_TRACE=1): local sync, quorum wait, both. */
+    private readonly trace: ReplicationTrace | null = null,
   ) {
     this.timer = setInterval(() => this.logWaiting(), 1000);
     this.timer.unref();
@@ -57,8 +60,20 @@ export class ReplicationGate implements DurabilityGate {
         ? null
         : new Promise<void>((resolve, reject) => this.waiters.push({ position, resolve, reject }));
     const both = local && remote ? Promise.all([local, remote]) : (local ?? remote);
+    if (this.trace) this.traceWait(local, remote, both);
     if (!both) return this.fence() === null ? Promise.resolve() : this.fenced();
     return both.then(() => (this.fence() === null ? undefined : this.fenced()));
+  }
+
+  private traceWait(local: Promise<void> | null, remote: Promise<void> | null, both: Promise<unknown> | null): void {
+    const trace = this.trace!;
+    const t0 = ReplicationTrace.now();
+    const ignore = (): void => {};
+    local?.then(() => trace.since("local sync", t0), ignore);
+    remote?.then(() => trace.since("quorum ack", t0), ignore);
+    both?.then(() => trace.since("local and quorum", t0), ignore);
+    if (remote) trace.count("waited for slaves");
+    else trace.count("quorum already acked");
   }
 
   /** Resolves once the fence opens again; rejects if the node stops being master meanwhile. */
@@ -94,6 +109,7 @@ export class ReplicationGate implements DurabilityGate {
   fail(err: Error): void {
     this.failed = err;
     clearInterval(this.timer);
+    this.trace?.stop();
     const ws = this.waiters;
     this.waiters = [];
     for (const w of ws) w.reject(err);

@@ -15,6 +15,7 @@ import {
   type Term,
 } from "./replicationCodec";
 import type { ReplicationGate } from "./ReplicationGate";
+import { ReplicationTrace } from "./ReplicationTrace";
 
 export interface ReplicationMasterOptions {
   host: string;
@@ -27,6 +28,8 @@ export interface ReplicationMasterOptions {
   term: number | null;
   gate: ReplicationGate;
   logger: Logger;
+  /** Opt-in phase timing (TANDEM_REPL_TRACE=1): ship to mem ack and to disk ack, per slave link. */
+  trace?: ReplicationTrace | null;
 }
 
 /** Bytes of records per Records frame; also the most one slave may have unsent in the socket. */
@@ -44,6 +47,9 @@ export interface SlaveLink {
   connectedAt: number;
 }
 
+/** A slave link as the master keeps it; `shipped` holds (end position, time) while tracing. */
+type Link = SlaveLink & { pumping: boolean; socket: Socket; shipped: Array<[number, number]> };
+
 /**
  * The master's side of replication: accepts slaves (securityToken login), decides per slave
  * whether to truncate-and-stream or resend whole segment files, then streams every appended
@@ -51,7 +57,7 @@ export interface SlaveLink {
  */
 export class ReplicationMaster {
   private server: Server | null = null;
-  private readonly links = new Map<Socket, SlaveLink & { pumping: boolean; socket: Socket }>();
+  private readonly links = new Map<Socket, Link>();
   port = 0;
 
   constructor(private readonly o: ReplicationMasterOptions) {}
@@ -95,7 +101,7 @@ export class ReplicationMaster {
   private accept(socket: Socket): void {
     socket.setNoDelay(true);
     const decoder = new ReplDecoder();
-    let link: (SlaveLink & { pumping: boolean; socket: Socket }) | null = null;
+    let link: Link | null = null;
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
     const loginTimer = setTimeout(() => socket.destroy(), 10_000);
     socket.on("data", (chunk: Buffer) => {
@@ -115,6 +121,7 @@ export class ReplicationMaster {
             },
           );
         } else if (f.type === ReplType.Ack && link) {
+          if (this.o.trace) this.traceAck(link, f.memPosition, f.diskPosition);
           link.ackedMem = f.memPosition;
           link.ackedDisk = f.diskPosition;
           this.o.gate.onAck(`${link.node}@${remote}`, f.memPosition, f.diskPosition);
@@ -143,7 +150,7 @@ export class ReplicationMaster {
     socket.on("error", () => socket.destroy());
   }
 
-  private async login(socket: Socket, req: LoginRequest, remote: string): Promise<SlaveLink & { pumping: boolean; socket: Socket }> {
+  private async login(socket: Socket, req: LoginRequest, remote: string): Promise<Link> {
     const given = Buffer.from(String(req.token ?? ""));
     const expected = Buffer.from(this.o.securityToken);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
@@ -169,6 +176,7 @@ export class ReplicationMaster {
       connectedAt: Date.now(),
       pumping: false,
       socket,
+      shipped: [] as Array<[number, number]>,
     };
     if (dp !== null && dp >= journal.startPosition) {
       socket.write(encodeJson(ReplType.LoginOk, { mode: "stream", truncateTo: dp, master: this.o.nodeName, terms }));
@@ -193,6 +201,16 @@ export class ReplicationMaster {
     return link;
   }
 
+  /** Ship-to-ack times: a frame is in memory on the slave when memPosition covers it, on disk when diskPosition does. */
+  private traceAck(link: Link, mem: number, disk: number): void {
+    const trace = this.o.trace!;
+    for (const [end, at] of link.shipped) {
+      if (end > link.ackedMem && end <= mem) trace.since("ship to slave mem ack", at);
+    }
+    while (link.shipped.length > 0 && link.shipped[0]![0] <= disk) trace.since("ship to slave disk ack", link.shipped.shift()![1]);
+    trace.count("acks received");
+  }
+
   private async sendFile(socket: Socket, base: number, path: string, length: number): Promise<void> {
     const fh = await open(path, "r");
     try {
@@ -213,7 +231,7 @@ export class ReplicationMaster {
   }
 
   /** Ships records from the slave's cursor to the end of the journal, respecting socket backpressure. */
-  private async pump(link: SlaveLink & { pumping: boolean; socket: Socket }): Promise<void> {
+  private async pump(link: Link): Promise<void> {
     if (link.pumping || link.socket.destroyed) return;
     link.pumping = true;
     try {
@@ -230,6 +248,11 @@ export class ReplicationMaster {
         // read() returns the position after the last record it delivered.
         link.cursor = next;
         link.socket.write(encodeRecords(batch));
+        if (this.o.trace) {
+          this.o.trace.count("frames shipped");
+          this.o.trace.count("records shipped", batch.length);
+          link.shipped.push([next, ReplicationTrace.now()]);
+        }
       }
     } catch (err) {
       this.o.logger.error({ err, slave: link.node }, "shipping records failed; dropping the slave link");

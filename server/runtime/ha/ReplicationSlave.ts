@@ -7,6 +7,7 @@ import type { Journal } from "../store/Journal";
 import { segmentFileName } from "../store/recoverJournal";
 import { decodeEntry, EntryType } from "../store/storeEntry";
 import { encodeAck, encodeJson, ReplDecoder, ReplType, type ReplFrame, type Term } from "./replicationCodec";
+import { ReplicationTrace } from "./ReplicationTrace";
 import type { TermHistory } from "./TermHistory";
 
 export interface ReplicationSlaveOptions {
@@ -24,6 +25,8 @@ export interface ReplicationSlaveOptions {
   /** The term of the master's address record being followed (sent with the login). */
   masterTerm: number | null;
   logger: Logger;
+  /** Opt-in phase timing (TANDEM_REPL_TRACE=1): receive to durable, syncs per frame. */
+  trace?: ReplicationTrace | null;
 }
 
 export interface ReplicationSlaveEvents {
@@ -48,6 +51,8 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
   private syncAgain = false;
   private ackScheduled = false;
   private fileHandles = new Map<number, Awaited<ReturnType<typeof open>>>();
+  /** While tracing: (end position, arrival time) of Records frames not yet durable. */
+  private arrived: Array<[number, number]> = [];
   records = 0;
   master: string | null = null;
 
@@ -75,6 +80,7 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
     });
     socket.on("data", (chunk: Buffer) => {
       const { frames, error } = decoder.push(chunk);
+      this.o.trace?.count("socket reads");
       for (const f of frames) this.chain = this.chain.then(() => this.handle(f)).catch((err: Error) => this.abort(err.message));
       if (error) this.abort(`bad frame from master: ${error}`);
     });
@@ -86,6 +92,7 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
   async stop(): Promise<void> {
     this.stopped = true;
     this.socket?.destroy();
+    this.o.trace?.stop();
     await this.chain.catch(() => {});
     await this.closeFiles();
   }
@@ -170,6 +177,11 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
             if (e.type === EntryType.Term) await this.o.terms.add({ id: e.termId, start: r.position });
           }
         }
+        if (this.o.trace) {
+          this.o.trace.count("frames received");
+          this.o.trace.count("records received", f.records.length);
+          this.arrived.push([j.endPosition, ReplicationTrace.now()]);
+        }
         this.scheduleAck();
         this.syncToDisk();
         return;
@@ -214,6 +226,7 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
       .then(
         () => {
           this.syncing = false;
+          if (this.o.trace) this.traceDurable();
           this.scheduleAck();
           if (this.syncAgain) {
             this.syncAgain = false;
@@ -225,6 +238,13 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
           this.abort(`journal sync failed: ${err.message}`);
         },
       );
+  }
+
+  private traceDurable(): void {
+    const trace = this.o.trace!;
+    const durable = this.o.journal().durablePosition;
+    trace.count("syncs");
+    while (this.arrived.length > 0 && this.arrived[0]![0] <= durable) trace.since("receive to durable", this.arrived.shift()![1]);
   }
 
   private async closeFiles(): Promise<void> {
