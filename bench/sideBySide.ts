@@ -12,7 +12,7 @@
 // Installs nothing by itself: bench/installPeers.sh does (apt-get; never part of `npm test`).
 // Env: SBS_ROUNDS (3), SBS_DURATION_MS (4000), SBS_SKIP_REPLICATED=1, SBS_RATE (2000),
 // SBS_PEERS=0 (Tandem rows and the null broker only: no ActiveMQ/RabbitMQ), SBS_SCENARIOS=1p,4p,
-// SBS_GROUPS=quorum_disk (which replicated groups), TANDEM_REPL_TRACE=1 (the nodes log where a
+// SBS_GROUPS=quorum_disk (which replicated groups), SBS_BASELINE_ROOT=<checkout> (its groups too), TANDEM_REPL_TRACE=1 (the nodes log where a
 // replicated send's time goes; printed here).
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -97,8 +97,11 @@ function target(b: BenchBroker): Target {
   return { name: b.name, port: b.port, connect: { virtualHost: b.virtualHost, login: b.login, passcode: b.passcode }, pid: b.pid, fsyncs: () => b.fsyncs() };
 }
 
-async function startGroup(sync: "quorum_mem" | "quorum_disk"): Promise<{ cluster: ClusterProcess; target: Target }> {
-  const cluster = await ClusterProcess.start({ nodes: 3, sync });
+async function startGroup(
+  sync: "quorum_mem" | "quorum_disk",
+  from: { label: string; Cluster: typeof ClusterProcess } = { label: "", Cluster: ClusterProcess },
+): Promise<{ cluster: ClusterProcess; target: Target }> {
+  const cluster = await from.Cluster.start({ nodes: 3, sync });
   // TANDEM_REPL_TRACE=1 (inherited by the nodes): their phase timings go to our stderr.
   cluster.onLog((node, l) => {
     if (l.msg === "replication trace") console.error(`sbs: ${sync} ${node} ${JSON.stringify({ side: l.side, phases: l.phases, counts: l.counts })}`);
@@ -123,7 +126,7 @@ async function startGroup(sync: "quorum_mem" | "quorum_disk"): Promise<{ cluster
     return {
       cluster,
       target: {
-        name: `Tandem 3 nodes ${sync}`,
+        name: `Tandem 3 nodes ${sync}${from.label}`,
         port: master.stompPort,
         connect: {},
         pid: master.proc?.child.pid ?? null,
@@ -176,6 +179,15 @@ export async function runSideBySide(): Promise<SideBySideReport> {
     if (process.env.SBS_SKIP_REPLICATED !== "1") {
       const wanted = (process.env.SBS_GROUPS ?? "quorum_mem,quorum_disk").split(",").map((g) => g.trim());
       for (const sync of ["quorum_mem", "quorum_disk"] as const) if (wanted.includes(sync)) groups.push(await startGroup(sync));
+      // A/B in one run: the same groups from another checkout (e.g. `git archive <commit>` with
+      // node_modules linked), interleaved with ours, so the shared machine's noise hits both alike.
+      const baseline = process.env.SBS_BASELINE_ROOT;
+      if (baseline) {
+        const mod = (await import(join(baseline, "e2e/support/clusterProcess.ts"))) as { ClusterProcess: typeof ClusterProcess };
+        for (const sync of ["quorum_mem", "quorum_disk"] as const) {
+          if (wanted.includes(sync)) groups.push(await startGroup(sync, { label: " (baseline)", Cluster: mod.ClusterProcess }));
+        }
+      }
     }
     const targets = [...brokers.map(target), ...groups.map((g) => g.target)];
     for (let round = 1; round <= rounds; round++) {
@@ -233,6 +245,8 @@ function summarize(samples: SideBySideSample[], disk: SideBySideReport["disk"]):
       ["quorum_mem / standalone Tandem", byRound(s.key, "Tandem 3 nodes quorum_mem"), tandem],
       ["quorum_disk / standalone Tandem", byRound(s.key, "Tandem 3 nodes quorum_disk"), tandem],
       ["quorum_disk / ActiveMQ 5.17", byRound(s.key, "Tandem 3 nodes quorum_disk"), byRound(s.key, "ActiveMQ 5.17")],
+      ["baseline quorum_mem / standalone Tandem", byRound(s.key, "Tandem 3 nodes quorum_mem (baseline)"), tandem],
+      ["baseline quorum_disk / standalone Tandem", byRound(s.key, "Tandem 3 nodes quorum_disk (baseline)"), tandem],
     ];
     const metric = (x: SideBySideSample): number => (s.key === "rate" ? x.p99 : x.msgPerSec);
     for (const [name, a, b] of pairs) {
