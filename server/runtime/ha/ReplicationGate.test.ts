@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { pino, type Logger } from "pino";
 import { Journal } from "../store/Journal";
 import { ReplicationGate, type ReplicationPolicy } from "./ReplicationGate";
+import { replicationPolicyFor } from "./replicationPolicyFor";
 
 const quorumMem: ReplicationPolicy = { name: "quorum_mem", local: "mem", remote: "mem", minSlaveAcks: 1 };
 const quorumDisk: ReplicationPolicy = { name: "quorum_disk", local: "disk", remote: "disk", minSlaveAcks: 1 };
@@ -114,5 +115,82 @@ describe("ReplicationGate (receipts wait for the sync policy, brokers.md §b1.10
     // An ack arriving after the demotion must not resurrect anything.
     g.onAck("mq2", journal.endPosition, journal.endPosition);
     assert.equal(await state(g.awaitDurable(0)), "rejected: no longer master: quorum lost");
+  });
+
+  describe("quorum_disk: any quorum of nodes durable, the master's flush one vote (Raft's commit rule)", () => {
+    /** A journal whose local flush finishes (or fails) only when the test says so. */
+    function slowDiskJournal(end: number): { journal: Journal; flush: () => void; failFlush: (err: Error) => void } {
+      let durable = 0;
+      const pending: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
+      const j = {
+        endPosition: end,
+        get durablePosition() {
+          return durable;
+        },
+        sync: () => new Promise<void>((resolve, reject) => pending.push({ resolve, reject })),
+      };
+      return {
+        journal: j as unknown as Journal,
+        flush: () => {
+          durable = end;
+          for (const w of pending.splice(0)) w.resolve();
+        },
+        failFlush: (err) => {
+          for (const w of pending.splice(0)) w.reject(err);
+        },
+      };
+    }
+    const policy = replicationPolicyFor({ sync: "quorum_disk", replicas: 3, brokerRole: undefined, flushDiskType: undefined });
+    function slowGate(j: Journal): ReplicationGate {
+      const g = new ReplicationGate(j, policy, logger);
+      gates.push(g);
+      return g;
+    }
+
+    test("two slaves with the record on disk release the receipt while the master's own flush is still running", async () => {
+      const disk = slowDiskJournal(100);
+      const g = slowGate(disk.journal);
+      const p = g.awaitDurable(40);
+      g.onAck("mq2", 100, 100);
+      assert.equal(await state(p), "pending", "one slave alone is not a quorum of three nodes");
+      g.onAck("mq3", 100, 0);
+      assert.equal(await state(p), "pending", "a slave's memory is no vote under quorum_disk");
+      g.onAck("mq3", 100, 100);
+      assert.equal(await state(p), "resolved", "two of three nodes have it durable");
+      disk.flush();
+    });
+
+    test("the master's flush and one slave's disk make a quorum; the master's flush alone does not", async () => {
+      const disk = slowDiskJournal(100);
+      const g = slowGate(disk.journal);
+      const p = g.awaitDurable(40);
+      disk.flush();
+      assert.equal(await state(p), "pending", "the master alone is one vote of three");
+      g.onAck("mq2", 100, 40); // ends exactly at the record's start: does not cover it
+      assert.equal(await state(p), "pending");
+      g.onAck("mq2", 100, 100);
+      assert.equal(await state(p), "resolved");
+    });
+
+    test("a failed local flush fails the receipt unless a quorum already holds it", async () => {
+      const disk = slowDiskJournal(100);
+      const g = slowGate(disk.journal);
+      const p = g.awaitDurable(40);
+      g.onAck("mq2", 100, 100);
+      disk.failFlush(new Error("EIO"));
+      assert.equal(await state(p), "rejected: EIO");
+    });
+
+    test("the real journal: a slave's disk ack and the local fsync release it, memory acks never do", async () => {
+      const g = gate(policy);
+      const pos = journal.append(Buffer.from("quorum"));
+      const p = g.awaitDurable(pos);
+      g.onAck("mq2", journal.endPosition, 0);
+      g.onAck("mq3", journal.endPosition, 0);
+      await journal.sync();
+      assert.equal(await state(p), "pending", "master durable, both slaves only in memory: one vote");
+      g.onAck("mq3", journal.endPosition, journal.endPosition);
+      assert.equal(await state(p), "resolved");
+    });
   });
 });

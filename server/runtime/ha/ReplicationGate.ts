@@ -10,6 +10,13 @@ export interface ReplicationPolicy {
   remote: "none" | "mem" | "disk";
   /** Slaves that must have a record before it is acknowledged (replicas/2 for quorum policies). */
   minSlaveAcks: number;
+  /**
+   * Quorum policies: the master's own durable copy is one vote among the nodes, and a receipt
+   * leaves once any quorum (minSlaveAcks + 1 nodes, the master counted when its disk has the
+   * record) holds it durably — Raft's commit rule. The master's flush then runs alongside the
+   * slaves' instead of every receipt waiting for the slower of the master and the best slave.
+   */
+  masterVotes?: boolean;
 }
 
 interface Waiter {
@@ -54,6 +61,7 @@ export class ReplicationGate implements DurabilityGate {
 
   awaitDurable(position: number): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
+    if (this.votesLocally()) return this.awaitQuorum(position).then(() => (this.fence() === null ? undefined : this.fenced()));
     const local = this.repl.local === "disk" ? this.journal.sync() : null;
     const remote =
       this.repl.remote === "none" || this.repl.minSlaveAcks === 0 || this.acked(position)
@@ -76,6 +84,42 @@ export class ReplicationGate implements DurabilityGate {
     else trace.count("quorum already acked");
   }
 
+  /** masterVotes with the local part on disk: the master's durable position is one vote. */
+  private votesLocally(): boolean {
+    return this.repl.masterVotes === true && this.repl.local === "disk" && this.repl.remote === "disk" && this.repl.minSlaveAcks > 0;
+  }
+
+  /**
+   * Resolves once a quorum of nodes — the master counted once its own flush covers `position` —
+   * has the record on disk. The local flush is always asked for (the master's copy must become
+   * durable too); a failure of it fails this receipt.
+   */
+  private awaitQuorum(position: number): Promise<void> {
+    const t0 = this.trace ? ReplicationTrace.now() : 0;
+    const local = this.journal.sync();
+    const done = new Promise<void>((resolve, reject) => {
+      const w: Waiter = { position, resolve, reject };
+      this.waiters.push(w);
+      local.then(
+        () => {
+          this.trace?.since("local sync", t0);
+          this.release();
+        },
+        (err: Error) => {
+          this.waiters = this.waiters.filter((x) => x !== w);
+          reject(err);
+        },
+      );
+    });
+    if (this.trace) {
+      const trace = this.trace;
+      done.then(() => trace.since("quorum of nodes durable", t0), () => {});
+      trace.count(position < this.threshold() ? "quorum already durable" : "waited for the quorum");
+    }
+    this.release();
+    return done;
+  }
+
   /** Resolves once the fence opens again; rejects if the node stops being master meanwhile. */
   private fenced(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -91,6 +135,11 @@ export class ReplicationGate implements DurabilityGate {
   /** A slave reported how far it has the log in memory and on disk. */
   onAck(slave: string, mem: number, disk: number): void {
     this.slaves.set(slave, { mem, disk });
+    this.release();
+  }
+
+  /** Resolves every waiter the quorum now covers. */
+  private release(): void {
     if (this.waiters.length === 0) return;
     const threshold = this.threshold();
     const still: Waiter[] = [];
@@ -119,8 +168,13 @@ export class ReplicationGate implements DurabilityGate {
     return [...this.slaves].map(([slave, p]) => ({ slave, ...p }));
   }
 
-  /** Positions below this are held by at least minSlaveAcks slaves. */
+  /** Positions below this are held by at least minSlaveAcks slaves (a quorum of nodes, with masterVotes). */
   private threshold(): number {
+    if (this.votesLocally()) {
+      const votes = [this.journal.durablePosition, ...[...this.slaves.values()].map((p) => p.disk)].sort((a, b) => b - a);
+      const quorum = this.repl.minSlaveAcks + 1;
+      return votes.length >= quorum ? votes[quorum - 1]! : -1;
+    }
     const acked = [...this.slaves.values()].map((p) => (this.repl.remote === "disk" ? p.disk : p.mem)).sort((a, b) => b - a);
     return acked.length >= this.repl.minSlaveAcks ? acked[this.repl.minSlaveAcks - 1] : -1;
   }

@@ -29,6 +29,7 @@ export function replicationPolicyFor(c: Pick<NodeConfig, "sync" | "replicas" | "
     case "quorum_mem":
       return { name: c.sync, local: "mem", remote: "mem", minSlaveAcks };
     case "quorum_disk":
-      return { name: c.sync, local: "disk", remote: "disk", minSlaveAcks };
+      // Any quorum of nodes durable (the master one vote): see ReplicationPolicy.masterVotes.
+      return { name: c.sync, local: "disk", remote: "disk", minSlaveAcks, masterVotes: true };
   }
 }

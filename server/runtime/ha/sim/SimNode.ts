@@ -87,7 +87,8 @@ interface Serving {
  *   batches (ReplicationSlave.scheduleAck: one ack per event-loop turn, modelled as one per
  *   simulated instant, sent with the positions of the moment it leaves);
  * - the gate: a receipt leaves once the local part of the sync policy holds, minSlaveAcks slaves
- *   acknowledged (mem or disk), and the write fence (coordinator heard within half the session
+ *   acknowledged (mem or disk) — with masterVotes (quorum_disk), once any quorum of nodes has it
+ *   durable, the master's own flush one vote — and the write fence (coordinator heard within half the session
  *   timeout) is open; every waiter fails when the node demotes.
  */
 export class SimNode {
@@ -107,7 +108,6 @@ export class SimNode {
   incarnation = 0;
   private readonly log_: Logger;
   private writerPending = false;
-  private slaveSync: { running: boolean; again: boolean; conn: Conn | null } = { running: false, again: false, conn: null };
   /** Connections with a batched ack due at the end of the current instant. */
   private readonly acksDue = new Set<Conn>();
 
@@ -208,7 +208,6 @@ export class SimNode {
     if (lost.length > 0) this.c.observer.lost(this, lost);
     this.lane = Promise.resolve();
     this.writerPending = false;
-    this.slaveSync = { running: false, again: false, conn: null };
   }
 
   pause(): void {
@@ -302,12 +301,20 @@ export class SimNode {
 
   private async awaitDurable(s: Serving, position: number, proc: Proc): Promise<boolean> {
     const p = this.c.policy;
-    const local = p.local === "disk" ? this.sync(proc) : Promise.resolve();
-    const remote =
-      p.remote === "none" || p.minSlaveAcks === 0 || position < this.threshold()
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => s.waiters.push({ position, resolve }));
-    await Promise.all([local, remote]);
+    if (this.votesLocally()) {
+      // ReplicationGate.awaitQuorum: the local flush is one vote; any quorum of nodes releases.
+      const quorum = new Promise<void>((resolve) => s.waiters.push({ position, resolve }));
+      void this.sync(proc).then(() => this.onAck());
+      this.onAck();
+      await quorum;
+    } else {
+      const local = p.local === "disk" ? this.sync(proc) : Promise.resolve();
+      const remote =
+        p.remote === "none" || p.minSlaveAcks === 0 || position < this.threshold()
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => s.waiters.push({ position, resolve }));
+      await Promise.all([local, remote]);
+    }
     // The write fence (ReplicationGate's `fence`, node.ts): hold the receipt while the
     // coordinator has not been heard from within half the session timeout.
     for (;;) {
@@ -318,8 +325,17 @@ export class SimNode {
     }
   }
 
+  private votesLocally(): boolean {
+    const p = this.c.policy;
+    return p.masterVotes === true && p.local === "disk" && p.remote === "disk" && p.minSlaveAcks > 0;
+  }
+
   private threshold(): number {
     const p = this.c.policy;
+    if (this.votesLocally()) {
+      const votes = [this.durable, ...[...this.links].filter((l) => l.attached).map((l) => l.ackedDisk)].sort((a, b) => b - a);
+      return votes.length > p.minSlaveAcks ? votes[p.minSlaveAcks]! : -1;
+    }
     const acked = [...this.links].filter((l) => l.attached).map((l) => (p.remote === "disk" ? l.ackedDisk : l.ackedMem)).sort((a, b) => b - a);
     return acked.length >= p.minSlaveAcks ? acked[p.minSlaveAcks - 1]! : -1;
   }
@@ -502,23 +518,14 @@ export class SimNode {
     this.syncToDisk(conn);
   }
 
-  /** ReplicationSlave.syncToDisk: one fsync at a time, group-committing what arrived meanwhile. */
+  /**
+   * ReplicationSlave.syncToDisk: every Records frame asks the journal to make the log durable (the
+   * journal group-commits: one flush covers what arrived meanwhile); each completion schedules the
+   * batched ack, which carries the durable position of the moment it leaves.
+   */
   private syncToDisk(conn: Conn): void {
-    const st = this.slaveSync;
-    st.conn = conn;
-    if (st.running) {
-      st.again = true;
-      return;
-    }
-    st.running = true;
-    const proc = this.proc;
-    void this.sync(proc).then(() => {
-      st.running = false;
-      if (st.conn && !st.conn.closed) this.scheduleAck(st.conn);
-      if (st.again) {
-        st.again = false;
-        if (st.conn && !st.conn.closed) this.syncToDisk(st.conn);
-      }
+    void this.sync(this.proc).then(() => {
+      if (!conn.closed) this.scheduleAck(conn);
     });
   }
 
