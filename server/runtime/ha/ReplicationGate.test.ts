@@ -185,6 +185,7 @@ describe("ReplicationGate (receipts wait for the sync policy, brokers.md §b1.10
       const g = gate(policy);
       const pos = journal.append(Buffer.from("quorum"));
       const p = g.awaitDurable(pos);
+      p.catch(() => undefined); // awaited below; handled now so a rejection meanwhile is not unhandled
       g.onAck("mq2", journal.endPosition, 0);
       g.onAck("mq3", journal.endPosition, 0);
       await journal.sync();
