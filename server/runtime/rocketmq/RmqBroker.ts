@@ -196,7 +196,7 @@ export class RmqBroker {
   }
 
   /** Waits for the sync policy of every record, bounded by syncTimeoutMs. */
-  private async awaitPolicy(durables: Array<Promise<void>>): Promise<"ok" | "timeout" | { error: string }> {
+  async awaitPolicy(durables: Array<Promise<void>>): Promise<"ok" | "timeout" | { error: string }> {
     let timer: NodeJS.Timeout | undefined;
     const all = Promise.all(durables).then(
       () => "ok" as const,
@@ -220,7 +220,8 @@ export class RmqBroker {
     return config;
   }
 
-  private ensureSystemTopic(name: string, perm: number): TopicConfig {
+  /** Creates a system topic (%RETRY%, %DLQ%) with one queue when it does not exist yet. */
+  ensureSystemTopic(name: string, perm: number): TopicConfig {
     const cur = this.store.topics.get(name)?.config;
     if (cur) return cur;
     const config = topicConfig(name, 1, perm);
@@ -391,24 +392,34 @@ export class RmqBroker {
 
   private createTopic(req: RemotingCommand): RemotingCommand {
     const e = req.extFields;
-    const name = e.topic ?? "";
-    if (!name || name.length > MAX_TOPIC_LENGTH || !/^[%|a-zA-Z0-9_-]+$/.test(name)) {
-      return response(req, ResponseCode.SYSTEM_ERROR, {}, null, `topic name [${name}] is not valid: 1..${MAX_TOPIC_LENGTH} characters of %|a-zA-Z0-9_-`);
-    }
-    if (name === AUTO_CREATE_TOPIC && !this.settings.autoCreateTopicEnable) return response(req, ResponseCode.SYSTEM_ERROR, {}, null, `the topic[${name}] is conflict with system reserved words.`);
-    const read = int(e.readQueueNums, this.settings.defaultTopicQueueNums);
-    const write = int(e.writeQueueNums, this.settings.defaultTopicQueueNums);
-    if (read < 1 || write < 1 || read > 1024 || write > 1024) return response(req, ResponseCode.SYSTEM_ERROR, {}, null, "readQueueNums and writeQueueNums must be 1..1024");
-    this.store.putTopic({
-      topicName: name,
-      readQueueNums: read,
-      writeQueueNums: write,
-      perm: int(e.perm, Perm.READ | Perm.WRITE) & 7,
+    const refused = this.updateTopic({
+      topic: e.topic ?? "",
+      readQueueNums: int(e.readQueueNums, this.settings.defaultTopicQueueNums),
+      writeQueueNums: int(e.writeQueueNums, this.settings.defaultTopicQueueNums),
+      perm: int(e.perm, Perm.READ | Perm.WRITE),
       topicSysFlag: int(e.topicSysFlag, 0),
       order: e.order === "true",
     });
-    this.logger.info({ topic: name, readQueueNums: read, writeQueueNums: write }, "RocketMQ topic created or updated");
-    return response(req, ResponseCode.SUCCESS);
+    return refused === null ? response(req, ResponseCode.SUCCESS) : response(req, ResponseCode.SYSTEM_ERROR, {}, null, refused);
+  }
+
+  /**
+   * UPDATE_AND_CREATE_TOPIC's one code path (the remoting handler and the admin API's topic
+   * creation both come here): validates, journals the config, and the node re-registers its route
+   * table with the NameServers (RmqStore.onTopicsChanged). Returns why it refused, or null.
+   */
+  updateTopic(t: { topic: string; readQueueNums: number; writeQueueNums: number; perm: number; topicSysFlag?: number; order?: boolean }): string | null {
+    const name = t.topic;
+    if (!name || name.length > MAX_TOPIC_LENGTH || !/^[%|a-zA-Z0-9_-]+$/.test(name)) {
+      return `topic name [${name}] is not valid: 1..${MAX_TOPIC_LENGTH} characters of %|a-zA-Z0-9_-`;
+    }
+    if (name === AUTO_CREATE_TOPIC && !this.settings.autoCreateTopicEnable) return `the topic[${name}] is conflict with system reserved words.`;
+    if (name === SCHEDULE_TOPIC) return `the topic[${name}] is a system topic`;
+    const { readQueueNums: read, writeQueueNums: write } = t;
+    if (!Number.isInteger(read) || !Number.isInteger(write) || read < 1 || write < 1 || read > 1024 || write > 1024) return "readQueueNums and writeQueueNums must be 1..1024";
+    this.store.putTopic({ topicName: name, readQueueNums: read, writeQueueNums: write, perm: t.perm & 7, topicSysFlag: t.topicSysFlag ?? 0, order: t.order ?? false });
+    this.logger.info({ topic: name, readQueueNums: read, writeQueueNums: write, perm: t.perm & 7 }, "RocketMQ topic created or updated");
+    return null;
   }
 
   private deleteTopic(req: RemotingCommand): RemotingCommand {
