@@ -13,6 +13,8 @@ import { after, before, test } from "node:test";
 import { Message, type Consumer, type Producer } from "ali-ons";
 import { pino } from "pino";
 import { createApiTestHarness, principal, rejectsWith, type ApiTestHarness } from "../server/api/apiTestHarness";
+import { AlertEvaluator } from "../server/console/alerts/AlertEvaluator";
+import { clusterAlertFacts } from "../server/console/alerts/clusterAlertFacts";
 import { ClusterConsoleRuntime } from "../server/console/cluster/ClusterConsoleRuntime";
 import { RequestCode, ResponseCode } from "../server/runtime/rocketmq/remotingCodes";
 import { closeAll, consumer, producer } from "./support/aliOnsClients";
@@ -167,6 +169,14 @@ test("topics, routes, offsets, lag, create topic, reset to a time, query and res
     assert.equal(q.brokerOffset, count(sent, q.brokerName, q.queueId));
     assert.equal(q.lag, q.brokerOffset - q.consumerOffset);
   }
+
+  // The alert rule "RocketMQ consumer group lag above 9" fires from the facts the evaluator uses
+  // (the node pollers' last GET /api/v1/node), with the measured value.
+  const ev = new AlertEvaluator();
+  const lagRule = { id: 1, name: "RmqLag", enabled: true, metric: "rocketmq_consumer_lag", comparator: "gt" as const, threshold: 9, forSeconds: 0, group: null, node: null, destination: GROUP, severity: "warning" as const, labels: {}, annotations: {} };
+  const fired = await until("the lag alert firing", () => ev.evaluate([lagRule], clusterAlertFacts(rt.cluster!, 0)).find((t) => t.to === "firing"), 30_000);
+  assert.equal(fired.alert.labels.consumerGroup, GROUP);
+  assert.equal(fired.alert.value, 10);
 
   // ---- reset to a time: per queue the first message stored at or after it ----
   await rejectsWith(h.caller(viewer).rocketmq.resetOffset({ consumerGroup: GROUP, topic: TOPIC, timestamp: resetTime }), "FORBIDDEN");

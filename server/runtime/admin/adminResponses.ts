@@ -95,6 +95,8 @@ export const nodeInfoSchema = z.object({
   /** The network bridges this node runs (masters only), in brief; GET /api/v1/bridges has the rest. */
   bridges: z.array(nodeBridgeBriefSchema),
   process: z.object({ rss: z.number(), heapUsed: z.number(), heapTotal: z.number(), external: z.number(), arrayBuffers: z.number() }),
+  /** Total lag of each RocketMQ consumer group on this master (absent when it serves no RocketMQ broker); the alert rules read it. */
+  rocketmqLag: z.array(z.object({ consumerGroup: z.string(), lag: z.number() })).optional(),
 });
 export type NodeInfo = z.infer<typeof nodeInfoSchema>;
 
