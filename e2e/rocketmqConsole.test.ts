@@ -13,6 +13,7 @@ import { after, before, test } from "node:test";
 import { Message, type Consumer, type Producer } from "ali-ons";
 import { pino } from "pino";
 import { createApiTestHarness, principal, rejectsWith, type ApiTestHarness } from "../server/api/apiTestHarness";
+import { AdminCallError } from "../server/console/admin/AdminCallError";
 import { AlertEvaluator } from "../server/console/alerts/AlertEvaluator";
 import { clusterAlertFacts } from "../server/console/alerts/clusterAlertFacts";
 import { ClusterConsoleRuntime } from "../server/console/cluster/ClusterConsoleRuntime";
@@ -226,4 +227,37 @@ test("topics, routes, offsets, lag, create topic, reset to a time, query and res
   assert.equal(resent.brokerName, sent[5].broker);
   await until("the resent message consumed by the group", () => (seen2.get("body-5") ?? 0) > before5, 60_000);
   await rejectsWith(api.rocketmq.resend({ id: "7F000001000000000000000000000000", consumerGroup: GROUP }), "NOT_FOUND");
+
+  // ---- reset with the group online: ali-ons ignores RESET_CONSUMER_CLIENT_OFFSET, so the broker
+  // holds the reset against its commits and moves its next pull of each queue there ----
+  const counts = new Map(seen2);
+  const onlineReset = await api.rocketmq.resetOffset({ consumerGroup: GROUP, topic: TOPIC, timestamp: resetTime });
+  assert.equal(onlineReset.onlineMembers, 1);
+  await until("the online consumer re-reads what was stored since the reset time", () => sent.slice(20).every((x) => (seen2.get(x.body) ?? 0) > (counts.get(x.body) ?? 0)), 90_000);
+  for (const x of sent.slice(0, 20)) assert.equal(seen2.get(x.body) ?? 0, counts.get(x.body) ?? 0, `${x.body} was stored before the reset time and is not re-read`);
+  await until("lag back to 0 after the online reset", async () => (await api.rocketmq.overview()).consumerGroups.find((x) => x.consumerGroup === GROUP)?.lag === 0);
+});
+
+test("the node admin API refuses RocketMQ requests with codes of the closed set", { timeout: 60_000 }, async () => {
+  const admin = rt.cluster!.admin;
+  const a = await cluster.master("broker-a");
+  const slave = cluster.nodes.find((n) => n.group === "broker-a" && n.name !== a.name)!;
+  const cases: Array<[() => Promise<unknown>, string, number]> = [
+    [() => admin.rocketmq(slave.name), "NOT_SERVING", 503],
+    [() => admin.rmqResetOffset(a.name, GROUP, { topic: "NoSuchTopic", timestamp: 0 }), "NO_DESTINATION", 404],
+    [() => admin.rmqCreateTopic(a.name, { topic: "T", readQueueNums: 0, writeQueueNums: 1 }), "INVALID_INPUT", 400],
+    [() => admin.rmqCreateTopic(a.name, { topic: "SCHEDULE_TOPIC_XXXX", readQueueNums: 1, writeQueueNums: 1 }), "INVALID_INPUT", 400],
+    [() => admin.rmqMessages(a.name, {}), "INVALID_INPUT", 400],
+    [() => admin.rmqResend(a.name, "not-an-id", GROUP), "INVALID_INPUT", 400],
+  ];
+  for (const [call, code, status] of cases) {
+    const err = await call().then(
+      () => assert.fail(`expected ${code}`),
+      (e: unknown) => e as AdminCallError,
+    );
+    assert.ok(err instanceof AdminCallError, String(err));
+    assert.equal(err.code, code, err.message);
+    assert.equal(err.status, status, err.message);
+  }
+  await rejectsWith(h.caller(op).rocketmq.resetOffset({ consumerGroup: GROUP, topic: "NoSuchTopic", timestamp: 0 }), "NOT_FOUND", "NO_TOPIC");
 });

@@ -33,8 +33,8 @@ export function createRmqTopic(ctx: AdminContext, body: z.output<typeof rmqCreat
  * RocketMQ's resetOffsetByTime on this master: for every read queue of the topic, the first offset
  * whose store time is ≥ the timestamp (the queue's max offset when none is), committed as the
  * group's offset (journaled, so replicated like any commit). The group's online members are sent
- * RESET_CONSUMER_CLIENT_OFFSET as the broker does; a client that ignores it keeps its in-memory
- * offset and commits that again, so the answer says how many members were online.
+ * RESET_CONSUMER_CLIENT_OFFSET as the broker does, and for clients that ignore it (ali-ons) the
+ * broker holds the reset against their commits and moves their next pull there (RmqBroker.resetOffset).
  */
 export function resetRmqOffsets(ctx: AdminContext, group: string, body: z.output<typeof rmqResetOffsetBody>): z.output<typeof rmqResetOffsetResultSchema> {
   const broker = rmqBroker(ctx);
@@ -46,7 +46,7 @@ export function resetRmqOffsets(ctx: AdminContext, group: string, body: z.output
     const q = store.queue(body.topic, queueId);
     const offset = q ? Math.min(q.offsetForTime(body.timestamp), q.visible) : 0;
     const previousOffset = store.getOffset(group, body.topic, queueId) ?? null;
-    store.commitOffset(group, body.topic, queueId, offset);
+    broker.resetOffset(group, body.topic, queueId, offset);
     queues.push({ queueId, previousOffset, offset });
   }
   const notified = broker.consumers.notifyReset(group, body.topic, body.timestamp, queues.map((q) => ({ brokerName: broker.settings.brokerName, queueId: q.queueId, offset: q.offset })));

@@ -1,6 +1,6 @@
 import { statfs } from "node:fs/promises";
 import type { Logger } from "pino";
-import { ConsumerRegistry, type ConsumerData } from "./ConsumerRegistry";
+import { CHANNEL_EXPIRED_MS, ConsumerRegistry, type ConsumerData } from "./ConsumerRegistry";
 import { decodeBatch, decodeOffsetMessageId, encodeMessageExt, formatProperties, offsetMessageId, parseProperties, tagHash } from "./messageCodec";
 import { AUTO_CREATE_TOPIC, DLQ_PREFIX, Perm, RequestCode, ResponseCode, RETRY_PREFIX, SCHEDULE_TOPIC } from "./remotingCodes";
 import { response, type RemotingCommand } from "./remotingCodec";
@@ -36,6 +36,12 @@ export class RmqBroker {
   private scheduling = false;
   private cleaning = false;
   private stopped = false;
+  /**
+   * Offsets an operator reset while the group had members online, not yet taken up by them:
+   * group\0topic\0queueId → offset. Until a member pulls that queue, its commits are ignored
+   * and its next pull from elsewhere is answered PULL_OFFSET_MOVED to the reset offset.
+   */
+  private readonly pendingResets = new Map<string, { offset: number; until: number }>();
   /** Disk usage (percent) at the last retention check; null when unknown. */
   diskUsage: number | null = null;
 
@@ -246,7 +252,17 @@ export class RmqBroker {
     }
     const filter = parseSubscription(e.subscription);
     if (filter === "bad") return response(req, ResponseCode.SUBSCRIPTION_PARSE_FAILED, {}, null, `bad subscription expression ${e.subscription}`);
-    if ((sysFlag & PULL_FLAG_COMMIT_OFFSET) !== 0 && group) {
+    const reset = group ? this.takePendingReset(group, topicName, queueId) : null;
+    if (reset !== null) {
+      // The first pull after an operator's reset: the offset it commits is the pre-reset position
+      // (dropped); a pull from anywhere but the reset offset is moved there, which every client
+      // handles (ali-ons and the Java client adopt nextBeginOffset as their offset).
+      if (int(e.queueOffset, 0) !== reset) {
+        const q = this.store.queue(topicName, queueId);
+        const ext = { suggestWhichBrokerId: "0", nextBeginOffset: String(reset), minOffset: String(q?.minOffset ?? 0), maxOffset: String(q?.visible ?? 0) };
+        return response(req, ResponseCode.PULL_OFFSET_MOVED, ext, null, "OFFSET_RESET_BY_ADMIN");
+      }
+    } else if ((sysFlag & PULL_FLAG_COMMIT_OFFSET) !== 0 && group) {
       const commit = int(e.commitOffset, -1);
       if (commit >= 0) this.store.commitOffset(group, topicName, queueId, commit);
     }
@@ -256,6 +272,8 @@ export class RmqBroker {
     for (;;) {
       const result = await this.readQueue(req, topicName, queueId, offset, maxMsgNums, filter);
       if (result.code !== ResponseCode.PULL_NOT_FOUND || this.stopped || conn.isClosed) return result;
+      // A reset while this pull was parked: answer now, the client's next pull is moved.
+      if (group && this.pendingResets.has(resetKey(group, topicName, queueId))) return result;
       const left = deadline - Date.now();
       if (left <= 0) return result;
       // Long polling (PullRequestHoldService): park until a message becomes visible on this queue.
@@ -369,8 +387,43 @@ export class RmqBroker {
   private updateOffset(req: RemotingCommand): RemotingCommand {
     const e = req.extFields;
     const offset = int(e.commitOffset, -1);
-    if (e.consumerGroup && e.topic && offset >= 0) this.store.commitOffset(e.consumerGroup, e.topic, int(e.queueId, 0), offset);
+    const queueId = int(e.queueId, 0);
+    if (!e.consumerGroup || !e.topic || offset < 0) return response(req, ResponseCode.SUCCESS);
+    // A member that has not taken up an operator's reset yet would commit its old position over it.
+    if (this.pendingReset(e.consumerGroup, e.topic, queueId) !== null) return response(req, ResponseCode.SUCCESS);
+    this.store.commitOffset(e.consumerGroup, e.topic, queueId, offset);
     return response(req, ResponseCode.SUCCESS);
+  }
+
+  /**
+   * An operator's offset reset (resetOffsetByTime): commits the offset, and when the group has
+   * members online, holds it against their commits until each queue's next pull moves them there
+   * (they are also sent RESET_CONSUMER_CLIENT_OFFSET, which the Java client applies at once).
+   * The hold lapses after the channel expiry, so a member that vanished does not pin it.
+   */
+  resetOffset(group: string, topic: string, queueId: number, offset: number): void {
+    this.store.commitOffset(group, topic, queueId, offset);
+    if (this.consumers.members(group).length === 0) return;
+    this.pendingResets.set(resetKey(group, topic, queueId), { offset, until: Date.now() + CHANNEL_EXPIRED_MS });
+    // Parked long polls of that queue answer now, so the members' next pulls come soon.
+    this.store.queue(topic, queueId)?.wakeAll();
+  }
+
+  private pendingReset(group: string, topic: string, queueId: number): number | null {
+    const k = resetKey(group, topic, queueId);
+    const p = this.pendingResets.get(k);
+    if (!p) return null;
+    if (Date.now() > p.until) {
+      this.pendingResets.delete(k);
+      return null;
+    }
+    return p.offset;
+  }
+
+  private takePendingReset(group: string, topic: string, queueId: number): number | null {
+    const offset = this.pendingReset(group, topic, queueId);
+    if (offset !== null) this.pendingResets.delete(resetKey(group, topic, queueId));
+    return offset;
   }
 
   private queueEdge(req: RemotingCommand, edge: "min" | "max"): RemotingCommand {
@@ -662,6 +715,10 @@ function sendHeaderV2(e: Ext): SendHeader {
     unitMode: e.k,
     maxReconsumeTimes: e.l,
   } as Ext);
+}
+
+function resetKey(group: string, topic: string, queueId: number): string {
+  return `${group}\u0000${topic}\u0000${queueId}`;
 }
 
 function int(v: string | undefined, fallback: number): number {
