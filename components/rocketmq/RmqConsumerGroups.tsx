@@ -112,8 +112,9 @@ function ResetOffsetForm({ g }: { g: Group }): ReactNode {
       </button>
       <p className="muted">
         Each queue&apos;s committed offset becomes the first message stored at or after that time (RocketMQ&apos;s resetOffsetByTime). Online members are sent
-        RESET_CONSUMER_CLIENT_OFFSET: the Java 4.x client applies it at once, but clients that ignore it (ali-ons, for one) keep consuming from their own
-        position and commit it again within seconds, undoing the reset. Stop the group&apos;s consumers first; restarted or rebalanced consumers resume at the reset offsets.
+        RESET_CONSUMER_CLIENT_OFFSET (the Java 4.x client applies it at once); for clients that ignore it (ali-ons, for one) the broker drops their
+        commits of the old position and moves their next pull of each queue to the reset offset, so they follow within one pull — messages they had
+        already fetched are still handled once. Restarted or rebalanced consumers resume at the reset offsets.
       </p>
       {g.members.length > 0 ? <p className="warn" data-testid="rmq-reset-online">{g.members.length} member{g.members.length === 1 ? " is" : "s are"} online now.</p> : null}
       {reset.error ? <p className="error" data-testid="rmq-reset-error">{reset.error.message}</p> : null}
