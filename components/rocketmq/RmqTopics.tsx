@@ -8,6 +8,9 @@ import { useTRPC } from "../trpc";
 import { useMe } from "../useMe";
 import { permText } from "./rmqFormat";
 
+/** A checkbox and its words on one line (labels stack their contents by default). */
+const INLINE = { flexDirection: "row", alignItems: "center" } as const;
+
 type Topic = inferRouterOutputs<AppRouter>["rocketmq"]["overview"]["topics"][number];
 
 /** Topics with their route (the groups hosting them), queue counts, perm and per-queue offsets; topic creation for operators. */
@@ -18,7 +21,7 @@ export function RmqTopics({ topics, groups }: { topics: Topic[]; groups: string[
   return (
     <>
       <h2>Topics ({topics.filter((t) => !t.system).length})</h2>
-      <label>
+      <label style={INLINE}>
         <input type="checkbox" checked={showSystem} onChange={(e) => setShowSystem(e.target.checked)} data-testid="rmq-show-system" /> show RocketMQ&apos;s own topics (%RETRY%, %DLQ%, TBW102)
       </label>
       <table data-testid="rmq-topics">
@@ -101,14 +104,14 @@ function CreateTopicForm({ groups }: { groups: string[] }): ReactNode {
       <label>
         Topic <input value={topic} onChange={(e) => setTopic(e.target.value)} maxLength={127} required data-testid="rmq-create-name" />
       </label>{" "}
-      <span>
+      <div className="row">
         on{" "}
         {groups.map((g) => (
-          <label key={g}>
+          <label key={g} style={INLINE}>
             <input type="checkbox" checked={chosen.includes(g)} onChange={(e) => setChosen(e.target.checked ? [...chosen, g] : chosen.filter((x) => x !== g))} data-testid={`rmq-create-group-${g}`} /> {g}{" "}
           </label>
         ))}
-      </span>
+      </div>
       <label>
         write queues <input type="number" min={1} max={1024} value={writeQueues} onChange={(e) => setWriteQueues(Number(e.target.value))} data-testid="rmq-create-write" />
       </label>{" "}
