@@ -5898,7 +5898,7 @@ export interface operations {
                             /** @default true */
                             enabled: true | false;
                             /** @enum {string} */
-                            metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
+                            metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping" | "rocketmq_consumer_lag";
                             /** @enum {string} */
                             comparator: "gt" | "gte" | "lt" | "lte";
                             threshold: number;
@@ -5991,7 +5991,7 @@ export interface operations {
                     /** @default true */
                     enabled?: true | false;
                     /** @enum {string} */
-                    metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
+                    metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping" | "rocketmq_consumer_lag";
                     /** @enum {string} */
                     comparator: "gt" | "gte" | "lt" | "lte";
                     threshold: number;
@@ -6027,7 +6027,7 @@ export interface operations {
                         /** @default true */
                         enabled: true | false;
                         /** @enum {string} */
-                        metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
+                        metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping" | "rocketmq_consumer_lag";
                         /** @enum {string} */
                         comparator: "gt" | "gte" | "lt" | "lte";
                         threshold: number;
@@ -6106,7 +6106,7 @@ export interface operations {
                     /** @default true */
                     enabled?: true | false;
                     /** @enum {string} */
-                    metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
+                    metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping" | "rocketmq_consumer_lag";
                     /** @enum {string} */
                     comparator: "gt" | "gte" | "lt" | "lte";
                     threshold: number;
@@ -6142,7 +6142,7 @@ export interface operations {
                         /** @default true */
                         enabled: true | false;
                         /** @enum {string} */
-                        metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
+                        metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping" | "rocketmq_consumer_lag";
                         /** @enum {string} */
                         comparator: "gt" | "gte" | "lt" | "lte";
                         threshold: number;
@@ -7725,7 +7725,7 @@ export interface operations {
                             /** @default true */
                             enabled: boolean;
                             /** @enum {string} */
-                            metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
+                            metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping" | "rocketmq_consumer_lag";
                             /** @enum {string} */
                             comparator: "gt" | "gte" | "lt" | "lte";
                             threshold: number;
