@@ -15,6 +15,7 @@ const NAV: Array<{ href: string; label: string; needs?: string }> = [
   { href: "/nodes", label: "Nodes" },
   { href: "/bridges", label: "Bridges" },
   { href: "/destinations", label: "Destinations" },
+  { href: "/rocketmq", label: "RocketMQ" },
   { href: "/zookeeper", label: "ZooKeeper" },
   { href: "/events", label: "Events" },
   { href: "/alerts", label: "Alerts" },

@@ -177,3 +177,34 @@ export async function startClusterConsoleProcess(): Promise<ClusterConsoleProces
     throw err;
   }
 }
+
+/** `tandem console --zk … --config …` attached to a running cluster, on an ephemeral port with a fresh database. */
+export async function startAttachedConsoleProcess(zk: string, clusterFile: string, adminToken: string): Promise<ConsoleProcess> {
+  if (!existsSync(join(ROOT, ".next", "BUILD_ID"))) throw new Error("no production build: run `npm run build` first (npm run e2e does)");
+  const dir = await mkdtemp(join(tmpdir(), "tandem-console-attached-e2e-"));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(ROOT, "bin", "tandem.js"), "console", "--zk", zk, "--config", clusterFile, "--admin-token", adminToken, "--data-dir", dir, "--port", "0"],
+    { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: `file:${join(dir, "console.db")}` }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const lines: string[] = [];
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const started = await awaitConsoleStart(child, lines, () => stderr, 90_000);
+    return { url: `http://127.0.0.1:${started.port}`, dir, adminPassword: started.password, lines, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -38,6 +38,7 @@ import { SocketLiveEvents, VIEWERS_ROOM, type LiveSocketServer } from "./console
 import { DefinitionsService } from "./console/definitions/DefinitionsService";
 import { BulkDestinationActions } from "./console/destinations/BulkDestinationActions";
 import { ConnectionService } from "./console/connections/ConnectionService";
+import { RocketMqService } from "./console/rocketmq/RocketMqService";
 import { ZkExplorer } from "./console/zk/ZkExplorer";
 import { createAlertRepository } from "./db/alertRepository";
 import { createApiTokenRepository } from "./db/apiTokenRepository";
@@ -127,6 +128,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
     const services: ConsoleServices = {
       auth, audit: auditRepo, events, zk, live, runtime, destinations, alerts, alertConfig, logger,
       connections: new ConnectionService({ runtime, logger: logger.child({ component: "connections" }) }),
+      rocketmq: new RocketMqService({ runtime, audit: auditRepo, logger: logger.child({ component: "rocketmq" }) }),
       bulkDestinations: new BulkDestinationActions({ destinations, audit: auditRepo }),
       definitions: new DefinitionsService({ destinations, auth, alertConfig }),
     };

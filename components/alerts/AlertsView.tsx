@@ -37,7 +37,7 @@ export function AlertsView(): ReactNode {
               <tr key={a.fingerprint} data-testid="alert-row" data-rule={a.rule} data-state={a.state}>
                 <td><span className={`badge ${a.severity === "critical" ? "danger" : a.severity === "warning" ? "warn" : ""}`}>{a.severity}</span></td>
                 <td>{a.rule}</td>
-                <td className="wrap">{[a.labels.group, a.labels.node, a.labels.destination].filter(Boolean).join(" / ") || "—"}</td>
+                <td className="wrap">{[a.labels.group, a.labels.node, a.labels.destination ?? a.labels.consumerGroup].filter(Boolean).join(" / ") || "—"}</td>
                 <td>
                   {a.state}
                   {a.silencedBy !== null && <span className="badge" title={`silence #${a.silencedBy}`}> silenced</span>}

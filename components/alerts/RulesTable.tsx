@@ -102,7 +102,7 @@ export function RulesTable(): ReactNode {
           <option value="warning">warning</option>
           <option value="info">info</option>
         </select>
-        <input placeholder="destination pattern (optional)" value={draft.destination} onChange={(e) => setDraft({ ...draft, destination: e.target.value })} />
+        <input placeholder={draft.metric === "rocketmq_consumer_lag" ? "consumer group (optional)" : "destination pattern (optional)"} value={draft.destination} onChange={(e) => setDraft({ ...draft, destination: e.target.value })} />
         <button
           type="button"
           disabled={draft.name === ""}

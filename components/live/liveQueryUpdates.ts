@@ -72,5 +72,7 @@ export function liveCacheUpdate(trpc: Trpc, m: LiveMessage): LiveCacheUpdate {
       return { patch: none, invalidate: [trpc.users.pathKey()] };
     case "bridges":
       return { patch: none, invalidate: [trpc.bridges.pathKey()] };
+    case "rocketmq":
+      return { patch: none, invalidate: [trpc.rocketmq.overview.pathKey()] };
   }
 }

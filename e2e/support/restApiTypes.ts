@@ -1052,6 +1052,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rocketmq": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** RocketMQ topics (routes, per-queue offsets) and consumer groups (members, offsets, lag) */
+        get: operations["rocketmq-overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rocketmq/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create or update a RocketMQ topic on chosen broker groups (queue counts, perm) */
+        post: operations["rocketmq-createTopic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rocketmq/groups/{consumerGroup}/reset-offset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reset a consumer group's offsets on a topic to a time */
+        post: operations["rocketmq-resetOffset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rocketmq/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Query RocketMQ messages by message id or key (bodies base64, for users allowed to read bodies) */
+        get: operations["rocketmq-messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rocketmq/messages/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resend a RocketMQ message to a consumer group (a new message on the group's retry topic) */
+        post: operations["rocketmq-resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5813,7 +5898,7 @@ export interface operations {
                             /** @default true */
                             enabled: true | false;
                             /** @enum {string} */
-                            metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
+                            metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping" | "rocketmq_consumer_lag";
                             /** @enum {string} */
                             comparator: "gt" | "gte" | "lt" | "lte";
                             threshold: number;
@@ -5906,7 +5991,7 @@ export interface operations {
                     /** @default true */
                     enabled?: true | false;
                     /** @enum {string} */
-                    metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
+                    metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping" | "rocketmq_consumer_lag";
                     /** @enum {string} */
                     comparator: "gt" | "gte" | "lt" | "lte";
                     threshold: number;
@@ -5942,7 +6027,7 @@ export interface operations {
                         /** @default true */
                         enabled: true | false;
                         /** @enum {string} */
-                        metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
+                        metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping" | "rocketmq_consumer_lag";
                         /** @enum {string} */
                         comparator: "gt" | "gte" | "lt" | "lte";
                         threshold: number;
@@ -6021,7 +6106,7 @@ export interface operations {
                     /** @default true */
                     enabled?: true | false;
                     /** @enum {string} */
-                    metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
+                    metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping" | "rocketmq_consumer_lag";
                     /** @enum {string} */
                     comparator: "gt" | "gte" | "lt" | "lte";
                     threshold: number;
@@ -6057,7 +6142,7 @@ export interface operations {
                         /** @default true */
                         enabled: true | false;
                         /** @enum {string} */
-                        metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
+                        metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping" | "rocketmq_consumer_lag";
                         /** @enum {string} */
                         comparator: "gt" | "gte" | "lt" | "lte";
                         threshold: number;
@@ -7640,7 +7725,7 @@ export interface operations {
                             /** @default true */
                             enabled: boolean;
                             /** @enum {string} */
-                            metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping";
+                            metric: "group_without_master" | "quorum_lost" | "node_down" | "replication_lag_bytes" | "queue_depth" | "oldest_message_age_seconds" | "dlq_depth" | "memory_usage_ratio" | "store_usage_ratio" | "coordinator_session_flapping" | "rocketmq_consumer_lag";
                             /** @enum {string} */
                             comparator: "gt" | "gte" | "lt" | "lte";
                             threshold: number;
@@ -7752,6 +7837,437 @@ export interface operations {
                             password: string;
                         }[];
                         problems: string[];
+                    };
+                };
+            };
+            /** @description Invalid input data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.BAD_REQUEST"];
+                };
+            };
+            /** @description Authorization not provided */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.UNAUTHORIZED"];
+                };
+            };
+            /** @description Insufficient access */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.FORBIDDEN"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+        };
+    };
+    "rocketmq-overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        brokers: {
+                            group: string;
+                            node: string | null;
+                            brokerName: string | null;
+                            addr: string | null;
+                            error: string | null;
+                        }[];
+                        topics: {
+                            topic: string;
+                            system: boolean;
+                            messages: number;
+                            placements: {
+                                group: string;
+                                brokerName: string;
+                                addr: string;
+                                readQueueNums: number;
+                                writeQueueNums: number;
+                                perm: number;
+                                queues: {
+                                    queueId: number;
+                                    minOffset: number;
+                                    maxOffset: number;
+                                    lastStoreTimestamp: number | null;
+                                }[];
+                            }[];
+                        }[];
+                        consumerGroups: {
+                            consumerGroup: string;
+                            messageModel: string | null;
+                            members: {
+                                clientId: string;
+                                remote: string;
+                                lastHeartbeatMs: number;
+                                subscriptions: string[];
+                                brokers: string[];
+                            }[];
+                            queues: {
+                                brokerName: string;
+                                topic: string;
+                                queueId: number;
+                                brokerOffset: number;
+                                consumerOffset: number;
+                                lag: number;
+                            }[];
+                            lag: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.BAD_REQUEST"];
+                };
+            };
+            /** @description Authorization not provided */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.UNAUTHORIZED"];
+                };
+            };
+            /** @description Insufficient access */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.FORBIDDEN"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.NOT_FOUND"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+        };
+    };
+    "rocketmq-createTopic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    topic: string;
+                    groups: string[];
+                    readQueueNums: number;
+                    writeQueueNums: number;
+                    /** @default 6 */
+                    perm?: 2 | 4 | 6;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        topic: string;
+                        placements: {
+                            group: string;
+                            node: string;
+                            brokerName: string;
+                            created: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.BAD_REQUEST"];
+                };
+            };
+            /** @description Authorization not provided */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.UNAUTHORIZED"];
+                };
+            };
+            /** @description Insufficient access */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.FORBIDDEN"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+        };
+    };
+    "rocketmq-resetOffset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consumerGroup: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    topic: string;
+                    timestamp: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        consumerGroup: string;
+                        topic: string;
+                        timestamp: number;
+                        onlineMembers: number;
+                        brokers: {
+                            group: string;
+                            brokerName: string;
+                            queues: {
+                                queueId: number;
+                                previousOffset: number | null;
+                                offset: number;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.BAD_REQUEST"];
+                };
+            };
+            /** @description Authorization not provided */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.UNAUTHORIZED"];
+                };
+            };
+            /** @description Insufficient access */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.FORBIDDEN"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+        };
+    };
+    "rocketmq-messages": {
+        parameters: {
+            query?: {
+                id?: string;
+                key?: string;
+                topic?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        messages: {
+                            msgId: string;
+                            uniqKey: string | null;
+                            brokerName: string;
+                            group: string;
+                            topic: string;
+                            queueId: number;
+                            queueOffset: number;
+                            tags: string | null;
+                            keys: string | null;
+                            bornTimestamp: number;
+                            bornHost: string;
+                            storeTimestamp: number;
+                            storeHost: string;
+                            reconsumeTimes: number;
+                            properties: [
+                                string,
+                                string
+                            ][];
+                            bodySize: number;
+                            bodyBase64: string;
+                            bodyWithheld: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.BAD_REQUEST"];
+                };
+            };
+            /** @description Authorization not provided */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.UNAUTHORIZED"];
+                };
+            };
+            /** @description Insufficient access */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.FORBIDDEN"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.NOT_FOUND"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+        };
+    };
+    "rocketmq-resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    consumerGroup: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        group: string;
+                        brokerName: string;
+                        originalTopic: string;
+                        fromDlq: boolean;
+                        topic: string;
+                        msgId: string;
+                        replicated: boolean;
                     };
                 };
             };

@@ -59,6 +59,8 @@ export interface RmqClusterOptions {
   groups?: string[];
   rocketmq?: Record<string, unknown>;
   group?: Record<string, unknown>;
+  /** Top-level cluster-file fields (e.g. adminToken, for a console attached to the cluster). */
+  cluster?: Record<string, unknown>;
 }
 
 export class RocketMqCluster {
@@ -66,6 +68,8 @@ export class RocketMqCluster {
   private coordinator: Proc | undefined;
   dataDir = "";
   private file = "";
+  /** The coordinator's connect string. */
+  zkAddress = "";
 
   private constructor(private readonly opts: RmqClusterOptions) {}
 
@@ -95,7 +99,9 @@ export class RocketMqCluster {
         this.nodes.push({ name: `${g.slice(-1)}${i + 1}`, group: g, stompPort: ports[k++], replPort: ports[k++], adminPort: ports[k++], listenPort: ports[k++], namesrvPort: ports[k++], proc: undefined });
       }
     }
+    this.zkAddress = `127.0.0.1:${coordinatorPort}`;
     const cluster = {
+      ...(this.opts.cluster ?? {}),
       brokerName: "rmqtest",
       dataDirectory: this.dataDir,
       zkAddress: `127.0.0.1:${coordinatorPort}`,
@@ -130,6 +136,11 @@ export class RocketMqCluster {
     node.proc = p;
     await waitFor(() => p.logs.some((l) => l.msg === "joined HA group") || p.child.exitCode !== null, 60_000, () => `${name} did not join: ${p.stderr}`);
     if (p.child.exitCode !== null) throw new Error(`${name} exited: ${p.stderr}`);
+  }
+
+  /** The cluster file the nodes were started from. */
+  get clusterFile(): string {
+    return this.file;
   }
 
   node(name: string): RmqNode {

@@ -19,6 +19,7 @@ import type { ConsoleServices } from "../console/ConsoleServices";
 import { DefinitionsService } from "../console/definitions/DefinitionsService";
 import { BulkDestinationActions } from "../console/destinations/BulkDestinationActions";
 import { ConnectionService } from "../console/connections/ConnectionService";
+import { RocketMqService } from "../console/rocketmq/RocketMqService";
 import { DestinationService } from "../console/destinations/DestinationService";
 import type { LiveEvents, LiveMessage } from "../console/LiveEvents";
 import { ZkExplorer } from "../console/zk/ZkExplorer";
@@ -103,6 +104,7 @@ export async function createApiTestHarness(
     runtime,
     destinations,
     connections: new ConnectionService({ runtime, logger }),
+    rocketmq: new RocketMqService({ runtime, audit: createAuditRepository(prisma), logger }),
     bulkDestinations: new BulkDestinationActions({ destinations, audit: createAuditRepository(prisma) }),
     definitions: new DefinitionsService({ destinations, auth, alertConfig }),
     logger,

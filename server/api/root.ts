@@ -9,6 +9,7 @@ import { definitionsRouter } from "./routers/definitions/definitionsRouter";
 import { destinationsRouter } from "./routers/destinations/destinationsRouter";
 import { drainRouter } from "./routers/drain/drainRouter";
 import { eventsRouter } from "./routers/events/eventsRouter";
+import { rocketmqRouter } from "./routers/rocketmq/rocketmqRouter";
 import { tokensRouter } from "./routers/tokens/tokensRouter";
 import { usersRouter } from "./routers/users/usersRouter";
 import { webhooksRouter } from "./routers/webhooks/webhooksRouter";
@@ -30,6 +31,7 @@ export const appRouter = createTRPCRouter({
   bridges: bridgesRouter,
   connections: connectionsRouter,
   definitions: definitionsRouter,
+  rocketmq: rocketmqRouter,
 });
 
 export type AppRouter = typeof appRouter;

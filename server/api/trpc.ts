@@ -119,7 +119,7 @@ function targetOf(raw: unknown): string | null {
   const r = raw as Record<string, unknown>;
   // Something on a node (a connection): name both, the id alone is only unique per node.
   if (typeof r.node === "string" && typeof r.id === "string") return `${r.node}/${r.id}`;
-  for (const key of ["path", "username", "name", "id"]) {
+  for (const key of ["path", "username", "name", "id", "consumerGroup", "topic"]) {
     const v = r[key];
     if (typeof v === "string" || typeof v === "number") return String(v);
   }

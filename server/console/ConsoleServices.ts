@@ -10,6 +10,7 @@ import type { DefinitionsService } from "./definitions/DefinitionsService";
 import type { BulkDestinationActions } from "./destinations/BulkDestinationActions";
 import type { DestinationService } from "./destinations/DestinationService";
 import type { LiveEvents } from "./LiveEvents";
+import type { RocketMqService } from "./rocketmq/RocketMqService";
 import type { ZkExplorer } from "./zk/ZkExplorer";
 
 /** Everything a tRPC procedure may use; built once by the composition root (server/main.ts). */
@@ -22,6 +23,7 @@ export interface ConsoleServices {
   runtime: ConsoleRuntime;
   destinations: DestinationService;
   connections: ConnectionService;
+  rocketmq: RocketMqService;
   bulkDestinations: BulkDestinationActions;
   definitions: DefinitionsService;
   alerts: AlertService;

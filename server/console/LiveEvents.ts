@@ -24,7 +24,7 @@ export type LiveMessage =
 export type ZnodeQuery = "get" | "children" | "acl";
 
 /** Domains whose queries are refetched as a whole on any change. */
-export type WholeDomain = "events" | "audit" | "alerts" | "zk" | "users" | "bridges" | "connections";
+export type WholeDomain = "events" | "audit" | "alerts" | "zk" | "users" | "bridges" | "connections" | "rocketmq";
 
 export interface LiveEvents {
   publish(message: LiveMessage): void;

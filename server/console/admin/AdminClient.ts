@@ -18,9 +18,14 @@ import {
   restartBridgeResultSchema,
   sendMessageResultSchema,
   subscriptionPageSchema,
+  rmqAdminViewSchema,
+  rmqCreateTopicResultSchema,
+  rmqMessagesSchema,
+  rmqResendResultSchema,
+  rmqResetOffsetResultSchema,
   type DestinationKind,
 } from "../../runtime/admin/adminResponses";
-import type { moveBody, sendMessageBody } from "../../runtime/admin/adminSchemas";
+import type { moveBody, rmqCreateTopicBody, rmqResetOffsetBody, sendMessageBody } from "../../runtime/admin/adminSchemas";
 import { AdminCallError } from "./AdminCallError";
 
 export interface AdminClientOptions {
@@ -128,6 +133,27 @@ export class AdminClient {
 
   subscriptions(node: string, q: ListQuery = {}): Promise<z.output<typeof subscriptionPageSchema>> {
     return this.request(node, "GET", `/api/v1/subscriptions${query({ ...q })}`, subscriptionPageSchema);
+  }
+
+  /** The master's RocketMQ topics (per-queue offsets) and consumer groups (members, offsets, lag). */
+  rocketmq(node: string, c?: Call): Promise<z.output<typeof rmqAdminViewSchema>> {
+    return this.request(node, "GET", "/api/v1/rocketmq", rmqAdminViewSchema, undefined, c);
+  }
+
+  rmqCreateTopic(node: string, body: z.input<typeof rmqCreateTopicBody>): Promise<z.output<typeof rmqCreateTopicResultSchema>> {
+    return this.request(node, "POST", "/api/v1/rocketmq/topics", rmqCreateTopicResultSchema, body);
+  }
+
+  rmqResetOffset(node: string, group: string, body: z.input<typeof rmqResetOffsetBody>): Promise<z.output<typeof rmqResetOffsetResultSchema>> {
+    return this.request(node, "POST", `/api/v1/rocketmq/groups/${enc(group)}/reset-offset`, rmqResetOffsetResultSchema, body);
+  }
+
+  rmqMessages(node: string, q: { id?: string; key?: string; topic?: string }): Promise<z.output<typeof rmqMessagesSchema>> {
+    return this.request(node, "GET", `/api/v1/rocketmq/messages${query({ ...q })}`, rmqMessagesSchema);
+  }
+
+  rmqResend(node: string, id: string, group: string): Promise<z.output<typeof rmqResendResultSchema>> {
+    return this.request(node, "POST", `/api/v1/rocketmq/messages/${enc(id)}/resend`, rmqResendResultSchema, { group });
   }
 
   private async request<S extends z.ZodType>(node: string, method: string, path: string, schema: S, body?: unknown, c?: Call): Promise<z.output<S>> {

@@ -117,7 +117,7 @@ export function fingerprintOf(ruleId: number, labels: Record<string, string>): s
 }
 
 function subjectOf(labels: Record<string, string>): string {
-  return labels.destination ?? labels.node ?? labels.group ?? "coordinator session";
+  return labels.destination ?? labels.consumerGroup ?? labels.node ?? labels.group ?? "coordinator session";
 }
 
 function formatValue(v: number, unit: string): string {

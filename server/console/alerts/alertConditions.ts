@@ -1,4 +1,5 @@
 import type { AlertFacts } from "./alertFacts";
+import { rocketmqLagCondition } from "./rocketmqLagCondition";
 
 /** One thing a rule can watch; `instances` yields a value per labelled subject (group, node, queue…). */
 export interface AlertCondition {
@@ -94,6 +95,7 @@ export const ALERT_CONDITIONS: readonly AlertCondition[] = [
     unit: "changes",
     instances: (f) => [{ labels: {}, value: f.coordinatorSessionChanges }],
   },
+  rocketmqLagCondition,
 ];
 
 export const CONDITION_KINDS = ALERT_CONDITIONS.map((c) => c.kind);

@@ -33,6 +33,8 @@ export interface AlertFacts {
     depth: number;
     oldestMessageAgeSeconds: number | null;
   }>;
+  /** Each RocketMQ consumer group's total lag on each group master (rocketmqLagCondition.ts); absent: none measured. */
+  rocketmqLag?: Array<{ group: string; node: string; consumerGroup: string; lag: number }>;
   /** Changes of the console's coordinator session state (connected → suspended …) in the last 10 minutes. */
   coordinatorSessionChanges: number;
 }

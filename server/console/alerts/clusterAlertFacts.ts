@@ -13,6 +13,7 @@ export function clusterAlertFacts(cluster: ClusterRuntime, coordinatorSessionCha
   }));
   const nodes: AlertFacts["nodes"] = [];
   const destinations: AlertFacts["destinations"] = [];
+  const rocketmqLag: NonNullable<AlertFacts["rocketmqLag"]> = [];
   for (const spec of cluster.nodes) {
     const snap = cluster.pollers.get(spec.name)?.latest ?? null;
     const info = snap?.info ?? null;
@@ -33,7 +34,8 @@ export function clusterAlertFacts(cluster: ClusterRuntime, coordinatorSessionCha
         const age = d.oldestMessageAgeMs;
         destinations.push({ group: spec.group, node: spec.name, name: d.name, depth: d.depth, oldestMessageAgeSeconds: age === null ? null : age / 1000 });
       }
+      for (const l of info.rocketmqLag ?? []) rocketmqLag.push({ group: spec.group, node: spec.name, consumerGroup: l.consumerGroup, lag: l.lag });
     }
   }
-  return { at: now, groups, nodes, destinations, coordinatorSessionChanges };
+  return { at: now, groups, nodes, destinations, rocketmqLag, coordinatorSessionChanges };
 }

@@ -95,6 +95,8 @@ export const nodeInfoSchema = z.object({
   /** The network bridges this node runs (masters only), in brief; GET /api/v1/bridges has the rest. */
   bridges: z.array(nodeBridgeBriefSchema),
   process: z.object({ rss: z.number(), heapUsed: z.number(), heapTotal: z.number(), external: z.number(), arrayBuffers: z.number() }),
+  /** Total lag of each RocketMQ consumer group on this master (absent when it serves no RocketMQ broker); the alert rules read it. */
+  rocketmqLag: z.array(z.object({ consumerGroup: z.string(), lag: z.number() })).optional(),
 });
 export type NodeInfo = z.infer<typeof nodeInfoSchema>;
 
@@ -244,3 +246,54 @@ export const rmqAdminViewSchema = z.object({
   groups: z.array(rmqGroupViewSchema),
 });
 export type RmqAdminViewResponse = z.infer<typeof rmqAdminViewSchema>;
+
+export const rmqCreateTopicResultSchema = z.object({
+  brokerName: z.string(),
+  topic: z.string(),
+  /** false: the topic existed and was updated. */
+  created: z.boolean(),
+  readQueueNums: z.number().int(),
+  writeQueueNums: z.number().int(),
+  perm: z.number().int(),
+});
+export const rmqResetOffsetResultSchema = z.object({
+  brokerName: z.string(),
+  group: z.string(),
+  topic: z.string(),
+  timestamp: z.number(),
+  /** Members sent RESET_CONSUMER_CLIENT_OFFSET (a client that ignores it commits its own offset again). */
+  onlineMembers: z.number().int(),
+  queues: z.array(z.object({ queueId: z.number().int(), previousOffset: z.number().nullable(), offset: z.number() })),
+});
+export const rmqMessageSchema = z.object({
+  /** Offset message id: store host and commit log offset. */
+  msgId: z.string(),
+  /** The producer's message id (UNIQ_KEY), when it set one. */
+  uniqKey: z.string().nullable(),
+  topic: z.string(),
+  queueId: z.number().int(),
+  queueOffset: z.number(),
+  tags: z.string().nullable(),
+  keys: z.string().nullable(),
+  bornTimestamp: z.number(),
+  bornHost: z.string(),
+  storeTimestamp: z.number(),
+  storeHost: z.string(),
+  reconsumeTimes: z.number().int(),
+  properties: z.array(z.tuple([z.string(), z.string()])),
+  bodySize: z.number().int(),
+  bodyBase64: z.string(),
+});
+export const rmqMessagesSchema = z.object({ brokerName: z.string(), messages: z.array(rmqMessageSchema) });
+export const rmqResendResultSchema = z.object({
+  brokerName: z.string(),
+  group: z.string(),
+  originalTopic: z.string(),
+  fromDlq: z.boolean(),
+  /** Where the resent copy went: the group's retry topic. */
+  topic: z.string(),
+  msgId: z.string(),
+  queueOffset: z.number(),
+  /** false: stored, but the group's sync policy did not confirm in time. */
+  replicated: z.boolean(),
+});

@@ -1,7 +1,7 @@
 import type { AdminContext } from "./AdminContext";
 import { AdminError, badRequest } from "./AdminError";
 import { AdminRouter, type AdminRequest } from "./AdminRouter";
-import { browseExtra, createDestinationBody, destinationsExtra, moveBody, sendMessageBody } from "./adminSchemas";
+import { browseExtra, createDestinationBody, destinationsExtra, moveBody, rmqCreateTopicBody, rmqMessagesQuery, rmqResendBody, rmqResetOffsetBody, sendMessageBody } from "./adminSchemas";
 import { closeConnection, listConnections, listDurables, listSubscriptions } from "./connections";
 import {
   createDestination,
@@ -15,6 +15,7 @@ import { nodeInfo } from "./nodeInfo";
 import { createNodeMetrics } from "./nodeMetrics";
 import { RawReply } from "./RawReply";
 import { rmqAdminView } from "../rocketmq/rmqAdminView";
+import { createRmqTopic, queryRmqMessages, resendRmqMessage, resetRmqOffsets, rmqBroker } from "./rocketmq";
 import {
   bridgesResponseSchema,
   closeConnectionResultSchema,
@@ -33,6 +34,10 @@ import {
   sendMessageResultSchema,
   subscriptionPageSchema,
   rmqAdminViewSchema,
+  rmqCreateTopicResultSchema,
+  rmqMessagesSchema,
+  rmqResendResultSchema,
+  rmqResetOffsetResultSchema,
   durablePageSchema,
 } from "./adminResponses";
 import { paginate, parsePageQuery } from "./paging";
@@ -65,11 +70,11 @@ export function adminRoutes(ctx: AdminContext): AdminRouter {
   }, "handover");
 
   // RocketMQ topics (per-queue offsets) and consumer groups (members, offsets, lag) of this master.
-  r.route("GET", `${base}/rocketmq`, rmqAdminViewSchema, () => {
-    const rmq = ctx.rocketmq?.() ?? null;
-    if (!rmq) throw new AdminError(503, "NOT_SERVING", `node ${ctx.node.nodeName} serves no RocketMQ broker (role: ${ctx.node.role()}; RocketMQ is served by the master when the node has rocketmq.listenPort)`);
-    return rmqAdminView(rmq);
-  });
+  r.route("GET", `${base}/rocketmq`, rmqAdminViewSchema, () => rmqAdminView(rmqBroker(ctx)));
+  r.route("POST", `${base}/rocketmq/topics`, rmqCreateTopicResultSchema, (req) => createRmqTopic(ctx, rmqCreateTopicBody.parse(req.body)), "rocketmq_create_topic");
+  r.route("POST", `${base}/rocketmq/groups/:group/reset-offset`, rmqResetOffsetResultSchema, (req) => resetRmqOffsets(ctx, req.params.group, rmqResetOffsetBody.parse(req.body)), "rocketmq_reset_offset");
+  r.route("GET", `${base}/rocketmq/messages`, rmqMessagesSchema, (req) => queryRmqMessages(ctx, rmqMessagesQuery.parse(Object.fromEntries(req.query))));
+  r.route("POST", `${base}/rocketmq/messages/:id/resend`, rmqResendResultSchema, (req) => resendRmqMessage(ctx, req.params.id, rmqResendBody.parse(req.body)), "rocketmq_resend_message");
   r.route("GET", `${base}/destinations`, destinationPageSchema, async (req) => {
     const q = parsePageQuery(req.query, destinationsExtra);
     const rows = (await listDestinations(ctx)).filter((d) => !q.kind || d.kind === q.kind);

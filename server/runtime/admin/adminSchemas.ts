@@ -26,3 +26,26 @@ export const moveBody = z.strictObject({
 
 export const browseExtra = { selector: z.string().max(10_000).optional() };
 export const destinationsExtra = { kind: z.enum(["queue", "topic", "temp-queue", "temp-topic"]).optional() };
+
+// ---- RocketMQ ----
+
+const rmqName = z.string().min(1).max(127).regex(/^[%|a-zA-Z0-9_-]+$/, "may contain only %|a-zA-Z0-9_-");
+
+/** UPDATE_AND_CREATE_TOPIC's fields (perm: 2 write, 4 read, 6 both). */
+export const rmqCreateTopicBody = z.strictObject({
+  topic: rmqName,
+  readQueueNums: z.number().int().min(1).max(1024),
+  writeQueueNums: z.number().int().min(1).max(1024),
+  perm: z.union([z.literal(2), z.literal(4), z.literal(6)]).default(6),
+});
+
+/** resetOffsetByTime: `timestamp` in ms since the epoch. */
+export const rmqResetOffsetBody = z.strictObject({ topic: rmqName, timestamp: z.number().int().min(0) });
+
+export const rmqResendBody = z.strictObject({ group: rmqName });
+
+export const rmqMessagesQuery = z.strictObject({
+  id: z.string().min(1).max(200).optional(),
+  key: z.string().min(1).max(1000).optional(),
+  topic: rmqName.optional(),
+});

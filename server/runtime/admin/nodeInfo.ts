@@ -1,6 +1,7 @@
 import type { Queue } from "../broker/Queue";
 import type { AdminContext } from "./AdminContext";
 import type { NodeInfo } from "./adminResponses";
+import { rmqGroupLags } from "../rocketmq/rmqAdminView";
 
 export type { NodeInfo };
 
@@ -38,7 +39,9 @@ export function nodeInfo(ctx: AdminContext): NodeInfo {
   for (const c of stomp?.connections.values() ?? []) byTransport[c.transportKind] = (byTransport[c.transportKind] ?? 0) + 1;
   const mem = process.memoryUsage();
   const storeLimit = broker?.policy.storeLimit ?? 0;
+  const rmq = ctx.rocketmq?.() ?? null;
   return {
+    ...(rmq ? { rocketmqLag: rmqGroupLags(rmq) } : {}),
     version: node.version,
     brokerName: node.brokerName,
     nodeName: node.nodeName,

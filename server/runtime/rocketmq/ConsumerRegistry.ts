@@ -95,6 +95,20 @@ export class ConsumerRegistry {
     }
   }
 
+  /**
+   * Tells the group's online members their new offsets (RESET_CONSUMER_CLIENT_OFFSET, as the
+   * broker's resetOffset does): a Java 4.x client drops its process queues and resumes from them.
+   * Clients that do not handle the request (ali-ons) ignore it. Returns how many were told.
+   */
+  notifyReset(group: string, topic: string, timestamp: number, offsets: Array<{ brokerName: string; queueId: number; offset: number }>): number {
+    // ResetOffsetBody is fastjson with MessageQueue objects as map keys, which JSON.stringify cannot write.
+    const table = offsets.map((o) => `${JSON.stringify({ brokerName: o.brokerName, queueId: o.queueId, topic })}:${o.offset}`).join(",");
+    const body = Buffer.from(`{"offsetTable":{${table}}}`);
+    const members = [...(this.groups.get(group)?.values() ?? [])];
+    for (const m of members) m.conn.notify(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, { topic, group, timestamp: String(timestamp), isForce: "true" }, body);
+    return members.length;
+  }
+
   private notify(group: string): void {
     for (const m of this.groups.get(group)?.values() ?? []) m.conn.notify(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, { consumerGroup: group });
   }

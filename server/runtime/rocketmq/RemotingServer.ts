@@ -65,8 +65,8 @@ export class RemotingConnection {
   }
 
   /** A server-initiated oneway request (e.g. NOTIFY_CONSUMER_IDS_CHANGED). */
-  notify(code: number, extFields: Record<string, string>): void {
-    this.write({ code, opaque: this.nextOpaque++, flag: 2, extFields, body: null, remark: null });
+  notify(code: number, extFields: Record<string, string>, body: Buffer | null = null): void {
+    this.write({ code, opaque: this.nextOpaque++, flag: 2, extFields, body, remark: null });
   }
 
   close(reason: RemotingCloseReason, detail?: string): void {

@@ -1,6 +1,6 @@
 import { statfs } from "node:fs/promises";
 import type { Logger } from "pino";
-import { ConsumerRegistry, type ConsumerData } from "./ConsumerRegistry";
+import { CHANNEL_EXPIRED_MS, ConsumerRegistry, type ConsumerData } from "./ConsumerRegistry";
 import { decodeBatch, decodeOffsetMessageId, encodeMessageExt, formatProperties, offsetMessageId, parseProperties, tagHash } from "./messageCodec";
 import { AUTO_CREATE_TOPIC, DLQ_PREFIX, Perm, RequestCode, ResponseCode, RETRY_PREFIX, SCHEDULE_TOPIC } from "./remotingCodes";
 import { response, type RemotingCommand } from "./remotingCodec";
@@ -36,6 +36,12 @@ export class RmqBroker {
   private scheduling = false;
   private cleaning = false;
   private stopped = false;
+  /**
+   * Offsets an operator reset while the group had members online, not yet taken up by them:
+   * group\0topic\0queueId → offset. Until a member pulls that queue, its commits are ignored
+   * and its next pull from elsewhere is answered PULL_OFFSET_MOVED to the reset offset.
+   */
+  private readonly pendingResets = new Map<string, { offset: number; until: number }>();
   /** Disk usage (percent) at the last retention check; null when unknown. */
   diskUsage: number | null = null;
 
@@ -196,7 +202,7 @@ export class RmqBroker {
   }
 
   /** Waits for the sync policy of every record, bounded by syncTimeoutMs. */
-  private async awaitPolicy(durables: Array<Promise<void>>): Promise<"ok" | "timeout" | { error: string }> {
+  async awaitPolicy(durables: Array<Promise<void>>): Promise<"ok" | "timeout" | { error: string }> {
     let timer: NodeJS.Timeout | undefined;
     const all = Promise.all(durables).then(
       () => "ok" as const,
@@ -220,7 +226,8 @@ export class RmqBroker {
     return config;
   }
 
-  private ensureSystemTopic(name: string, perm: number): TopicConfig {
+  /** Creates a system topic (%RETRY%, %DLQ%) with one queue when it does not exist yet. */
+  ensureSystemTopic(name: string, perm: number): TopicConfig {
     const cur = this.store.topics.get(name)?.config;
     if (cur) return cur;
     const config = topicConfig(name, 1, perm);
@@ -245,7 +252,17 @@ export class RmqBroker {
     }
     const filter = parseSubscription(e.subscription);
     if (filter === "bad") return response(req, ResponseCode.SUBSCRIPTION_PARSE_FAILED, {}, null, `bad subscription expression ${e.subscription}`);
-    if ((sysFlag & PULL_FLAG_COMMIT_OFFSET) !== 0 && group) {
+    const reset = group ? this.takePendingReset(group, topicName, queueId) : null;
+    if (reset !== null) {
+      // The first pull after an operator's reset: the offset it commits is the pre-reset position
+      // (dropped); a pull from anywhere but the reset offset is moved there, which every client
+      // handles (ali-ons and the Java client adopt nextBeginOffset as their offset).
+      if (int(e.queueOffset, 0) !== reset) {
+        const q = this.store.queue(topicName, queueId);
+        const ext = { suggestWhichBrokerId: "0", nextBeginOffset: String(reset), minOffset: String(q?.minOffset ?? 0), maxOffset: String(q?.visible ?? 0) };
+        return response(req, ResponseCode.PULL_OFFSET_MOVED, ext, null, "OFFSET_RESET_BY_ADMIN");
+      }
+    } else if ((sysFlag & PULL_FLAG_COMMIT_OFFSET) !== 0 && group) {
       const commit = int(e.commitOffset, -1);
       if (commit >= 0) this.store.commitOffset(group, topicName, queueId, commit);
     }
@@ -255,6 +272,8 @@ export class RmqBroker {
     for (;;) {
       const result = await this.readQueue(req, topicName, queueId, offset, maxMsgNums, filter);
       if (result.code !== ResponseCode.PULL_NOT_FOUND || this.stopped || conn.isClosed) return result;
+      // A reset while this pull was parked: answer now, the client's next pull is moved.
+      if (group && this.pendingResets.has(resetKey(group, topicName, queueId))) return result;
       const left = deadline - Date.now();
       if (left <= 0) return result;
       // Long polling (PullRequestHoldService): park until a message becomes visible on this queue.
@@ -368,8 +387,43 @@ export class RmqBroker {
   private updateOffset(req: RemotingCommand): RemotingCommand {
     const e = req.extFields;
     const offset = int(e.commitOffset, -1);
-    if (e.consumerGroup && e.topic && offset >= 0) this.store.commitOffset(e.consumerGroup, e.topic, int(e.queueId, 0), offset);
+    const queueId = int(e.queueId, 0);
+    if (!e.consumerGroup || !e.topic || offset < 0) return response(req, ResponseCode.SUCCESS);
+    // A member that has not taken up an operator's reset yet would commit its old position over it.
+    if (this.pendingReset(e.consumerGroup, e.topic, queueId) !== null) return response(req, ResponseCode.SUCCESS);
+    this.store.commitOffset(e.consumerGroup, e.topic, queueId, offset);
     return response(req, ResponseCode.SUCCESS);
+  }
+
+  /**
+   * An operator's offset reset (resetOffsetByTime): commits the offset, and when the group has
+   * members online, holds it against their commits until each queue's next pull moves them there
+   * (they are also sent RESET_CONSUMER_CLIENT_OFFSET, which the Java client applies at once).
+   * The hold lapses after the channel expiry, so a member that vanished does not pin it.
+   */
+  resetOffset(group: string, topic: string, queueId: number, offset: number): void {
+    this.store.commitOffset(group, topic, queueId, offset);
+    if (this.consumers.members(group).length === 0) return;
+    this.pendingResets.set(resetKey(group, topic, queueId), { offset, until: Date.now() + CHANNEL_EXPIRED_MS });
+    // Parked long polls of that queue answer now, so the members' next pulls come soon.
+    this.store.queue(topic, queueId)?.wakeAll();
+  }
+
+  private pendingReset(group: string, topic: string, queueId: number): number | null {
+    const k = resetKey(group, topic, queueId);
+    const p = this.pendingResets.get(k);
+    if (!p) return null;
+    if (Date.now() > p.until) {
+      this.pendingResets.delete(k);
+      return null;
+    }
+    return p.offset;
+  }
+
+  private takePendingReset(group: string, topic: string, queueId: number): number | null {
+    const offset = this.pendingReset(group, topic, queueId);
+    if (offset !== null) this.pendingResets.delete(resetKey(group, topic, queueId));
+    return offset;
   }
 
   private queueEdge(req: RemotingCommand, edge: "min" | "max"): RemotingCommand {
@@ -391,24 +445,34 @@ export class RmqBroker {
 
   private createTopic(req: RemotingCommand): RemotingCommand {
     const e = req.extFields;
-    const name = e.topic ?? "";
-    if (!name || name.length > MAX_TOPIC_LENGTH || !/^[%|a-zA-Z0-9_-]+$/.test(name)) {
-      return response(req, ResponseCode.SYSTEM_ERROR, {}, null, `topic name [${name}] is not valid: 1..${MAX_TOPIC_LENGTH} characters of %|a-zA-Z0-9_-`);
-    }
-    if (name === AUTO_CREATE_TOPIC && !this.settings.autoCreateTopicEnable) return response(req, ResponseCode.SYSTEM_ERROR, {}, null, `the topic[${name}] is conflict with system reserved words.`);
-    const read = int(e.readQueueNums, this.settings.defaultTopicQueueNums);
-    const write = int(e.writeQueueNums, this.settings.defaultTopicQueueNums);
-    if (read < 1 || write < 1 || read > 1024 || write > 1024) return response(req, ResponseCode.SYSTEM_ERROR, {}, null, "readQueueNums and writeQueueNums must be 1..1024");
-    this.store.putTopic({
-      topicName: name,
-      readQueueNums: read,
-      writeQueueNums: write,
-      perm: int(e.perm, Perm.READ | Perm.WRITE) & 7,
+    const refused = this.updateTopic({
+      topic: e.topic ?? "",
+      readQueueNums: int(e.readQueueNums, this.settings.defaultTopicQueueNums),
+      writeQueueNums: int(e.writeQueueNums, this.settings.defaultTopicQueueNums),
+      perm: int(e.perm, Perm.READ | Perm.WRITE),
       topicSysFlag: int(e.topicSysFlag, 0),
       order: e.order === "true",
     });
-    this.logger.info({ topic: name, readQueueNums: read, writeQueueNums: write }, "RocketMQ topic created or updated");
-    return response(req, ResponseCode.SUCCESS);
+    return refused === null ? response(req, ResponseCode.SUCCESS) : response(req, ResponseCode.SYSTEM_ERROR, {}, null, refused);
+  }
+
+  /**
+   * UPDATE_AND_CREATE_TOPIC's one code path (the remoting handler and the admin API's topic
+   * creation both come here): validates, journals the config, and the node re-registers its route
+   * table with the NameServers (RmqStore.onTopicsChanged). Returns why it refused, or null.
+   */
+  updateTopic(t: { topic: string; readQueueNums: number; writeQueueNums: number; perm: number; topicSysFlag?: number; order?: boolean }): string | null {
+    const name = t.topic;
+    if (!name || name.length > MAX_TOPIC_LENGTH || !/^[%|a-zA-Z0-9_-]+$/.test(name)) {
+      return `topic name [${name}] is not valid: 1..${MAX_TOPIC_LENGTH} characters of %|a-zA-Z0-9_-`;
+    }
+    if (name === AUTO_CREATE_TOPIC && !this.settings.autoCreateTopicEnable) return `the topic[${name}] is conflict with system reserved words.`;
+    if (name === SCHEDULE_TOPIC) return `the topic[${name}] is a system topic`;
+    const { readQueueNums: read, writeQueueNums: write } = t;
+    if (!Number.isInteger(read) || !Number.isInteger(write) || read < 1 || write < 1 || read > 1024 || write > 1024) return "readQueueNums and writeQueueNums must be 1..1024";
+    this.store.putTopic({ topicName: name, readQueueNums: read, writeQueueNums: write, perm: t.perm & 7, topicSysFlag: t.topicSysFlag ?? 0, order: t.order ?? false });
+    this.logger.info({ topic: name, readQueueNums: read, writeQueueNums: write, perm: t.perm & 7 }, "RocketMQ topic created or updated");
+    return null;
   }
 
   private deleteTopic(req: RemotingCommand): RemotingCommand {
@@ -651,6 +715,10 @@ function sendHeaderV2(e: Ext): SendHeader {
     unitMode: e.k,
     maxReconsumeTimes: e.l,
   } as Ext);
+}
+
+function resetKey(group: string, topic: string, queueId: number): string {
+  return `${group}\u0000${topic}\u0000${queueId}`;
 }
 
 function int(v: string | undefined, fallback: number): number {

@@ -19,6 +19,17 @@ export interface RmqGroupView {
   lag: number;
 }
 
+/** Σ lag per consumer group (RocketMQ's diffTotal): what GET /api/v1/node reports for the alert rules. */
+export function rmqGroupLags(broker: RmqBroker): Array<{ consumerGroup: string; lag: number }> {
+  const lags = new Map<string, number>();
+  for (const o of broker.store.offsets.values()) {
+    if (o.group.startsWith("%")) continue;
+    const brokerOffset = broker.store.queue(o.topic, o.queueId)?.visible ?? 0;
+    lags.set(o.group, (lags.get(o.group) ?? 0) + Math.max(0, brokerOffset - o.offset));
+  }
+  return [...lags].sort(([a], [b]) => a.localeCompare(b)).map(([consumerGroup, lag]) => ({ consumerGroup, lag }));
+}
+
 export interface RmqAdminView {
   brokerName: string;
   cluster: string;
