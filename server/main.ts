@@ -31,6 +31,7 @@ import { clusterAlertFacts } from "./console/alerts/clusterAlertFacts";
 import { SessionFlapWindow } from "./console/alerts/SessionFlapWindow";
 import { WebhookDispatcher } from "./console/alerts/WebhookDispatcher";
 import { DestinationService } from "./console/destinations/DestinationService";
+import { MetricHistoryService } from "./console/metrics/MetricHistoryService";
 import { ConsoleHealth } from "./console/health/ConsoleHealth";
 import { createConsoleMetrics } from "./console/metrics/consoleMetrics";
 import { hostAllowed } from "./console/http/hostAllowed";
@@ -129,6 +130,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       connections: new ConnectionService({ runtime, logger: logger.child({ component: "connections" }) }),
       bulkDestinations: new BulkDestinationActions({ destinations, audit: auditRepo }),
       definitions: new DefinitionsService({ destinations, auth, alertConfig }),
+      metricHistory: new MetricHistoryService(prisma),
     };
 
     const admin = await auth.bootstrapAdmin();

@@ -10,6 +10,7 @@ import type { DefinitionsService } from "./definitions/DefinitionsService";
 import type { BulkDestinationActions } from "./destinations/BulkDestinationActions";
 import type { DestinationService } from "./destinations/DestinationService";
 import type { LiveEvents } from "./LiveEvents";
+import type { MetricHistoryService } from "./metrics/MetricHistoryService";
 import type { ZkExplorer } from "./zk/ZkExplorer";
 
 /** Everything a tRPC procedure may use; built once by the composition root (server/main.ts). */
@@ -21,6 +22,8 @@ export interface ConsoleServices {
   live: LiveEvents;
   runtime: ConsoleRuntime;
   destinations: DestinationService;
+  /** Node metric history for the overview and node charts. */
+  metricHistory: MetricHistoryService;
   connections: ConnectionService;
   bulkDestinations: BulkDestinationActions;
   definitions: DefinitionsService;
