@@ -1,0 +1,69 @@
+"use client";
+import { useState, type ReactNode } from "react";
+import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { axisLabel, zoomFromDrag, type MetricRow } from "./metricRows";
+
+export interface ChartLine {
+  key: string;
+  name: string;
+  color: string;
+}
+
+/**
+ * One line chart over time (rows from metricRows): a numeric time axis, lines that break where
+ * nothing was measured, and drag-to-zoom — press, drag across a stretch, release — which hands
+ * the selected window to `onZoom` (the page keeps it in the URL and asks the server for it, so a
+ * zoomed hour of roll-ups comes back at the finest resolution kept).
+ */
+export function TimeSeriesChart({ rows, lines, title, testId, format, onZoom, emptyText }: {
+  rows: MetricRow[];
+  lines: ChartLine[];
+  title: string;
+  testId: string;
+  format: (v: number) => string;
+  onZoom: (from: number, to: number) => void;
+  emptyText: string;
+}): ReactNode {
+  const [dragFrom, setDragFrom] = useState<number | null>(null);
+  const [dragTo, setDragTo] = useState<number | null>(null);
+  const points = rows.reduce((n, r) => n + lines.filter((l) => r[l.key] !== null && r[l.key] !== undefined).length, 0);
+  const span = rows.length > 1 ? rows[rows.length - 1]!.t - rows[0]!.t : 0;
+  const label = (v: unknown): number | null => (typeof v === "number" ? v : null);
+  const finish = (): void => {
+    const z = zoomFromDrag(dragFrom, dragTo);
+    setDragFrom(null);
+    setDragTo(null);
+    if (z !== null) onZoom(z.from, z.to);
+  };
+  return (
+    <figure className="chart" data-testid={testId} data-points={points}>
+      <figcaption>{title}</figcaption>
+      {points === 0 ? (
+        <p className="muted" data-testid={`${testId}-empty`}>{emptyText}</p>
+      ) : (
+        <ResponsiveContainer width="100%" height={200}>
+          <LineChart
+            data={rows}
+            syncId="metrics"
+            margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+            onMouseDown={(s) => setDragFrom(label(s.activeLabel))}
+            onMouseMove={(s) => dragFrom !== null && setDragTo(label(s.activeLabel))}
+            onMouseUp={finish}
+            onMouseLeave={() => (setDragFrom(null), setDragTo(null))}
+            style={{ userSelect: "none", cursor: "crosshair" }}
+          >
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={(t: number) => axisLabel(t, span)} minTickGap={40} />
+            <YAxis width={72} tickFormatter={format} />
+            <Tooltip labelFormatter={(t) => axisLabel(Number(t), Math.min(span, 3_600_000))} formatter={(v) => (typeof v === "number" ? format(v) : String(v))} />
+            <Legend />
+            {lines.map((l) => (
+              <Line key={l.key} type="monotone" dataKey={l.key} name={l.name} stroke={l.color} dot={false} isAnimationActive={false} connectNulls={false} />
+            ))}
+            {dragFrom !== null && dragTo !== null && <ReferenceArea x1={dragFrom} x2={dragTo} strokeOpacity={0.3} fill="#2f6feb" fillOpacity={0.15} />}
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </figure>
+  );
+}
