@@ -45,12 +45,14 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
       this.watchLag(s, ctx.logger);
       this.watchBridges(s, ctx.logger);
       // A master's message counters moved: its group's destination pages update live (issue #14).
+      // One more push when they stop moving, so the rates shown drop to 0 instead of freezing.
       const counters = destinationCounters(s);
-      if (counters !== null && this.counters.get(s.node) !== counters) {
-        const first = !this.counters.has(s.node);
-        this.counters.set(s.node, counters);
-        if (!first) ctx.live.publish({ type: "invalidate", path: ["destinations", "counters"], group: s.group });
-      }
+      if (counters !== null) {
+        const prev = this.counters.get(s.node);
+        const moved = prev !== undefined && prev.counters !== counters;
+        this.counters.set(s.node, { counters, moved });
+        if (moved || prev?.moved === true) ctx.live.publish({ type: "invalidate", path: ["destinations", "counters"], group: s.group });
+      } else this.counters.delete(s.node);
       // Pushed only when what the pages show changed: an idle cluster pushes nothing.
       const shown = nodeShownState(s);
       if (this.shown.get(s.node) === shown) return;
@@ -60,7 +62,7 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
   }
 
   /** Each serving master's message counters at its last poll (destinationCounters). */
-  private readonly counters = new Map<string, string>();
+  private readonly counters = new Map<string, { counters: string; moved: boolean }>();
 
   /** What each node's pages last showed (nodeShownState), to push only changes. */
   private readonly shown = new Map<string, string>();
