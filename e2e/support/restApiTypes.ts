@@ -2188,6 +2188,7 @@ export interface operations {
                 kind?: string[];
                 group?: string;
                 node?: string;
+                severity?: ("critical" | "warning" | "info")[];
             };
             header?: never;
             path?: never;
