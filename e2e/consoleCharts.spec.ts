@@ -32,8 +32,8 @@ async function expectPoints(page: Page, chart: Locator): Promise<void> {
       throw new Error("no points yet");
     }
   }).toPass({ timeout: 90_000, intervals: [3_000] });
-  // A drawn line: a path with at least one segment (on a fresh console it may be short and flat).
-  await expect(chart.locator("path.recharts-line-curve").first()).toHaveAttribute("d", /^M[\d.]+,[\d.]+L/);
+  // Drawn: a line segment, or the dots of a sparse line (a fresh console has few samples).
+  await expect(chart.locator(".recharts-line-dots circle, path.recharts-line-curve[d*='L']").first()).toBeAttached();
 }
 
 test.describe.serial("console charts and live destination pages", () => {

@@ -9,6 +9,15 @@ export interface ChartLine {
   color: string;
 }
 
+/** Few enough measured points that each should be drawn as a dot. */
+const SPARSE_POINTS = 40;
+
+function sparse(rows: MetricRow[], key: string): boolean {
+  let n = 0;
+  for (const r of rows) if (r[key] !== null && r[key] !== undefined && ++n > SPARSE_POINTS) return false;
+  return true;
+}
+
 /**
  * One line chart over time (rows from metricRows): a numeric time axis, lines that break where
  * nothing was measured, and drag-to-zoom — press, drag across a stretch, release — which hands
@@ -58,7 +67,8 @@ export function TimeSeriesChart({ rows, lines, title, testId, format, onZoom, em
             <Tooltip labelFormatter={(t) => axisLabel(Number(t), Math.min(span, 3_600_000))} formatter={(v) => (typeof v === "number" ? format(v) : String(v))} />
             <Legend />
             {lines.map((l) => (
-              <Line key={l.key} type="monotone" dataKey={l.key} name={l.name} stroke={l.color} dot={false} isAnimationActive={false} connectNulls={false} />
+              // A sparse line gets dots: a lone bucket between gaps is a point, which a line alone never shows.
+              <Line key={l.key} type="monotone" dataKey={l.key} name={l.name} stroke={l.color} dot={sparse(rows, l.key) ? { r: 2 } : false} isAnimationActive={false} connectNulls={false} />
             ))}
             {dragFrom !== null && dragTo !== null && <ReferenceArea x1={dragFrom} x2={dragTo} strokeOpacity={0.3} fill="#2f6feb" fillOpacity={0.15} />}
           </LineChart>
