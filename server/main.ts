@@ -92,7 +92,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
   try {
     // 1. Database: migrate, then open the client. SQLite for file: URLs, PostgreSQL for
     //    postgresql:// (same repositories; server/db/openDatabase.ts).
-    const { prisma } = await openDatabase({ databaseUrl: env.DATABASE_URL, cwd: process.cwd(), prismaDir: path.join(projectDir, "prisma"), logger });
+    const { prisma, target } = await openDatabase({ databaseUrl: env.DATABASE_URL, cwd: process.cwd(), prismaDir: path.join(projectDir, "prisma"), logger });
     stack.push({ name: "prisma", stop: () => prisma.$disconnect() });
 
     // 2. Services.
@@ -130,7 +130,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       connections: new ConnectionService({ runtime, logger: logger.child({ component: "connections" }) }),
       bulkDestinations: new BulkDestinationActions({ destinations, audit: auditRepo }),
       definitions: new DefinitionsService({ destinations, auth, alertConfig }),
-      metricHistory: new MetricHistoryService(prisma),
+      metricHistory: new MetricHistoryService(prisma, target.kind === "sqlite" ? "sqlite" : "portable"),
     };
 
     const admin = await auth.bootstrapAdmin();

@@ -37,7 +37,13 @@ export function TimeSeriesChart({ rows, lines, title, testId, format, onZoom, em
   const [dragTo, setDragTo] = useState<number | null>(null);
   const points = rows.reduce((n, r) => n + lines.filter((l) => r[l.key] !== null && r[l.key] !== undefined).length, 0);
   const span = rows.length > 1 ? rows[rows.length - 1]!.t - rows[0]!.t : 0;
-  const label = (v: unknown): number | null => (typeof v === "number" ? v : null);
+  // The time under the pointer: the active row (tooltip index), else the active label.
+  const at = (s: { activeTooltipIndex?: unknown; activeLabel?: unknown }): number | null => {
+    const i = Number(s.activeTooltipIndex);
+    if (s.activeTooltipIndex !== undefined && s.activeTooltipIndex !== null && Number.isInteger(i) && rows[i] !== undefined) return rows[i]!.t;
+    const l = Number(s.activeLabel);
+    return s.activeLabel !== undefined && Number.isFinite(l) ? l : null;
+  };
   const finish = (): void => {
     const z = zoomFromDrag(dragFrom, dragTo);
     setDragFrom(null);
@@ -55,8 +61,12 @@ export function TimeSeriesChart({ rows, lines, title, testId, format, onZoom, em
             data={rows}
             syncId="metrics"
             margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
-            onMouseDown={(s) => setDragFrom(label(s.activeLabel))}
-            onMouseMove={(s) => dragFrom !== null && setDragTo(label(s.activeLabel))}
+            onMouseDown={(s) => setDragFrom(at(s))}
+            onMouseMove={(s) => {
+              if (dragFrom === null) return;
+              const t = at(s);
+              if (t !== null) setDragTo(t);
+            }}
             onMouseUp={finish}
             onMouseLeave={() => (setDragFrom(null), setDragTo(null))}
             style={{ userSelect: "none", cursor: "crosshair" }}

@@ -163,7 +163,9 @@ describe("MetricsRecorder on SQLite", () => {
     assert.deepEqual([...new Set(lag.map((r) => r.node))].sort(), ["mq8", "mq9s"], "lag is kept under the slaves' names");
     assert.deepEqual(lag.filter((r) => r.node === "mq8").map((r) => r.value), [0, 1000, 2000, 3000, 4000, 5000]);
 
-    const history = new MetricHistoryService(prisma);
+    // Both ways of reading: averaged in SQLite, and read and averaged in the console (PostgreSQL).
+    for (const dialect of ["sqlite", "portable"] as const) {
+    const history = new MetricHistoryService(prisma, dialect);
     const window = { from: t0, to: t0 + 60_000 };
     const node = await history.read({ kind: "node", node: "mq8" }, window, t0 + 60_000);
     assert.equal(node.bucketMs, 10_000);
@@ -175,6 +177,11 @@ describe("MetricsRecorder on SQLite", () => {
     assert.deepEqual(cluster.series.find((x) => x.metric === "in_per_sec")!.values.slice(0, 6), [10, 10, 10, 10, 10, 10]);
     assert.deepEqual(cluster.series.filter((x) => x.metric === "lag_bytes").map((x) => x.node).sort(), ["mq8", "mq9s"]);
     assert.equal(cluster.series.find((x) => x.metric === "memory_used" && x.node === "mq7")?.values[0], 0);
+    // Seen from three hours later the same minute is one 1-minute bucket: the mean of its six samples.
+    const later = await history.read({ kind: "node", node: "mq8" }, window, t0 + 3 * 3_600_000);
+    assert.equal(later.bucketMs, 60_000);
+    assert.equal(later.series.find((x) => x.metric === "lag_bytes")!.values[0], 2500);
+    }
   });
 });
 

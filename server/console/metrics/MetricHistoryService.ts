@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../db/createPrismaClient";
+import { sqliteBucketAverages } from "../../db/metricHistoryQuery";
 import { bucketByNode, bucketGrid, combineSeries, type MetricPoint } from "./bucketSeries";
 
 /** Node-level metrics the MetricsRecorder keeps (destination = null), as the charts name them. */
@@ -33,19 +34,30 @@ export type HistoryScope = { kind: "cluster"; nodes: string[] } | { kind: "node"
  * node that was down has no samples there, and its line breaks.
  */
 export class MetricHistoryService {
-  constructor(private readonly prisma: PrismaClient) {}
+  /** `sqlite`: buckets are averaged in the database; otherwise samples are read and averaged here. */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly dialect: "sqlite" | "portable" = "portable",
+  ) {}
 
   async read(scope: HistoryScope, window: { from: number; to: number }, now = Date.now()): Promise<MetricHistory> {
     const grid = bucketGrid(window.from, window.to, now);
     const metrics: readonly NodeMetric[] = scope.kind === "node" ? NODE_METRICS : [...CLUSTER_TOTALS, ...CLUSTER_PER_NODE];
     const nodes = scope.kind === "node" ? [scope.node] : scope.nodes;
+    const first = grid.times[0] ?? window.from;
+    // One row per bucket from SQLite (the mean, at its newest sample's time): bucketByNode then
+    // sees exactly one point per bucket and the same hold rule applies.
+    if (this.dialect === "sqlite") {
+      const points = await sqliteBucketAverages(this.prisma, { nodes, metrics, first, to: window.to, bucketMs: grid.bucketMs });
+      return { bucketMs: grid.bucketMs, from: grid.from, to: grid.to, times: grid.times, series: shapeScope(scope, metrics, bucketByNode(points, grid), grid.times.length) };
+    }
     const rows = await this.prisma.metricSample.findMany({
       where: {
         destination: null,
         node: { in: nodes },
         metric: { in: [...metrics] },
         resolution: { in: [0, 60] },
-        time: { gte: new Date(grid.times[0] ?? window.from), lte: new Date(window.to) },
+        time: { gte: new Date(first), lte: new Date(window.to) },
       },
       select: { time: true, node: true, metric: true, value: true },
     });
