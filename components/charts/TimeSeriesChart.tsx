@@ -1,7 +1,7 @@
 "use client";
-import { useState, type ReactNode } from "react";
+import { useRef, useState, type ReactNode } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { axisLabel, zoomFromDrag, type MetricRow } from "./metricRows";
+import { axisLabel, timeAtX, zoomFromDrag, type MetricRow } from "./metricRows";
 
 export interface ChartLine {
   key: string;
@@ -37,12 +37,16 @@ export function TimeSeriesChart({ rows, lines, title, testId, format, onZoom, em
   const [dragTo, setDragTo] = useState<number | null>(null);
   const points = rows.reduce((n, r) => n + lines.filter((l) => r[l.key] !== null && r[l.key] !== undefined).length, 0);
   const span = rows.length > 1 ? rows[rows.length - 1]!.t - rows[0]!.t : 0;
-  // The time under the pointer: the active row (tooltip index), else the active label.
-  const at = (s: { activeTooltipIndex?: unknown; activeLabel?: unknown }): number | null => {
-    const i = Number(s.activeTooltipIndex);
-    if (s.activeTooltipIndex !== undefined && s.activeTooltipIndex !== null && Number.isInteger(i) && rows[i] !== undefined) return rows[i]!.t;
-    const l = Number(s.activeLabel);
-    return s.activeLabel !== undefined && Number.isFinite(l) ? l : null;
+  // Drag-to-zoom with plain pointer events over the plot area (recharts' own chart events arrive
+  // a frame late through its store, with the closure of an earlier render): the pointer's x maps
+  // linearly onto the time axis, whose domain is the first and last row.
+  const wrap = useRef<HTMLDivElement | null>(null);
+  const at = (clientX: number, insideOnly = false): number | null => {
+    const grid = wrap.current?.querySelector(".recharts-cartesian-grid");
+    if (!grid || rows.length < 2) return null;
+    const r = grid.getBoundingClientRect();
+    if (insideOnly && (clientX < r.left || clientX > r.right)) return null; // a press on the axis or legend is no drag
+    return timeAtX(clientX, r.left, r.width, rows[0]!.t, rows[rows.length - 1]!.t);
   };
   const finish = (): void => {
     const z = zoomFromDrag(dragFrom, dragTo);
@@ -56,19 +60,29 @@ export function TimeSeriesChart({ rows, lines, title, testId, format, onZoom, em
       {points === 0 ? (
         <p className="muted" data-testid={`${testId}-empty`}>{emptyText}</p>
       ) : (
+        <div
+          ref={wrap}
+          data-testid={`${testId}-plot`}
+          onPointerDown={(e) => {
+            const t = at(e.clientX, true);
+            if (t === null) return;
+            e.currentTarget.setPointerCapture(e.pointerId);
+            setDragFrom(t);
+            setDragTo(null);
+          }}
+          onPointerMove={(e) => {
+            if (dragFrom === null) return;
+            const t = at(e.clientX);
+            if (t !== null) setDragTo(t);
+          }}
+          onPointerUp={finish}
+          onPointerCancel={() => (setDragFrom(null), setDragTo(null))}
+        >
         <ResponsiveContainer width="100%" height={200}>
           <LineChart
             data={rows}
             syncId="metrics"
             margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
-            onMouseDown={(s) => setDragFrom(at(s))}
-            onMouseMove={(s) => {
-              if (dragFrom === null) return;
-              const t = at(s);
-              if (t !== null) setDragTo(t);
-            }}
-            onMouseUp={finish}
-            onMouseLeave={() => (setDragFrom(null), setDragTo(null))}
             style={{ userSelect: "none", cursor: "crosshair" }}
           >
             <CartesianGrid strokeDasharray="3 3" />
@@ -83,6 +97,7 @@ export function TimeSeriesChart({ rows, lines, title, testId, format, onZoom, em
             {dragFrom !== null && dragTo !== null && <ReferenceArea x1={dragFrom} x2={dragTo} strokeOpacity={0.3} fill="#2f6feb" fillOpacity={0.15} />}
           </LineChart>
         </ResponsiveContainer>
+        </div>
       )}
     </figure>
   );

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { formatAge, formatRate, timeLabel, toChartRows } from "./historySeries";
 import { sparklineSegments } from "./sparklinePath";
-import { formatZoom, hasPoints, metricRows, nodesWith, parseZoom, queryWindow, zoomFromDrag } from "./metricRows";
+import { formatZoom, hasPoints, metricRows, nodesWith, parseZoom, queryWindow, timeAtX, zoomFromDrag } from "./metricRows";
 
 describe("sparklineSegments", () => {
   test("scales into the box, low values at the bottom", () => {
@@ -86,5 +86,10 @@ describe("metric chart rows", () => {
     assert.equal(parseZoom("junk"), null);
     assert.deepEqual(queryWindow(3_600_000, null), { rangeMs: 3_600_000 });
     assert.deepEqual(queryWindow(3_600_000, { from: 80_000, to: 200_000 }), { rangeMs: 120_000, to: 200_000 });
+    // A pointer over the plot maps linearly onto its time axis, clamped at the edges.
+    assert.equal(timeAtX(150, 100, 200, 0, 60_000), 15_000);
+    assert.equal(timeAtX(50, 100, 200, 0, 60_000), 0);
+    assert.equal(timeAtX(400, 100, 200, 0, 60_000), 60_000);
+    assert.equal(timeAtX(150, 100, 0, 0, 60_000), null);
   });
 });

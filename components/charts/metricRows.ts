@@ -90,3 +90,10 @@ export function queryWindow(rangeMs: number, zoom: { from: number; to: number } 
 export function axisLabel(t: number, spanMs: number): string {
   return timeLabel(t, spanMs);
 }
+
+/** The time at a pointer's x over a plot spanning [t0, t1] from `left` over `width` pixels, clamped to the plot. */
+export function timeAtX(x: number, left: number, width: number, t0: number, t1: number): number | null {
+  if (!(width > 0) || !(t1 > t0)) return null;
+  const f = Math.min(1, Math.max(0, (x - left) / width));
+  return Math.round(t0 + f * (t1 - t0));
+}
