@@ -114,5 +114,14 @@ test.describe.serial("console charts and live destination pages", () => {
     await expect(page.getByTestId("browse-range")).toHaveText("1–8 of 8", { timeout: 30_000 });
     expect(loads, "the page was not reloaded").toEqual([]);
     await page.screenshot({ path: info.outputPath("destination-live.png"), fullPage: true });
+
+    // Events: the severity filter lives in the URL and filters the history.
+    await page.goto(`${c.url}/events?severity=critical,warning`);
+    await expect(page.getByTestId("events-severity")).toHaveValue("critical,warning");
+    await page.getByTestId("events-severity").selectOption("info");
+    await expect(page).toHaveURL(/[?&]severity=info/);
+    const rows = page.getByTestId("events-table").locator('[data-testid="events-row"]');
+    await expect(rows.first()).toHaveAttribute("data-severity", "info", { timeout: 30_000 });
+    expect(new Set(await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-severity"))))).toEqual(new Set(["info"]));
   });
 });
