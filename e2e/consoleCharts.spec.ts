@@ -72,7 +72,8 @@ test.describe.serial("console charts and live destination pages", () => {
     await expectPoints(page, page.getByTestId("chart-connections"));
 
     // Drag across a chart: the zoomed window goes into the URL; reset takes it out again.
-    const surface = page.getByTestId("chart-connections").locator(".recharts-surface").first();
+    // (the plot area: legend icons are .recharts-surface too)
+    const surface = page.getByTestId("chart-connections-plot").locator(".recharts-cartesian-grid");
     const box = (await surface.boundingBox())!;
     // (the recent end of the window, where a fresh console's samples are)
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.4);
