@@ -81,8 +81,8 @@ test.describe.serial("console charts and live destination pages", () => {
     await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.4, { steps: 8 });
     await page.mouse.move(box.x + box.width * 0.93, box.y + box.height * 0.4, { steps: 8 });
     await page.mouse.up();
-    await expect(page).toHaveURL(/[?&]zoom=\d+~\d+/);
-    const zoom = /zoom=(\d+)~(\d+)/.exec(page.url())!;
+    await expect(page).toHaveURL(/[?&]zoom=\d+-\d+/);
+    const zoom = /zoom=(\d+)-(\d+)/.exec(page.url())!;
     expect(Number(zoom[2]) - Number(zoom[1])).toBeGreaterThanOrEqual(60_000);
     await expect(page.getByTestId("chart-zoomed")).toBeVisible();
     await expectPoints(page, page.getByTestId("chart-connections"));

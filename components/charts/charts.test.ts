@@ -76,13 +76,13 @@ describe("metric chart rows", () => {
     assert.equal(hasPoints(rows, ["lag", "m1"]), true);
     assert.deepEqual(nodesWith(h, "memory_used"), ["mq1", "mq2"]);
   });
-  test("zoom: a drag in either direction, widened to a minute; kept in the URL as from~to", () => {
+  test("zoom: a drag in either direction, widened to a minute; kept in the URL as from-to", () => {
     assert.deepEqual(zoomFromDrag(200_000, 80_000), { from: 80_000, to: 200_000 });
     assert.deepEqual(zoomFromDrag(100_000, 110_000), { from: 75_000, to: 135_000 });
     assert.equal(zoomFromDrag(5, 5), null);
     assert.equal(zoomFromDrag(null, 5), null);
     assert.deepEqual(parseZoom(formatZoom(80_000, 200_000)), { from: 80_000, to: 200_000 });
-    assert.equal(parseZoom("80000~90000"), null, "narrower than a minute");
+    assert.equal(parseZoom("80000-90000"), null, "narrower than a minute");
     assert.equal(parseZoom("junk"), null);
     assert.deepEqual(queryWindow(3_600_000, null), { rangeMs: 3_600_000 });
     assert.deepEqual(queryWindow(3_600_000, { from: 80_000, to: 200_000 }), { rangeMs: 120_000, to: 200_000 });

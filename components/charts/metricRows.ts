@@ -52,9 +52,9 @@ export function nodesWith(h: HistoryLike, metric: string): string[] {
   return [...new Set(h.series.filter((s) => s.metric === metric && s.node !== null).map((s) => s.node!))].sort();
 }
 
-/** "from~to" (ms since the epoch) ↔ a zoomed window; anything else means not zoomed. */
+/** "from-to" (ms since the epoch; "-" needs no escaping in a URL) ↔ a zoomed window; anything else means not zoomed. */
 export function parseZoom(s: string): { from: number; to: number } | null {
-  const m = /^(\d{1,15})~(\d{1,15})$/.exec(s);
+  const m = /^(\d{1,15})-(\d{1,15})$/.exec(s);
   if (!m) return null;
   const from = Number(m[1]);
   const to = Number(m[2]);
@@ -62,7 +62,7 @@ export function parseZoom(s: string): { from: number; to: number } | null {
 }
 
 export function formatZoom(from: number, to: number): string {
-  return `${Math.round(from)}~${Math.round(to)}`;
+  return `${Math.round(from)}-${Math.round(to)}`;
 }
 
 /**

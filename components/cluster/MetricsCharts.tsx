@@ -52,7 +52,7 @@ function nodeCharts(node: string): ChartSpec[] {
 
 /**
  * Charts over time for the overview (no `node`) or one node, with a time-range picker and
- * drag-to-zoom; range and zoom live in the URL (?range=ms, ?zoom=from~to) so a link reopens the
+ * drag-to-zoom; range and zoom live in the URL (?range=ms, ?zoom=from-to) so a link reopens the
  * same window. Refetched on a timer as slow as the buckets allow (pushes do not touch history:
  * an idle tab stays cheap).
  */
