@@ -122,7 +122,11 @@ describe("alerts: kill a master, get the signed webhook, then the resolution; a 
     assert.equal(first.answered, 503);
     assert.equal(first.headers["webhook-id"], firing.headers["webhook-id"]);
     assert.ok(firing.at - first.at >= 950, `retry after ${firing.at - first.at} ms`);
-    const deliveries = await c.webhooks.deliveries({ webhookId: made.webhook.id, limit: 10 });
+    // The receiver answers before the dispatcher records the attempt: wait for the row.
+    const deliveries = await until("both attempts recorded", async () => {
+      const d = await c.webhooks.deliveries({ webhookId: made.webhook.id, limit: 10 });
+      return d.length >= 2 ? d : null;
+    }, 30_000);
     assert.deepEqual(deliveries.slice(-2).map((d) => [d.attempt, d.httpStatus]).reverse(), [[1, 503], [2, 200]]);
     // `for` 3 s + a 2 s evaluation + pollers' detection; the 503 costs 1 s more.
     console.log(`# kill -9 of ${master} -> first delivery attempt ${first.at - killedAt} ms, accepted (after the 503 and Retry-After) ${latency} ms`);

@@ -31,6 +31,7 @@ import { clusterAlertFacts } from "./console/alerts/clusterAlertFacts";
 import { SessionFlapWindow } from "./console/alerts/SessionFlapWindow";
 import { WebhookDispatcher } from "./console/alerts/WebhookDispatcher";
 import { DestinationService } from "./console/destinations/DestinationService";
+import { MetricHistoryService } from "./console/metrics/MetricHistoryService";
 import { ConsoleHealth } from "./console/health/ConsoleHealth";
 import { createConsoleMetrics } from "./console/metrics/consoleMetrics";
 import { hostAllowed } from "./console/http/hostAllowed";
@@ -92,7 +93,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
   try {
     // 1. Database: migrate, then open the client. SQLite for file: URLs, PostgreSQL for
     //    postgresql:// (same repositories; server/db/openDatabase.ts).
-    const { prisma } = await openDatabase({ databaseUrl: env.DATABASE_URL, cwd: process.cwd(), prismaDir: path.join(projectDir, "prisma"), logger });
+    const { prisma, target } = await openDatabase({ databaseUrl: env.DATABASE_URL, cwd: process.cwd(), prismaDir: path.join(projectDir, "prisma"), logger });
     stack.push({ name: "prisma", stop: () => prisma.$disconnect() });
 
     // 2. Services.
@@ -131,6 +132,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       rocketmq: new RocketMqService({ runtime, audit: auditRepo, logger: logger.child({ component: "rocketmq" }) }),
       bulkDestinations: new BulkDestinationActions({ destinations, audit: auditRepo }),
       definitions: new DefinitionsService({ destinations, auth, alertConfig }),
+      metricHistory: new MetricHistoryService(prisma, target.kind === "sqlite" ? "sqlite" : "portable"),
     };
 
     const admin = await auth.bootstrapAdmin();

@@ -16,7 +16,7 @@ export function HistoryChart({ rows, series, title, testId }: { rows: ChartRow[]
       <figcaption>{title}</figcaption>
       {rows.length === 0 ? (
         <p className="muted" data-testid={`${testId}-empty`}>
-          No samples in this range. The console records history for each master&apos;s 20 deepest destinations.
+          No samples in this range. The console records history for every destination that moved, and each master&apos;s 20 deepest.
         </p>
       ) : (
         <ResponsiveContainer width="100%" height={220}>

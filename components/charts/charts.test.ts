@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { formatAge, formatRate, timeLabel, toChartRows } from "./historySeries";
 import { sparklineSegments } from "./sparklinePath";
+import { formatZoom, hasPoints, metricRows, nodesWith, parseZoom, queryWindow, timeAtX, zoomFromDrag } from "./metricRows";
 
 describe("sparklineSegments", () => {
   test("scales into the box, low values at the bottom", () => {
@@ -49,4 +50,46 @@ test("formatAge and formatRate", () => {
   assert.equal(formatRate(null), "—");
   assert.equal(formatRate(2.345), "2.3/s");
   assert.equal(formatRate(1234.5), "1235/s");
+});
+
+describe("metric chart rows", () => {
+  const h = {
+    times: [0, 10_000, 20_000],
+    series: [
+      { metric: "in_per_sec", node: null, values: [1, null, 3] },
+      { metric: "memory_used", node: "mq2", values: [5, 6, 7] },
+      { metric: "memory_used", node: "mq1", values: [null, 2, null] },
+    ],
+  };
+  test("one row per bucket, one column per picked series, null where nothing was measured or no series exists", () => {
+    const rows = metricRows(h, [
+      { key: "in", metric: "in_per_sec", node: null },
+      { key: "m1", metric: "memory_used", node: "mq1" },
+      { key: "lag", metric: "lag_bytes", node: "mq3" },
+    ]);
+    assert.deepEqual(rows, [
+      { t: 0, in: 1, m1: null, lag: null },
+      { t: 10_000, in: null, m1: 2, lag: null },
+      { t: 20_000, in: 3, m1: null, lag: null },
+    ]);
+    assert.equal(hasPoints(rows, ["lag"]), false);
+    assert.equal(hasPoints(rows, ["lag", "m1"]), true);
+    assert.deepEqual(nodesWith(h, "memory_used"), ["mq1", "mq2"]);
+  });
+  test("zoom: a drag in either direction, widened to a minute; kept in the URL as from-to", () => {
+    assert.deepEqual(zoomFromDrag(200_000, 80_000), { from: 80_000, to: 200_000 });
+    assert.deepEqual(zoomFromDrag(100_000, 110_000), { from: 75_000, to: 135_000 });
+    assert.equal(zoomFromDrag(5, 5), null);
+    assert.equal(zoomFromDrag(null, 5), null);
+    assert.deepEqual(parseZoom(formatZoom(80_000, 200_000)), { from: 80_000, to: 200_000 });
+    assert.equal(parseZoom("80000-90000"), null, "narrower than a minute");
+    assert.equal(parseZoom("junk"), null);
+    assert.deepEqual(queryWindow(3_600_000, null), { rangeMs: 3_600_000 });
+    assert.deepEqual(queryWindow(3_600_000, { from: 80_000, to: 200_000 }), { rangeMs: 120_000, to: 200_000 });
+    // A pointer over the plot maps linearly onto its time axis, clamped at the edges.
+    assert.equal(timeAtX(150, 100, 200, 0, 60_000), 15_000);
+    assert.equal(timeAtX(50, 100, 200, 0, 60_000), 0);
+    assert.equal(timeAtX(400, 100, 200, 0, 60_000), 60_000);
+    assert.equal(timeAtX(150, 100, 0, 0, 60_000), null);
+  });
 });

@@ -4,6 +4,7 @@ import { useState, type ReactNode } from "react";
 import { Time } from "../Time";
 import { useTRPC } from "../trpc";
 import { useUrlNumber, useUrlState } from "../useUrlState";
+import { severityFilter } from "./severityFilter";
 import { ClusterGate } from "./ClusterGate";
 import { formatTime } from "./format";
 import { groupFlaps } from "./groupFlaps";
@@ -15,9 +16,18 @@ function Severity({ s }: { s: "critical" | "warning" | "info" }): ReactNode {
   return <span className={`badge sev-${s}`} data-testid="event-severity">{s}</span>;
 }
 
+/** The severity filter's choices; the URL keeps the value (?severity=critical,warning). */
+const SEVERITY_CHOICES: Array<{ value: string; label: string }> = [
+  { value: "", label: "any severity" },
+  { value: "critical", label: "critical" },
+  { value: "critical,warning", label: "warning or worse" },
+  { value: "warning", label: "warning" },
+  { value: "info", label: "info" },
+];
+
 /**
  * Live stream of cluster events (pushed: invalidate ["events"]) and the searchable history. The
- * history's filters and page live in the URL (?kind=&group=&node=&text=&offset=), so a link shows
+ * history's filters and page live in the URL (?kind=&severity=&group=&node=&text=&offset=), so a link shows
  * the same rows; times are the browser's, to the millisecond, with UTC on hover.
  */
 export function EventsView(): ReactNode {
@@ -27,10 +37,12 @@ export function EventsView(): ReactNode {
   const [group, setGroup] = useUrlState("group", "");
   const [node, setNode] = useUrlState("node", "");
   const [text, setText] = useUrlState("text", "");
+  const [severity, setSeverity] = useUrlState("severity", "");
+  const severities = severityFilter(severity);
   const [open, setOpen] = useState<Set<number>>(new Set());
   const stream = useQuery(trpc.events.search.queryOptions({ offset: 0, limit: 12 }));
   const history = useQuery({
-    ...trpc.events.search.queryOptions({ kinds: kind ? [kind] : undefined, group: group || undefined, node: node || undefined, text: text || undefined, offset, limit: PAGE }),
+    ...trpc.events.search.queryOptions({ kinds: kind ? [kind] : undefined, group: group || undefined, node: node || undefined, severities, text: text || undefined, offset, limit: PAGE }),
     placeholderData: keepPreviousData,
   });
   const filter = (set: (v: string) => void) => (v: string): void => {
@@ -58,6 +70,9 @@ export function EventsView(): ReactNode {
               <select value={kind} onChange={(e) => filter(setKind)(e.target.value)} data-testid="events-kind">
                 <option value="">any kind</option>
                 {KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
+              </select>
+              <select value={severity} onChange={(e) => filter(setSeverity)(e.target.value)} data-testid="events-severity">
+                {SEVERITY_CHOICES.map((c) => <option key={c.value} value={c.value}>{c.label}</option>)}
               </select>
               <input placeholder="group" value={group} onChange={(e) => filter(setGroup)(e.target.value)} data-testid="events-group" />
               <input placeholder="node" value={node} onChange={(e) => filter(setNode)(e.target.value)} data-testid="events-node" />

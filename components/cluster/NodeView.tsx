@@ -11,6 +11,7 @@ import { GuardedActionButton } from "./GuardedActionButton";
 import { formatBytes, formatDuration, formatRate, formatTime } from "./format";
 import { NodeConnectionsTab } from "../connections/NodeConnectionsTab";
 import { NodeLogsTab } from "./NodeLogsTab";
+import { MetricsCharts } from "./MetricsCharts";
 import { Time } from "../Time";
 
 /** One node's health, its destinations, and the operator's actions (greyed out per role and mode). */
@@ -115,6 +116,9 @@ export function NodeView({ name }: { name: string }): ReactNode {
                   )}
                 </div>
               </div>
+
+              <h2>Over time</h2>
+              <MetricsCharts node={name} />
 
               <DrainPanel name={name} allowed={can("drain.start")} up={n.up} />
 

@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import { useTRPC } from "../trpc";
 import { ClusterGate } from "./ClusterGate";
 import { formatRate } from "./format";
+import { MetricsCharts } from "./MetricsCharts";
 
 function Stat({ label, value, testid }: { label: string; value: ReactNode; testid: string }): ReactNode {
   return (
@@ -43,6 +44,8 @@ export function OverviewView(): ReactNode {
                 <Stat label="Connections" value={o.connections} testid="overview-connections" />
                 <Stat label="Problems" value={o.problems.length} testid="overview-problem-count" />
               </div>
+              <h2>Over time</h2>
+              <MetricsCharts />
               <h2>Groups</h2>
               <table data-testid="overview-groups">
                 <thead>

@@ -27,7 +27,8 @@ export function DestinationDetail({ group, name }: { group: string; name: string
   const [msgId, setMsgId] = useUrlState("msg", "");
   const selected = msgId || null;
   const setSelected = (id: string | null): void => setMsgId(id ?? "");
-  const d = useQuery(trpc.destinations.get.queryOptions({ group, name }, { refetchInterval: 3000, refetchIntervalInBackground: false }));
+  // Live: refetched when the group master's counters move (a push on the live channel), not polled.
+  const d = useQuery(trpc.destinations.get.queryOptions({ group, name }));
   const h = useQuery(trpc.destinations.history.queryOptions({ group, name, rangeMs }, { refetchInterval: 15_000, refetchIntervalInBackground: false }));
   const rows = h.data === undefined ? [] : toChartRows(h.data.points, h.data.bucketMs, rangeMs);
   return (

@@ -42,7 +42,7 @@ export function DestinationsView(): ReactNode {
   const [limit, setLimit] = useUrlNumber("limit", 50);
   const [creating, setCreating] = useState(false);
   const input = { filter: filter || undefined, kind: kind || undefined, group: group || undefined, sort, order, offset, limit };
-  const q = useQuery(trpc.destinations.list.queryOptions(input, { placeholderData: keepPreviousData, refetchInterval: 3000, refetchIntervalInBackground: false }));
+  const q = useQuery(trpc.destinations.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const status = useQuery(trpc.cluster.status.queryOptions());
   const groups = status.data?.attached === true ? status.data.groups.map((g) => g.name) : [];
 

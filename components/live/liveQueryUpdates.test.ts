@@ -49,3 +49,12 @@ test("drain and whole-domain messages name their own queries", () => {
   assert.ok(stale(z.invalidate, trpc.zk.children.queryKey({ path: "/" })));
   assert.ok(!stale(z.invalidate, trpc.cluster.overview.queryKey()));
 });
+
+test("a group master's counters moving refetches that group's destination pages and the lists, not history or other groups", () => {
+  const u = liveCacheUpdate(trpc, { type: "invalidate", path: ["destinations", "counters"], group: "group1" });
+  assert.ok(stale(u.invalidate, trpc.destinations.get.queryKey({ group: "group1", name: "/queue/a" })));
+  assert.ok(!stale(u.invalidate, trpc.destinations.get.queryKey({ group: "group2", name: "/queue/a" })), "another group's page is left alone");
+  assert.ok(stale(u.invalidate, trpc.destinations.list.queryKey({ limit: 50 } as never)));
+  assert.ok(!stale(u.invalidate, trpc.destinations.history.queryKey({ group: "group1", name: "/queue/a", rangeMs: 3_600_000 })), "history follows its own timer");
+  assert.ok(!stale(u.invalidate, trpc.cluster.history.queryKey({ rangeMs: 3_600_000 })));
+});

@@ -54,6 +54,11 @@ export function liveCacheUpdate(trpc: Trpc, m: LiveMessage): LiveCacheUpdate {
     case "drain":
       return { patch: none, invalidate: "node" in m ? [trpc.drain.status.queryKey({ name: m.node })] : [trpc.drain.pathKey()] };
     case "destinations":
+      // Counters moved: the group's open destination pages and the lists (the browse list follows
+      // its page's counters); history, browse pages and previews are left alone.
+      if (m.path[1] === "counters" && "group" in m && m.group !== undefined) {
+        return { patch: none, invalidate: [trpc.destinations.get.queryKey({ group: m.group }), trpc.destinations.list.pathKey(), trpc.destinations.page.pathKey()] };
+      }
       return { patch: none, invalidate: [trpc.destinations.pathKey()] };
     case "events":
       return { patch: none, invalidate: [trpc.events.pathKey()] };

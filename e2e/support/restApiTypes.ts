@@ -427,6 +427,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cluster/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Node metrics over time: the cluster's totals, or one node's series */
+        get: operations["cluster-history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/nodes/{name}/drain/preview": {
         parameters: {
             query?: never;
@@ -2256,6 +2273,7 @@ export interface operations {
                 kind?: string[];
                 group?: string;
                 node?: string;
+                severity?: ("critical" | "warning" | "info")[];
             };
             header?: never;
             path?: never;
@@ -3592,6 +3610,86 @@ export interface operations {
                         page: number;
                         page_size: number;
                         page_count: number;
+                    };
+                };
+            };
+            /** @description Invalid input data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.BAD_REQUEST"];
+                };
+            };
+            /** @description Authorization not provided */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.UNAUTHORIZED"];
+                };
+            };
+            /** @description Insufficient access */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.FORBIDDEN"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.NOT_FOUND"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+        };
+    };
+    "cluster-history": {
+        parameters: {
+            query?: {
+                node?: string;
+                rangeMs?: number;
+                to?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bucketMs: number;
+                        from: number;
+                        to: number;
+                        times: number[];
+                        series: {
+                            /** @enum {string} */
+                            metric: "in_per_sec" | "out_per_sec" | "depth" | "inflight" | "connections" | "memory_used" | "store_used" | "rss" | "lag_bytes";
+                            node: string | null;
+                            values: (number | null)[];
+                        }[];
                     };
                 };
             };

@@ -15,6 +15,7 @@ import { AuthService } from "../console/auth/AuthService";
 import type { Principal } from "../console/auth/Principal";
 import type { ConsoleRuntime } from "../console/ConsoleRuntime";
 import { DetachedConsoleRuntime } from "../console/DetachedConsoleRuntime";
+import { MetricHistoryService } from "../console/metrics/MetricHistoryService";
 import type { ConsoleServices } from "../console/ConsoleServices";
 import { DefinitionsService } from "../console/definitions/DefinitionsService";
 import { BulkDestinationActions } from "../console/destinations/BulkDestinationActions";
@@ -107,6 +108,7 @@ export async function createApiTestHarness(
     rocketmq: new RocketMqService({ runtime, audit: createAuditRepository(prisma), logger }),
     bulkDestinations: new BulkDestinationActions({ destinations, audit: createAuditRepository(prisma) }),
     definitions: new DefinitionsService({ destinations, auth, alertConfig }),
+    metricHistory: new MetricHistoryService(prisma),
     logger,
   };
   const permissions = procedurePermissions(appRouter);

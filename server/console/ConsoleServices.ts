@@ -11,6 +11,7 @@ import type { BulkDestinationActions } from "./destinations/BulkDestinationActio
 import type { DestinationService } from "./destinations/DestinationService";
 import type { LiveEvents } from "./LiveEvents";
 import type { RocketMqService } from "./rocketmq/RocketMqService";
+import type { MetricHistoryService } from "./metrics/MetricHistoryService";
 import type { ZkExplorer } from "./zk/ZkExplorer";
 
 /** Everything a tRPC procedure may use; built once by the composition root (server/main.ts). */
@@ -22,6 +23,8 @@ export interface ConsoleServices {
   live: LiveEvents;
   runtime: ConsoleRuntime;
   destinations: DestinationService;
+  /** Node metric history for the overview and node charts. */
+  metricHistory: MetricHistoryService;
   connections: ConnectionService;
   rocketmq: RocketMqService;
   bulkDestinations: BulkDestinationActions;

@@ -13,6 +13,8 @@ export type LiveMessage =
   | { type: "invalidate"; path: ["drain"]; node: string }
   /** Destinations of one group (or of all) were created, deleted, purged, sent to or moved. */
   | { type: "invalidate"; path: ["destinations"]; group?: string }
+  /** A group master's message counters moved (sends, consumption, expiry): that group's destination pages and lists follow. */
+  | { type: "invalidate"; path: ["destinations", "counters"]; group: string }
   /** One znode's data, children or ACL changed (a coordinator watch fired): only that query is refetched. */
   | { type: "invalidate"; path: ["zk", ZnodeQuery]; input: { path: string } }
   /** The tree changed somewhere: any open recursive-delete preview may be stale. */

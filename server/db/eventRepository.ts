@@ -1,4 +1,5 @@
 import type { PrismaClient } from "./createPrismaClient";
+import { eventSeverity } from "../console/events/eventSeverity";
 import { searchEventLog, type EventQuery } from "./eventSearch";
 import type { EventLog, Prisma } from "./generated/prisma/client";
 
@@ -25,7 +26,7 @@ export function createEventRepository(prisma: PrismaClient): EventRepository {
   return {
     record: (e) =>
       prisma.eventLog.create({
-        data: { kind: e.kind, group: e.group ?? null, node: e.node ?? null, message: e.message, data: e.data, time: e.time },
+        data: { kind: e.kind, group: e.group ?? null, node: e.node ?? null, message: e.message, data: e.data, time: e.time, severity: eventSeverity(e.kind, e.data) },
       }),
     list: (q) =>
       prisma.eventLog.findMany({

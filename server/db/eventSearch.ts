@@ -6,6 +6,8 @@ export interface EventQuery {
   kinds?: string[];
   group?: string;
   node?: string;
+  /** Only events of these severities (critical | warning | info). */
+  severities?: string[];
   /** Substring of the message, group or node (SQLite LIKE: case-insensitive for ASCII). */
   text?: string;
   offset: number;
@@ -27,6 +29,7 @@ export async function searchEventLog(prisma: PrismaClient, q: EventQuery): Promi
   if (q.kinds && q.kinds.length > 0) conds.push(Prisma.sql`"kind" IN (${Prisma.join(q.kinds)})`);
   if (q.group) conds.push(Prisma.sql`"group" = ${q.group}`);
   if (q.node) conds.push(Prisma.sql`"node" = ${q.node}`);
+  if (q.severities && q.severities.length > 0) conds.push(Prisma.sql`"severity" IN (${Prisma.join(q.severities)})`);
   const text = q.text?.trim();
   if (text) {
     const p = `%${likeLiteral(text)}%`;

@@ -6,7 +6,7 @@ import { ClusterRuntime, type ClusterRuntimeOptions } from "./ClusterRuntime";
 import { DrainManager } from "./drain/DrainManager";
 import { createMetricSampleRepository } from "../../db/metricSampleRepository";
 import { MetricsRecorder } from "./MetricsRecorder";
-import { nodeShownState } from "./nodeShownState";
+import { destinationCounters, nodeShownState } from "./nodeShownState";
 import type { NodeSnapshot } from "./NodePoller";
 
 /** A slave this far behind its master's journal is reported as falling behind. */
@@ -44,6 +44,15 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
       this.metrics?.record(s);
       this.watchLag(s, ctx.logger);
       this.watchBridges(s, ctx.logger);
+      // A master's message counters moved: its group's destination pages update live (issue #14).
+      // One more push when they stop moving, so the rates shown drop to 0 instead of freezing.
+      const counters = destinationCounters(s);
+      if (counters !== null) {
+        const prev = this.counters.get(s.node);
+        const moved = prev !== undefined && prev.counters !== counters;
+        this.counters.set(s.node, { counters, moved });
+        if (moved || prev?.moved === true) ctx.live.publish({ type: "invalidate", path: ["destinations", "counters"], group: s.group });
+      } else this.counters.delete(s.node);
       // Pushed only when what the pages show changed: an idle cluster pushes nothing.
       const shown = nodeShownState(s);
       if (this.shown.get(s.node) === shown) return;
@@ -51,6 +60,9 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
       ctx.live.publish({ type: "invalidate", path: ["cluster", "node"], node: s.node, group: s.group });
     });
   }
+
+  /** Each serving master's message counters at its last poll (destinationCounters). */
+  private readonly counters = new Map<string, { counters: string; moved: boolean }>();
 
   /** What each node's pages last showed (nodeShownState), to push only changes. */
   private readonly shown = new Map<string, string>();

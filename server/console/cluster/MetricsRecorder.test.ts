@@ -12,6 +12,7 @@ import Database from "better-sqlite3";
 import { createMetricSampleRepository, type MetricSampleRepository } from "../../db/metricSampleRepository";
 import { openDatabase } from "../../db/openDatabase";
 import { MetricsRecorder } from "./MetricsRecorder";
+import { MetricHistoryService } from "../metrics/MetricHistoryService";
 import type { NodeSnapshot } from "./NodePoller";
 import type { DestinationRow, NodeInfo } from "../../runtime/admin/adminResponses";
 
@@ -135,6 +136,52 @@ describe("MetricsRecorder on SQLite", () => {
     const second = await destsAt(t0 + 5_000);
     assert.ok(second.includes("/queue/busy"), "the busy, well-consumed queue gets history");
     assert.equal(second.length, 21, "the 20 deepest plus the one that moved; idle ones past the 20th are skipped");
+  });
+
+  test("records each slave's replication lag under the slave's name; the node and overview charts read it back", async () => {
+    const repo = createMetricSampleRepository(prisma);
+    const recorder = new MetricsRecorder(repo, logger, 0);
+    const t0 = Date.parse("2026-06-03T00:00:00.000Z");
+    const link = (node: string, lagBytes: number) => ({ node, remote: "127.0.0.1:1", cursor: 0, ackedMem: 0, ackedDisk: 0, state: "streaming" as const, connectedAt: t0, lagBytes });
+    const master = (at: number, lag: [number, number], conns: number): NodeSnapshot => ({
+      node: "mq7", group: "g7", at, up: true, error: null,
+      info: {
+        ...idleNodeInfo, nodeName: "mq7",
+        connections: { current: conns, totalAccepted: conns, byTransport: {} },
+        process: { ...idleNodeInfo.process, rss: 50_000_000 },
+        ha: { role: "master", eid: null, quorum: 2, replicas: 3, sync: "quorum_mem", zkPath: "/g7", zkSession: null, zkState: null, position: 0, durablePosition: 0, term: null, slaves: [link("mq8", lag[0]), link("mq9s", lag[1])], following: null, election: "" },
+      },
+      destinations: [], destinationsTotal: 0, rates: { inPerSec: 10, outPerSec: 4 },
+    });
+    const slave = (at: number, conns: number): NodeSnapshot => ({ ...master(at, [0, 0], conns), node: "mq8", info: { ...idleNodeInfo, nodeName: "mq8", role: "slave", serving: false, connections: { current: conns, totalAccepted: 0, byTransport: {} } }, rates: { inPerSec: 0, outPerSec: 0 } });
+    for (let i = 0; i < 6; i++) {
+      recorder.record(master(t0 + i * 10_000, [1000 * i, 7], 3));
+      recorder.record(slave(t0 + i * 10_000 + 200, 2));
+    }
+    await recorder.flush();
+    const lag = await prisma.metricSample.findMany({ where: { metric: "lag_bytes", time: { gte: new Date(t0) } }, orderBy: { time: "asc" } });
+    assert.deepEqual([...new Set(lag.map((r) => r.node))].sort(), ["mq8", "mq9s"], "lag is kept under the slaves' names");
+    assert.deepEqual(lag.filter((r) => r.node === "mq8").map((r) => r.value), [0, 1000, 2000, 3000, 4000, 5000]);
+
+    // Both ways of reading: averaged in SQLite, and read and averaged in the console (PostgreSQL).
+    for (const dialect of ["sqlite", "portable"] as const) {
+    const history = new MetricHistoryService(prisma, dialect);
+    const window = { from: t0, to: t0 + 60_000 };
+    const node = await history.read({ kind: "node", node: "mq8" }, window, t0 + 60_000);
+    assert.equal(node.bucketMs, 10_000);
+    const mq8Lag = node.series.find((x) => x.metric === "lag_bytes")!;
+    assert.deepEqual(mq8Lag.values.slice(0, 6), [0, 1000, 2000, 3000, 4000, 5000], "one measured value per 10 s bucket");
+    assert.deepEqual(node.series.find((x) => x.metric === "connections")!.values.slice(0, 6), [2, 2, 2, 2, 2, 2]);
+    const cluster = await history.read({ kind: "cluster", nodes: ["mq7", "mq8", "mq9s"] }, window, t0 + 60_000);
+    assert.deepEqual(cluster.series.find((x) => x.metric === "connections" && x.node === null)!.values.slice(0, 6), [5, 5, 5, 5, 5, 5], "total connections: master 3 + slave 2");
+    assert.deepEqual(cluster.series.find((x) => x.metric === "in_per_sec")!.values.slice(0, 6), [10, 10, 10, 10, 10, 10]);
+    assert.deepEqual(cluster.series.filter((x) => x.metric === "lag_bytes").map((x) => x.node).sort(), ["mq8", "mq9s"]);
+    assert.equal(cluster.series.find((x) => x.metric === "memory_used" && x.node === "mq7")?.values[0], 0);
+    // Seen from three hours later the same minute is one 1-minute bucket: the mean of its six samples.
+    const later = await history.read({ kind: "node", node: "mq8" }, window, t0 + 3 * 3_600_000);
+    assert.equal(later.bucketMs, 60_000);
+    assert.equal(later.series.find((x) => x.metric === "lag_bytes")!.values[0], 2500);
+    }
   });
 });
 

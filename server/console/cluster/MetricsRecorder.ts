@@ -59,8 +59,8 @@ export class MetricsRecorder {
     this.lastSample.set(s.node, s.at);
     const time = new Date(s.at);
     const info = s.info;
-    const push = (metric: string, value: number | undefined, destination: string | null = null): void => {
-      if (typeof value === "number" && Number.isFinite(value)) this.buffer.push({ time, node: s.node, destination, metric, value, resolution: 0 });
+    const push = (metric: string, value: number | undefined, destination: string | null = null, node = s.node): void => {
+      if (typeof value === "number" && Number.isFinite(value)) this.buffer.push({ time, node, destination, metric, value, resolution: 0 });
     };
     push("in_per_sec", s.rates.inPerSec);
     push("out_per_sec", s.rates.outPerSec);
@@ -69,6 +69,10 @@ export class MetricsRecorder {
     push("connections", info.connections.current);
     push("memory_used", info.memory.used);
     push("store_used", info.store.used);
+    push("rss", info.process.rss);
+    // Replication lag as the master measures it (journal end minus what the slave acknowledged),
+    // kept under the slave's name: the slave's own page and the overview chart it per slave.
+    for (const sl of info.ha?.slaves ?? []) push("lag_bytes", sl.lagBytes, null, sl.node);
     const previous = this.lastCounters.get(s.node) ?? new Map<string, string>();
     const current = new Map<string, string>();
     s.destinations.forEach((d, rank) => {

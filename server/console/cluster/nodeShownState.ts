@@ -1,6 +1,17 @@
 import type { NodeSnapshot } from "./NodePoller";
 
 /**
+ * A serving master's message counters (node totals and its polled page of destinations) as one
+ * comparable string, or null for a node that serves none: when it changes, the group's
+ * destination pages are refetched (pushed, not polled).
+ */
+export function destinationCounters(s: NodeSnapshot): string | null {
+  const i = s.info;
+  if (!s.up || i === null || !i.serving) return null;
+  return JSON.stringify([i.messages, s.destinationsTotal, s.destinations.map((d) => [d.name, d.depth, d.enqueued, d.dequeued, d.inflight, d.consumers])]);
+}
+
+/**
  * The part of a poll that the console's pages show, as one comparable string: up or not, role,
  * serving, client and message counts, memory and store use, replication links, bridges, rates
  * and the destinations page. Uptime, process memory and timestamps are left out — they change

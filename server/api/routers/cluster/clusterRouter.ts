@@ -2,6 +2,7 @@ import { createTRPCRouter } from "../../trpc";
 import { actionPreview } from "./actionPreview";
 import { group } from "./group";
 import { handover } from "./handover";
+import { history } from "./history";
 import { node } from "./node";
 import { nodeKill } from "./nodeKill";
 import { nodeLogs } from "./nodeLogs";
@@ -15,4 +16,4 @@ import { topology } from "./topology";
 import { nodesPage } from "./nodesPage";
 import { groupsPage } from "./groupsPage";
 
-export const clusterRouter = createTRPCRouter({ status, overview, topology, group, nodes, node, nodeStart, nodeStop, nodeKill, nodeRestart, nodeLogs, handover, actionPreview, nodesPage, groupsPage });
+export const clusterRouter = createTRPCRouter({ status, overview, topology, group, nodes, node, nodeStart, nodeStop, nodeKill, nodeRestart, nodeLogs, handover, actionPreview, nodesPage, groupsPage, history });

@@ -15,12 +15,13 @@ export const page = viewerProcedure
       kind: z.array(z.string().max(64)).max(20).optional(),
       group: z.string().max(128).optional(),
       node: z.string().max(128).optional(),
+      severity: z.array(z.enum(["critical", "warning", "info"])).max(3).optional(),
     }),
   )
   .output(listPageOutput(searchEventsOutput.shape.items.element))
   .query(async ({ ctx, input }) => {
     const search = ctx.services.events.search;
-    const filter = { kinds: input.kind, group: input.group, node: input.node, text: input.name };
+    const filter = { kinds: input.kind, group: input.group, node: input.node, severities: input.severity, text: input.name };
     let offset = pageOffset(input);
     let limit = input.page_size;
     if (input.sort_reverse) {
@@ -31,7 +32,7 @@ export const page = viewerProcedure
       limit = Math.max(0, end - offset);
     }
     const filtered = limit === 0 ? { ...(await search({ ...filter, offset: 0, limit: 1 })), items: [] } : await search({ ...filter, offset, limit });
-    const unfiltered = input.kind || input.group || input.node || input.name ? (await search({ offset: 0, limit: 1 })).total : filtered.total;
+    const unfiltered = input.kind || input.group || input.node || input.severity || input.name ? (await search({ offset: 0, limit: 1 })).total : filtered.total;
     const items = (input.sort_reverse ? filtered.items.reverse() : filtered.items).map(withSeverity);
     return listPage(items, input, { total: unfiltered, filtered: filtered.total });
   });

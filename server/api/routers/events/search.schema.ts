@@ -4,6 +4,8 @@ export const searchEventsInput = z.object({
   kinds: z.array(z.string().max(64)).max(20).optional(),
   group: z.string().max(128).optional(),
   node: z.string().max(128).optional(),
+  /** Only these severities (the events page's severity filter). */
+  severities: z.array(z.enum(["critical", "warning", "info"])).max(3).optional(),
   text: z.string().max(200).optional(),
   offset: z.number().int().min(0).max(1_000_000).default(0),
   limit: z.number().int().min(1).max(500).default(50),
