@@ -62,6 +62,9 @@ export class MetricsRecorder {
   stop(): void {
     if (this.flushTimer) clearInterval(this.flushTimer);
     if (this.rollupTimer) clearInterval(this.rollupTimer);
+    // A quiet series' held sample is its newest point: keep it.
+    for (const rows of this.held.values()) this.buffer.push(...rows);
+    this.held.clear();
     void this.flush();
   }
 
