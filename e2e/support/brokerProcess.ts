@@ -119,10 +119,12 @@ export async function startBroker(options: BrokerProcessOptions = {}): Promise<B
       }
       logs.push(rec);
       if (rec.msg === "listening" && typeof rec.port === "number") {
-        // Several listeners log "listening": STOMP/TCP (service stomp), WebSocket, admin.
-        if (rec.service === "stomp" && stompPort === null) stompPort = rec.port;
-        else if (rec.service === "stomp-ws") wsPort = rec.port;
-        else if (rec.service === "admin") adminPort = rec.port;
+        // Several listeners log "listening": STOMP/TCP (service stomp), WebSocket, admin. A node
+        // names them under its own service ("broker/stomp"); the bare names are older logs.
+        const service = typeof rec.service === "string" ? rec.service.replace(/^broker\//, "") : "";
+        if (service === "stomp" && stompPort === null) stompPort = rec.port;
+        else if (service === "stomp-ws") wsPort = rec.port;
+        else if (service === "admin") adminPort = rec.port;
       }
       const adminReady = adminPort !== null || options.admin?.enabled === false;
       const wsReady = wsPort !== null || !options.websocket;
