@@ -125,7 +125,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
       facts: () => (runtime.cluster ? clusterAlertFacts(runtime.cluster, sessionFlaps.count()) : null),
     });
     const auditRepo = createAuditRepository(prisma);
-    const alertConfig = new AlertConfigService(alertRepo, dispatcher);
+    const alertConfig = new AlertConfigService(alertRepo, dispatcher, () => alerts.configChanged());
     const services: ConsoleServices = {
       auth, audit: auditRepo, events, zk, live, runtime, destinations, alerts, alertConfig, logger,
       connections: new ConnectionService({ runtime, logger: logger.child({ component: "connections" }) }),

@@ -93,7 +93,7 @@ export async function createApiTestHarness(
   });
   const runtime = opts.runtime ?? new DetachedConsoleRuntime();
   const destinations = new DestinationService({ runtime, prisma, logger });
-  const alertConfig = new AlertConfigService(alertRepo, dispatcher);
+  const alertConfig = new AlertConfigService(alertRepo, dispatcher, () => alerts.configChanged());
   const services: ConsoleServices = {
     alerts,
     alertConfig,

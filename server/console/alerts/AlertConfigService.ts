@@ -33,6 +33,8 @@ export class AlertConfigService {
   constructor(
     private readonly repo: AlertRepository,
     private readonly dispatcher: WebhookDispatcher,
+    /** Told after every rule or silence change (AlertService.configChanged: it keeps them in memory). */
+    private readonly changed: () => void,
   ) {}
 
   async rules(): Promise<AlertRuleSpec[]> {
@@ -41,16 +43,16 @@ export class AlertConfigService {
 
   async createRule(input: RuleInput): Promise<AlertRuleSpec> {
     this.checkRule(input);
-    return ruleSpecOf(await this.unique(() => this.repo.createRule(input), input.name));
+    return ruleSpecOf(await this.notify(this.unique(() => this.repo.createRule(input), input.name)));
   }
 
   async updateRule(id: number, input: RuleInput): Promise<AlertRuleSpec> {
     this.checkRule(input);
-    return ruleSpecOf(await this.found(this.unique(() => this.repo.updateRule(id, input), input.name), `alert rule ${id}`));
+    return ruleSpecOf(await this.notify(this.found(this.unique(() => this.repo.updateRule(id, input), input.name), `alert rule ${id}`)));
   }
 
   async deleteRule(id: number): Promise<void> {
-    await this.found(this.repo.deleteRule(id), `alert rule ${id}`);
+    await this.notify(this.found(this.repo.deleteRule(id), `alert rule ${id}`));
   }
 
   async webhooks(): Promise<WebhookView[]> {
@@ -99,11 +101,18 @@ export class AlertConfigService {
   async createSilence(input: { matchers: Record<string, string>; durationMinutes: number; comment: string }, createdBy: string): Promise<Silence> {
     if (Object.keys(input.matchers).length === 0) throw new AppError("BAD_REQUEST", "a silence needs at least one matcher (e.g. alertname or node), or it would mute everything", "EMPTY_SILENCE");
     const now = new Date();
-    return this.repo.createSilence({ matchers: input.matchers, startsAt: now, endsAt: new Date(now.getTime() + input.durationMinutes * 60_000), createdBy, comment: input.comment });
+    return this.notify(this.repo.createSilence({ matchers: input.matchers, startsAt: now, endsAt: new Date(now.getTime() + input.durationMinutes * 60_000), createdBy, comment: input.comment }));
   }
 
   async expireSilence(id: number): Promise<Silence> {
-    return this.found(this.repo.expireSilence(id, new Date()), `silence ${id}`);
+    return this.notify(this.found(this.repo.expireSilence(id, new Date()), `silence ${id}`));
+  }
+
+  /** Tells the alert service once a rule or silence change is stored (not when it was refused). */
+  private async notify<T>(p: Promise<T>): Promise<T> {
+    const result = await p;
+    this.changed();
+    return result;
   }
 
   private checkRule(r: RuleInput): void {

@@ -19,6 +19,12 @@ export interface AlertServiceOptions {
   intervalMs?: number;
   /** How often alerts still firing are re-sent to alertmanager targets. */
   alertmanagerRefreshMs?: number;
+  /**
+   * How long rules and silences read from the database are reused. Edits made through this
+   * console apply at once (configChanged); this bounds how late an edit made by another console
+   * instance sharing the database is seen. Default 30 s.
+   */
+  rulesMaxAgeMs?: number;
 }
 
 export interface AlertView extends ActiveAlert {
@@ -29,8 +35,11 @@ export interface AlertView extends ActiveAlert {
  * The console's alerting: evaluates the rules stored in the database against what the monitor
  * already polls, keeps each alert's state (pending → firing → resolved), records firing and
  * resolved in the event history, pushes them to the browsers, and hands them to the webhook
- * dispatcher unless a silence matches. Rules are read from the database on every evaluation, so
- * an edit in the UI or API applies at the next tick and several console instances agree.
+ * dispatcher unless a silence matches. Rules and active silences are read from the database once
+ * and kept until they change (issue #12: an idle console must not query its database every
+ * tick): an edit through this console's UI or API drops them (configChanged, called by
+ * AlertConfigService) and re-evaluates at once; an edit by another console instance sharing the
+ * database is seen within rulesMaxAgeMs.
  */
 export class AlertService {
   private readonly evaluator = new AlertEvaluator();
@@ -38,6 +47,12 @@ export class AlertService {
   private lastRefresh = 0;
   private running = false;
   private silences: Silence[] = [];
+  /** Rules and active silences as last read, and when; null: read them at the next evaluation. */
+  private inputs: { at: number; rules: AlertRuleSpec[]; silences: Silence[] } | null = null;
+  /** Bumped by configChanged: a read that started before an edit is not kept. */
+  private generation = 0;
+  /** An evaluation was asked for while one ran (an edit mid-tick): run again when it ends. */
+  private again = false;
 
   constructor(private readonly o: AlertServiceOptions) {}
 
@@ -63,6 +78,18 @@ export class AlertService {
     return this.evaluator.list().map((a) => ({ ...a, silencedBy: this.silenceFor(a, now)?.id ?? null }));
   }
 
+  /**
+   * Rules or silences were created, edited or deleted through this console: read them again and
+   * evaluate now, so the edit applies at once.
+   */
+  configChanged(): void {
+    this.generation++;
+    this.inputs = null;
+    if (this.timer === null) return; // not started (tests drive tick themselves)
+    if (this.running) this.again = true;
+    else void this.tick();
+  }
+
   /** One evaluation; exposed for tests and for an immediate re-evaluation after a rule edit. */
   async tick(now = Date.now()): Promise<AlertTransition[]> {
     if (this.running) return [];
@@ -70,8 +97,8 @@ export class AlertService {
     try {
       const facts = this.o.facts();
       if (facts === null) return [];
-      const rules = (await this.o.repo.rules()).map(ruleSpecOf);
-      this.silences = await this.o.repo.silences(new Date(now));
+      const { rules, silences } = await this.readInputs(now);
+      this.silences = silences;
       const transitions = this.evaluator.evaluate(rules, { ...facts, at: now });
       for (const t of transitions) await this.record(t);
       if (transitions.length > 0) this.o.live.publish({ type: "invalidate", path: ["alerts"] });
@@ -91,7 +118,28 @@ export class AlertService {
       return [];
     } finally {
       this.running = false;
+      if (this.again) {
+        this.again = false;
+        void this.tick();
+      }
     }
+  }
+
+  /**
+   * Rules and the silences active now, from memory while they are fresh. Silences are only ever
+   * created starting now (createSilence) and ended early through expireSilence, so the set
+   * active at the read only shrinks as time passes — silenceFor checks each one's end — until
+   * an edit, which drops the copy.
+   */
+  private async readInputs(now: number): Promise<{ rules: AlertRuleSpec[]; silences: Silence[] }> {
+    const kept = this.inputs;
+    if (kept !== null && now >= kept.at && now - kept.at < (this.o.rulesMaxAgeMs ?? 30_000)) return kept;
+    const generation = this.generation;
+    const rules = (await this.o.repo.rules()).map(ruleSpecOf);
+    const silences = await this.o.repo.silences(new Date(now));
+    const read = { at: now, rules, silences };
+    if (generation === this.generation) this.inputs = read;
+    return read;
   }
 
   private silenceFor(a: ActiveAlert, now: Date): Silence | null {

@@ -183,6 +183,35 @@ describe("MetricsRecorder on SQLite", () => {
     assert.equal(later.series.find((x) => x.metric === "lag_bytes")!.values[0], 2500);
     }
   });
+
+  test("an idle node's polls write nothing; a change writes the held sample before it; a quiet series still gets one a minute", async () => {
+    const real = createMetricSampleRepository(prisma);
+    let inserts = 0;
+    const repo: MetricSampleRepository = { ...real, insert: (rows) => (inserts++, real.insert(rows)) };
+    const recorder = new MetricsRecorder(repo, logger); // at most one sample per node per 5 s, as in the console
+    const snapshot = (at: number, depth: number): NodeSnapshot => ({
+      node: "mq-idle", group: "g", at, up: true, error: null,
+      info: { ...idleNodeInfo, messages: { ...idleNodeInfo.messages, depth } },
+      destinations: [destinationRow({ name: "/queue/a", depth, enqueued: depth, dequeued: 0 })],
+      destinationsTotal: 1,
+      rates: { inPerSec: 0, outPerSec: 0 },
+    });
+    const t0 = Date.parse("2026-06-03T00:00:00.000Z");
+    const times = async (): Promise<number[]> =>
+      [...new Set((await prisma.metricSample.findMany({ where: { node: "mq-idle" } })).map((x) => x.time.getTime() - t0))].sort((a, b) => a - b);
+    recorder.record(snapshot(t0, 0));
+    await recorder.flush();
+    assert.equal(inserts, 1);
+    for (let t = 5_000; t <= 15_000; t += 5_000) recorder.record(snapshot(t0 + t, 0));
+    await recorder.flush();
+    assert.equal(inserts, 1, "polls that show the same values write nothing");
+    recorder.record(snapshot(t0 + 20_000, 3));
+    await recorder.flush();
+    assert.deepEqual(await times(), [0, 15_000, 20_000], "the last unchanged sample is written before the change, so the chart steps there");
+    for (let t = 25_000; t <= 80_000; t += 5_000) recorder.record(snapshot(t0 + t, 3));
+    await recorder.flush();
+    assert.deepEqual(await times(), [0, 15_000, 20_000, 80_000], "a quiet series is written once a minute");
+  });
 });
 
 /** A node's answer with nothing going on (the admin contract's shape, every number zero). */

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { MetricSampleInput, MetricSampleRepository } from "../../db/metricSampleRepository";
+import { QUIET_WRITE_MS } from "../metrics/bucketSeries";
 import type { NodeSnapshot } from "./NodePoller";
 
 /** The deepest destinations per node always get history, moving or not. */
@@ -9,6 +10,12 @@ const RAW_KEEP_MS = 3_600_000;
 const ROLLUP_KEEP_MS = 7 * 24 * 3_600_000;
 const ROLLUP_SECONDS = 60;
 const MINUTE_MS = ROLLUP_SECONDS * 1000;
+/**
+ * A sample equal to the node's last written one is held back instead of written (issue #12: an
+ * idle cluster's polls must not write to the database every few seconds), but at least one is
+ * written this often, so an idle series still has points in every roll-up minute.
+ */
+const UNCHANGED_WRITE_MS = QUIET_WRITE_MS;
 /** About this many raw samples are read per roll-up transaction. */
 const FOLD_WINDOW_ROWS = 20_000;
 /** A roll-up window spans at most this many minutes. */
@@ -22,6 +29,10 @@ const MAX_FOLD_MINUTES = 60;
  * Which destinations get history: every one whose counters moved since the node's previous
  * sample (a busy, well-consumed queue has depth 0 and must still get a chart), plus the deepest
  * few (a stuck backlog does not move). Bounded by the poller's page of destinations.
+ *
+ * A node whose sample holds the same values as its last written one writes nothing (once a
+ * minute at most): the latest such sample is held, and written just before the next different
+ * one, so a chart steps where the value changed instead of sloping across the quiet stretch.
  */
 export class MetricsRecorder {
   private buffer: MetricSampleInput[] = [];
@@ -30,6 +41,10 @@ export class MetricsRecorder {
   private lastSample = new Map<string, number>();
   /** Per node: destination → "enqueued/dequeued/depth" at the previous sample. */
   private lastCounters = new Map<string, Map<string, string>>();
+  /** Per node: the values of the last written sample (time left out) and when it was taken. */
+  private lastWritten = new Map<string, { values: string; at: number }>();
+  /** Per node: the newest sample equal to the last written one, not written (yet). */
+  private held = new Map<string, MetricSampleInput[]>();
   private rollingUp = false;
 
   constructor(
@@ -48,19 +63,30 @@ export class MetricsRecorder {
   stop(): void {
     if (this.flushTimer) clearInterval(this.flushTimer);
     if (this.rollupTimer) clearInterval(this.rollupTimer);
+    // A quiet series' held sample is its newest point: keep it.
+    for (const rows of this.held.values()) this.buffer.push(...rows);
+    this.held.clear();
     void this.flush();
   }
 
   record(s: NodeSnapshot): void {
-    if (!s.up || !s.info) return;
+    if (!s.up || !s.info) {
+      // The node's line ends at its last answer: write the sample held back for it.
+      const held = this.held.get(s.node);
+      if (held !== undefined) this.buffer.push(...held);
+      this.held.delete(s.node);
+      this.lastWritten.delete(s.node);
+      return;
+    }
     // At most one sample per node per interval, however fast the console polls.
     const last = this.lastSample.get(s.node) ?? 0;
     if (s.at - last < this.minIntervalMs) return;
     this.lastSample.set(s.node, s.at);
     const time = new Date(s.at);
     const info = s.info;
+    const rows: MetricSampleInput[] = [];
     const push = (metric: string, value: number | undefined, destination: string | null = null, node = s.node): void => {
-      if (typeof value === "number" && Number.isFinite(value)) this.buffer.push({ time, node, destination, metric, value, resolution: 0 });
+      if (typeof value === "number" && Number.isFinite(value)) rows.push({ time, node, destination, metric, value, resolution: 0 });
     };
     push("in_per_sec", s.rates.inPerSec);
     push("out_per_sec", s.rates.outPerSec);
@@ -87,6 +113,22 @@ export class MetricsRecorder {
       push("dequeued", d.dequeued, name);
     });
     this.lastCounters.set(s.node, current);
+    this.write(s.node, s.at, rows);
+  }
+
+  /** Buffers a node's sample unless it repeats the last one written (see the class comment). */
+  private write(node: string, at: number, rows: MetricSampleInput[]): void {
+    const values = rows.map((r) => `${r.node}\u0000${r.metric}\u0000${r.destination ?? ""}\u0000${r.value}`).join("\n");
+    const last = this.lastWritten.get(node);
+    if (last !== undefined && last.values === values && at - last.at < UNCHANGED_WRITE_MS) {
+      this.held.set(node, rows);
+      return;
+    }
+    const held = this.held.get(node);
+    if (held !== undefined && last !== undefined && last.values !== values) this.buffer.push(...held);
+    this.held.delete(node);
+    this.buffer.push(...rows);
+    this.lastWritten.set(node, { values, at });
   }
 
   async flush(): Promise<void> {

@@ -39,10 +39,11 @@ describe("bucketByNode", () => {
     assert.equal(s.get("b")!.get("depth")![0], 1);
   });
   test("a value is held into empty buckets for holdMs, then the line breaks (an outage shows as a gap)", () => {
-    assert.equal(holdMs(10_000), 25_000);
-    const s = bucketByNode([{ time: 9_000, node: "a", metric: "m", value: 5 }, { time: 95_000, node: "a", metric: "m", value: 7 }], grid).get("a")!.get("m")!;
-    // 9 s + 25 s = 34 s: buckets 10 s, 20 s and 30 s hold 5; 40 s .. 80 s are gaps.
-    assert.deepEqual(s, [5, 5, 5, 5, null, null, null, null, null, 7, 7]);
+    // An unchanged value is written once a minute, so it stands for a minute plus a poll.
+    assert.equal(holdMs(10_000), 75_000);
+    const s = bucketByNode([{ time: 4_000, node: "a", metric: "m", value: 5 }, { time: 95_000, node: "a", metric: "m", value: 7 }], grid).get("a")!.get("m")!;
+    // 4 s + 75 s = 79 s: buckets 0 s .. 70 s hold 5; 80 s is a gap.
+    assert.deepEqual(s, [5, 5, 5, 5, 5, 5, 5, 5, null, 7, 7]);
   });
   test("samples outside the window are ignored; nothing recorded gives no series", () => {
     const s = bucketByNode([{ time: 200_000, node: "a", metric: "m", value: 1 }], grid);

@@ -44,9 +44,14 @@ export function bucketGrid(from: number, to: number, now: number): BucketGrid {
   return { bucketMs, from, to, times };
 }
 
+/** How often the recorder writes a series whose value has not changed (UNCHANGED_WRITE_MS). */
+export const QUIET_WRITE_MS = 60_000;
+
 /** How long after its sample a value is still shown in a bucket that got no sample of its own. */
 export function holdMs(bucketMs: number): number {
-  return Math.max(2 * bucketMs, 25_000);
+  // The recorder writes an unchanged sample only once a minute (MetricsRecorder: an idle node's
+  // polls write nothing), so a quiet series' last value stands for up to a minute plus a poll.
+  return Math.max(2 * bucketMs, QUIET_WRITE_MS + 15_000);
 }
 
 /**

@@ -53,6 +53,10 @@ export class AdminServer {
     const server = createServer((req, res) => void this.handle(req, res));
     server.requestTimeout = 60_000;
     server.headersTimeout = 10_000;
+    // The console polls every node every 1-10 s: kept-alive connections outlive those gaps, so a
+    // poll reuses its connection instead of opening one (Node's default of 5 s closed it between
+    // an idle console's 5 s polls; fetch keeps a connection as long as the server says here).
+    server.keepAliveTimeout = 30_000;
     server.on("clientError", (_err, socket) => socket.destroy());
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
