@@ -58,7 +58,7 @@ test("stomp+ssl and wss listeners serve STOMP over TLS", async () => {
   child = spawn(process.execPath, brokerNodeArgs(file, "mq1"), { cwd: resolve(import.meta.dirname, ".."), stdio: ["ignore", "pipe", "inherit"] });
   const logs: string[] = [];
   createInterface({ input: child.stdout! }).on("line", (l) => logs.push(l));
-  await waitFor(() => logs.filter((l) => l.includes('"service":"stomp"') && l.includes('"tls":true')).length >= 1 && logs.some((l) => l.includes(`"port":${wssPort}`)), 60_000, () => logs.join("\n"));
+  await waitFor(() => logs.filter((l) => /"service":"(broker\/)?stomp"/.test(l) && l.includes('"tls":true')).length >= 1 && logs.some((l) => l.includes(`"port":${wssPort}`)), 60_000, () => logs.join("\n"));
 
   // STOMP over TLS with a raw client: CONNECT, SEND with receipt.
   const ca = await readFile(cert);
