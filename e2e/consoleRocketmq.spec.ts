@@ -51,12 +51,22 @@ test.describe.serial("RocketMQ view", () => {
     const p = producer(ns, "pg-spec", "prod0");
     clients.push(p);
     await p.ready();
+    // The brokers re-register with the NameServers after a topic is created (through the
+    // coordinator's watch): the route reaches every NameServer shortly after the form answers,
+    // as in RocketMQ (registerBrokerAll). Wait for it before producing.
+    await expect.poll(async () => {
+      try {
+        return (await p.send(new Message(TOPIC, "TagProbe", "probe"))).sendStatus;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    }, { timeout: 30_000, intervals: [250, 500, 1000] }).toBe("SEND_OK");
     for (let i = 0; i < 10; i++) {
       const m = new Message(TOPIC, "TagA", i === 3 ? "<b>not bold</b> body-3" : `body-${i}`);
       (m as unknown as { keys: string[] }).keys = [`spec-key-${i}`];
       expect((await p.send(m)).sendStatus).toBe("SEND_OK");
     }
-    await expect(page.getByTestId(`rmq-topic-messages-${TOPIC}`)).toHaveText("10", { timeout: 20_000 });
+    await expect(page.getByTestId(`rmq-topic-messages-${TOPIC}`)).toHaveText("11", { timeout: 20_000 }); // the probe and the ten
     await page.getByTestId(`rmq-topic-queues-${TOPIC}`).click();
     await expect(page.getByTestId(`rmq-topic-queue-table-${TOPIC}`).locator("tbody tr")).toHaveCount(4);
 
@@ -66,7 +76,7 @@ test.describe.serial("RocketMQ view", () => {
     cons.subscribe(TOPIC, "*", async () => {
       consumed++;
     });
-    await expect.poll(() => consumed, { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
+    await expect.poll(() => consumed, { timeout: 60_000 }).toBeGreaterThanOrEqual(11);
     await expect(page.getByTestId("rmq-group-lag-cg-spec")).toHaveText("0", { timeout: 30_000 });
     await page.getByTestId("rmq-group-open-cg-spec").click();
     await expect(page.getByTestId("rmq-group-members-cg-spec")).toContainText("cons0");
