@@ -4908,8 +4908,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        group: string;
-                        node: string;
                         name: string;
                         /** @enum {string} */
                         kind: "queue" | "topic" | "temp-queue" | "temp-topic";
@@ -4925,6 +4923,8 @@ export interface operations {
                         inflight: number;
                         durableSubscriptions: number;
                         oldestMessageAgeMs: number | null;
+                        group: string;
+                        node: string;
                         inPerSec: number | null;
                         outPerSec: number | null;
                         deadLetterQueue: string;
@@ -5344,8 +5344,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            group: string;
-                            node: string;
                             name: string;
                             /** @enum {string} */
                             kind: "queue" | "topic" | "temp-queue" | "temp-topic";
@@ -5361,6 +5359,8 @@ export interface operations {
                             inflight: number;
                             durableSubscriptions: number;
                             oldestMessageAgeMs: number | null;
+                            group: string;
+                            node: string;
                             inPerSec: number | null;
                             outPerSec: number | null;
                         }[];

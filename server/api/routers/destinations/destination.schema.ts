@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DESTINATION_KINDS } from "../../../console/destinations/destinationRow";
+import { destinationKindSchema, destinationRowSchema } from "../../../runtime/admin/adminResponses";
 
 export const groupName = z.string().min(1).max(200);
 /** The broker's full key, e.g. "/queue/orders" (the admin API resolves and validates it). */
@@ -7,25 +7,12 @@ export const destinationName = z.string().min(1).max(600).regex(/^\/(queue|topic
 
 export const destinationRef = z.object({ group: groupName, name: destinationName });
 
-export const destinationKind = z.enum(DESTINATION_KINDS);
+export const destinationKind = destinationKindSchema;
 
-export const destinationRow = z.object({
+/** A node's destination row (the admin contract) with the group and node it was read from and the console's rates. */
+export const destinationRow = destinationRowSchema.extend({
   group: z.string(),
   node: z.string(),
-  name: z.string(),
-  kind: destinationKind,
-  depth: z.number(),
-  spilled: z.number(),
-  enqueued: z.number(),
-  dequeued: z.number(),
-  dispatched: z.number(),
-  expired: z.number(),
-  deadLettered: z.number(),
-  consumers: z.number(),
-  producers: z.number(),
-  inflight: z.number(),
-  durableSubscriptions: z.number(),
-  oldestMessageAgeMs: z.number().nullable(),
   inPerSec: z.number().nullable(),
   outPerSec: z.number().nullable(),
 });
