@@ -73,7 +73,14 @@ function GroupRow({ g, open, onToggle }: { g: Group; open: boolean; onToggle: ()
                 ))}
               </tbody>
             </table>
-            <ResetOffsetForm g={g} />
+            {g.messageModel === "BROADCASTING" ? (
+              <p className="muted" data-testid={`rmq-reset-broadcasting-${g.consumerGroup}`}>
+                No offset reset: this group consumes in BROADCASTING mode, and RocketMQ 4 clients keep its offsets on each client
+                (LocalFileOffsetStore), not on the brokers. Reset them on each client.
+              </p>
+            ) : (
+              <ResetOffsetForm g={g} />
+            )}
           </td>
         </tr>
       ) : null}

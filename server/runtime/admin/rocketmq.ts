@@ -38,6 +38,15 @@ export function createRmqTopic(ctx: AdminContext, body: z.output<typeof rmqCreat
  */
 export function resetRmqOffsets(ctx: AdminContext, group: string, body: z.output<typeof rmqResetOffsetBody>): z.output<typeof rmqResetOffsetResultSchema> {
   const broker = rmqBroker(ctx);
+  if (broker.consumers.messageModel(group) === "BROADCASTING") {
+    // RocketMQ 4 clients keep a broadcasting group's offsets on each client (LocalFileOffsetStore):
+    // an offset committed here would be read by no one, and moving one member's pull would put
+    // the members at different positions. Refused before anything is written.
+    throw badRequest(
+      `consumer group ${group} consumes in BROADCASTING mode: its offsets are kept by each client (RocketMQ 4's LocalFileOffsetStore), not by the broker, so the broker cannot reset them. Reset them on each client (the Java client keeps them in ~/.rocketmq_offsets/<clientId>/<group>/offsets.json)`,
+      "BAD_DESTINATION",
+    );
+  }
   const store = broker.store;
   const topic = store.topics.get(body.topic)?.config;
   if (!topic) throw notFound(`topic ${body.topic} does not exist on ${broker.settings.brokerName}`, "NO_DESTINATION");

@@ -20,6 +20,8 @@ interface Member {
 
 /** RocketMQ's 120 s channel expiry (ClientHousekeepingService / BROKER_CHANNEL_EXPIRED_TIME). */
 export const CHANNEL_EXPIRED_MS = 120_000;
+/** Groups whose message model is remembered after their members left (oldest forgotten first). */
+const REMEMBERED_MODELS = 10_000;
 
 /**
  * The consumers of each group that heartbeat to this broker (ConsumerManager). Clients rebalance
@@ -28,6 +30,8 @@ export const CHANNEL_EXPIRED_MS = 120_000;
  */
 export class ConsumerRegistry {
   private readonly groups = new Map<string, Map<string, Member>>();
+  /** group → the message model its members last declared (kept after they leave, in memory only). */
+  private readonly models = new Map<string, string>();
 
   constructor(private readonly logger: Logger) {}
 
@@ -37,6 +41,7 @@ export class ConsumerRegistry {
     if (!g) this.groups.set(data.groupName, (g = new Map()));
     const cur = g.get(clientId);
     const changed = !cur || cur.conn !== conn;
+    if (data.messageModel) this.rememberModel(data.groupName, data.messageModel);
     g.set(clientId, { clientId, conn, lastSeen: Date.now(), data });
     if (changed) {
       conn.onClose(() => this.removeConnection(conn));
@@ -55,6 +60,23 @@ export class ConsumerRegistry {
 
   clientIds(group: string): string[] {
     return [...(this.groups.get(group)?.keys() ?? [])].sort();
+  }
+
+  /**
+   * The group's message model (CLUSTERING or BROADCASTING): BROADCASTING when any online member
+   * declares it, else what its members declared last on this broker; undefined if never seen.
+   */
+  messageModel(group: string): string | undefined {
+    const online = [...(this.groups.get(group)?.values() ?? [])].map((m) => m.data.messageModel);
+    if (online.includes("BROADCASTING")) return "BROADCASTING";
+    return online.find((m) => m !== undefined) ?? this.models.get(group);
+  }
+
+  private rememberModel(group: string, model: string): void {
+    if (this.models.get(group) === model) return;
+    this.models.delete(group);
+    this.models.set(group, model);
+    if (this.models.size > REMEMBERED_MODELS) this.models.delete(this.models.keys().next().value as string);
   }
 
   groupNames(): string[] {

@@ -48,6 +48,16 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+async function resetOffset(group: string, topic: string, timestamp: number): Promise<{ status: number; body: { code: string; message: string } }> {
+  const token = (await readFile(join(dir, "a1", "admin.token"), "utf8")).trim();
+  const res = await fetch(`http://127.0.0.1:${adminPort}/api/v1/rocketmq/groups/${encodeURIComponent(group)}/reset-offset`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ topic, timestamp }),
+  });
+  return { status: res.status, body: (await res.json()) as { code: string; message: string } };
+}
+
 describe("RocketMQ on a standalone node", () => {
   test("a send to an unknown topic auto-creates it with defaultTopicQueueNums (autoCreateTopicEnable)", async () => {
     const raw = await RawRemotingClient.connect(brokerAddr);
@@ -217,9 +227,23 @@ describe("RocketMQ on a standalone node", () => {
     try {
       for (let i = 0; i < 12; i++) assert.equal((await p.send(new Message("news", "n", `n-${i}`))).sendStatus, "SEND_OK");
       await waitFor(() => got.every((s) => s.size >= 12), 30_000, () => `broadcast got ${got.map((s) => s.size).join("/")}`);
+      // Its offsets live on the clients: a reset is refused with the reason, and nothing is written.
+      const reset = await resetOffset("cg-bcast", "news", Date.now() + 3_600_000);
+      assert.equal(reset.status, 400);
+      assert.equal(reset.body.code, "BAD_DESTINATION");
+      assert.match(reset.body.message, /cg-bcast consumes in BROADCASTING mode: its offsets are kept by each client .*cannot reset them/);
     } finally {
       await p.close();
       await Promise.all(cs.map((c) => c.close()));
+    }
+    // Still refused once its members have left: the broker remembers the group's model.
+    assert.equal((await resetOffset("cg-bcast", "news", Date.now() + 3_600_000)).status, 400);
+    const raw = await RawRemotingClient.connect(brokerAddr);
+    try {
+      const off = await raw.request(RequestCode.QUERY_CONSUMER_OFFSET, { consumerGroup: "cg-bcast", topic: "news", queueId: 0 });
+      assert.equal(off.extFields.offset ?? "0", "0", "no offset was committed for the broadcasting group");
+    } finally {
+      raw.close();
     }
   });
 
