@@ -1,6 +1,7 @@
 // A standalone Tandem node speaking RocketMQ, driven in-process by ali-ons (the real npm client)
 // and by raw remoting requests for the edges the client never sends.
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { BrokerNode } from "../node";
 import { closeAll, consumer, producer } from "../../../e2e/support/aliOnsClients";
 import { RawRemotingClient } from "../../../e2e/support/RawRemotingClient";
 import { freePorts, waitFor } from "../../../e2e/support/clusterProcess";
+import { encodeBatch } from "./messageCodec";
 import { RequestCode, ResponseCode } from "./remotingCodes";
 
 let dir: string;
@@ -149,6 +151,20 @@ describe("RocketMQ on a standalone node", () => {
       const big = await raw.request(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: "orders", e: 0, g: Date.now(), i: "" }, Buffer.alloc(65537));
       assert.equal(big.code, ResponseCode.MESSAGE_ILLEGAL);
       assert.match(big.remark ?? "", /exceeds maxMessageSize 65536/);
+      // The real client: under its own 128 KiB limit, over the broker's maxMessageSize (random bytes: its compression does not shrink them).
+      assert.equal((await raw.request(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: "sizes", readQueueNums: 1, writeQueueNums: 1, perm: 6 })).code, ResponseCode.SUCCESS);
+      const p = producer([nameSrv], "pg-big", "pbig");
+      await p.ready();
+      try {
+        await assert.rejects(p.send(new Message("sizes", "big", randomBytes(100_000))), (err: Error & { code?: number }) => {
+          assert.equal(err.code, ResponseCode.MESSAGE_ILLEGAL);
+          assert.match(err.message, /exceeds maxMessageSize 65536/);
+          return true;
+        });
+        assert.equal((await p.send(new Message("sizes", "small", randomBytes(60_000)))).sendStatus, "SEND_OK", "a message under the limit is stored");
+      } finally {
+        await p.close();
+      }
       const garbage = Buffer.alloc(12);
       garbage.writeInt32BE(8, 0);
       garbage.writeInt32BE(4, 4);
@@ -165,6 +181,44 @@ describe("RocketMQ on a standalone node", () => {
     } finally {
       raw.close();
       other.close();
+    }
+  });
+
+  test("batch send, query by key, topic delete, and an unsupported code on the broker listener", async () => {
+    const raw = await RawRemotingClient.connect(brokerAddr);
+    const ns = await RawRemotingClient.connect(nameSrv);
+    try {
+      assert.equal((await raw.request(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: "batch", readQueueNums: 1, writeQueueNums: 1, perm: 6 })).code, ResponseCode.SUCCESS);
+      const props = (key: string): string => `KEYS\u0001${key}\u0002TAGS\u0001b\u0002`;
+      const batch = encodeBatch(["b-0", "b-1", "b-2"].map((b) => ({ flag: 0, body: Buffer.from(b), properties: props(`order-${b}`) })));
+      const sent = await raw.request(RequestCode.SEND_BATCH_MESSAGE, { a: "pg", b: "batch", e: 0, g: Date.now(), i: "" }, batch);
+      assert.equal(sent.code, ResponseCode.SUCCESS, sent.remark ?? "");
+      assert.equal(sent.extFields.msgId.split(",").length, 3, "one message id per batch entry");
+      assert.equal(sent.extFields.queueOffset, "0");
+      const pulled = await raw.request(RequestCode.PULL_MESSAGE, { consumerGroup: "g", topic: "batch", queueId: 0, queueOffset: 0, maxMsgNums: 32, sysFlag: 0, subscription: "*" });
+      assert.equal(pulled.code, ResponseCode.SUCCESS);
+      assert.equal(pulled.extFields.nextBeginOffset, "3");
+      for (const b of ["b-0", "b-1", "b-2"]) assert.ok(pulled.body?.includes(Buffer.from(b)), `${b} pulled`);
+
+      const byKey = await raw.request(RequestCode.QUERY_MESSAGE, { topic: "batch", key: "order-b-1", maxNum: 32, beginTimestamp: 0, endTimestamp: Date.now() + 60_000 });
+      assert.equal(byKey.code, ResponseCode.SUCCESS);
+      assert.ok(byKey.body?.includes(Buffer.from("b-1")) && !byKey.body.includes(Buffer.from("b-2")), "only the message with that key");
+      const none = await raw.request(RequestCode.QUERY_MESSAGE, { topic: "batch", key: "no-such-key", maxNum: 32, beginTimestamp: 0, endTimestamp: Date.now() + 60_000 });
+      assert.equal(none.code, ResponseCode.QUERY_NOT_FOUND);
+
+      const unsupported = await raw.request(9999, {});
+      assert.equal(unsupported.code, ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
+      assert.equal((await raw.request(RequestCode.GET_MAX_OFFSET, { topic: "batch", queueId: 0 })).extFields.offset, "3", "the connection survived the unsupported code");
+
+      assert.equal((await ns.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: "batch" })).code, ResponseCode.SUCCESS);
+      assert.equal((await raw.request(RequestCode.DELETE_TOPIC_IN_BROKER, { topic: "batch" })).code, ResponseCode.SUCCESS);
+      assert.equal((await ns.request(RequestCode.DELETE_TOPIC_IN_NAMESRV, { topic: "batch" })).code, ResponseCode.SUCCESS);
+      assert.equal((await ns.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: "batch" })).code, ResponseCode.TOPIC_NOT_EXIST, "the route went with the topic");
+      const gone = await raw.request(RequestCode.PULL_MESSAGE, { consumerGroup: "g", topic: "batch", queueId: 0, queueOffset: 0, maxMsgNums: 32, sysFlag: 0, subscription: "*" });
+      assert.equal(gone.code, ResponseCode.TOPIC_NOT_EXIST);
+    } finally {
+      raw.close();
+      ns.close();
     }
   });
 
