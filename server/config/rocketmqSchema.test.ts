@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { parse as parseYaml } from "yaml";
 import { clusterSchema } from "./clusterSchema";
 import { resolveNodeConfig } from "./resolveNodeConfig";
 
@@ -40,6 +41,34 @@ describe("RocketMQ vocabulary in the cluster file", () => {
     assert.equal(n.rocketmq?.delayLevelsMs.length, 18);
     assert.equal(n.brokerRole, "SYNC_MASTER");
     assert.equal(n.flushDiskType, "SYNC_FLUSH");
+  });
+
+  test("broker-a.properties' lines written into the YAML file as they are (deleteWhen=04 reads as a number there)", () => {
+    const doc = parseYaml(`
+rocketmq:
+  brokerClusterName: rocketmq-cluster
+  namesrvAddr: 127.0.0.1:9876
+  defaultTopicQueueNums: 4
+  autoCreateTopicEnable: true
+  deleteWhen: 04
+  fileReservedTime: 120
+  diskMaxUsedSpaceRatio: 88
+  maxMessageSize: 65536
+groups:
+  - name: broker-a
+    brokerRole: SYNC_MASTER
+    flushDiskType: SYNC_FLUSH
+    nodes:
+      - name: a0
+        transportConnectors: [{ name: stomp, uri: "stomp://127.0.0.1:61613" }]
+        rocketmq: { brokerId: 0, listenPort: 10911, namesrvPort: 9876 }
+`);
+    const n = resolveNodeConfig(clusterSchema.parse(doc), "a0").rocketmq;
+    assert.deepEqual(n?.deleteWhen, [4]);
+    assert.deepEqual([n?.brokerClusterName, n?.fileReservedTime, n?.diskMaxUsedSpaceRatio, n?.maxMessageSize, n?.defaultTopicQueueNums], ["rocketmq-cluster", 120, 88, 65536, 4]);
+    assert.deepEqual(resolveNodeConfig(clusterSchema.parse({ ...(doc as object), rocketmq: { deleteWhen: "04;05" } }), "a0").rocketmq?.deleteWhen, [4, 5]);
+    assert.match(issues({ ...(doc as object), rocketmq: { deleteWhen: 24 } }).join("\n"), /rocketmq\.deleteWhen: an hour of the day is 00\.\.23/);
+    assert.match(issues({ ...(doc as object), rocketmq: { deleteWhen: "4am" } }).join("\n"), /rocketmq\.deleteWhen: hours of the day separated by ";"/);
   });
 
   test("invalid values are refused with the field and the reason", () => {

@@ -34,11 +34,24 @@ export const rocketmqClusterSchema = z.strictObject({
     .string()
     .refine((v) => parseDelayLevels(v) !== null, 'levels are durations like "1s 5s 10s 30s 1m 2m 1h", separated by spaces')
     .default(DEFAULT_DELAY_LEVELS),
-  /** Hours of the day expired messages are deleted: "04", or several as "04;05". */
+  /**
+   * Hours of the day expired messages are deleted: "04", or several as "04;05". A number is taken
+   * too: the seed's `deleteWhen=04` copied into YAML unquoted reads as 4.
+   */
   deleteWhen: z
-    .string()
-    .regex(/^\d{1,2}(;\d{1,2})*$/, 'hours of the day separated by ";" (e.g. "04" or "04;05")')
-    .refine((v) => v.split(";").every((h) => Number(h) <= 23), "an hour of the day is 00..23")
+    .union([z.string(), z.number()])
+    .transform((v, ctx) => {
+      const text = String(v);
+      if (!/^\d{1,2}(;\d{1,2})*$/.test(text)) {
+        ctx.addIssue({ code: "custom", message: 'hours of the day separated by ";" (e.g. "04" or "04;05")' });
+        return z.NEVER;
+      }
+      if (text.split(";").some((h) => Number(h) > 23)) {
+        ctx.addIssue({ code: "custom", message: "an hour of the day is 00..23" });
+        return z.NEVER;
+      }
+      return text;
+    })
     .default("04"),
   /** Hours a message is kept (fractions allowed). */
   fileReservedTime: z.number().positive("fileReservedTime must be a positive number of hours").max(24 * 365 * 10, "fileReservedTime is hours; more than 10 years is a typo").default(72),
