@@ -222,6 +222,40 @@ describe("RocketMQ on a standalone node", () => {
     }
   });
 
+  test("write and read queue counts apart: producers use the write queues, consumers every read queue", { timeout: 60_000 }, async () => {
+    const admin = await RawRemotingClient.connect(brokerAddr);
+    try {
+      // RocketMQ's way to drain queues before removing them: 2 write queues, 4 read queues.
+      assert.equal((await admin.request(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: "narrow", readQueueNums: 4, writeQueueNums: 2, perm: 6 })).code, ResponseCode.SUCCESS);
+      const beyond = await admin.request(RequestCode.PULL_MESSAGE, { consumerGroup: "g", topic: "narrow", queueId: 4, queueOffset: 0, maxMsgNums: 1, sysFlag: 0, subscription: "*" });
+      assert.equal(beyond.code, ResponseCode.SYSTEM_ERROR, "queue 4 is past the read queues");
+    } finally {
+      admin.close();
+    }
+    const p = producer([nameSrv], "pg-narrow", "pn");
+    const c = consumer([nameSrv], "cg-narrow", "cn", { consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET" });
+    const got = new Set<string>();
+    c.subscribe("narrow", "*", async (msg) => {
+      got.add(msg.body.toString());
+    });
+    try {
+      await p.ready();
+      const queues = new Set<number>();
+      for (let i = 0; i < 10; i++) {
+        const r = await p.send(new Message("narrow", "t", `w-${i}`));
+        assert.equal(r.sendStatus, "SEND_OK");
+        queues.add(Number(r.messageQueue.queueId));
+      }
+      assert.deepEqual([...queues].sort(), [0, 1], "sends spread over the 2 write queues only");
+      await c.ready();
+      await waitFor(() => got.size >= 10, 30_000, () => `consumed ${got.size}/10`);
+      assert.equal([...c.processQueueTable.keys()].filter((k) => k.includes('topic="narrow"')).length, 4, "the consumer holds all 4 read queues");
+    } finally {
+      await c.close();
+      await p.close();
+    }
+  });
+
   test("a failing clustering consumer gets its message back from %RETRY% (delay levels) and then it lands in %DLQ%", { timeout: 90_000 }, async () => {
     const admin = await RawRemotingClient.connect(brokerAddr);
     try {
