@@ -59,6 +59,8 @@ export interface RmqClusterOptions {
   groups?: string[];
   rocketmq?: Record<string, unknown>;
   group?: Record<string, unknown>;
+  /** Per-group fields over `group` (e.g. one group ASYNC_MASTER, the other SYNC_MASTER). */
+  groupOverrides?: Record<string, Record<string, unknown>>;
   /** Top-level cluster-file fields (e.g. adminToken, for a console attached to the cluster). */
   cluster?: Record<string, unknown>;
 }
@@ -105,7 +107,7 @@ export class RocketMqCluster {
       brokerName: "rmqtest",
       dataDirectory: this.dataDir,
       zkAddress: `127.0.0.1:${coordinatorPort}`,
-      zkSessionTimeout: "2s",
+      zkSessionTimeout: (this.opts.cluster?.zkSessionTimeout as string | undefined) ?? "2s",
       rocketmq: { brokerClusterName: "DefaultCluster", ...(this.opts.rocketmq ?? {}) },
       groups: groups.map((g) => ({
         name: g,
@@ -114,6 +116,7 @@ export class RocketMqCluster {
         flushDiskType: "SYNC_FLUSH",
         securityToken: "test-token",
         ...(this.opts.group ?? {}),
+        ...(this.opts.groupOverrides?.[g] ?? {}),
         nodes: this.nodes
           .filter((n) => n.group === g)
           .map((n, i) => ({
@@ -173,6 +176,11 @@ export class RocketMqCluster {
       () => `no single RocketMQ master in ${group} within ${timeoutMs} ms`,
     );
     return found!;
+  }
+
+  /** Sends a signal to a node's process (SIGSTOP / SIGCONT to freeze and thaw it). */
+  signal(name: string, signal: NodeJS.Signals): void {
+    this.node(name).proc?.child.kill(signal);
   }
 
   async kill9(name: string): Promise<void> {
