@@ -52,6 +52,7 @@ describe("importing RocketMQ broker .properties files", () => {
     assert.ok(r.notes.some((n) => /brokerRole=SLAVE: Tandem elects the master of broker-a/.test(n)));
     assert.ok(r.notes.some((n) => /storePathRootDir ignored/.test(n)));
     assert.ok(!r.notes.some((n) => /flushDiskType/.test(n)), "flushDiskType is mapped, not ignored");
+    assert.ok(r.notes.some((n) => /broker-a has 2 brokers: Tandem's election needs a majority \(2 of 2\)/.test(n)), "the 2m-2s layout's lack of failover is said");
   });
 
   test("bad and conflicting values are refused with the file, the field and the reason", () => {

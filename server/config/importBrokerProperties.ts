@@ -127,6 +127,10 @@ export function importBrokerProperties(files: PropertiesFile[]): ImportResult {
     })),
   } as unknown as ClusterConfigInput;
   if (groups.size > 0 && [...groups.values()].some((g) => g.nodes.length > 1)) notes.push("groups of more than one node need zkAddress (or the console's embedded coordinator)");
+  for (const [name, g] of groups) {
+    // Tandem elects a master only with a majority of the group connected: 2 of 2 here.
+    if (g.nodes.length === 2) notes.push(`${name} has 2 brokers: Tandem's election needs a majority (2 of 2), so losing either node leaves ${name} without a master (no sends, no pulls) until it is back; add a third node (replicas: 3) for failover`);
+  }
   const checked = clusterSchema.safeParse({ zkAddress: "127.0.0.1:2181", ...cluster });
   if (!checked.success) {
     for (const issue of checked.error.issues) errors.push(`${describePath(issue.path, files, cluster)}: ${issue.message}`);
