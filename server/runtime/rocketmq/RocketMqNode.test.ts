@@ -222,6 +222,35 @@ describe("RocketMQ on a standalone node", () => {
     }
   });
 
+  test("long polling: a suspended pull at the queue's end is held, then answered with the message that arrives", { timeout: 60_000 }, async () => {
+    const raw = await RawRemotingClient.connect(brokerAddr);
+    try {
+      assert.equal((await raw.request(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: "lp", readQueueNums: 1, writeQueueNums: 1, perm: 6 })).code, ResponseCode.SUCCESS);
+      assert.equal((await raw.request(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: "lp", e: 0, g: Date.now(), i: "" }, Buffer.from("lp-0"))).code, ResponseCode.SUCCESS);
+      // sysFlag 2 = suspend (PullSysFlag.FLAG_SUSPEND), as the clients send it; offset 1 = the queue's end.
+      let answered = false;
+      const parked = raw.request(RequestCode.PULL_MESSAGE, { consumerGroup: "g", topic: "lp", queueId: 0, queueOffset: 1, maxMsgNums: 32, sysFlag: 2, suspendTimeoutMillis: 20_000, subscription: "*" }, null, 40_000);
+      void parked.then(() => (answered = true), () => (answered = true));
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(answered, false, "held while the queue has nothing new");
+      const other = await RawRemotingClient.connect(brokerAddr);
+      try {
+        assert.equal((await other.request(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: "lp", e: 0, g: Date.now(), i: "" }, Buffer.from("lp-1"))).code, ResponseCode.SUCCESS);
+      } finally {
+        other.close();
+      }
+      const r = await parked;
+      assert.equal(r.code, ResponseCode.SUCCESS, "answered with the new message, not PULL_NOT_FOUND");
+      assert.ok(r.body?.includes(Buffer.from("lp-1")));
+      assert.equal(r.extFields.nextBeginOffset, "2");
+      // Without the suspend flag the same pull at the end is answered at once.
+      const at = await raw.request(RequestCode.PULL_MESSAGE, { consumerGroup: "g", topic: "lp", queueId: 0, queueOffset: 2, maxMsgNums: 32, sysFlag: 0, subscription: "*" });
+      assert.equal(at.code, ResponseCode.PULL_NOT_FOUND);
+    } finally {
+      raw.close();
+    }
+  });
+
   test("write and read queue counts apart: producers use the write queues, consumers every read queue", { timeout: 60_000 }, async () => {
     const admin = await RawRemotingClient.connect(brokerAddr);
     try {
