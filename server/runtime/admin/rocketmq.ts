@@ -144,7 +144,7 @@ export async function resendRmqMessage(ctx: AdminContext, id: string, body: z.ou
   if (!props.has("ORIGIN_MESSAGE_ID")) props.set("ORIGIN_MESSAGE_ID", id);
   for (const k of ["DELAY", "REAL_TOPIC", "REAL_QID"]) props.delete(k);
   const retryTopic = RETRY_PREFIX + body.group;
-  broker.ensureSystemTopic(retryTopic, Perm.READ | Perm.WRITE);
+  if (!broker.ensureSystemTopic(retryTopic, Perm.READ | Perm.WRITE)) throw badRequest(broker.noRoomFor(retryTopic), "BAD_DESTINATION");
   const appended = broker.store.append({
     topic: retryTopic,
     queueId: 0,

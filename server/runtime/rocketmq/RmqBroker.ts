@@ -23,6 +23,12 @@ const SCHEDULE_GROUP = "%SCHEDULE%";
 const FORCE_CLEAN_PERCENT = 85;
 /** diskSpaceWarningLevelRatio: above it the store refuses writes until usage drops. */
 const DISK_FULL_PERCENT = 90;
+/**
+ * Bytes of topic configs the master's route registration may carry. It is one coordinator znode,
+ * and the coordinator refuses a frame over jute.maxbuffer (1 MiB) by closing the connection — the
+ * master's own session. Topics past this budget (about 7000 of 20-character names) are refused.
+ */
+export const MAX_ROUTE_BYTES = 768 * 1024;
 
 type Ext = Record<string, string>;
 
@@ -42,6 +48,7 @@ export class RmqBroker {
    * and its next pull from elsewhere is answered PULL_OFFSET_MOVED to the reset offset.
    */
   private readonly pendingResets = new Map<string, { offset: number; until: number }>();
+  private roomWarnedAt = 0;
   /** Disk usage (percent) at the last retention check; null when unknown. */
   diskUsage: number | null = null;
 
@@ -131,7 +138,8 @@ export class RmqBroker {
     let topic = this.store.topics.get(h.topic)?.config;
     if (!topic) {
       const created = this.autoCreate(h.topic, h.defaultTopicQueueNums);
-      if (!created) return response(req, ResponseCode.TOPIC_NOT_EXIST, {}, null, `topic[${h.topic}] not exist, apply first please!`);
+      if (created === null) return response(req, ResponseCode.TOPIC_NOT_EXIST, {}, null, `topic[${h.topic}] not exist, apply first please!`);
+      if (typeof created === "string") return response(req, ResponseCode.SYSTEM_ERROR, {}, null, created);
       topic = created;
     }
     if ((topic.perm & Perm.WRITE) === 0) return response(req, ResponseCode.NO_PERMISSION, {}, null, `the topic[${h.topic}] sending message is forbidden`);
@@ -155,7 +163,7 @@ export class RmqBroker {
         const max = h.maxReconsumeTimes ?? 16;
         if (reconsume >= max) {
           destTopic = DLQ_PREFIX + destTopic.slice(RETRY_PREFIX.length);
-          this.ensureSystemTopic(destTopic, Perm.WRITE);
+          if (!this.ensureSystemTopic(destTopic, Perm.WRITE)) return response(req, ResponseCode.SYSTEM_ERROR, {}, null, this.noRoomFor(destTopic));
           destQueue = 0;
         }
       }
@@ -216,23 +224,41 @@ export class RmqBroker {
     }
   }
 
-  private autoCreate(name: string, requested: number): TopicConfig | null {
-    if (name.startsWith(RETRY_PREFIX)) return this.ensureSystemTopic(name, Perm.READ | Perm.WRITE);
+  /** The created config; null when auto-creation is off; why not when there is no room. */
+  private autoCreate(name: string, requested: number): TopicConfig | string | null {
+    if (name.startsWith(RETRY_PREFIX)) return this.ensureSystemTopic(name, Perm.READ | Perm.WRITE) ?? this.noRoomFor(name);
     if (!this.settings.autoCreateTopicEnable) return null;
     const n = Math.max(1, Math.min(requested > 0 ? requested : this.settings.defaultTopicQueueNums, this.settings.defaultTopicQueueNums));
     const config = topicConfig(name, n, Perm.READ | Perm.WRITE);
+    if (!this.hasRoomFor(config)) return this.noRoomFor(name);
     this.store.putTopic(config);
     this.logger.info({ topic: name, queues: n }, "RocketMQ topic auto-created by a send (autoCreateTopicEnable)");
     return config;
   }
 
-  /** Creates a system topic (%RETRY%, %DLQ%) with one queue when it does not exist yet. */
-  ensureSystemTopic(name: string, perm: number): TopicConfig {
+  /** Creates a system topic (%RETRY%, %DLQ%) with one queue when it does not exist yet; null when the routes have no room for it. */
+  ensureSystemTopic(name: string, perm: number): TopicConfig | null {
     const cur = this.store.topics.get(name)?.config;
     if (cur) return cur;
     const config = topicConfig(name, 1, perm);
+    if (!this.hasRoomFor(config)) return null;
     this.store.putTopic(config);
     return config;
+  }
+
+  private hasRoomFor(config: TopicConfig): boolean {
+    return this.store.routeBytes(config) <= MAX_ROUTE_BYTES;
+  }
+
+  /** Why a new topic is refused (logged: an operator must delete topics or split them over groups). */
+  noRoomFor(name: string): string {
+    const why = `no room for topic[${name}]: broker ${this.settings.brokerName} holds ${this.store.topics.size} topics, ${this.store.routeBytes()} bytes of route data, the most one route registration carries is ${MAX_ROUTE_BYTES}; delete unused topics (and %RETRY% topics of gone consumer groups) or spread topics over other broker groups`;
+    // Logged once a minute at most: every refused request would otherwise log it.
+    if (Date.now() - this.roomWarnedAt > 60_000) {
+      this.roomWarnedAt = Date.now();
+      this.logger.warn({ topic: name, topics: this.store.topics.size, routeBytes: this.store.routeBytes() }, "RocketMQ topic refused: the route registration is full");
+    }
+    return why;
   }
 
   // ---- pull ---------------------------------------------------------------------------------
@@ -350,12 +376,18 @@ export class RmqBroker {
       return response(req, ResponseCode.SYSTEM_ERROR, {}, null, `heartbeat body is not JSON: ${(err as Error).message}`);
     }
     const clientId = String(data.clientID ?? conn.remote);
+    let refused: string | null = null;
     for (const c of data.consumerDataSet ?? []) {
       if (!c || typeof c.groupName !== "string" || !c.groupName) continue;
-      // The group's retry topic exists as soon as the group does (createTopicInSendMessageBackMethod).
-      this.ensureSystemTopic(RETRY_PREFIX + c.groupName, Perm.READ | Perm.WRITE);
+      // The group's retry topic exists as soon as the group does (createTopicInSendMessageBackMethod);
+      // a group whose retry topic cannot be routed is not admitted (which also bounds the registry).
+      if (!this.ensureSystemTopic(RETRY_PREFIX + c.groupName, Perm.READ | Perm.WRITE)) {
+        refused ??= this.noRoomFor(RETRY_PREFIX + c.groupName);
+        continue;
+      }
       this.consumers.heartbeat(clientId, conn, c);
     }
+    if (refused !== null) return response(req, ResponseCode.SYSTEM_ERROR, {}, null, refused);
     return response(req, ResponseCode.SUCCESS);
   }
 
@@ -470,7 +502,9 @@ export class RmqBroker {
     if (name === SCHEDULE_TOPIC) return `the topic[${name}] is a system topic`;
     const { readQueueNums: read, writeQueueNums: write } = t;
     if (!Number.isInteger(read) || !Number.isInteger(write) || read < 1 || write < 1 || read > 1024 || write > 1024) return "readQueueNums and writeQueueNums must be 1..1024";
-    this.store.putTopic({ topicName: name, readQueueNums: read, writeQueueNums: write, perm: t.perm & 7, topicSysFlag: t.topicSysFlag ?? 0, order: t.order ?? false });
+    const config = { topicName: name, readQueueNums: read, writeQueueNums: write, perm: t.perm & 7, topicSysFlag: t.topicSysFlag ?? 0, order: t.order ?? false };
+    if (!this.hasRoomFor(config)) return this.noRoomFor(name);
+    this.store.putTopic(config);
     this.logger.info({ topic: name, readQueueNums: read, writeQueueNums: write, perm: t.perm & 7 }, "RocketMQ topic created or updated");
     return null;
   }
@@ -514,10 +548,10 @@ export class RmqBroker {
     const reconsume = msg.reconsumeTimes;
     if (reconsume >= maxReconsume || delayLevel < 0) {
       topic = DLQ_PREFIX + group;
-      this.ensureSystemTopic(topic, Perm.WRITE);
+      if (!this.ensureSystemTopic(topic, Perm.WRITE)) return response(req, ResponseCode.SYSTEM_ERROR, {}, null, this.noRoomFor(topic));
       this.logger.info({ group, originTopic: props.get("RETRY_TOPIC"), reconsumeTimes: reconsume, maxReconsumeTimes: maxReconsume }, "RocketMQ message moved to the dead letter queue");
     } else {
-      this.ensureSystemTopic(topic, Perm.READ | Perm.WRITE);
+      if (!this.ensureSystemTopic(topic, Perm.READ | Perm.WRITE)) return response(req, ResponseCode.SYSTEM_ERROR, {}, null, this.noRoomFor(topic));
       if (delayLevel === 0) delayLevel = 3 + reconsume;
       const level = Math.min(delayLevel, this.settings.delayLevelsMs.length);
       props.set("REAL_TOPIC", topic);

@@ -36,6 +36,8 @@ export class RmqStore {
   private readonly recent = new Map<number, Buffer>();
   private recentBytes = 0;
   onTopicsChanged: () => void = () => {};
+  /** Bytes the topic configs take in the master's route registration (JSON), kept as topics come and go. */
+  private topicJsonBytes = 0;
 
   constructor(
     private readonly store: MessageStore,
@@ -81,7 +83,7 @@ export class RmqStore {
         }
         case RmqRecordKind.Topic:
           if (r.deleted) this.dropTopic(r.topicName);
-          else this.topics.set(r.topicName, { config: topicConfigOf(r), position: rec.position });
+          else this.setTopic(topicConfigOf(r), rec.position);
           break;
         case RmqRecordKind.ConsumerOffset:
           this.offsets.set(offsetKey(r.group, r.topic, r.queueId), { group: r.group, topic: r.topic, queueId: r.queueId, offset: r.offset, position: rec.position });
@@ -152,8 +154,20 @@ export class RmqStore {
 
   putTopic(config: TopicConfig): void {
     const position = this.store.appendRmq(encodeRmqRecord({ kind: RmqRecordKind.Topic, ...config, deleted: false }));
-    this.topics.set(config.topicName, { config, position });
+    this.setTopic(config, position);
     this.onTopicsChanged();
+  }
+
+  private setTopic(config: TopicConfig, position: number): void {
+    const cur = this.topics.get(config.topicName);
+    if (cur) this.topicJsonBytes -= topicJsonBytes(cur.config);
+    this.topics.set(config.topicName, { config, position });
+    this.topicJsonBytes += topicJsonBytes(config);
+  }
+
+  /** What the topic table adds to the route registration, in bytes of JSON (with `extra` added). */
+  routeBytes(extra?: TopicConfig): number {
+    return this.topicJsonBytes + (extra && !this.topics.has(extra.topicName) ? topicJsonBytes(extra) : 0);
   }
 
   deleteTopic(name: string): boolean {
@@ -166,6 +180,8 @@ export class RmqStore {
   }
 
   private dropTopic(name: string): void {
+    const cur = this.topics.get(name);
+    if (cur) this.topicJsonBytes -= topicJsonBytes(cur.config);
     this.topics.delete(name);
     for (const [k, q] of this.queues) {
       if (q.topic !== name) continue;
@@ -290,6 +306,11 @@ export class RmqStore {
     }
     return n;
   }
+}
+
+/** `"name":{…config…},` as the registration's topic table writes it. */
+function topicJsonBytes(c: TopicConfig): number {
+  return Buffer.byteLength(JSON.stringify(c.topicName)) + Buffer.byteLength(JSON.stringify(c)) + 2;
 }
 
 function offsetKey(group: string, topic: string, queueId: number): string {
