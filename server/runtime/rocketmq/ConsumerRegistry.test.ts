@@ -23,3 +23,15 @@ test("an offset reset is pushed to each online member as RESET_CONSUMER_CLIENT_O
   assert.equal(sent[0]!.body!.toString(), '{"offsetTable":{{"brokerName":"broker-a","queueId":0,"topic":"Orders"}:12,{"brokerName":"broker-a","queueId":1,"topic":"Orders"}:7}}');
   assert.equal(reg.notifyReset("nobody", "Orders", 0, []), 0);
 });
+
+test("a connection is one member whatever client ids it heartbeats with, and its close is watched once", () => {
+  let closeListeners = 0;
+  const conn = { remote: "127.0.0.1:5001", onClose: () => void closeListeners++, notify() {} } as unknown as RemotingConnection;
+  const other = { remote: "127.0.0.1:5002", onClose() {}, notify() {} } as unknown as RemotingConnection;
+  const reg = new ConsumerRegistry(pino({ level: "silent" }));
+  reg.heartbeat("10.0.0.2@keep", other, { groupName: "cg", messageModel: "CLUSTERING" });
+  for (let i = 0; i < 5000; i++) reg.heartbeat(`10.0.0.1@churn-${i}`, conn, { groupName: "cg", messageModel: "CLUSTERING" });
+  assert.deepEqual(reg.clientIds("cg"), ["10.0.0.1@churn-4999", "10.0.0.2@keep"]);
+  assert.equal(closeListeners, 1);
+  assert.equal(reg.messageModel("cg"), "CLUSTERING");
+});

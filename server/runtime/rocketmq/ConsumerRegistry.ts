@@ -32,6 +32,8 @@ export class ConsumerRegistry {
   private readonly groups = new Map<string, Map<string, Member>>();
   /** group → the message model its members last declared (kept after they leave, in memory only). */
   private readonly models = new Map<string, string>();
+  /** Connections whose close already removes their members (one listener each, however many heartbeats). */
+  private readonly watched = new WeakSet<RemotingConnection>();
 
   constructor(private readonly logger: Logger) {}
 
@@ -40,13 +42,22 @@ export class ConsumerRegistry {
     let g = this.groups.get(data.groupName);
     if (!g) this.groups.set(data.groupName, (g = new Map()));
     const cur = g.get(clientId);
-    const changed = !cur || cur.conn !== conn;
+    let changed = !cur || cur.conn !== conn;
     if (data.messageModel) this.rememberModel(data.groupName, data.messageModel);
-    g.set(clientId, { clientId, conn, lastSeen: Date.now(), data });
-    if (changed) {
-      conn.onClose(() => this.removeConnection(conn));
-      this.notify(data.groupName);
+    // One channel is one client instance (RocketMQ's ClientChannelInfo): a new client id on the
+    // same connection replaces its old one, so members stay bounded by connections.
+    for (const [id, m] of g) {
+      if (m.conn === conn && id !== clientId) {
+        g.delete(id);
+        changed = true;
+      }
     }
+    g.set(clientId, { clientId, conn, lastSeen: Date.now(), data });
+    if (!this.watched.has(conn)) {
+      this.watched.add(conn);
+      conn.onClose(() => this.removeConnection(conn));
+    }
+    if (changed) this.notify(data.groupName);
     return changed;
   }
 
