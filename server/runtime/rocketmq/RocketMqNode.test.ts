@@ -184,7 +184,7 @@ describe("RocketMQ on a standalone node", () => {
     }
   });
 
-  test("batch send, query by key, topic delete, and an unsupported code on the broker listener", async () => {
+  test("batch and v1 sends, query by key, topic delete, and an unsupported code on the broker listener", async () => {
     const raw = await RawRemotingClient.connect(brokerAddr);
     const ns = await RawRemotingClient.connect(nameSrv);
     try {
@@ -199,16 +199,22 @@ describe("RocketMQ on a standalone node", () => {
       assert.equal(pulled.code, ResponseCode.SUCCESS);
       assert.equal(pulled.extFields.nextBeginOffset, "3");
       for (const b of ["b-0", "b-1", "b-2"]) assert.ok(pulled.body?.includes(Buffer.from(b)), `${b} pulled`);
+      // SEND_MESSAGE (code 10): the header under its long field names, as older clients send it.
+      const v1 = await raw.request(RequestCode.SEND_MESSAGE, { producerGroup: "pg", topic: "batch", defaultTopic: "TBW102", defaultTopicQueueNums: 4, queueId: 0, sysFlag: 0, bornTimestamp: Date.now(), flag: 0, properties: "KEYS\u0001v1-key\u0002", reconsumeTimes: 0 }, Buffer.from("v1-0"));
+      assert.equal(v1.code, ResponseCode.SUCCESS, v1.remark ?? "");
+      assert.equal(v1.extFields.queueOffset, "3");
 
       const byKey = await raw.request(RequestCode.QUERY_MESSAGE, { topic: "batch", key: "order-b-1", maxNum: 32, beginTimestamp: 0, endTimestamp: Date.now() + 60_000 });
       assert.equal(byKey.code, ResponseCode.SUCCESS);
       assert.ok(byKey.body?.includes(Buffer.from("b-1")) && !byKey.body.includes(Buffer.from("b-2")), "only the message with that key");
+      const v1ByKey = await raw.request(RequestCode.QUERY_MESSAGE, { topic: "batch", key: "v1-key", maxNum: 32, beginTimestamp: 0, endTimestamp: Date.now() + 60_000 });
+      assert.ok(v1ByKey.body?.includes(Buffer.from("v1-0")), "the v1 send's KEYS are indexed too");
       const none = await raw.request(RequestCode.QUERY_MESSAGE, { topic: "batch", key: "no-such-key", maxNum: 32, beginTimestamp: 0, endTimestamp: Date.now() + 60_000 });
       assert.equal(none.code, ResponseCode.QUERY_NOT_FOUND);
 
       const unsupported = await raw.request(9999, {});
       assert.equal(unsupported.code, ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
-      assert.equal((await raw.request(RequestCode.GET_MAX_OFFSET, { topic: "batch", queueId: 0 })).extFields.offset, "3", "the connection survived the unsupported code");
+      assert.equal((await raw.request(RequestCode.GET_MAX_OFFSET, { topic: "batch", queueId: 0 })).extFields.offset, "4", "the connection survived the unsupported code");
 
       assert.equal((await ns.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: "batch" })).code, ResponseCode.SUCCESS);
       assert.equal((await raw.request(RequestCode.DELETE_TOPIC_IN_BROKER, { topic: "batch" })).code, ResponseCode.SUCCESS);
