@@ -14,6 +14,7 @@ import { TermHistory } from "./ha/TermHistory";
 import { lastLogTerm, termNumber } from "./ha/termNumber";
 import { localDiskGate, localMemGate, type DurabilityGate } from "./store/DurabilityGate";
 import { Journal } from "./store/Journal";
+import { standaloneDurability } from "./store/standaloneDurability";
 import { MessageStore } from "./store/MessageStore";
 import { openAccess } from "./stomp/openAccess";
 import { StompServer } from "./stomp/StompServer";
@@ -381,17 +382,9 @@ export class BrokerNode {
   }
 
   private standaloneGate(): DurabilityGate {
-    switch (this.config.sync) {
-      case "local_mem":
-        return localMemGate();
-      case "local_disk":
-        return localDiskGate(this.journal);
-      default:
-        // A node outside an HA group has nobody to replicate to: the remote part of the policy
-        // cannot hold, so take the strongest local guarantee instead of pretending.
-        this.logger.warn({ sync: this.config.sync }, "replicated sync policy on a standalone node: using local_disk");
-        return localDiskGate(this.journal);
-    }
+    const d = standaloneDurability(this.config);
+    if (d.note) this.logger.warn({ sync: this.config.sync }, d.note);
+    return d.local === "disk" ? localDiskGate(this.journal) : localMemGate();
   }
 
   private async promote(termId: string): Promise<{ replicationAddress: string; clients: string[]; admin: string | null }> {
