@@ -6,8 +6,8 @@ import type { ZkExplorer } from "../zk/ZkExplorer";
 import { attachedCluster, requireNode } from "./attachedCluster";
 import type { ClusterRuntime } from "./ClusterRuntime";
 import { readInfo } from "./clusterFacts";
-import { clusterProblems, electionTimeline, groupSummaries, nodeViews, pageNodes, replicationLinks, type NodeQuery, type TimelineEntry } from "./clusterViews";
-import type { GroupSummary, NodeView, Problem, ReplicationLink } from "./clusterViews.schema";
+import { clusterProblems, electionTimeline, groupSummaries, nodeViews, pageNodes, replicationLinks, type NodeQuery } from "./clusterViews";
+import type { GroupSummary, NodeView } from "./clusterViews.schema";
 import { collectFacts } from "./collectFacts";
 import { readNodeLogs, type NodeLogsAnswer } from "./logs/readNodeLogs";
 import type { NodeLogQuery } from "./logs/queryNodeLog";
@@ -29,18 +29,6 @@ export interface ClusterServiceOptions {
 export type ClusterStatusView =
   | { attached: false; zkConfigured: boolean }
   | ({ attached: true; zkConfigured: boolean; runtime: string } & ClusterStatus);
-
-export interface ClusterOverview {
-  name: string;
-  at: number;
-  groups: GroupSummary[];
-  nodes: { total: number; up: number; down: number };
-  rates: { inPerSec: number; outPerSec: number };
-  depth: number;
-  depthUnavailable: string[];
-  connections: number;
-  problems: Problem[];
-}
 
 /**
  * What the console's cluster pages show — the overview, topology, one group, the nodes, one node,
@@ -69,7 +57,7 @@ export class ClusterService {
   }
 
   /** Health at a glance: groups and masters, nodes up/down, traffic, depth, open problems. */
-  async overview(): Promise<ClusterOverview> {
+  async overview() {
     const facts = await this.facts();
     const views = nodeViews(facts);
     const up = views.filter((v) => v.up).length;
@@ -116,8 +104,6 @@ export class ClusterService {
     const masterFacts = facts.nodes.find((n) => n.name === g.master);
     const masterInfo = masterFacts?.info ? readInfo(masterFacts.info) : null;
     const events = await this.o.events.search({ kinds: TIMELINE_KINDS, group: g.name, offset: 0, limit: 100 });
-    const slaves: ReplicationLink[] = replicationLinks(facts).filter((l) => l.group === g.name);
-    const timeline: TimelineEntry[] = electionTimeline(g.history, events.items);
     return {
       name: g.name,
       zkPath: g.zkPath,
@@ -134,8 +120,8 @@ export class ClusterService {
         eid: m.eid, znode: m.znode, session: m.session, container: m.container, address: m.address,
         position: m.position, weight: m.weight, elected: m.elected, ctime: m.ctime,
       })),
-      slaves,
-      timeline,
+      slaves: replicationLinks(facts).filter((l) => l.group === g.name),
+      timeline: electionTimeline(g.history, events.items),
     };
   }
 
