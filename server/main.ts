@@ -31,6 +31,8 @@ import { clusterAlertFacts } from "./console/alerts/clusterAlertFacts";
 import { SessionFlapWindow } from "./console/alerts/SessionFlapWindow";
 import { WebhookDispatcher } from "./console/alerts/WebhookDispatcher";
 import { DestinationService } from "./console/destinations/DestinationService";
+import { ClusterService } from "./console/cluster/ClusterService";
+import { NodeActions } from "./console/cluster/NodeActions";
 import { MetricHistoryService } from "./console/metrics/MetricHistoryService";
 import { ConsoleHealth } from "./console/health/ConsoleHealth";
 import { createConsoleMetrics } from "./console/metrics/consoleMetrics";
@@ -126,13 +128,15 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
     });
     const auditRepo = createAuditRepository(prisma);
     const alertConfig = new AlertConfigService(alertRepo, dispatcher, () => alerts.configChanged());
+    const metricHistory = new MetricHistoryService(prisma, target.kind === "sqlite" ? "sqlite" : "portable");
     const services: ConsoleServices = {
-      auth, audit: auditRepo, events, zk, live, runtime, destinations, alerts, alertConfig, logger,
+      auth, audit: auditRepo, events, zk, live, runtime, destinations, alerts, alertConfig, logger, metricHistory,
+      cluster: new ClusterService({ runtime, events, metricHistory, zk }),
+      nodeActions: new NodeActions({ runtime, live }),
       connections: new ConnectionService({ runtime, logger: logger.child({ component: "connections" }) }),
       rocketmq: new RocketMqService({ runtime, audit: auditRepo, logger: logger.child({ component: "rocketmq" }) }),
       bulkDestinations: new BulkDestinationActions({ destinations, audit: auditRepo }),
       definitions: new DefinitionsService({ destinations, auth, alertConfig }),
-      metricHistory: new MetricHistoryService(prisma, target.kind === "sqlite" ? "sqlite" : "portable"),
     };
 
     const admin = await auth.bootstrapAdmin();

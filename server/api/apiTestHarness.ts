@@ -12,6 +12,8 @@ import { TRPCError } from "@trpc/server";
 import pg from "pg";
 import { pino } from "pino";
 import { AuthService } from "../console/auth/AuthService";
+import { ClusterService } from "../console/cluster/ClusterService";
+import { NodeActions } from "../console/cluster/NodeActions";
 import type { Principal } from "../console/auth/Principal";
 import type { ConsoleRuntime } from "../console/ConsoleRuntime";
 import { DetachedConsoleRuntime } from "../console/DetachedConsoleRuntime";
@@ -94,6 +96,7 @@ export async function createApiTestHarness(
   const runtime = opts.runtime ?? new DetachedConsoleRuntime();
   const destinations = new DestinationService({ runtime, prisma, logger });
   const alertConfig = new AlertConfigService(alertRepo, dispatcher, () => alerts.configChanged());
+  const metricHistory = new MetricHistoryService(prisma);
   const services: ConsoleServices = {
     alerts,
     alertConfig,
@@ -108,7 +111,9 @@ export async function createApiTestHarness(
     rocketmq: new RocketMqService({ runtime, audit: createAuditRepository(prisma), logger }),
     bulkDestinations: new BulkDestinationActions({ destinations, audit: createAuditRepository(prisma) }),
     definitions: new DefinitionsService({ destinations, auth, alertConfig }),
-    metricHistory: new MetricHistoryService(prisma),
+    metricHistory,
+    cluster: new ClusterService({ runtime, events, metricHistory, zk }),
+    nodeActions: new NodeActions({ runtime, live }),
     logger,
   };
   const permissions = procedurePermissions(appRouter);

@@ -4,6 +4,8 @@ import type { AlertService } from "./alerts/AlertService";
 import type { AlertConfigService } from "./alerts/AlertConfigService";
 import type { EventRepository } from "../db/eventRepository";
 import type { AuthService } from "./auth/AuthService";
+import type { ClusterService } from "./cluster/ClusterService";
+import type { NodeActions } from "./cluster/NodeActions";
 import type { ConnectionService } from "./connections/ConnectionService";
 import type { ConsoleRuntime } from "./ConsoleRuntime";
 import type { DefinitionsService } from "./definitions/DefinitionsService";
@@ -22,6 +24,10 @@ export interface ConsoleServices {
   zk: ZkExplorer;
   live: LiveEvents;
   runtime: ConsoleRuntime;
+  /** The cluster pages' reads (overview, topology, groups, nodes, history, logs) and the one way to the live cluster. */
+  cluster: ClusterService;
+  /** Start, stop, kill, restart and hand over a node, behind the guard. */
+  nodeActions: NodeActions;
   destinations: DestinationService;
   /** Node metric history for the overview and node charts. */
   metricHistory: MetricHistoryService;

@@ -1,6 +1,5 @@
 import type { BridgeViewDto } from "../../../runtime/admin/bridgesSchema";
 import { viewerProcedure } from "../../trpc";
-import { clusterOf } from "../cluster/clusterAccess";
 import { listBridgesOutput } from "./list.schema";
 
 /**
@@ -9,7 +8,7 @@ import { listBridgesOutput } from "./list.schema";
  * are every bridge, both directions of each link.
  */
 export const list = viewerProcedure.output(listBridgesOutput).query(async ({ ctx }) => {
-  const cluster = clusterOf(ctx);
+  const cluster = ctx.services.cluster.attached();
   const out: { bridges: Array<BridgeViewDto & { at: number }>; unreachable: Array<{ group: string; reason: string }> } = { bridges: [], unreachable: [] };
   await Promise.all(
     cluster.groups.map(async (g) => {

@@ -1,6 +1,5 @@
 import { AppError } from "../../../console/AppError";
 import { operatorProcedure } from "../../trpc";
-import { clusterOf } from "../cluster/clusterAccess";
 import { restartBridgeInput, restartBridgeOutput } from "./restart.schema";
 
 /** Drops a bridge's connection and reconnects at once (POST /api/v1/bridges/:name/restart on the group's master); audited like every mutation. */
@@ -9,7 +8,7 @@ export const restart = operatorProcedure
   .input(restartBridgeInput)
   .output(restartBridgeOutput)
   .mutation(async ({ ctx, input }) => {
-    const cluster = clusterOf(ctx);
+    const cluster = ctx.services.cluster.attached();
     if (!cluster.groups.some((g) => g.name === input.group)) throw new AppError("NOT_FOUND", `no group named ${input.group}`, "NO_GROUP");
     const master = cluster.masterOf(input.group);
     if (!master) throw new AppError("CONFLICT", `group ${input.group} has no master: no bridge runs there now`, "NO_MASTER");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { replicationLink } from "./clusterViews.schema";
+import { replicationLink } from "../../../console/cluster/clusterViews.schema";
 
 export const groupInput = z.object({ name: z.string().min(1).max(128) });
 

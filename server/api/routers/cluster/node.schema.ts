@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { nodeView } from "./clusterViews.schema";
+import { nodeView } from "../../../console/cluster/clusterViews.schema";
 
 export const nodeInput = z.object({ name: z.string().min(1).max(128) });
 

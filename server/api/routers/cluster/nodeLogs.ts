@@ -1,6 +1,4 @@
-import { readNodeLogs } from "../../../console/cluster/logs/readNodeLogs";
 import { viewerProcedure } from "../../trpc";
-import { clusterOf } from "./clusterAccess";
 import { nodeLogsInput, nodeLogsOutput } from "./nodeLogs.schema";
 
 /** The tail of a node's stdout/stderr (embedded mode), filtered by level and text. */
@@ -8,4 +6,4 @@ export const nodeLogs = viewerProcedure
   .meta({ openapi: { method: "GET", path: "/nodes/{name}/logs", tags: ["nodes"], summary: "The tail of the node's log, filtered by level and text" } })
   .input(nodeLogsInput)
   .output(nodeLogsOutput)
-  .query(({ ctx, input }) => readNodeLogs(clusterOf(ctx), input.name, input));
+  .query(({ ctx, input }) => ctx.services.cluster.nodeLogs(input.name, input));

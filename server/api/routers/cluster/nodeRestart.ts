@@ -1,10 +1,9 @@
 import { operatorProcedure } from "../../trpc";
 import { nodeActionInput, nodeActionOutput } from "./nodeAction.schema";
-import { runNodeAction } from "./runNodeAction";
 
 /** Clean stop, then start (embedded mode). */
 export const nodeRestart = operatorProcedure
   .meta({ openapi: { method: "POST", path: "/nodes/{name}/restart", tags: ["nodes"], summary: "Stop the node cleanly, then start it" } })
   .input(nodeActionInput)
   .output(nodeActionOutput)
-  .mutation(({ ctx, input }) => runNodeAction(ctx, input.name, "restart", input.confirm));
+  .mutation(({ ctx, input }) => ctx.services.nodeActions.run(input.name, "restart", input.confirm));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { nodeRole, nodeView } from "./clusterViews.schema";
+import { nodeRole, nodeView } from "../../../console/cluster/clusterViews.schema";
 
 export const nodesInput = z.object({
   offset: z.number().int().min(0).default(0),

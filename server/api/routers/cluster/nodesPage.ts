@@ -1,11 +1,10 @@
 import { z } from "zod";
+import { nodeRole, nodeView, type NodeView } from "../../../console/cluster/clusterViews.schema";
 import { listPageOutput, listQueryInput } from "../../listing/listQuery.schema";
 import { paginate } from "../../listing/paginate";
 import { viewerProcedure } from "../../trpc";
-import { clusterConsoleOf } from "./clusterAccess";
-import { nodeRole, nodeView } from "./clusterViews.schema";
-import { nodeViews } from "./clusterViews";
-import { collectFacts } from "./collectFacts";
+
+const column = (k: "name" | "group" | "role" | "connections" | "depth" | "memoryPercent" | "storePercent" | "inPerSec" | "outPerSec" | "uptimeMs") => (v: NodeView) => v[k];
 
 /** Every node as a paged list (REST's GET /nodes), optionally of one group or role. */
 export const nodesPage = viewerProcedure
@@ -17,12 +16,9 @@ export const nodesPage = viewerProcedure
     }),
   )
   .output(listPageOutput(nodeView))
-  .query(async ({ ctx, input }) => {
-    const rt = clusterConsoleOf(ctx);
-    const views = nodeViews(await collectFacts(rt.cluster!, rt.name));
-    const column = (k: typeof input.sort) => (v: (typeof views)[number]) => v[k];
-    return paginate(
-      views,
+  .query(async ({ ctx, input }) =>
+    paginate(
+      await ctx.services.cluster.nodes(),
       input,
       {
         name: (v) => v.name,
@@ -32,5 +28,5 @@ export const nodesPage = viewerProcedure
         },
       },
       (v) => (input.group === undefined || v.group === input.group) && (input.role === undefined || v.role === input.role),
-    );
-  });
+    ),
+  );

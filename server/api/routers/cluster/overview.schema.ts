@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { groupSummary, problem } from "./clusterViews.schema";
+import { groupSummary, problem } from "../../../console/cluster/clusterViews.schema";
 
 export const overviewOutput = z.object({
   name: z.string(),

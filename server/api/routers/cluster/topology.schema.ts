@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { nodeView, replicationLink } from "./clusterViews.schema";
+import { nodeView, replicationLink } from "../../../console/cluster/clusterViews.schema";
 
 export const topologyOutput = z.object({
   at: z.number(),

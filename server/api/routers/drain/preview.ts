@@ -1,8 +1,6 @@
 import { adminAppError } from "../../../console/admin/adminAppError";
 import { previewDrain } from "../../../console/cluster/drain/previewDrain";
 import { viewerProcedure } from "../../trpc";
-import { clusterConsoleOf, requireNode } from "../cluster/clusterAccess";
-import { readActionImpact } from "../cluster/readActionImpact";
 import { drainNodeInput, drainPreviewOutput } from "./drain.schema";
 
 /** What draining the node would affect (destinations, clients, backlog, time to empty) — no side effects. */
@@ -11,11 +9,11 @@ export const preview = viewerProcedure
   .input(drainNodeInput)
   .output(drainPreviewOutput)
   .query(async ({ ctx, input }) => {
-    const { cluster } = clusterConsoleOf(ctx);
-    requireNode(cluster, input.name);
+    const cluster = ctx.services.cluster.attached();
+    ctx.services.cluster.requireNode(input.name);
     try {
       const plan = await previewDrain(cluster, input.name);
-      return { ...plan, impact: await readActionImpact(cluster, input.name, "drain") };
+      return { ...plan, impact: await ctx.services.nodeActions.impact(input.name, "drain") };
     } catch (err) {
       throw adminAppError(err, `previewing the drain of ${input.name}`);
     }

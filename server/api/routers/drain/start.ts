@@ -1,6 +1,4 @@
 import { operatorProcedure } from "../../trpc";
-import { clusterOf } from "../cluster/clusterAccess";
-import { requireConfirmation } from "../cluster/readActionImpact";
 import { asAppError, drainsFor } from "./drainAccess";
 import { drainJob, drainStartInput } from "./drain.schema";
 
@@ -11,6 +9,6 @@ export const start = operatorProcedure
   .output(drainJob)
   .mutation(async ({ ctx, input }) => {
     const drains = drainsFor(ctx, input.name);
-    await requireConfirmation(clusterOf(ctx), input.name, "drain", input.confirm);
+    await ctx.services.nodeActions.requireConfirmation(input.name, "drain", input.confirm);
     return asAppError(() => drains.start(input.name));
   });

@@ -1,4 +1,4 @@
-import type { ClusterRuntime } from "../../../console/cluster/ClusterRuntime";
+import type { ClusterRuntime } from "./ClusterRuntime";
 import type { ClusterFacts } from "./clusterFacts";
 
 /** One consistent-enough read of the cluster: group states, every node's own answer, processes. */

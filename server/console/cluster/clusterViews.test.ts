@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { GroupState } from "../../../console/cluster/ClusterMonitor";
-import type { HaView, NodeInfo } from "../../../runtime/admin/adminResponses";
+import type { GroupState } from "./ClusterMonitor";
+import type { HaView, NodeInfo } from "../../runtime/admin/adminResponses";
 import type { ClusterFacts, NodeFacts } from "./clusterFacts";
 import { clusterProblems, electionTimeline, lagSeconds, nodeViews, pageNodes, replicationLinks } from "./clusterViews";
 

@@ -1,7 +1,7 @@
-import type { GroupState } from "../../../console/cluster/ClusterMonitor";
-import type { SupervisedNode } from "../../../console/cluster/NodeSupervisor";
-import type { DestinationRow, NodeInfo } from "../../../runtime/admin/adminResponses";
-import { sessionIdText } from "../../../runtime/zk/sessionIdText";
+import type { GroupState } from "./ClusterMonitor";
+import type { SupervisedNode } from "./NodeSupervisor";
+import type { DestinationRow, NodeInfo } from "../../runtime/admin/adminResponses";
+import { sessionIdText } from "../../runtime/zk/sessionIdText";
 
 /** Everything the cluster views are computed from, gathered once per request (collectFacts). */
 export interface ClusterFacts {
