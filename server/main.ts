@@ -33,6 +33,7 @@ import { WebhookDispatcher } from "./console/alerts/WebhookDispatcher";
 import { DestinationService } from "./console/destinations/DestinationService";
 import { ClusterService } from "./console/cluster/ClusterService";
 import { NodeActions } from "./console/cluster/NodeActions";
+import { DrainService } from "./console/cluster/drain/DrainService";
 import { MetricHistoryService } from "./console/metrics/MetricHistoryService";
 import { ConsoleHealth } from "./console/health/ConsoleHealth";
 import { createConsoleMetrics } from "./console/metrics/consoleMetrics";
@@ -129,10 +130,13 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
     const auditRepo = createAuditRepository(prisma);
     const alertConfig = new AlertConfigService(alertRepo, dispatcher, () => alerts.configChanged());
     const metricHistory = new MetricHistoryService(prisma, target.kind === "sqlite" ? "sqlite" : "portable");
+    const clusterService = new ClusterService({ runtime, events, metricHistory, zk });
+    const nodeActions = new NodeActions({ runtime, live });
     const services: ConsoleServices = {
       auth, audit: auditRepo, events, zk, live, runtime, destinations, alerts, alertConfig, logger, metricHistory,
-      cluster: new ClusterService({ runtime, events, metricHistory, zk }),
-      nodeActions: new NodeActions({ runtime, live }),
+      cluster: clusterService,
+      nodeActions,
+      drains: new DrainService({ runtime, cluster: clusterService, nodeActions }),
       connections: new ConnectionService({ runtime, logger: logger.child({ component: "connections" }) }),
       rocketmq: new RocketMqService({ runtime, audit: auditRepo, logger: logger.child({ component: "rocketmq" }) }),
       bulkDestinations: new BulkDestinationActions({ destinations, audit: auditRepo }),

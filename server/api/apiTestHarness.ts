@@ -14,6 +14,7 @@ import { pino } from "pino";
 import { AuthService } from "../console/auth/AuthService";
 import { ClusterService } from "../console/cluster/ClusterService";
 import { NodeActions } from "../console/cluster/NodeActions";
+import { DrainService } from "../console/cluster/drain/DrainService";
 import type { Principal } from "../console/auth/Principal";
 import type { ConsoleRuntime } from "../console/ConsoleRuntime";
 import { DetachedConsoleRuntime } from "../console/DetachedConsoleRuntime";
@@ -97,6 +98,8 @@ export async function createApiTestHarness(
   const destinations = new DestinationService({ runtime, prisma, logger });
   const alertConfig = new AlertConfigService(alertRepo, dispatcher, () => alerts.configChanged());
   const metricHistory = new MetricHistoryService(prisma);
+  const clusterService = new ClusterService({ runtime, events, metricHistory, zk });
+  const nodeActions = new NodeActions({ runtime, live });
   const services: ConsoleServices = {
     alerts,
     alertConfig,
@@ -112,8 +115,9 @@ export async function createApiTestHarness(
     bulkDestinations: new BulkDestinationActions({ destinations, audit: createAuditRepository(prisma) }),
     definitions: new DefinitionsService({ destinations, auth, alertConfig }),
     metricHistory,
-    cluster: new ClusterService({ runtime, events, metricHistory, zk }),
-    nodeActions: new NodeActions({ runtime, live }),
+    cluster: clusterService,
+    nodeActions,
+    drains: new DrainService({ runtime, cluster: clusterService, nodeActions }),
     logger,
   };
   const permissions = procedurePermissions(appRouter);

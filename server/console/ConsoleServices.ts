@@ -6,6 +6,7 @@ import type { EventRepository } from "../db/eventRepository";
 import type { AuthService } from "./auth/AuthService";
 import type { ClusterService } from "./cluster/ClusterService";
 import type { NodeActions } from "./cluster/NodeActions";
+import type { DrainService } from "./cluster/drain/DrainService";
 import type { ConnectionService } from "./connections/ConnectionService";
 import type { ConsoleRuntime } from "./ConsoleRuntime";
 import type { DefinitionsService } from "./definitions/DefinitionsService";
@@ -28,6 +29,8 @@ export interface ConsoleServices {
   cluster: ClusterService;
   /** Start, stop, kill, restart and hand over a node, behind the guard. */
   nodeActions: NodeActions;
+  /** Drain previews and jobs (clients and mastership moved away before maintenance). */
+  drains: DrainService;
   destinations: DestinationService;
   /** Node metric history for the overview and node charts. */
   metricHistory: MetricHistoryService;

@@ -1,5 +1,4 @@
 import { operatorProcedure } from "../../trpc";
-import { asAppError, drainsFor } from "./drainAccess";
 import { drainJob, drainNodeInput } from "./drain.schema";
 
 /** Cancels a drain that has not handed over yet (CONFLICT once the node has stepped down). */
@@ -7,7 +6,4 @@ export const cancel = operatorProcedure
   .meta({ openapi: { method: "DELETE", path: "/nodes/{name}/drain", tags: ["drain"], summary: "Cancel a drain that has not handed over yet" } })
   .input(drainNodeInput)
   .output(drainJob)
-  .mutation(({ ctx, input }) => {
-    const drains = drainsFor(ctx, input.name);
-    return asAppError(() => drains.cancel(input.name));
-  });
+  .mutation(({ ctx, input }) => ctx.services.drains.cancel(input.name));

@@ -1,5 +1,4 @@
 import { viewerProcedure } from "../../trpc";
-import { drainsFor } from "./drainAccess";
 import { drainNodeInput, drainStatusOutput } from "./drain.schema";
 
 /** The node's latest drain (running or finished since the console started), or null. */
@@ -7,4 +6,4 @@ export const status = viewerProcedure
   .meta({ openapi: { method: "GET", path: "/nodes/{name}/drain", tags: ["drain"], summary: "The node's latest drain, or null" } })
   .input(drainNodeInput)
   .output(drainStatusOutput)
-  .query(({ ctx, input }) => drainsFor(ctx, input.name).status(input.name));
+  .query(({ ctx, input }) => ctx.services.drains.status(input.name));
