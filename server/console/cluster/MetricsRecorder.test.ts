@@ -86,6 +86,29 @@ describe("MetricsRecorder on SQLite", () => {
     assert.deepEqual(again, { folded: 0, minutes: 0, pruned: 0 }, "a second run finds nothing to do");
   });
 
+  test("rolls up thousands of destination series (every destination that moved gets samples now)", async () => {
+    // 2,000 destinations on one master, each with depth/enqueued/dequeued every 5 s for three
+    // minutes older than the raw hour: 216,000 raw rows, one roll-up row per series and minute.
+    const now = Date.parse("2026-06-05T12:00:00.000Z");
+    const start = now - HOUR - 3 * MINUTE - MINUTE; // three whole minutes, all before the cutoff
+    const repo = createMetricSampleRepository(prisma);
+    const rows: Parameters<typeof repo.insert>[0] = [];
+    for (let t = start; t < start + 3 * MINUTE; t += 5_000) {
+      for (let d = 0; d < 2000; d++) {
+        for (const metric of ["depth", "enqueued", "dequeued"]) rows.push({ time: new Date(t), node: "mq-many", destination: `/queue/d${d}`, metric, value: d + (t - start) / 1000, resolution: 0 });
+      }
+    }
+    assert.equal(rows.length, 216_000);
+    await seedFast(rows);
+    const r = await new MetricsRecorder(repo, logger).rollup(now);
+    assert.equal(r.minutes >= 3, true, `${r.minutes} minutes folded`);
+    assert.equal(await prisma.metricSample.count({ where: { node: "mq-many", resolution: 0 } }), 0, "no raw sample of the folded minutes is left");
+    assert.equal(await prisma.metricSample.count({ where: { node: "mq-many", resolution: 60 } }), 2000 * 3 * 3, "one row per series per minute");
+    const one = await prisma.metricSample.findMany({ where: { node: "mq-many", resolution: 60, destination: "/queue/d1234", metric: "enqueued" }, orderBy: { time: "asc" } });
+    // Minute m holds the samples at 60m + 0, 5, …, 55 s: value 1234 + 60m + 27.5 on average.
+    assert.deepEqual(one.map((x) => x.value), [1234 + 27.5, 1234 + 87.5, 1234 + 147.5]);
+  });
+
   /**
    * Seeds rows straight through better-sqlite3 in one transaction (Prisma's createMany does ~4k
    * rows/s here, which would spend the test's time on seeding), in exactly the text form Prisma
