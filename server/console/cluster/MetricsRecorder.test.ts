@@ -165,6 +165,26 @@ describe("MetricsRecorder on SQLite", () => {
     assert.deepEqual(busyEnq.map((r) => r.value), [1_000, 2_000, 3_000]);
   });
 
+  test("a destination that moves after a quiet stretch gets its unchanged values at the previous read, so its rate covers the poll it moved in", async () => {
+    const repo = createMetricSampleRepository(prisma);
+    const reads: DestinationChangeRead[] = [];
+    const changes: DestinationChangeSource = { read: async () => reads.shift() ?? { reset: false, rows: [], deleted: [], pages: 1 } };
+    const recorder = new MetricsRecorder(repo, logger, { minIntervalMs: 0, changes });
+    const snapshot = (at: number): NodeSnapshot => ({ node: "mq-burst", group: "g", at, up: true, error: null, info: idleNodeInfo, destinations: [], destinationsTotal: 0, rates: { inPerSec: 0, outPerSec: 0 } });
+    const t0 = Date.parse("2026-06-02T02:00:00.000Z");
+    reads.push({ reset: true, rows: [destinationRow({ name: "/queue/q", depth: 0, enqueued: 100, dequeued: 100 }), destinationRow({ name: "/queue/new", depth: 0, enqueued: 0, dequeued: 0 })], deleted: [], pages: 1 });
+    for (let t = 0; t <= 60_000; t += 5_000) await recorder.record(snapshot(t0 + t));
+    reads.push({ reset: false, rows: [destinationRow({ name: "/queue/q", depth: 0, enqueued: 600, dequeued: 600 }), destinationRow({ name: "/queue/new", depth: 5, enqueued: 5, dequeued: 0 })], deleted: [], pages: 1 });
+    await recorder.record(snapshot(t0 + 65_000));
+    reads.push({ reset: false, rows: [destinationRow({ name: "/queue/q", depth: 0, enqueued: 1100, dequeued: 1100 })], deleted: [], pages: 1 });
+    await recorder.record(snapshot(t0 + 70_000));
+    await recorder.flush();
+    const series = async (name: string): Promise<Array<[number, number]>> =>
+      (await prisma.metricSample.findMany({ where: { node: "mq-burst", destination: name, metric: "enqueued" }, orderBy: { time: "asc" } })).map((r) => [r.time.getTime() - t0, r.value]);
+    assert.deepEqual(await series("/queue/q"), [[0, 100], [60_000, 100], [65_000, 600], [70_000, 1100]], "the value before the burst at the previous read, none while it moves every poll");
+    assert.deepEqual(await series("/queue/new"), [[60_000, 0], [65_000, 5]], "a never-used destination: nothing until it moves, then its zeros just before");
+  });
+
   test("a failed change read still writes the node's own sample, and the next poll reads again", async () => {
     const repo = createMetricSampleRepository(prisma);
     let calls = 0;

@@ -21,6 +21,17 @@ const FOLD_WINDOW_ROWS = 20_000;
 /** A roll-up window spans at most this many minutes. */
 const MAX_FOLD_MINUTES = 60;
 
+/** What a destination's history records. */
+interface DestinationValues {
+  depth: number;
+  enqueued: number;
+  dequeued: number;
+}
+
+function valuesOf(d: DestinationRow): DestinationValues {
+  return { depth: d.depth, enqueued: d.enqueued, dequeued: d.dequeued };
+}
+
 /**
  * Turns node snapshots into metric history: fine-grained for the last hour, downsampled to one
  * point per minute (the average) for a week. Writes are buffered and flushed in batches so a
@@ -45,6 +56,10 @@ export class MetricsRecorder {
   private lastSample = new Map<string, number>();
   /** Nodes whose change feed is being read: a slow read makes the next poll skip, not pile up. */
   private reading = new Set<string>();
+  /** Per node: each destination's values as last recorded (or as the last full snapshot had them). */
+  private lastDestination = new Map<string, Map<string, DestinationValues>>();
+  /** Per node: when its last change read was taken, and which destinations it named. */
+  private lastRead = new Map<string, { at: number; moved: Set<string> }>();
   /** Per node: the values of the last written sample (time left out) and when it was taken. */
   private lastWritten = new Map<string, { values: string; at: number }>();
   /** Per node: the newest sample equal to the last written one, not written (yet). */
@@ -116,23 +131,59 @@ export class MetricsRecorder {
     for (const sl of info.ha?.slaves ?? []) push("lag_bytes", sl.lagBytes, null, sl.node);
     // Only a serving master has destinations (a slave refuses the call).
     if (info.serving && this.changes !== null) {
-      const moved = await this.readChanges(s.node);
-      for (const d of moved) {
-        push("depth", d.depth, d.name);
-        push("enqueued", d.enqueued, d.name);
-        push("dequeued", d.dequeued, d.name);
+      const moved = await this.readChanges(s.node, s.at);
+      for (const m of moved) {
+        const d = m.values;
+        const at = m.at === s.at ? undefined : new Date(m.at);
+        for (const metric of ["depth", "enqueued", "dequeued"] as const) {
+          if (at === undefined) push(metric, d[metric], m.name);
+          else rows.push({ time: at, node: s.node, destination: m.name, metric, value: d[metric], resolution: 0 });
+        }
       }
     }
     this.write(s.node, s.at, rows);
   }
 
-  /** The node's destinations that moved since its last sample; none when the node could not say. */
-  private async readChanges(node: string): Promise<DestinationRow[]> {
+  /**
+   * The destination samples this poll writes: every destination that moved since the node's last
+   * read; none when the node could not say. A destination that starts moving after a quiet
+   * stretch also gets its unchanged values at the previous read's time (it had not moved by
+   * then), so its first rate covers the poll interval it moved in rather than the whole stretch.
+   */
+  private async readChanges(node: string, at: number): Promise<Array<{ name: string; at: number; values: DestinationValues }>> {
     this.reading.add(node);
     try {
       const r = await this.changes!.read(node);
-      // A full snapshot lists never-used destinations too: nothing to chart until they move.
-      return r.reset ? r.rows.filter((d) => d.depth > 0 || d.enqueued > 0 || d.dequeued > 0 || d.inflight > 0) : r.rows;
+      const out: Array<{ name: string; at: number; values: DestinationValues }> = [];
+      const moved = new Set<string>();
+      if (r.reset) {
+        // A full snapshot lists never-used destinations too: remembered, nothing to chart until they move.
+        const known = new Map<string, DestinationValues>();
+        for (const d of r.rows) {
+          const values = valuesOf(d);
+          known.set(d.name, values);
+          if (d.depth > 0 || d.enqueued > 0 || d.dequeued > 0 || d.inflight > 0) {
+            out.push({ name: d.name, at, values });
+            moved.add(d.name);
+          }
+        }
+        this.lastDestination.set(node, known);
+      } else {
+        const known = this.lastDestination.get(node) ?? new Map<string, DestinationValues>();
+        this.lastDestination.set(node, known);
+        const previous = this.lastRead.get(node);
+        for (const d of r.rows) {
+          const before = known.get(d.name);
+          if (previous !== undefined && before !== undefined && !previous.moved.has(d.name)) out.push({ name: d.name, at: previous.at, values: before });
+          const values = valuesOf(d);
+          known.set(d.name, values);
+          out.push({ name: d.name, at, values });
+          moved.add(d.name);
+        }
+        for (const name of r.deleted) known.delete(name);
+      }
+      this.lastRead.set(node, { at, moved });
+      return out;
     } catch (err) {
       // Its cursor stays: the next read answers what this one missed.
       this.logger.warn({ err, node }, "could not read the node's destination changes; its destinations get this sample next time");
