@@ -67,6 +67,20 @@ describe("admin contract: a real node, the console's typed client", () => {
     const bridges = await admin.bridges("mq1");
     assert.deepEqual(bridges.bridges, []);
     assert.equal((await admin.closeConnection("mq1", "no-such-connection")).closed, false);
+
+    // The change feed: everything from the start, then only what changed after the cursor.
+    const all = await admin.destinationChanges("mq1");
+    assert.equal(all.reset, false);
+    assert.ok(all.items.some((d) => d.name === "/queue/held") && all.items.some((d) => d.name === "/topic/prices"));
+    assert.equal((await admin.destinationChanges("mq1", { since: all.cursor })).items.length, 0, "nothing moved since");
+    await admin.sendMessage("mq1", "/queue/orders.retry", { body: "again" });
+    await admin.deleteDestination("mq1", "/topic/prices");
+    const changed = await admin.destinationChanges("mq1", { since: all.cursor, limit: 1000 });
+    assert.deepEqual({ items: changed.items.map((d) => [d.name, d.depth]), deleted: changed.deleted }, { items: [["/queue/orders.retry", 1]], deleted: ["/topic/prices"] });
+    const paged = await admin.destinationChanges("mq1", { limit: 1 });
+    assert.deepEqual([paged.items.length, paged.more], [1, true]);
+    const foreign = await admin.destinationChanges("mq1", { since: "0123456789ab.5", limit: 1 });
+    assert.equal(foreign.reset, true, "a cursor of another incarnation is answered as a full snapshot");
   });
 
   test("refusals carry a code of the closed set, whatever their wording", async () => {
@@ -81,6 +95,7 @@ describe("admin contract: a real node, the console's typed client", () => {
       [() => admin.restartBridge("mq1", "nope"), "NO_BRIDGE", 404],
       [() => admin.listDestinations("mq1", { sort: "nonsense" }), "INVALID_INPUT", 400],
       [() => admin.moveMessages("mq1", "/queue/held", { to: "/queue/x" }), "INVALID_INPUT", 400],
+      [() => admin.destinationChanges("mq1", { limit: 1001 }), "INVALID_INPUT", 400],
     ];
     for (const [call, code, status] of cases) {
       const e = await refusal(call());

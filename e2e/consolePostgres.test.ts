@@ -161,7 +161,19 @@ describe("console state on PostgreSQL 15 (Debian's package)", { skip: unavailabl
         data: [0, 10_000, 20_000].map((dt, i) => ({ time: new Date(old + dt), node: "mq1", destination: null, metric: "depth", value: 10 * (i + 1), resolution: 0 })),
       });
       await prisma.metricSample.create({ data: { time: new Date(now - 1000), node: "mq1", metric: "depth", value: 5, resolution: 0 } });
+      // Thousands of destination series (every destination that moved gets samples): 2,000
+      // destinations x 3 metrics x 6 samples in one minute, folded set-based like the rest.
+      const many: Parameters<ReturnType<typeof createMetricSampleRepository>["insert"]>[0] = [];
+      for (let i = 0; i < 6; i++) {
+        for (let d = 0; d < 2000; d++) for (const metric of ["depth", "enqueued", "dequeued"]) many.push({ time: new Date(old + 60_000 + i * 10_000), node: "mq2", destination: `/queue/d${d}`, metric, value: d + i, resolution: 0 });
+      }
+      await createMetricSampleRepository(prisma).insert(many);
       await new MetricsRecorder(createMetricSampleRepository(prisma), logger).rollup(now);
+      assert.equal(await prisma.metricSample.count({ where: { node: "mq2", resolution: 0 } }), 0);
+      const folded = await prisma.metricSample.findMany({ where: { node: "mq2", resolution: 60 } });
+      assert.equal(folded.length, 6000, "one row per destination series");
+      assert.equal(folded.find((x) => x.destination === "/queue/d1500" && x.metric === "dequeued")?.value, 1502.5);
+      await prisma.metricSample.deleteMany({ where: { node: "mq2" } });
       const samples = await prisma.metricSample.findMany({ orderBy: { time: "asc" } });
       assert.deepEqual(
         samples.map((s) => [s.resolution, s.value, s.time.getTime()]),

@@ -89,6 +89,8 @@ export interface ClusterOptions {
    * copy of the cluster file with this zkAddress.
    */
   nodeZkAddress?: (node: string, zkAddress: string) => string | Promise<string>;
+  /** Extra top-level cluster-file fields (adminToken, users …). */
+  cluster?: Record<string, unknown>;
 }
 
 export interface NodeHandle {
@@ -150,6 +152,7 @@ export class ClusterProcess {
       zkAddress: this.zkAddress,
       zkSessionTimeout: this.opts.zkSessionTimeout ?? "2s",
       broker: this.opts.policy ?? {},
+      ...(this.opts.cluster ?? {}),
       groups: [
         {
           name: "group1",

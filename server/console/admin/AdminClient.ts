@@ -7,6 +7,7 @@ import {
   connectionPageSchema,
   createDestinationResultSchema,
   deleteDestinationResultSchema,
+  destinationChangesSchema,
   destinationPageSchema,
   destinationRowSchema,
   handoverResultSchema,
@@ -76,6 +77,11 @@ export class AdminClient {
 
   listDestinations(node: string, q: ListQuery & { kind?: DestinationKind } = {}, c?: Call): Promise<z.output<typeof destinationPageSchema>> {
     return this.request(node, "GET", `/api/v1/destinations${query({ ...q })}`, destinationPageSchema, undefined, c);
+  }
+
+  /** The destinations that changed after the cursor `since` (absent: all of them); see destinationChangesSchema. */
+  destinationChanges(node: string, q: { since?: string; limit?: number } = {}, c?: Call): Promise<z.output<typeof destinationChangesSchema>> {
+    return this.request(node, "GET", `/api/v1/destination-changes${query({ since: q.since, limit: q.limit })}`, destinationChangesSchema, undefined, c);
   }
 
   getDestination(node: string, name: string): Promise<z.output<typeof destinationRowSchema>> {

@@ -5,6 +5,7 @@ import type { ClusterEvent } from "./ClusterMonitor";
 import { ClusterRuntime, type ClusterRuntimeOptions } from "./ClusterRuntime";
 import { DrainManager } from "./drain/DrainManager";
 import { createMetricSampleRepository } from "../../db/metricSampleRepository";
+import { DestinationChangeReader } from "./DestinationChangeReader";
 import { MetricsRecorder } from "./MetricsRecorder";
 import { destinationCounters, nodeShownState } from "./nodeShownState";
 import type { NodeSnapshot } from "./NodePoller";
@@ -33,7 +34,7 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
     this.ctx = ctx;
     const cluster = await ClusterRuntime.start({ ...this.options, logger: ctx.logger });
     this.cluster = cluster;
-    this.metrics = new MetricsRecorder(createMetricSampleRepository(ctx.prisma), ctx.logger);
+    this.metrics = new MetricsRecorder(createMetricSampleRepository(ctx.prisma), ctx.logger, { changes: new DestinationChangeReader(cluster.admin) });
     this.metrics.start();
     this.drains = new DrainManager({ cluster, live: ctx.live, logger: ctx.logger.child({ component: "drain" }) });
     cluster.on("event", (e) => void this.recordEvent(e, ctx.logger));
@@ -41,7 +42,7 @@ export class ClusterConsoleRuntime implements ConsoleRuntime {
     // Exits and restarts reach the event log as cluster events (ClusterRuntime's exitEvent).
     cluster.on("process", (p) => ctx.live.publish({ type: "invalidate", path: ["cluster", "node"], node: p.name, group: p.group }));
     cluster.on("node", (s) => {
-      this.metrics?.record(s);
+      void this.metrics?.record(s); // never rejects
       this.watchLag(s, ctx.logger);
       this.watchBridges(s, ctx.logger);
       // A master's message counters moved: its group's destination pages update live (issue #14).

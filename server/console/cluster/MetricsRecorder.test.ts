@@ -13,6 +13,7 @@ import { createMetricSampleRepository, type MetricSampleRepository } from "../..
 import { openDatabase } from "../../db/openDatabase";
 import { MetricsRecorder } from "./MetricsRecorder";
 import { MetricHistoryService } from "../metrics/MetricHistoryService";
+import type { DestinationChangeRead, DestinationChangeSource } from "./DestinationChangeReader";
 import type { NodeSnapshot } from "./NodePoller";
 import type { DestinationRow, NodeInfo } from "../../runtime/admin/adminResponses";
 
@@ -85,6 +86,29 @@ describe("MetricsRecorder on SQLite", () => {
     assert.deepEqual(again, { folded: 0, minutes: 0, pruned: 0 }, "a second run finds nothing to do");
   });
 
+  test("rolls up thousands of destination series (every destination that moved gets samples now)", async () => {
+    // 2,000 destinations on one master, each with depth/enqueued/dequeued every 5 s for three
+    // minutes older than the raw hour: 216,000 raw rows, one roll-up row per series and minute.
+    const now = Date.parse("2026-06-05T12:00:00.000Z");
+    const start = now - HOUR - 3 * MINUTE - MINUTE; // three whole minutes, all before the cutoff
+    const repo = createMetricSampleRepository(prisma);
+    const rows: Parameters<typeof repo.insert>[0] = [];
+    for (let t = start; t < start + 3 * MINUTE; t += 5_000) {
+      for (let d = 0; d < 2000; d++) {
+        for (const metric of ["depth", "enqueued", "dequeued"]) rows.push({ time: new Date(t), node: "mq-many", destination: `/queue/d${d}`, metric, value: d + (t - start) / 1000, resolution: 0 });
+      }
+    }
+    assert.equal(rows.length, 216_000);
+    await seedFast(rows);
+    const r = await new MetricsRecorder(repo, logger).rollup(now);
+    assert.equal(r.minutes >= 3, true, `${r.minutes} minutes folded`);
+    assert.equal(await prisma.metricSample.count({ where: { node: "mq-many", resolution: 0 } }), 0, "no raw sample of the folded minutes is left");
+    assert.equal(await prisma.metricSample.count({ where: { node: "mq-many", resolution: 60 } }), 2000 * 3 * 3, "one row per series per minute");
+    const one = await prisma.metricSample.findMany({ where: { node: "mq-many", resolution: 60, destination: "/queue/d1234", metric: "enqueued" }, orderBy: { time: "asc" } });
+    // Minute m holds the samples at 60m + 0, 5, …, 55 s: value 1234 + 60m + 27.5 on average.
+    assert.deepEqual(one.map((x) => x.value), [1234 + 27.5, 1234 + 87.5, 1234 + 147.5]);
+  });
+
   /**
    * Seeds rows straight through better-sqlite3 in one transaction (Prisma's createMany does ~4k
    * rows/s here, which would spend the test's time on seeding), in exactly the text form Prisma
@@ -109,38 +133,81 @@ describe("MetricsRecorder on SQLite", () => {
     }
   }
 
-  test("records every destination that moved, not only the deepest twenty", async () => {
+  test("records every destination the node's change feed names, and none that did not move", async () => {
     const repo = createMetricSampleRepository(prisma);
-    const recorder = new MetricsRecorder(repo, logger, 0);
-    const snapshot = (at: number, busy: number): NodeSnapshot => ({
-      node: "mq9",
-      group: "g",
-      at,
-      up: true,
-      error: null,
-      info: idleNodeInfo,
-      // Sorted by depth as the poller asks: 30 idle one-message queues first, the busy one (depth 0) last.
-      destinations: [
-        ...Array.from({ length: 30 }, (_, i) => destinationRow({ name: `/queue/idle${i}`, depth: 1, enqueued: 1, dequeued: 0 })),
-        destinationRow({ name: "/queue/busy", depth: 0, enqueued: busy, dequeued: busy }),
-      ],
-      destinationsTotal: 31,
-      rates: { inPerSec: 0, outPerSec: 0 },
-    });
+    // The node's side is tested on a real broker (destinationChanges.test.ts) and end to end
+    // (e2e/consoleBusyDestinationHistory.test.ts); here, what the recorder makes of its answers.
+    const reads: DestinationChangeRead[] = [];
+    const changes: DestinationChangeSource = { read: async () => reads.shift() ?? { reset: false, rows: [], deleted: [], pages: 1 } };
+    const recorder = new MetricsRecorder(repo, logger, { minIntervalMs: 0, changes });
+    const idle = Array.from({ length: 30 }, (_, i) => destinationRow({ name: `/queue/idle${i}`, depth: 1000 + i, enqueued: 1000 + i, dequeued: 0 }));
+    const unused = Array.from({ length: 2000 }, (_, i) => destinationRow({ name: `/queue/unused${i}`, depth: 0, enqueued: 0, dequeued: 0 }));
+    const busy = (n: number): DestinationRow => destinationRow({ name: "/queue/busy", depth: 0, enqueued: n, dequeued: n });
+    const snapshot = (at: number): NodeSnapshot => ({ node: "mq9", group: "g", at, up: true, error: null, info: idleNodeInfo, destinations: [], destinationsTotal: 0, rates: { inPerSec: 0, outPerSec: 0 } });
     const t0 = Date.parse("2026-06-02T00:00:00.000Z");
-    recorder.record(snapshot(t0, 1_000));
-    recorder.record(snapshot(t0 + 5_000, 2_000));
+    // First read: the node answers every destination (a full snapshot).
+    reads.push({ reset: true, rows: [...idle, ...unused, busy(1_000)], deleted: [], pages: 3 });
+    await recorder.record(snapshot(t0));
+    // Then only what moved: the busy queue, twice; then nothing.
+    reads.push({ reset: false, rows: [busy(2_000)], deleted: [], pages: 1 });
+    await recorder.record(snapshot(t0 + 5_000));
+    reads.push({ reset: false, rows: [busy(3_000)], deleted: [], pages: 1 });
+    await recorder.record(snapshot(t0 + 10_000));
+    await recorder.record(snapshot(t0 + 15_000));
     await recorder.flush();
     const destsAt = async (t: number): Promise<string[]> =>
       [...new Set((await prisma.metricSample.findMany({ where: { node: "mq9", time: new Date(t), destination: { not: null } } })).map((s) => s.destination!))].sort();
-    const second = await destsAt(t0 + 5_000);
-    assert.ok(second.includes("/queue/busy"), "the busy, well-consumed queue gets history");
-    assert.equal(second.length, 21, "the 20 deepest plus the one that moved; idle ones past the 20th are skipped");
+    assert.equal((await destsAt(t0)).length, 31, "the starting point: every destination that holds or has passed messages, not the 2,000 never used");
+    assert.deepEqual(await destsAt(t0 + 5_000), ["/queue/busy"], "afterwards only what moved");
+    assert.deepEqual(await destsAt(t0 + 10_000), ["/queue/busy"]);
+    assert.deepEqual(await destsAt(t0 + 15_000), [], "a poll where nothing moved records no destination");
+    const busyEnq = await prisma.metricSample.findMany({ where: { node: "mq9", destination: "/queue/busy", metric: "enqueued" }, orderBy: { time: "asc" } });
+    assert.deepEqual(busyEnq.map((r) => r.value), [1_000, 2_000, 3_000]);
+  });
+
+  test("a destination that moves after a quiet stretch gets its unchanged values at the previous read, so its rate covers the poll it moved in", async () => {
+    const repo = createMetricSampleRepository(prisma);
+    const reads: DestinationChangeRead[] = [];
+    const changes: DestinationChangeSource = { read: async () => reads.shift() ?? { reset: false, rows: [], deleted: [], pages: 1 } };
+    const recorder = new MetricsRecorder(repo, logger, { minIntervalMs: 0, changes });
+    const snapshot = (at: number): NodeSnapshot => ({ node: "mq-burst", group: "g", at, up: true, error: null, info: idleNodeInfo, destinations: [], destinationsTotal: 0, rates: { inPerSec: 0, outPerSec: 0 } });
+    const t0 = Date.parse("2026-06-02T02:00:00.000Z");
+    reads.push({ reset: true, rows: [destinationRow({ name: "/queue/q", depth: 0, enqueued: 100, dequeued: 100 }), destinationRow({ name: "/queue/new", depth: 0, enqueued: 0, dequeued: 0 })], deleted: [], pages: 1 });
+    for (let t = 0; t <= 60_000; t += 5_000) await recorder.record(snapshot(t0 + t));
+    reads.push({ reset: false, rows: [destinationRow({ name: "/queue/q", depth: 0, enqueued: 600, dequeued: 600 }), destinationRow({ name: "/queue/new", depth: 5, enqueued: 5, dequeued: 0 })], deleted: [], pages: 1 });
+    await recorder.record(snapshot(t0 + 65_000));
+    reads.push({ reset: false, rows: [destinationRow({ name: "/queue/q", depth: 0, enqueued: 1100, dequeued: 1100 })], deleted: [], pages: 1 });
+    await recorder.record(snapshot(t0 + 70_000));
+    await recorder.flush();
+    const series = async (name: string): Promise<Array<[number, number]>> =>
+      (await prisma.metricSample.findMany({ where: { node: "mq-burst", destination: name, metric: "enqueued" }, orderBy: { time: "asc" } })).map((r) => [r.time.getTime() - t0, r.value]);
+    assert.deepEqual(await series("/queue/q"), [[0, 100], [60_000, 100], [65_000, 600], [70_000, 1100]], "the value before the burst at the previous read, none while it moves every poll");
+    assert.deepEqual(await series("/queue/new"), [[60_000, 0], [65_000, 5]], "a never-used destination: nothing until it moves, then its zeros just before");
+  });
+
+  test("a failed change read still writes the node's own sample, and the next poll reads again", async () => {
+    const repo = createMetricSampleRepository(prisma);
+    let calls = 0;
+    const changes: DestinationChangeSource = {
+      read: async () => {
+        if (++calls === 1) throw new Error("connect ECONNREFUSED");
+        return { reset: false, rows: [destinationRow({ name: "/queue/x", depth: 1, enqueued: 1, dequeued: 0 })], deleted: [], pages: 1 };
+      },
+    };
+    const recorder = new MetricsRecorder(repo, logger, { minIntervalMs: 0, changes });
+    const t0 = Date.parse("2026-06-02T01:00:00.000Z");
+    const snapshot = (at: number): NodeSnapshot => ({ node: "mq-flaky", group: "g", at, up: true, error: null, info: idleNodeInfo, destinations: [], destinationsTotal: 0, rates: { inPerSec: 0, outPerSec: 0 } });
+    await recorder.record(snapshot(t0));
+    await recorder.record(snapshot(t0 + 5_000));
+    await recorder.flush();
+    const rows = await prisma.metricSample.findMany({ where: { node: "mq-flaky" } });
+    assert.ok(rows.some((r) => r.time.getTime() === t0 && r.metric === "depth" && r.destination === null), "the node's sample is written");
+    assert.deepEqual(rows.filter((r) => r.destination !== null).map((r) => r.time.getTime() - t0), [5_000, 5_000, 5_000]);
   });
 
   test("records each slave's replication lag under the slave's name; the node and overview charts read it back", async () => {
     const repo = createMetricSampleRepository(prisma);
-    const recorder = new MetricsRecorder(repo, logger, 0);
+    const recorder = new MetricsRecorder(repo, logger, { minIntervalMs: 0 });
     const t0 = Date.parse("2026-06-03T00:00:00.000Z");
     const link = (node: string, lagBytes: number) => ({ node, remote: "127.0.0.1:1", cursor: 0, ackedMem: 0, ackedDisk: 0, state: "streaming" as const, connectedAt: t0, lagBytes });
     const master = (at: number, lag: [number, number], conns: number): NodeSnapshot => ({
@@ -155,8 +222,8 @@ describe("MetricsRecorder on SQLite", () => {
     });
     const slave = (at: number, conns: number): NodeSnapshot => ({ ...master(at, [0, 0], conns), node: "mq8", info: { ...idleNodeInfo, nodeName: "mq8", role: "slave", serving: false, connections: { current: conns, totalAccepted: 0, byTransport: {} } }, rates: { inPerSec: 0, outPerSec: 0 } });
     for (let i = 0; i < 6; i++) {
-      recorder.record(master(t0 + i * 10_000, [1000 * i, 7], 3));
-      recorder.record(slave(t0 + i * 10_000 + 200, 2));
+      await recorder.record(master(t0 + i * 10_000, [1000 * i, 7], 3));
+      await recorder.record(slave(t0 + i * 10_000 + 200, 2));
     }
     await recorder.flush();
     const lag = await prisma.metricSample.findMany({ where: { metric: "lag_bytes", time: { gte: new Date(t0) } }, orderBy: { time: "asc" } });
@@ -188,27 +255,39 @@ describe("MetricsRecorder on SQLite", () => {
     const real = createMetricSampleRepository(prisma);
     let inserts = 0;
     const repo: MetricSampleRepository = { ...real, insert: (rows) => (inserts++, real.insert(rows)) };
-    const recorder = new MetricsRecorder(repo, logger); // at most one sample per node per 5 s, as in the console
-    const snapshot = (at: number, depth: number): NodeSnapshot => ({
-      node: "mq-idle", group: "g", at, up: true, error: null,
-      info: { ...idleNodeInfo, messages: { ...idleNodeInfo.messages, depth } },
-      destinations: [destinationRow({ name: "/queue/a", depth, enqueued: depth, dequeued: 0 })],
-      destinationsTotal: 1,
-      rates: { inPerSec: 0, outPerSec: 0 },
-    });
+    // The feed names /queue/a when its depth changed since the previous read, as a node does.
+    let shownDepth = -1;
+    let nodeDepth = 0;
+    const changes: DestinationChangeSource = {
+      read: async () => {
+        const moved = nodeDepth !== shownDepth;
+        shownDepth = nodeDepth;
+        return { reset: false, rows: moved ? [destinationRow({ name: "/queue/a", depth: nodeDepth, enqueued: nodeDepth, dequeued: 0 })] : [], deleted: [], pages: 1 };
+      },
+    };
+    const recorder = new MetricsRecorder(repo, logger, { changes }); // at most one sample per node per 5 s, as in the console
+    const snapshot = (at: number, depth: number): NodeSnapshot => {
+      nodeDepth = depth;
+      return {
+        node: "mq-idle", group: "g", at, up: true, error: null,
+        info: { ...idleNodeInfo, messages: { ...idleNodeInfo.messages, depth } },
+        destinations: [], destinationsTotal: 1,
+        rates: { inPerSec: 0, outPerSec: 0 },
+      };
+    };
     const t0 = Date.parse("2026-06-03T00:00:00.000Z");
     const times = async (): Promise<number[]> =>
       [...new Set((await prisma.metricSample.findMany({ where: { node: "mq-idle" } })).map((x) => x.time.getTime() - t0))].sort((a, b) => a - b);
-    recorder.record(snapshot(t0, 0));
+    await recorder.record(snapshot(t0, 0));
     await recorder.flush();
     assert.equal(inserts, 1);
-    for (let t = 5_000; t <= 15_000; t += 5_000) recorder.record(snapshot(t0 + t, 0));
+    for (let t = 5_000; t <= 15_000; t += 5_000) await recorder.record(snapshot(t0 + t, 0));
     await recorder.flush();
     assert.equal(inserts, 1, "polls that show the same values write nothing");
-    recorder.record(snapshot(t0 + 20_000, 3));
+    await recorder.record(snapshot(t0 + 20_000, 3));
     await recorder.flush();
     assert.deepEqual(await times(), [0, 15_000, 20_000], "the last unchanged sample is written before the change, so the chart steps there");
-    for (let t = 25_000; t <= 80_000; t += 5_000) recorder.record(snapshot(t0 + t, 3));
+    for (let t = 25_000; t <= 80_000; t += 5_000) await recorder.record(snapshot(t0 + t, 3));
     await recorder.flush();
     assert.deepEqual(await times(), [0, 15_000, 20_000, 80_000], "a quiet series is written once a minute");
   });

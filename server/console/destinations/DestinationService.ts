@@ -11,8 +11,10 @@ import { deadLetterQueueOf, destinationKey, retryTargetOf } from "./destinationN
 import type { DestinationListRow } from "./destinationRow";
 import type { RowQuery } from "./queryRows";
 import { SortedRowsCache } from "./SortedRowsCache";
-import { bucketFor, shapeHistory, type HistoryPoint } from "./shapeHistory";
+import { bucketFor, HISTORY_METRICS, shapeHistory, type HistoryPoint } from "./shapeHistory";
 
+/** How far back a window's opening value is looked for (minute roll-ups are kept a week). */
+const OPENING_LOOKBACK_MS = 7 * 24 * 3_600_000;
 /** Sparklines cover this much recent depth history (raw samples, one point a minute). */
 const SPARK_WINDOW_MS = 15 * 60_000;
 const SPARK_BUCKET_MS = 60_000;
@@ -174,8 +176,23 @@ export class DestinationService {
       select: { time: true, node: true, metric: true, value: true },
       orderBy: { time: "asc" },
     });
+    // A destination gets a sample only when it moves (MetricsRecorder reads the masters' change
+    // feeds), so a deep queue that is stuck has none in a recent window: what it held when the
+    // window opened is its last sample before, shown at the window's start.
+    const opening = await Promise.all(
+      HISTORY_METRICS.map((metric) =>
+        this.o.prisma.metricSample.findFirst({
+          where: { destination: name, node: { in: nodes }, metric, resolution: { in: [0, 60] }, time: { lt: new Date(from), gte: new Date(from - OPENING_LOOKBACK_MS) } },
+          select: { node: true, metric: true, value: true },
+          orderBy: { time: "desc" },
+        }),
+      ),
+    );
     const points = shapeHistory(
-      samples.map((s) => ({ time: s.time.getTime(), node: s.node, metric: s.metric, value: s.value })),
+      [
+        ...opening.filter((s) => s !== null).map((s) => ({ time: from, node: s.node, metric: s.metric, value: s.value })),
+        ...samples.map((s) => ({ time: s.time.getTime(), node: s.node, metric: s.metric, value: s.value })),
+      ],
       { from, to, bucketMs },
     );
     return { bucketMs, from, to, points };

@@ -127,6 +127,29 @@ export const destinationRowSchema = z.object({
 export type DestinationRow = z.infer<typeof destinationRowSchema>;
 export const destinationPageSchema = pageSchema(destinationRowSchema);
 
+/**
+ * GET /destination-changes: the destinations whose counters, depth, in-flight or consumers
+ * changed after the cursor `since`, oldest change first, and those deleted since. A node answers
+ * only rows that moved, so a reader polling it learns of every busy destination (not just the
+ * deepest) and an idle node answers nothing.
+ */
+export const destinationChangesSchema = z.object({
+  /** Pass as `since` next time. Only meaningful to this node in this incarnation. */
+  cursor: z.string(),
+  /**
+   * `since` was not usable — from another incarnation (the node restarted, or another node is now
+   * master), or older than the deletions the node remembers: this answer starts from the beginning
+   * (every destination), so the reader drops what it knew and takes it as a full snapshot.
+   */
+  reset: z.boolean(),
+  /** More changes wait beyond `limit`: call again with `cursor` at once. */
+  more: z.boolean(),
+  items: z.array(destinationRowSchema),
+  /** Destinations deleted after `since` (absent from `items`). */
+  deleted: z.array(z.string()),
+});
+export type DestinationChangesPage = z.infer<typeof destinationChangesSchema>;
+
 export const createDestinationResultSchema = z.object({ destination: z.string(), created: z.boolean() });
 export const deleteDestinationResultSchema = z.object({ destination: z.string(), deleted: z.boolean(), purged: z.number() });
 export const purgeDestinationResultSchema = z.object({ destination: z.string(), purged: z.number() });

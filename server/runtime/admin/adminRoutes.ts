@@ -1,11 +1,12 @@
 import type { AdminContext } from "./AdminContext";
 import { AdminError, badRequest } from "./AdminError";
 import { AdminRouter, type AdminRequest } from "./AdminRouter";
-import { browseExtra, createDestinationBody, destinationsExtra, moveBody, rmqCreateTopicBody, rmqMessagesQuery, rmqResendBody, rmqResetOffsetBody, sendMessageBody } from "./adminSchemas";
+import { browseExtra, createDestinationBody, destinationChangesQuery, destinationsExtra, moveBody, rmqCreateTopicBody, rmqMessagesQuery, rmqResendBody, rmqResetOffsetBody, sendMessageBody } from "./adminSchemas";
 import { closeConnection, listConnections, listDurables, listSubscriptions } from "./connections";
 import {
   createDestination,
   deleteDestination,
+  destinationChanges,
   getDestination,
   listDestinations,
   purgeDestination,
@@ -22,6 +23,7 @@ import {
   connectionPageSchema,
   createDestinationResultSchema,
   deleteDestinationResultSchema,
+  destinationChangesSchema,
   destinationPageSchema,
   destinationRowSchema,
   handoverResultSchema,
@@ -40,7 +42,7 @@ import {
   rmqResetOffsetResultSchema,
   durablePageSchema,
 } from "./adminResponses";
-import { paginate, parsePageQuery } from "./paging";
+import { paginate, parsePageQuery, singleValued } from "./paging";
 
 function noBody(req: AdminRequest): void {
   if (req.body !== undefined) throw badRequest("this request takes no body");
@@ -93,6 +95,9 @@ export function adminRoutes(ctx: AdminContext): AdminRouter {
       },
     });
   });
+  // What changed since the reader's cursor: the console's metric recorder polls this, so every
+  // destination that moved gets history however shallow it is, and an idle node answers nothing.
+  r.route("GET", `${base}/destination-changes`, destinationChangesSchema, (req) => destinationChanges(ctx, destinationChangesQuery.parse(singleValued(req.query))));
   r.route("POST", `${base}/destinations`, createDestinationResultSchema, (req) => createDestination(ctx, createDestinationBody.parse(req.body).destination), "create_destination");
   r.route("GET", `${base}/destinations/:dest`, destinationRowSchema, (req) => getDestination(ctx, req.params.dest));
   r.route("DELETE", `${base}/destinations/:dest`, deleteDestinationResultSchema, (req) => {

@@ -27,6 +27,18 @@ export const moveBody = z.strictObject({
 export const browseExtra = { selector: z.string().max(10_000).optional() };
 export const destinationsExtra = { kind: z.enum(["queue", "topic", "temp-queue", "temp-topic"]).optional() };
 
+/** Most rows (changed destinations plus deletions) one GET /destination-changes answers. */
+export const MAX_CHANGES_PAGE = 1000;
+
+/**
+ * GET /destination-changes: `since` is the cursor the previous answer gave (absent: everything,
+ * from the start); `limit` bounds the answer, whose `more` says to call again at once.
+ */
+export const destinationChangesQuery = z.strictObject({
+  since: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_CHANGES_PAGE).default(MAX_CHANGES_PAGE),
+});
+
 // ---- RocketMQ ----
 
 const rmqName = z.string().min(1).max(127).regex(/^[%|a-zA-Z0-9_-]+$/, "may contain only %|a-zA-Z0-9_-");

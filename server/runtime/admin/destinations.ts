@@ -1,9 +1,9 @@
 import type { Queue } from "../broker/Queue";
-import type { Topic } from "../broker/Topic";
+import { Topic } from "../broker/Topic";
 import { BrokerError } from "../broker/Broker";
 import { live, type AdminContext } from "./AdminContext";
 import { badRequest, conflict, notFound } from "./AdminError";
-import type { DestinationRow } from "./adminResponses";
+import type { DestinationChangesPage, DestinationRow } from "./adminResponses";
 
 export type { DestinationRow };
 
@@ -76,16 +76,55 @@ async function topicRow(ctx: AdminContext, t: Topic): Promise<DestinationRow> {
   return row;
 }
 
+/**
+ * The consumer advisory topic is the network bridges' plumbing (bridge/ConsumerAdvisory), not an
+ * application destination: lists leave it out; it stays readable by name (GET /destinations/:dest).
+ */
+function listedTopic(t: Topic): boolean {
+  return !t.destination.startsWith("/topic/ActiveMQ.Advisory.");
+}
+
 export async function listDestinations(ctx: AdminContext): Promise<DestinationRow[]> {
   const rows: DestinationRow[] = [];
   for (const q of live(ctx).broker.queues.values()) rows.push(await queueRow(ctx, q));
-  for (const t of live(ctx).broker.topics.values()) {
-    // The consumer advisory topic is the network bridges' plumbing (bridge/ConsumerAdvisory), not
-    // an application destination; it stays readable by name (GET /destinations/:dest).
-    if (t.destination.startsWith("/topic/ActiveMQ.Advisory.")) continue;
-    rows.push(await topicRow(ctx, t));
-  }
+  for (const t of live(ctx).broker.topics.values()) if (listedTopic(t)) rows.push(await topicRow(ctx, t));
   return rows;
+}
+
+/**
+ * The destinations that changed after the cursor `since` (DestinationChanges), oldest change
+ * first, at most `limit` rows and deletions; `more` when some remain (the cursor then stands just
+ * after the last one answered, so the next call continues without a gap or repeat). A missing or
+ * unusable cursor answers every destination, from the start (`reset` says which).
+ */
+export async function destinationChanges(ctx: AdminContext, q: { since?: string; limit: number }): Promise<DestinationChangesPage> {
+  const broker = live(ctx).broker;
+  const changes = broker.changes;
+  let after = 0;
+  let reset = false;
+  if (q.since !== undefined) {
+    const seq = changes.parseCursor(q.since);
+    if (seq !== null && changes.remembers(seq)) after = seq;
+    else reset = true;
+  }
+  // The scan is synchronous: a change made while the rows below are built (they may read the
+  // journal) gets a later sequence number than `newest`, so it is answered next time, not lost.
+  const newest = changes.seq;
+  const found: Array<{ seq: number; of: Queue | Topic | string }> = [];
+  for (const dq of broker.queues.values()) if (dq.changeSeq > after) found.push({ seq: dq.changeSeq, of: dq });
+  for (const t of broker.topics.values()) if (t.changeSeq > after && listedTopic(t)) found.push({ seq: t.changeSeq, of: t });
+  // From the start, the reader knows no destination, so none needs to be told of a deletion.
+  if (after > 0) for (const d of changes.deletedAfter(after)) found.push({ seq: d.seq, of: d.name });
+  found.sort((a, b) => a.seq - b.seq);
+  const more = found.length > q.limit;
+  const page = more ? found.slice(0, q.limit) : found;
+  const items: DestinationRow[] = [];
+  const deleted: string[] = [];
+  for (const f of page) {
+    if (typeof f.of === "string") deleted.push(f.of);
+    else items.push(f.of instanceof Topic ? await topicRow(ctx, f.of) : await queueRow(ctx, f.of));
+  }
+  return { cursor: changes.cursorOf(more ? page[page.length - 1].seq : newest), reset, more, items, deleted };
 }
 
 export async function getDestination(ctx: AdminContext, name: string): Promise<DestinationRow> {

@@ -26,13 +26,18 @@ export function parsePageQuery<E extends z.ZodRawShape>(
   query: URLSearchParams,
   extra: E,
 ): PageQuery & z.output<z.ZodObject<E>> {
+  const schema = pageQuerySchema.extend(extra);
+  return schema.parse(singleValued(query)) as PageQuery & z.output<z.ZodObject<E>>;
+}
+
+/** A query string as an object for a schema; a parameter given twice is refused, not silently overridden. */
+export function singleValued(query: URLSearchParams): Record<string, string> {
   const raw: Record<string, string> = {};
   for (const [k, v] of query) {
     if (k in raw) throw badRequest(`query parameter "${k}" is given more than once`);
     raw[k] = v;
   }
-  const schema = pageQuerySchema.extend(extra);
-  return schema.parse(raw) as PageQuery & z.output<z.ZodObject<E>>;
+  return raw;
 }
 
 /**

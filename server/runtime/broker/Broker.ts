@@ -8,6 +8,7 @@ import type { BrokerMessage } from "./BrokerMessage";
 import { ownedBody } from "./ownedBody";
 import { parseDestination, type ParsedDestination } from "./destinationName";
 import { MemoryUsage } from "./MemoryUsage";
+import { DestinationChanges } from "./DestinationChanges";
 import { Queue, type QueueContext } from "./Queue";
 import { selectorField, Subscription, type ConsumerSink, type SubscriptionOptions } from "./Subscription";
 import { Topic, type DurableSubscription } from "./Topic";
@@ -60,6 +61,8 @@ export class Broker {
   /** Which topic each non-durable subscriber listens to, for UNSUBSCRIBE. */
   private readonly subscriberTopics = new Map<Subscription, Topic>();
   readonly memory: MemoryUsage;
+  /** Which destinations changed since a reader's cursor (admin GET /destination-changes). */
+  readonly changes = new DestinationChanges();
   private readonly ctx: QueueContext;
   private readonly bootId = `${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   private msgCounter = 0;
@@ -93,6 +96,7 @@ export class Broker {
       slowConsumer: (sub) => this.onSlowConsumer(sub),
       nextSeq: () => ++this.seq,
       expiredMessages: policy.expiredMessages,
+      changes: this.changes,
     };
   }
 
@@ -207,6 +211,7 @@ export class Broker {
       const kind = key.startsWith("/temp-queue/") ? "temp-queue" : "queue";
       q = new Queue(key, destination, kind, kind === "queue", this.ctx);
       this.queues.set(key, q);
+      this.changes.created(key);
     }
     return q;
   }
@@ -217,6 +222,8 @@ export class Broker {
       if (!create) throw new BrokerError(`destination ${key} does not exist`);
       t = new Topic(key);
       this.topics.set(key, t);
+      this.changes.touch(t);
+      this.changes.created(key);
     }
     return t;
   }
@@ -233,6 +240,7 @@ export class Broker {
 
   /** Records an explicit deletion (the admin API removes the destination itself). */
   destinationDeleted(key: string): void {
+    this.changes.deleted(key);
     if (this.declared.delete(key) || this.queues.has(key)) this.store.appendDestination(key, true);
   }
 
@@ -276,6 +284,7 @@ export class Broker {
   /** Fans a message out to a topic's subscriptions; durable copies are journaled. */
   private publish(topic: Topic, msg: BrokerMessage, origin?: string): number {
     topic.enqueued++;
+    this.changes.touch(topic);
     if (msg.body) msg.body = ownedBody(msg.body); // shared by every subscriber's copy
     let position = -1;
     for (const [sub, q] of topic.subscribers) {
@@ -338,6 +347,7 @@ export class Broker {
       }
       for (const t of topicSends) {
         t.topic.enqueued++;
+        this.changes.touch(t.topic);
         for (const [sub, q] of t.topic.subscribers) {
           if (sub.matches(t.msg)) q.enqueue({ ...t.msg, store: q.key, position: -1, memSize: 0 });
         }
@@ -390,6 +400,7 @@ export class Broker {
     }
     const q = new Queue(`topic-sub:${sub.key}`, options.destination, "topic-subscription", false, this.ctx);
     q.maxPending = TOPIC_SUBSCRIBER_BUFFER;
+    q.mark = topic;
     topic.subscribers.set(sub, q);
     this.subscriberTopics.set(sub, topic);
     q.addConsumer(sub);
@@ -425,10 +436,14 @@ export class Broker {
       if (q.kind === "temp-queue" && key.startsWith(`/temp-queue/${prefix}`)) {
         q.close();
         this.queues.delete(key);
+        this.changes.deleted(key);
       }
     }
     for (const key of this.topics.keys()) {
-      if (key.startsWith(`/temp-topic/${prefix}`)) this.topics.delete(key);
+      if (key.startsWith(`/temp-topic/${prefix}`)) {
+        this.topics.delete(key);
+        this.changes.deleted(key);
+      }
     }
   }
 
@@ -445,7 +460,10 @@ export class Broker {
       queue: new Queue(key, topicKey, "durable", true, this.ctx),
       recordPosition: position,
     };
-    this.topicFor(topicKey, true).durables.set(key, d);
+    const topic = this.topicFor(topicKey, true);
+    d.queue.mark = topic;
+    topic.durables.set(key, d);
+    this.changes.touch(topic);
     return d;
   }
 
@@ -471,16 +489,22 @@ export class Broker {
     if (q && q.kind === "temp-queue" && q.consumers.length === 0) {
       q.close();
       this.queues.delete(key);
+      this.changes.deleted(key);
     }
     const t = this.topics.get(key);
-    if (t && key.startsWith("/temp-topic/") && t.subscribers.size === 0) this.topics.delete(key);
+    if (t && key.startsWith("/temp-topic/") && t.subscribers.size === 0) {
+      this.topics.delete(key);
+      this.changes.deleted(key);
+    }
   }
 
   private destroyDurable(d: DurableSubscription): void {
     this.store.appendDurableUnsub(d.clientId, d.subName);
     d.queue.purge();
     d.queue.close();
-    this.topics.get(d.topic)?.durables.delete(d.queue.key);
+    const topic = this.topics.get(d.topic);
+    topic?.durables.delete(d.queue.key);
+    if (topic) this.changes.touch(topic);
   }
 
   /**

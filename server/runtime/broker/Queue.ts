@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { MessageStore } from "../store/MessageStore";
 import { Deque } from "./Deque";
 import { messageFromEntry, messageMemorySize, type BrokerMessage } from "./BrokerMessage";
+import type { ChangeMark, DestinationChanges } from "./DestinationChanges";
 import type { MemoryUsage } from "./MemoryUsage";
 import type { Subscription } from "./Subscription";
 
@@ -19,6 +20,8 @@ export interface QueueContext {
   nextSeq(): number;
   /** What happens to a message found expired: moved to DLQ.<name> or dropped. */
   expiredMessages: "dlq" | "drop";
+  /** The node's destination change sequence (what the console's metric recorder reads). */
+  changes: DestinationChanges;
 }
 
 export type QueueKind = "queue" | "temp-queue" | "durable" | "topic-subscription";
@@ -56,7 +59,7 @@ const SELECTOR_SCAN_LIMIT = 2000;
  * persistent message is spilled when memory is over the limit or older ones are already spilled,
  * which keeps FIFO order per priority and the node's memory bounded.
  */
-export class Queue {
+export class Queue implements ChangeMark {
   private readonly pending: Array<Deque<BrokerMessage>> = Array.from({ length: 10 }, () => new Deque());
   private pendingCount = 0;
   private readonly spilled = new Deque<number>();
@@ -70,6 +73,12 @@ export class Queue {
   private closed = false;
   readonly stats: QueueStats = { enqueued: 0, dequeued: 0, dispatched: 0, expired: 0, deadLettered: 0, redelivered: 0 };
   readonly createdAt = Date.now();
+  changeSeq = 0;
+  /**
+   * Where this queue's changes are marked: itself, or for a topic's subscription buffer and
+   * durable subscription the topic (the admin API reports a topic with its subscriptions' sums).
+   */
+  mark: ChangeMark = this;
   /** Messages delivered and not yet acknowledged, across consumers. */
   inflight = 0;
   /** Bound on buffered messages for topic-subscription queues (slow consumer protection). */
@@ -88,7 +97,14 @@ export class Queue {
     /** Whether persistent messages of this queue are written to the journal. */
     readonly journaled: boolean,
     private readonly ctx: QueueContext,
-  ) {}
+  ) {
+    this.ctx.changes.touch(this);
+  }
+
+  /** Counters, depth, in-flight or consumers changed (DestinationChanges). */
+  private touched(): void {
+    this.ctx.changes.touch(this.mark);
+  }
 
   /** Messages waiting (in RAM or paged out), not counting in-flight ones. */
   get depth(): number {
@@ -106,6 +122,7 @@ export class Queue {
   enqueue(msg: BrokerMessage): void {
     if (this.closed) return;
     this.stats.enqueued++;
+    this.touched();
     if (!this.grouped && groupOf(msg) !== undefined) this.grouped = true;
     // While a page-in is reading older messages back, newer ones must queue behind them on disk.
     const spill =
@@ -140,6 +157,7 @@ export class Queue {
     if (candidate === null || candidate.options.ackMode !== "auto") return false;
     this.nextConsumer(msg, true); // the same one, now recording the group owner and round-robin turn
     this.stats.enqueued++;
+    this.touched();
     this.handOver(candidate, msg);
     return true;
   }
@@ -148,12 +166,14 @@ export class Queue {
   restore(positions: number[]): void {
     for (const p of positions) this.spilled.push(p);
     this.stats.enqueued += positions.length;
+    this.touched();
     this.maybePageIn();
   }
 
   addConsumer(sub: Subscription): void {
     sub.source = this;
     this.consumers.push(sub);
+    this.touched();
     this.scheduleDispatch();
   }
 
@@ -161,6 +181,7 @@ export class Queue {
   removeConsumer(sub: Subscription): void {
     const i = this.consumers.indexOf(sub);
     if (i >= 0) this.consumers.splice(i, 1);
+    this.touched();
     // Its groups move to whichever consumer gets their next message (JMS message-group semantics).
     for (const [group, owner] of this.groupOwners) if (owner === sub) this.groupOwners.delete(group);
     const back = sub.drainInflight();
@@ -174,6 +195,7 @@ export class Queue {
   acknowledge(msg: BrokerMessage, writeRecord: boolean, autoAck = false): void {
     if (!autoAck) this.inflight--;
     this.stats.dequeued++;
+    this.touched();
     if (writeRecord && this.journaled && msg.position >= 0) this.ctx.store.appendRemove(this.key, msg.position);
     this.release(msg);
     if (!autoAck) this.scheduleDispatch();
@@ -190,6 +212,7 @@ export class Queue {
    */
   redeliver(msg: BrokerMessage, wasInflight = true): void {
     if (wasInflight) this.inflight--;
+    this.touched();
     if (msg.deliveryCount > this.ctx.maxRedeliveries) {
       this.stats.deadLettered++;
       this.ctx.deadLetter(msg, this, `delivered ${msg.deliveryCount} times (maxRedeliveries=${this.ctx.maxRedeliveries})`);
@@ -270,6 +293,7 @@ export class Queue {
 
   private handOver(sub: Subscription, msg: BrokerMessage): void {
     this.stats.dispatched++;
+    this.touched();
     if (sub.options.ackMode !== "auto") this.inflight++;
     sub.deliver(msg);
   }
@@ -333,6 +357,7 @@ export class Queue {
   private expired(msg: BrokerMessage): boolean {
     if (msg.expires === 0 || msg.expires > Date.now()) return false;
     this.stats.expired++;
+    this.touched();
     if (this.ctx.expiredMessages === "dlq" && this.kind !== "topic-subscription") {
       // deadLetter journals the move (ADD to the DLQ + REMOVE here, one transaction) and releases memory.
       this.ctx.deadLetter(msg, this, "expired");
@@ -486,6 +511,7 @@ export class Queue {
     this.pendingCount = 0;
     this.spilled.clear();
     this.stats.dequeued += removed;
+    this.touched();
     return removed;
   }
 
@@ -505,6 +531,7 @@ export class Queue {
       this.release(m);
       this.stats.dequeued++;
     }
+    if (out.length > 0) this.touched();
     return out;
   }
 
@@ -523,6 +550,7 @@ export class Queue {
       if (this.journaled) this.ctx.store.appendRemove(this.key, p);
       this.stats.dequeued++;
     }
+    if (out.length > 0) this.touched();
     return out;
   }
 

@@ -1,4 +1,5 @@
 import type { BrokerMessage } from "./BrokerMessage";
+import type { ChangeMark } from "./DestinationChanges";
 import type { Queue } from "./Queue";
 import type { Subscription } from "./Subscription";
 
@@ -15,12 +16,14 @@ export interface DurableSubscription {
 }
 
 /** A /topic/ destination: every subscription gets its own copy of each message. */
-export class Topic {
+export class Topic implements ChangeMark {
   /** Non-durable subscriptions, each with its own in-memory buffer queue. */
   readonly subscribers = new Map<Subscription, Queue>();
   readonly durables = new Map<string, DurableSubscription>();
   enqueued = 0;
   readonly createdAt = Date.now();
+  /** Bumped on a publish and by its subscriptions' buffers (their Queue.mark is the topic). */
+  changeSeq = 0;
 
   constructor(readonly destination: string) {}
 }

@@ -160,9 +160,10 @@ describe("destinations procedures against an embedded cluster", () => {
     const v = h.caller(viewer);
     const hour = await v.destinations.history({ group: "group1", name: "/queue/orders", rangeMs: 3_600_000 });
     assert.equal(hour.bucketMs, 5000);
-    assert.deepEqual(hour.points.map((p) => p.depth), [0, 1, 2, 3, 4, 5]);
-    assert.deepEqual(hour.points.slice(1).map((p) => p.inPerSec), [10, 10, 10, 10, 10]);
-    assert.deepEqual(hour.points.slice(1).map((p) => p.outPerSec), [1, 1, 1, 1, 1]);
+    // The window opens with the last value before it (a destination gets samples only when it moves).
+    assert.deepEqual(hour.points.map((p) => p.depth), [42, 0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(hour.points.slice(2).map((p) => p.inPerSec), [10, 10, 10, 10, 10]);
+    assert.deepEqual(hour.points.slice(2).map((p) => p.outPerSec), [1, 1, 1, 1, 1]);
     const day = await v.destinations.history({ group: "group1", name: "/queue/orders", rangeMs: 24 * 3_600_000 });
     assert.equal(day.points[0].depth, 42, "minute rollups beyond the hour");
     const list = await v.destinations.list({ group: "group1", filter: "/queue/orders" });
