@@ -2,7 +2,9 @@
 // generator (bench/loadgen.ts, its own process), the same scenarios, interleaved: every round
 // runs each scenario against every broker back to back, so the noise of a shared machine hits
 // all of them alike, and ratios are taken within a round. Also in every round:
-//  - the disk limit: one writer, 1 KiB write + fdatasync in a loop (bench/diskLimit.ts);
+//  - the disk limit: one writer, 1 KiB write + fdatasync in a loop (bench/diskLimit.ts), and
+//    1 vs 3 such writers at once on their own files (what one disk gives a 3-node group on
+//    this machine: three journals flushing on the same device);
 //  - the null broker (bench/nullBroker.ts): the generator's own ceiling; a figure within 20 % of
 //    it is marked generator-bound;
 //  - Tandem as a 3-node group (quorum_mem, quorum_disk), against standalone Tandem.
@@ -17,7 +19,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ClusterProcess, waitFor } from "../e2e/support/clusterProcess";
-import { measureDiskLimit } from "./diskLimit";
+import { measureConcurrentDiskLimit, measureDiskLimit } from "./diskLimit";
 import type { LoadgenConfig, LoadgenResult } from "./loadgen";
 import { peersInstalled, startActiveMQ, startNullBroker, startRabbitMQ, startTandem, type BenchBroker } from "./peerBrokers";
 import { readCpuSeconds } from "./procStats";
@@ -150,7 +152,16 @@ const r2 = (n: number): number => Math.round(n * 100) / 100;
 
 export interface SideBySideReport {
   samples: SideBySideSample[];
-  disk: Array<{ round: number; writeFdatasync: number; writeFsync: number; oDsync: number }>;
+  disk: Array<{
+    round: number;
+    writeFdatasync: number;
+    writeFsync: number;
+    oDsync: number;
+    /** write + fdatasync loops/s of 1 writer process, then of each of 3 at once (own files, same filesystem). */
+    oneWriter?: number;
+    threeWritersEach?: string;
+    threeWritersTotal?: number;
+  }>;
   table: Array<Record<string, string | number>>;
   ratios: Array<Record<string, string | number>>;
 }
@@ -192,8 +203,15 @@ export async function runSideBySide(): Promise<SideBySideReport> {
     const targets = [...brokers.map(target), ...groups.map((g) => g.target)];
     for (let round = 1; round <= rounds; round++) {
       const d = measureDiskLimit(1500);
-      disk.push({ round, writeFdatasync: d.writeFdatasync, writeFsync: d.writeFsync, oDsync: d.oDsync });
-      console.error(`sbs: round ${round} disk limit ${JSON.stringify(d)}`);
+      const row: SideBySideReport["disk"][number] = { round, writeFdatasync: d.writeFdatasync, writeFsync: d.writeFsync, oDsync: d.oDsync };
+      if (groups.length > 0) {
+        // Same mechanism (separate processes) for 1 and 3, so only the number of writers differs.
+        const one = await measureConcurrentDiskLimit(1, 1500);
+        const three = await measureConcurrentDiskLimit(3, 1500);
+        Object.assign(row, { oneWriter: one.total, threeWritersEach: three.perWriter.join(" / "), threeWritersTotal: three.total });
+      }
+      disk.push(row);
+      console.error(`sbs: round ${round} disk limit ${JSON.stringify(row)}`);
       for (const s of SCENARIOS) {
         for (const t of targets) {
           if (t.name.startsWith("Tandem 3 nodes") && s.key === "rate") continue;
@@ -277,7 +295,7 @@ function summarize(samples: SideBySideSample[], disk: SideBySideReport["disk"]):
 }
 
 export function printSideBySide(r: SideBySideReport): void {
-  console.log("\nDisk limit (1 KiB records, one writer, durable each), per round");
+  console.log("\nDisk limit (1 KiB records, durable each; oneWriter/threeWriters*: write + fdatasync loops in 1 or 3 processes at once), per round");
   console.table(r.disk);
   console.log("\nSide by side (medians over rounds)");
   console.table(r.table);
