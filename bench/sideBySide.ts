@@ -53,6 +53,8 @@ export interface SideBySideSample {
   /** Replicated rows: each slave's journal device flushes per message (its /metrics counter). */
   slaveFsyncsPerMsg?: number[];
   brokerCpu: number;
+  /** CPU time per receipted message, µs: the broker, or a group's master and slaves together. */
+  cpuUsPerMsg: number | null;
   loadgenCpu: number;
   errors: string;
 }
@@ -64,12 +66,19 @@ interface Target {
   pid: number | null;
   fsyncs: () => Promise<number | null>;
   slaveFsyncs?: () => Promise<number[]>;
+  /** A group's slave processes: their CPU counts in cpuUsPerMsg (the machine's cores are shared). */
+  slavePids?: number[];
 }
 
 async function runOne(round: number, s: Scenario, t: Target, durationMs: number): Promise<SideBySideSample> {
   const f0 = await t.fsyncs();
   const s0 = (await t.slaveFsyncs?.()) ?? [];
   const cpu0 = t.pid === null ? null : readCpuSeconds(t.pid);
+  const groupCpu = (): number | null => {
+    const xs = [t.pid, ...(t.slavePids ?? [])].map((p) => (p === null ? null : readCpuSeconds(p)));
+    return xs.some((x) => x === null) ? null : xs.reduce((a, x) => a! + x!, 0);
+  };
+  const g0 = groupCpu();
   const wall0 = Date.now();
   const queue = `/queue/sbs.${s.key}.${round}`;
   const r: LoadgenResult = await spawnLoadgen({ ...LOADGEN_DEFAULTS, durationMs, ...s.config, ...t.connect, queue, port: t.port });
@@ -77,6 +86,7 @@ async function runOne(round: number, s: Scenario, t: Target, durationMs: number)
   const s1 = (await t.slaveFsyncs?.()) ?? [];
   const perMsg = (a: number, b: number): number => Math.round(((b - a) / r.sentTotal) * 1000) / 1000;
   const cpu1 = t.pid === null ? null : readCpuSeconds(t.pid);
+  const g1 = groupCpu();
   const sample: SideBySideSample = {
     round,
     scenario: s.key,
@@ -88,6 +98,7 @@ async function runOne(round: number, s: Scenario, t: Target, durationMs: number)
     fsyncsPerMsg: f0 === null || f1 === null || r.sentTotal === 0 ? null : perMsg(f0, f1),
     ...(t.slaveFsyncs && r.sentTotal > 0 ? { slaveFsyncsPerMsg: s1.map((b, i) => perMsg(s0[i] ?? 0, b)) } : {}),
     brokerCpu: cpu0 === null || cpu1 === null ? 0 : Math.round(((cpu1 - cpu0) / ((Date.now() - wall0) / 1000)) * 100) / 100,
+    cpuUsPerMsg: g0 === null || g1 === null || r.sentTotal === 0 ? null : Math.round(((g1 - g0) * 1e6) / r.sentTotal),
     loadgenCpu: r.loadgenCpu,
     errors: r.errors.join("; "),
   };
@@ -134,6 +145,7 @@ async function startGroup(
         pid: master.proc?.child.pid ?? null,
         fsyncs: () => fsyncsOf(master.name, master.adminPort),
         slaveFsyncs: () => Promise.all(slaves.map((n) => fsyncsOf(n.name, n.adminPort))),
+        slavePids: slaves.map((n) => n.proc?.child.pid ?? -1),
       },
     };
   } catch (err) {
@@ -252,6 +264,7 @@ function summarize(samples: SideBySideSample[], disk: SideBySideReport["disk"]):
         "fsyncs/msg": xs[0]!.fsyncsPerMsg === null ? "-" : r2(median(xs.map((x) => x.fsyncsPerMsg ?? 0))),
         "slave fsyncs/msg": xs[0]!.slaveFsyncsPerMsg ? xs[0]!.slaveFsyncsPerMsg.map((_, i) => r2(median(xs.map((x) => x.slaveFsyncsPerMsg?.[i] ?? 0)))).join(" / ") : "-",
         "broker cpu": r2(median(xs.map((x) => x.brokerCpu))),
+        "cpu µs/msg (all nodes)": xs[0]!.cpuUsPerMsg === null ? "-" : Math.round(median(xs.map((x) => x.cpuUsPerMsg ?? 0))),
         note: b !== "null broker" && s.key !== "rate" && rate >= 0.8 * ceiling ? "generator-bound" : xs.some((x) => x.errors) ? xs.map((x) => x.errors).join("; ") : "",
       });
     }

@@ -179,12 +179,12 @@ export class ReplicationMaster {
       shipped: [] as Array<[number, number]>,
     };
     if (dp !== null && dp >= journal.startPosition) {
-      socket.write(encodeJson(ReplType.LoginOk, { mode: "stream", truncateTo: dp, master: this.o.nodeName, terms }));
+      socket.write(encodeJson(ReplType.LoginOk, { mode: "stream", truncateTo: dp, master: this.o.nodeName, terms, ...this.ackMode() }));
       link.cursor = dp;
       this.o.logger.info({ slave: link.node, remote, from: dp, slaveEnd: req.endPosition }, "slave attached: streaming");
     } else {
       // Too far behind (or on another history): resend the segment files, then stream.
-      socket.write(encodeJson(ReplType.LoginOk, { mode: "full", truncateTo: 0, master: this.o.nodeName, terms }));
+      socket.write(encodeJson(ReplType.LoginOk, { mode: "full", truncateTo: 0, master: this.o.nodeName, terms, ...this.ackMode() }));
       const upTo = journal.endPosition;
       await journal.written();
       for (const seg of journal.segmentFiles()) {
@@ -199,6 +199,14 @@ export class ReplicationMaster {
     this.links.set(socket, link);
     void this.pump(link);
     return link;
+  }
+
+  /**
+   * A policy that counts only slaves' disk positions has no use for the ack a slave would send on
+   * arrival: asking for flush acks only halves the acks the master reads and the slaves write.
+   */
+  private ackMode(): { acks?: "disk" } {
+    return this.o.gate.repl.remote === "disk" ? { acks: "disk" } : {};
   }
 
   /** Ship-to-ack times: a frame is in memory on the slave when memPosition covers it, on disk when diskPosition does. */
