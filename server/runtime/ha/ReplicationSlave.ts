@@ -171,8 +171,10 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
       }
       case ReplType.Records: {
         const j = this.o.journal();
-        // Follower mode while this link applies records (Journal.blockingDurableWrites); undone when it ends.
-        j.blockingDurableWrites = true;
+        // Follower mode (Journal.blockingDurableWrites) while this link applies records, undone when
+        // it ends — only when the master waits for the flush anyway: under a policy that counts
+        // memory the arrival ack must not wait behind a blocking flush in the same turn.
+        j.blockingDurableWrites = this.diskAcksOnly;
         for (const r of f.records) {
           // appendReplicated throws if the position is not our end: a broken invariant ends the link loudly.
           j.appendReplicated(r.position, r.payload);
