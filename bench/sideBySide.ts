@@ -224,8 +224,11 @@ export async function runSideBySide(): Promise<SideBySideReport> {
       }
       disk.push(row);
       console.error(`sbs: round ${round} disk limit ${JSON.stringify(row)}`);
+      // Every other round runs the targets in reverse order, so that neither side of an A/B
+      // (ours vs SBS_BASELINE_ROOT's groups) always runs first, right after the same neighbour.
+      const order = round % 2 === 0 ? [...targets].reverse() : targets;
       for (const s of SCENARIOS) {
-        for (const t of targets) {
+        for (const t of order) {
           if (t.name.startsWith("Tandem 3 nodes") && s.key === "rate") continue;
           samples.push(await runOne(round, s, t, durationMs));
         }

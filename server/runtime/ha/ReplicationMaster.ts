@@ -58,6 +58,7 @@ type Link = SlaveLink & { pumping: boolean; socket: Socket; shipped: Array<[numb
 export class ReplicationMaster {
   private server: Server | null = null;
   private readonly links = new Map<Socket, Link>();
+  private shipScheduled = false;
   port = 0;
 
   constructor(private readonly o: ReplicationMasterOptions) {}
@@ -79,9 +80,20 @@ export class ReplicationMaster {
     return this.port;
   }
 
-  /** New records were appended: ship them to every streaming slave. */
+  /**
+   * New records were appended: ship them to every streaming slave at the end of this event-loop
+   * turn, so that what the turn appended (several producers' sends read in one poll phase) goes
+   * out as one Records frame per slave — one socket write here, one read, flush and ack there —
+   * instead of a frame per record. The journal's writer, started at the turn's first append, is
+   * queued before this: the local write is under way while the records travel.
+   */
   notify(): void {
-    for (const link of this.links.values()) if (link.state === "streaming") void this.pump(link);
+    if (this.shipScheduled) return;
+    this.shipScheduled = true;
+    setImmediate(() => {
+      this.shipScheduled = false;
+      for (const link of this.links.values()) if (link.state === "streaming") void this.pump(link);
+    });
   }
 
   slaves(): SlaveLink[] {
