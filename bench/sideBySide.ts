@@ -292,6 +292,25 @@ function summarize(samples: SideBySideSample[], disk: SideBySideReport["disk"]):
       if (rs.length === 0) continue;
       ratios.push({ scenario: s.name, ratio: s.key === "rate" ? `${name} (p99: other's p99 / ours)` : name, median: r2(median(rs)), "per round": rs.map(r2).join(" / ") });
     }
+    if (s.key === "4p") {
+      // What one disk gives a group: each of 3 concurrent writers' flush rate over one writer's.
+      // 1 means three journals flush in parallel at full speed; 1/3 that they share one flush rate.
+      const share = new Map(
+        disk.filter((d) => d.oneWriter && d.threeWritersTotal).map((d) => [d.round, d.threeWritersTotal! / 3 / d.oneWriter!]),
+      );
+      if (share.size > 0) {
+        const xs = [...share.values()];
+        ratios.push({ scenario: s.name, ratio: "disk: each of 3 writers / 1 writer (write+fdatasync)", median: r2(median(xs)), "per round": xs.map(r2).join(" / ") });
+        const qd = byRound(s.key, "Tandem 3 nodes quorum_disk");
+        const rel: number[] = [];
+        for (const [round, x] of qd) {
+          const y = tandem.get(round);
+          const d = share.get(round);
+          if (y && d && y.msgPerSec > 0) rel.push(x.msgPerSec / y.msgPerSec / Math.min(1, d));
+        }
+        if (rel.length) ratios.push({ scenario: s.name, ratio: "quorum_disk / standalone, over min(1, that disk share)", median: r2(median(rel)), "per round": rel.map(r2).join(" / ") });
+      }
+    }
     if (s.key === "1p") {
       const rs: number[] = [];
       for (const d of disk) {
