@@ -320,7 +320,10 @@ describe("Journal", () => {
       // A Records frame of 1..3 records at the master's positions, then the slave's sync().
       for (let k = 0; k <= frame % 3; k++) positions.push(journal.append(payloadFor(positions.length, 900)));
       const end = journal.endPosition;
-      const synced = journal.sync();
+      let syncError: Error | null = null;
+      const synced = journal.sync().catch((err: Error) => {
+        syncError = err;
+      });
       // The writer's setImmediate was queued by append(), so it runs before this one in the same
       // check phase: a blocking write has made the chunk durable by then, while a thread-pool
       // write could not have reported back yet (completions arrive in the poll phase). A frame
@@ -333,6 +336,7 @@ describe("Journal", () => {
         inTurnFrames++;
       }
       await synced;
+      assert.equal(syncError, null);
     }
     assert.ok(journal.stats().segments > 2);
     assert.ok(inTurnFrames >= 15, `only ${inTurnFrames} frames without a roll`);
