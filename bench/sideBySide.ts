@@ -2,7 +2,9 @@
 // generator (bench/loadgen.ts, its own process), the same scenarios, interleaved: every round
 // runs each scenario against every broker back to back, so the noise of a shared machine hits
 // all of them alike, and ratios are taken within a round. Also in every round:
-//  - the disk limit: one writer, 1 KiB write + fdatasync in a loop (bench/diskLimit.ts);
+//  - the disk limit: one writer, 1 KiB write + fdatasync in a loop (bench/diskLimit.ts), and
+//    1 vs 3 such writers at once on their own files (what one disk gives a 3-node group on
+//    this machine: three journals flushing on the same device);
 //  - the null broker (bench/nullBroker.ts): the generator's own ceiling; a figure within 20 % of
 //    it is marked generator-bound;
 //  - Tandem as a 3-node group (quorum_mem, quorum_disk), against standalone Tandem.
@@ -17,7 +19,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ClusterProcess, waitFor } from "../e2e/support/clusterProcess";
-import { measureDiskLimit } from "./diskLimit";
+import { measureConcurrentDiskLimit, measureDiskLimit } from "./diskLimit";
 import type { LoadgenConfig, LoadgenResult } from "./loadgen";
 import { peersInstalled, startActiveMQ, startNullBroker, startRabbitMQ, startTandem, type BenchBroker } from "./peerBrokers";
 import { readCpuSeconds } from "./procStats";
@@ -51,6 +53,8 @@ export interface SideBySideSample {
   /** Replicated rows: each slave's journal device flushes per message (its /metrics counter). */
   slaveFsyncsPerMsg?: number[];
   brokerCpu: number;
+  /** CPU time per receipted message, µs: the broker, or a group's master and slaves together. */
+  cpuUsPerMsg: number | null;
   loadgenCpu: number;
   errors: string;
 }
@@ -62,12 +66,19 @@ interface Target {
   pid: number | null;
   fsyncs: () => Promise<number | null>;
   slaveFsyncs?: () => Promise<number[]>;
+  /** A group's slave processes: their CPU counts in cpuUsPerMsg (the machine's cores are shared). */
+  slavePids?: number[];
 }
 
 async function runOne(round: number, s: Scenario, t: Target, durationMs: number): Promise<SideBySideSample> {
   const f0 = await t.fsyncs();
   const s0 = (await t.slaveFsyncs?.()) ?? [];
   const cpu0 = t.pid === null ? null : readCpuSeconds(t.pid);
+  const groupCpu = (): number | null => {
+    const xs = [t.pid, ...(t.slavePids ?? [])].map((p) => (p === null ? null : readCpuSeconds(p)));
+    return xs.some((x) => x === null) ? null : xs.reduce((a, x) => a! + x!, 0);
+  };
+  const g0 = groupCpu();
   const wall0 = Date.now();
   const queue = `/queue/sbs.${s.key}.${round}`;
   const r: LoadgenResult = await spawnLoadgen({ ...LOADGEN_DEFAULTS, durationMs, ...s.config, ...t.connect, queue, port: t.port });
@@ -75,6 +86,7 @@ async function runOne(round: number, s: Scenario, t: Target, durationMs: number)
   const s1 = (await t.slaveFsyncs?.()) ?? [];
   const perMsg = (a: number, b: number): number => Math.round(((b - a) / r.sentTotal) * 1000) / 1000;
   const cpu1 = t.pid === null ? null : readCpuSeconds(t.pid);
+  const g1 = groupCpu();
   const sample: SideBySideSample = {
     round,
     scenario: s.key,
@@ -86,6 +98,7 @@ async function runOne(round: number, s: Scenario, t: Target, durationMs: number)
     fsyncsPerMsg: f0 === null || f1 === null || r.sentTotal === 0 ? null : perMsg(f0, f1),
     ...(t.slaveFsyncs && r.sentTotal > 0 ? { slaveFsyncsPerMsg: s1.map((b, i) => perMsg(s0[i] ?? 0, b)) } : {}),
     brokerCpu: cpu0 === null || cpu1 === null ? 0 : Math.round(((cpu1 - cpu0) / ((Date.now() - wall0) / 1000)) * 100) / 100,
+    cpuUsPerMsg: g0 === null || g1 === null || r.sentTotal === 0 ? null : Math.round(((g1 - g0) * 1e6) / r.sentTotal),
     loadgenCpu: r.loadgenCpu,
     errors: r.errors.join("; "),
   };
@@ -132,6 +145,7 @@ async function startGroup(
         pid: master.proc?.child.pid ?? null,
         fsyncs: () => fsyncsOf(master.name, master.adminPort),
         slaveFsyncs: () => Promise.all(slaves.map((n) => fsyncsOf(n.name, n.adminPort))),
+        slavePids: slaves.map((n) => n.proc?.child.pid ?? -1),
       },
     };
   } catch (err) {
@@ -150,7 +164,16 @@ const r2 = (n: number): number => Math.round(n * 100) / 100;
 
 export interface SideBySideReport {
   samples: SideBySideSample[];
-  disk: Array<{ round: number; writeFdatasync: number; writeFsync: number; oDsync: number }>;
+  disk: Array<{
+    round: number;
+    writeFdatasync: number;
+    writeFsync: number;
+    oDsync: number;
+    /** write + fdatasync loops/s of 1 writer process, then of each of 3 at once (own files, same filesystem). */
+    oneWriter?: number;
+    threeWritersEach?: string;
+    threeWritersTotal?: number;
+  }>;
   table: Array<Record<string, string | number>>;
   ratios: Array<Record<string, string | number>>;
 }
@@ -192,10 +215,23 @@ export async function runSideBySide(): Promise<SideBySideReport> {
     const targets = [...brokers.map(target), ...groups.map((g) => g.target)];
     for (let round = 1; round <= rounds; round++) {
       const d = measureDiskLimit(1500);
-      disk.push({ round, writeFdatasync: d.writeFdatasync, writeFsync: d.writeFsync, oDsync: d.oDsync });
-      console.error(`sbs: round ${round} disk limit ${JSON.stringify(d)}`);
+      const row: SideBySideReport["disk"][number] = { round, writeFdatasync: d.writeFdatasync, writeFsync: d.writeFsync, oDsync: d.oDsync };
+      if (groups.length > 0) {
+        // Same mechanism (separate processes) for 1 and 3, so only the number of writers differs;
+        // one writer before and after the three (their mean), as other tenants' I/O drifts.
+        const before = await measureConcurrentDiskLimit(1, 1500);
+        const three = await measureConcurrentDiskLimit(3, 1500);
+        const afterwards = await measureConcurrentDiskLimit(1, 1500);
+        const oneWriter = Math.round((before.total + afterwards.total) / 2);
+        Object.assign(row, { oneWriter, threeWritersEach: three.perWriter.join(" / "), threeWritersTotal: three.total });
+      }
+      disk.push(row);
+      console.error(`sbs: round ${round} disk limit ${JSON.stringify(row)}`);
+      // Every other round runs the targets in reverse order, so that neither side of an A/B
+      // (ours vs SBS_BASELINE_ROOT's groups) always runs first, right after the same neighbour.
+      const order = round % 2 === 0 ? [...targets].reverse() : targets;
       for (const s of SCENARIOS) {
-        for (const t of targets) {
+        for (const t of order) {
           if (t.name.startsWith("Tandem 3 nodes") && s.key === "rate") continue;
           samples.push(await runOne(round, s, t, durationMs));
         }
@@ -234,6 +270,7 @@ function summarize(samples: SideBySideSample[], disk: SideBySideReport["disk"]):
         "fsyncs/msg": xs[0]!.fsyncsPerMsg === null ? "-" : r2(median(xs.map((x) => x.fsyncsPerMsg ?? 0))),
         "slave fsyncs/msg": xs[0]!.slaveFsyncsPerMsg ? xs[0]!.slaveFsyncsPerMsg.map((_, i) => r2(median(xs.map((x) => x.slaveFsyncsPerMsg?.[i] ?? 0)))).join(" / ") : "-",
         "broker cpu": r2(median(xs.map((x) => x.brokerCpu))),
+        "cpu µs/msg (all nodes)": xs[0]!.cpuUsPerMsg === null ? "-" : Math.round(median(xs.map((x) => x.cpuUsPerMsg ?? 0))),
         note: b !== "null broker" && s.key !== "rate" && rate >= 0.8 * ceiling ? "generator-bound" : xs.some((x) => x.errors) ? xs.map((x) => x.errors).join("; ") : "",
       });
     }
@@ -258,6 +295,25 @@ function summarize(samples: SideBySideSample[], disk: SideBySideReport["disk"]):
       if (rs.length === 0) continue;
       ratios.push({ scenario: s.name, ratio: s.key === "rate" ? `${name} (p99: other's p99 / ours)` : name, median: r2(median(rs)), "per round": rs.map(r2).join(" / ") });
     }
+    if (s.key === "4p") {
+      // What one disk gives a group: each of 3 concurrent writers' flush rate over one writer's.
+      // 1 means three journals flush in parallel at full speed; 1/3 that they share one flush rate.
+      const share = new Map(
+        disk.filter((d) => d.oneWriter && d.threeWritersTotal).map((d) => [d.round, d.threeWritersTotal! / 3 / d.oneWriter!]),
+      );
+      if (share.size > 0) {
+        const xs = [...share.values()];
+        ratios.push({ scenario: s.name, ratio: "disk: each of 3 writers / 1 writer (write+fdatasync)", median: r2(median(xs)), "per round": xs.map(r2).join(" / ") });
+        const qd = byRound(s.key, "Tandem 3 nodes quorum_disk");
+        const rel: number[] = [];
+        for (const [round, x] of qd) {
+          const y = tandem.get(round);
+          const d = share.get(round);
+          if (y && d && y.msgPerSec > 0) rel.push(x.msgPerSec / y.msgPerSec / Math.min(1, d));
+        }
+        if (rel.length) ratios.push({ scenario: s.name, ratio: "quorum_disk / standalone, over min(1, that disk share)", median: r2(median(rel)), "per round": rel.map(r2).join(" / ") });
+      }
+    }
     if (s.key === "1p") {
       const rs: number[] = [];
       for (const d of disk) {
@@ -277,7 +333,7 @@ function summarize(samples: SideBySideSample[], disk: SideBySideReport["disk"]):
 }
 
 export function printSideBySide(r: SideBySideReport): void {
-  console.log("\nDisk limit (1 KiB records, one writer, durable each), per round");
+  console.log("\nDisk limit (1 KiB records, durable each; oneWriter/threeWriters*: write + fdatasync loops in 1 or 3 processes at once), per round");
   console.table(r.disk);
   console.log("\nSide by side (medians over rounds)");
   console.table(r.table);

@@ -48,6 +48,8 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
   private ackScheduled = false;
+  /** The master counts only durable positions (LoginOk `acks: "disk"`): no ack on arrival. */
+  private diskAcksOnly = false;
   private fileHandles = new Map<number, Awaited<ReturnType<typeof open>>>();
   /** While tracing: (end position, arrival time) of Records frames not yet durable. */
   private arrived: Array<[number, number]> = [];
@@ -92,6 +94,7 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
     this.socket?.destroy();
     this.o.trace?.stop();
     await this.chain.catch(() => {});
+    this.endFollowerMode();
     await this.closeFiles();
   }
 
@@ -101,6 +104,7 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
     this.socket = null;
     s.destroy();
     void this.chain.catch(() => {}).then(async () => {
+      this.endFollowerMode();
       await this.closeFiles();
       this.emit("closed", reason, { refused });
     });
@@ -111,6 +115,7 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
     switch (f.type) {
       case ReplType.LoginOk: {
         this.master = f.body.master;
+        this.diskAcksOnly = f.body.acks === "disk";
         const j = this.o.journal();
         if (f.body.mode === "stream") {
           if (f.body.truncateTo < j.endPosition) {
@@ -166,6 +171,10 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
       }
       case ReplType.Records: {
         const j = this.o.journal();
+        // Follower mode (Journal.blockingDurableWrites) while this link applies records, undone when
+        // it ends — only when the master waits for the flush anyway: under a policy that counts
+        // memory the arrival ack must not wait behind a blocking flush in the same turn.
+        j.blockingDurableWrites = this.diskAcksOnly;
         for (const r of f.records) {
           // appendReplicated throws if the position is not our end: a broken invariant ends the link loudly.
           j.appendReplicated(r.position, r.payload);
@@ -180,7 +189,8 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
           this.o.trace.count("records received", f.records.length);
           this.arrived.push([j.endPosition, ReplicationTrace.now()]);
         }
-        this.scheduleAck();
+        // The flush's ack carries the memory position too; an arrival ack is only for policies that count it.
+        if (!this.diskAcksOnly) this.scheduleAck();
         this.syncToDisk();
         return;
       }
@@ -236,6 +246,11 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
     const durable = this.o.journal().durablePosition;
     trace.count("syncs resolved");
     while (this.arrived.length > 0 && this.arrived[0]![0] <= durable) trace.since("receive to durable", this.arrived.shift()![1]);
+  }
+
+  /** The link is over: the journal may serve clients next (a promotion), so its flushes go back to the thread pool. */
+  private endFollowerMode(): void {
+    this.o.journal().blockingDurableWrites = false;
   }
 
   private async closeFiles(): Promise<void> {

@@ -43,6 +43,12 @@ export interface LoginResponse {
   truncateTo: number;
   master: string;
   terms: Term[];
+  /**
+   * "disk": the master's sync policy counts only durable positions (remote_disk, quorum_disk), so
+   * the slave acknowledges once per flush and not also on arrival. Absent: both (a master from
+   * before this field, or a policy that counts memory).
+   */
+  acks?: "disk";
 }
 
 export interface ShippedRecord {

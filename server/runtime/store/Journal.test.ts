@@ -308,6 +308,48 @@ describe("Journal", () => {
     await reopened.close();
   });
 
+  test("follower mode (blockingDurableWrites): a durable chunk is on disk within the writer's own turn, rolls and reopen intact", async () => {
+    const dir = await tempDir();
+    const journal = await Journal.open({ dir, segmentSize: 8192 });
+    journal.blockingDurableWrites = true;
+    const positions: number[] = [];
+    let inTurnFrames = 0;
+    let rolledAt = 0; // a fresh segment is padded after its first write
+    for (let frame = 0; frame < 30; frame++) {
+      const segments = journal.stats().segments;
+      // A Records frame of 1..3 records at the master's positions, then the slave's sync().
+      for (let k = 0; k <= frame % 3; k++) positions.push(journal.append(payloadFor(positions.length, 900)));
+      const end = journal.endPosition;
+      let syncError: Error | null = null;
+      const synced = journal.sync().catch((err: Error) => {
+        syncError = err;
+      });
+      // The writer's setImmediate was queued by append(), so it runs before this one in the same
+      // check phase: a blocking write has made the chunk durable by then, while a thread-pool
+      // write could not have reported back yet (completions arrive in the poll phase). A frame
+      // that rolls to a new segment, and the next one, are the exception: creating the file and
+      // padding it ahead of the writer are asynchronous.
+      const inTurn = await new Promise<number>((resolve) => setImmediate(() => resolve(journal.durablePosition)));
+      if (journal.stats().segments !== segments) rolledAt = frame;
+      else if (rolledAt < frame - 1) {
+        assert.equal(inTurn, end, `frame ${frame}: durable ${inTurn} of ${end} in the writer's turn`);
+        inTurnFrames++;
+      }
+      await synced;
+      assert.equal(syncError, null);
+    }
+    assert.ok(journal.stats().segments > 2);
+    assert.ok(inTurnFrames >= 15, `only ${inTurnFrames} frames without a roll`);
+    assert.ok(journal.stats().dsyncWrites >= inTurnFrames);
+    journal.blockingDurableWrites = false;
+    await journal.close();
+    const reopened = await Journal.open({ dir, segmentSize: 8192 });
+    const records = await readAll(reopened);
+    assert.deepEqual(records.map((r) => r.position), positions);
+    records.forEach((r, i) => assert.deepEqual(r.payload, payloadFor(i, 900)));
+    await reopened.close();
+  });
+
   test("group commit: 200 concurrent append+sync callers share far fewer fsyncs", async () => {
     const dir = await tempDir();
     const journal = await Journal.open({ dir });

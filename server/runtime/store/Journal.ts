@@ -1,4 +1,4 @@
-import { constants } from "node:fs";
+import { constants, writevSync } from "node:fs";
 import { open, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
@@ -121,6 +121,15 @@ export class Journal {
   private writtenWaiters: Waiter[] = [];
   private lane: Promise<void> = Promise.resolve();
   private roundQueued = false;
+
+  /**
+   * Follower mode (a replication slave): durable chunks are written by a blocking writev on the
+   * event-loop thread instead of through the thread pool. A slave serves no clients, so blocking
+   * for its flush costs nothing, and it saves two thread wake-ups per flush (pool thread, then
+   * back to the loop) on the path of every replicated receipt; frames arriving meanwhile wait in
+   * the socket and go out together in the next flush, so the group commit is kept.
+   */
+  blockingDurableWrites = false;
 
   private failure: Error | null = null;
   private truncating = false;
@@ -514,7 +523,10 @@ export class Journal {
       }
       const end = chunk.start + chunk.bytes;
       const durable = this.durableWriteFits(chunk.start, end);
-      const { bytesWritten } = await (durable ? this.activeDsyncFh : this.activeFh).writev(chunk.records, offset);
+      const bytesWritten =
+        durable && this.blockingDurableWrites
+          ? writevSync(this.activeDsyncFh.fd, chunk.records, offset)
+          : (await (durable ? this.activeDsyncFh : this.activeFh).writev(chunk.records, offset)).bytesWritten;
       if (bytesWritten !== chunk.bytes) {
         throw new Error(`journal short write at position ${chunk.start}: ${bytesWritten} of ${chunk.bytes} bytes`);
       }

@@ -85,7 +85,8 @@ interface Serving {
  * - replication: login with the slave's terms and end, the REAL divergencePoint decides
  *   truncate-and-stream or full resync, records stream in order, the slave acks mem and disk in
  *   batches (ReplicationSlave.scheduleAck: one ack per event-loop turn, modelled as one per
- *   simulated instant, sent with the positions of the moment it leaves);
+ *   simulated instant, sent with the positions of the moment it leaves) — only per flush, none on
+ *   arrival, when the policy counts only durable positions (LoginOk `acks: "disk"`);
  * - the gate: a receipt leaves once the local part of the sync policy holds, minSlaveAcks slaves
  *   acknowledged (mem or disk) — with masterVotes (quorum_disk), once any quorum of nodes has it
  *   durable, the master's own flush one vote — and the write fence (coordinator heard within half the session
@@ -514,7 +515,8 @@ export class SimNode {
         }
       }
     }
-    this.scheduleAck(conn);
+    // LoginOk `acks: "disk"`: under a policy that counts only durable positions the slave acks per flush, not on arrival.
+    if (this.c.policy.remote !== "disk") this.scheduleAck(conn);
     this.syncToDisk(conn);
   }
 
