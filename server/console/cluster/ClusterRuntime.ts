@@ -178,7 +178,10 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
     const log = this.o.logger;
     this.admin = new AdminClient({ token: this.adminToken, urlOf: (name) => this.node(name).adminUrl, onMutated: (name) => this.pollers.get(name)?.refresh() });
     this.monitor = new ClusterMonitor(this.zk, this.groups, log.child({ component: "monitor" }));
-    this.monitor.on("event", (e) => this.emit("event", this.withProcessCause(e)));
+    this.monitor.on("event", (e) => {
+      this.pollNow(e);
+      this.emit("event", this.withProcessCause(e));
+    });
     this.monitor.on("group", (g) => this.emit("group", g));
     await this.monitor.start();
     for (const n of this.nodes) {
@@ -246,6 +249,17 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
         : `${subject}'s process exited on its own (${x.signal ? `killed by ${x.signal}` : `exit code ${x.code}`})${x.fatal ? `: ${x.fatal.slice(0, 200)}` : ""}`;
     }
     return why ? { ...e, cause: e.cause ? `${why}. ${e.cause}` : why } : e;
+  }
+
+  /**
+   * The coordinator saw a node's session end or start, or a mastership move: its poller asks at
+   * once instead of waiting out a long-poll. A stopped (SIGSTOP) node keeps its admin socket
+   * open, so only its lost session says it is gone; this keeps its node-down within the session
+   * timeout plus one poll timeout.
+   */
+  private pollNow(e: ClusterEvent): void {
+    const previous = e.kind === "election" ? e.data?.previous : undefined;
+    for (const name of [e.node, typeof previous === "string" ? previous : undefined]) if (name) this.pollers.get(name)?.refresh();
   }
 
   /** Polling goes fast while a browser is connected, slow otherwise. */
