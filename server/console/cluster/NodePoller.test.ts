@@ -210,3 +210,26 @@ test("a node that dies during a hold is seen down at once; refresh() cuts a hold
   }
   assert.deepEqual(events, ["down"]);
 });
+
+test("a node that stops answering during a hold (SIGSTOP) is seen down one poll timeout after refresh(), not after the hold", async () => {
+  const n = await longPollNode();
+  const p = new NodePoller({ name: "mq1", group: "group1" }, { admin: adminAt(n.port), fastMs: 20, slowMs: 20, holdMs: 25_000, logger: pino({ level: "silent" }) });
+  const events: string[] = [];
+  p.on("down", () => events.push("down"));
+  p.setWatched(true);
+  p.start();
+  try {
+    await until("first answer", () => p.latest?.up === true);
+    await until("a held poll", () => n.nodeCalls.length === 2);
+    // From now on the node reads requests and never answers (a stopped process's kernel still accepts).
+    n.server.removeAllListeners("request");
+    n.server.on("request", () => undefined);
+    // What the runtime does when the coordinator reports the node's session gone.
+    p.refresh();
+    await until("down", () => events.length === 1, 15_000);
+  } finally {
+    p.stop();
+    await closeServer(n.server);
+  }
+  assert.deepEqual(events, ["down"]);
+});
