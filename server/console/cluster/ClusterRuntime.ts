@@ -278,7 +278,8 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
    * cached for `maxAgeMs`: the poller also lists destinations, which a slave refuses (503), so a
    * healthy slave's snapshot reads "down" — this answers whether the node itself is up.
    * `maxAgeMs` bounds the poller's snapshot too: a drain (maxAgeMs 0) must see a role change the
-   * poller has not caught yet (it polls every 1-10 s).
+   * poller has not caught yet (its snapshot is as old as the node's last answer: up to a
+   * long-poll's hold on an idle node).
    */
   async nodeInfo(name: string, maxAgeMs = 1500): Promise<NodeInfoAnswer> {
     this.node(name);
