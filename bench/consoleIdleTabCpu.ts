@@ -67,6 +67,8 @@ export interface IdleTabCpuPhase {
   /** Console process CPU over the phase, % of one core. */
   cpuPercent: number;
   trpcRequests: number;
+  /** Every other HTTP request the tabs sent (pages, assets, the live channel's transport). */
+  otherRequests: number;
 }
 
 export interface IdleTabCpuResult {
@@ -85,6 +87,7 @@ export async function runConsoleIdleTabCpu(tabCounts: number[] = [0, 1], seconds
     const ctx = await browser.newContext();
     const pages: Page[] = [];
     let requests = 0;
+    let others = 0;
     let counting = false;
     const phases: IdleTabCpuPhase[] = [];
     for (const tabs of tabCounts) {
@@ -93,7 +96,9 @@ export async function runConsoleIdleTabCpu(tabCounts: number[] = [0, 1], seconds
         // The first tab signs in (the cookie then serves the others); its own requests are not counted.
         if (pages.length === 0) await signIn(p, c.url, c.adminPassword);
         p.on("request", (r) => {
-          if (counting && r.url().includes("/api/trpc/")) requests++;
+          if (!counting) return;
+          if (r.url().includes("/api/trpc/")) requests++;
+          else others++;
         });
         await p.goto(`${c.url}/`);
         pages.push(p);
@@ -101,6 +106,7 @@ export async function runConsoleIdleTabCpu(tabCounts: number[] = [0, 1], seconds
       // The six nodes elect and start answering (first phase); the pages settle.
       await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
       requests = 0;
+      others = 0;
       counting = true;
       const cpu0 = readCpuSeconds(c.pid);
       const w0 = performance.now();
@@ -109,7 +115,7 @@ export async function runConsoleIdleTabCpu(tabCounts: number[] = [0, 1], seconds
       const wall = (performance.now() - w0) / 1000;
       counting = false;
       if (cpu0 === null || cpu1 === null) throw new Error("console process vanished during the CPU sample");
-      phases.push({ tabs: pages.length, seconds: wall, cpuPercent: ((cpu1 - cpu0) / wall) * 100, trpcRequests: requests });
+      phases.push({ tabs: pages.length, seconds: wall, cpuPercent: ((cpu1 - cpu0) / wall) * 100, trpcRequests: requests, otherRequests: others });
     }
     const electionToPageMs = pages.length > 0 ? await electionToPage(pages[0]!, c.url) : null;
     return { phases, electionToPageMs };
@@ -130,7 +136,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const none = r.phases.find((p) => p.tabs === 0);
       for (const p of r.phases) {
         const perTab = none && p.tabs > 0 ? `; ${((p.cpuPercent - none.cpuPercent) / p.tabs).toFixed(2)} % per tab over the no-tab phase` : "";
-        console.log(`console CPU with ${p.tabs} idle tab(s) on the Overview: ${p.cpuPercent.toFixed(2)} % of one core over ${p.seconds.toFixed(0)} s${perTab}; ${p.trpcRequests} tRPC requests from the tab(s)`);
+        console.log(`console CPU with ${p.tabs} idle tab(s) on the Overview: ${p.cpuPercent.toFixed(2)} % of one core over ${p.seconds.toFixed(0)} s${perTab}; ${p.trpcRequests} tRPC and ${p.otherRequests} other HTTP requests from the tab(s)`);
       }
       console.log(`election → new master on the idle page: ${r.electionToPageMs === null ? "not measured" : `${r.electionToPageMs} ms`} (target ≤ 1000 ms)`);
       const one = r.phases.find((p) => p.tabs === 1);
