@@ -1,13 +1,13 @@
 // Where an idle open tab's console CPU goes (`node --import tsx bench/consoleIdleProfile.ts`):
 // the same set-up as consoleIdleTabCpu.ts (a real `tandem console` with its six-node embedded
-// cluster, one Chromium tab on the Overview); after the warm-up the console's inspector is opened
+// cluster, one Chromium tab on the Overview, or none with BENCH_TABS=0); after the warm-up the console's inspector is opened
 // (SIGUSR1 on a port chosen here) and its CPU profiler records the idle window (BENCH_SECONDS,
 // default 60 s); the functions with the most self time, and the project's call paths that lead to
 // them, are printed.
 // Needs the production build (`npm run build`).
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { chromium } from "@playwright/test";
+import { chromium, type Browser } from "@playwright/test";
 import WebSocket from "ws";
 import { startClusterConsoleProcess } from "../e2e/consoleProcess";
 import { readCpuSeconds } from "./procStats";
@@ -38,18 +38,8 @@ async function main(): Promise<void> {
   let cpu: number;
   let threads: Map<string, number>;
   try {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${c.url}/login`, { waitUntil: "networkidle", timeout: 120_000 });
-    await page.getByTestId("login-username").fill("admin");
-    await page.getByTestId("login-password").fill(c.adminPassword);
-    await page.getByTestId("login-submit").click();
-    await page.waitForURL(/\/change-password$/, { timeout: 60_000 });
-    await page.waitForLoadState("networkidle");
-    await page.getByTestId("pw-current").fill(c.adminPassword);
-    await page.getByTestId("pw-new").fill(PASSWORD);
-    await page.getByTestId("pw-submit").click({ timeout: 60_000 });
-    await page.getByTestId("whoami").waitFor({ timeout: 60_000 });
-    await page.goto(`${c.url}/`, { timeout: 120_000 });
+    // BENCH_TABS=0: the console alone (no browser page), what it costs with nobody watching.
+    if (process.env.BENCH_TABS !== "0") await openOverview(browser, c);
     process.kill(c.pid, "SIGUSR1");
     await new Promise((r) => setTimeout(r, 20_000));
     const inspector = await Inspector.open(inspectPort);
@@ -70,6 +60,22 @@ async function main(): Promise<void> {
   report(prof, cpu, seconds);
   console.log("CPU by thread (s over the window; the profiler's own thread included):");
   for (const [name, sec] of [...threads!.entries()].sort((a, b) => b[1] - a[1]).filter(([, sec]) => sec > 0)) console.log(`  ${sec.toFixed(2).padStart(6)} s  ${name}`);
+}
+
+/** One tab logged in (the one-time password changed) and left on the Overview. */
+async function openOverview(browser: Browser, c: { url: string; adminPassword: string }): Promise<void> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${c.url}/login`, { waitUntil: "networkidle", timeout: 120_000 });
+  await page.getByTestId("login-username").fill("admin");
+  await page.getByTestId("login-password").fill(c.adminPassword);
+  await page.getByTestId("login-submit").click();
+  await page.waitForURL(/\/change-password$/, { timeout: 60_000 });
+  await page.waitForLoadState("networkidle");
+  await page.getByTestId("pw-current").fill(c.adminPassword);
+  await page.getByTestId("pw-new").fill(PASSWORD);
+  await page.getByTestId("pw-submit").click({ timeout: 60_000 });
+  await page.getByTestId("whoami").waitFor({ timeout: 60_000 });
+  await page.goto(`${c.url}/`, { timeout: 120_000 });
 }
 
 /** CPU seconds per thread of a process, by "name tid" (/proc/<pid>/task/<tid>/stat). */

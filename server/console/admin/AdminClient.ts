@@ -47,7 +47,17 @@ export interface ListQuery {
   filter?: string;
 }
 
-type Call = { timeoutMs?: number };
+type Call = {
+  timeoutMs?: number;
+  /** Abandons the call: it then rejects with an AdminCallError coded ABORTED. */
+  signal?: AbortSignal;
+};
+
+/** A long-poll of GET /api/v1/node: answer once what the node shows differs from `changedFrom`, or after `waitMs`. */
+export interface NodeChangeWait {
+  changedFrom: string;
+  waitMs: number;
+}
 
 const enc = encodeURIComponent;
 
@@ -67,8 +77,16 @@ function query(q: Record<string, string | number | undefined>): string {
 export class AdminClient {
   constructor(private readonly o: AdminClientOptions) {}
 
-  nodeInfo(node: string, c?: Call): Promise<z.output<typeof nodeInfoSchema>> {
-    return this.request(node, "GET", "/api/v1/node", nodeInfoSchema, undefined, c);
+  /**
+   * GET /api/v1/node. With `wait`, a long-poll: the node holds the answer until what it shows
+   * differs from `wait.changedFrom` (an earlier answer's `shown`) or `wait.waitMs` passed; the
+   * call's timeout counts from the end of the hold.
+   */
+  nodeInfo(node: string, c?: Call & { wait?: NodeChangeWait }): Promise<z.output<typeof nodeInfoSchema>> {
+    const w = c?.wait;
+    const path = w ? `/api/v1/node${query({ changedFrom: w.changedFrom, waitMs: w.waitMs })}` : "/api/v1/node";
+    const call = w ? { ...c, timeoutMs: w.waitMs + (c?.timeoutMs ?? this.o.timeoutMs ?? 15_000) } : c;
+    return this.request(node, "GET", path, nodeInfoSchema, undefined, call);
   }
 
   handover(node: string, c?: Call): Promise<z.output<typeof handoverResultSchema>> {
@@ -171,10 +189,13 @@ export class AdminClient {
         method,
         headers: { authorization: `Bearer ${this.o.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(c?.timeoutMs ?? this.o.timeoutMs ?? 15_000),
+        signal: c?.signal
+          ? AbortSignal.any([c.signal, AbortSignal.timeout(c.timeoutMs ?? this.o.timeoutMs ?? 15_000)])
+          : AbortSignal.timeout(c?.timeoutMs ?? this.o.timeoutMs ?? 15_000),
       });
       text = await res.text();
     } catch (err) {
+      if (c?.signal?.aborted) throw new AdminCallError(node, null, "ABORTED", `${method} ${path}: abandoned by the console`, { cause: err });
       const name = (err as Error | undefined)?.name;
       if (name === "TimeoutError" || name === "AbortError") throw new AdminCallError(node, null, "NODE_TIMEOUT", `${method} ${path}: no answer in time`, { cause: err });
       throw new AdminCallError(node, null, "NODE_UNREACHABLE", `${method} ${path}: ${(err as Error).message}${causeCode(err)}`, { cause: err });

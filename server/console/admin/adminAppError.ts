@@ -41,6 +41,7 @@ export function adminAppError(err: unknown, what: string): Error {
       return new AppError("BAD_REQUEST", err.reason, "ADMIN_REFUSED", cause);
     case "INTERNAL":
     case "BAD_ANSWER":
+    case "ABORTED":
       return new Error(`${what}: ${err.message}`, cause);
     default:
       return unreachable(err.code);

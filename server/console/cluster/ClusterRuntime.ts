@@ -178,7 +178,10 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
     const log = this.o.logger;
     this.admin = new AdminClient({ token: this.adminToken, urlOf: (name) => this.node(name).adminUrl, onMutated: (name) => this.pollers.get(name)?.refresh() });
     this.monitor = new ClusterMonitor(this.zk, this.groups, log.child({ component: "monitor" }));
-    this.monitor.on("event", (e) => this.emit("event", this.withProcessCause(e)));
+    this.monitor.on("event", (e) => {
+      this.pollNow(e);
+      this.emit("event", this.withProcessCause(e));
+    });
     this.monitor.on("group", (g) => this.emit("group", g));
     await this.monitor.start();
     for (const n of this.nodes) {
@@ -248,6 +251,17 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
     return why ? { ...e, cause: e.cause ? `${why}. ${e.cause}` : why } : e;
   }
 
+  /**
+   * The coordinator saw a node's session end or start, or a mastership move: its poller asks at
+   * once instead of waiting out a long-poll. A stopped (SIGSTOP) node keeps its admin socket
+   * open, so only its lost session says it is gone; this keeps its node-down within the session
+   * timeout plus one poll timeout.
+   */
+  private pollNow(e: ClusterEvent): void {
+    const previous = e.kind === "election" ? e.data?.previous : undefined;
+    for (const name of [e.node, typeof previous === "string" ? previous : undefined]) if (name) this.pollers.get(name)?.refresh();
+  }
+
   /** Polling goes fast while a browser is connected, slow otherwise. */
   setWatched(watched: boolean): void {
     for (const p of this.pollers.values()) p.setWatched(watched);
@@ -264,7 +278,8 @@ export class ClusterRuntime extends EventEmitter<ClusterRuntimeEvents> {
    * cached for `maxAgeMs`: the poller also lists destinations, which a slave refuses (503), so a
    * healthy slave's snapshot reads "down" — this answers whether the node itself is up.
    * `maxAgeMs` bounds the poller's snapshot too: a drain (maxAgeMs 0) must see a role change the
-   * poller has not caught yet (it polls every 1-10 s).
+   * poller has not caught yet (its snapshot is as old as the node's last answer: up to a
+   * long-poll's hold on an idle node).
    */
   async nodeInfo(name: string, maxAgeMs = 1500): Promise<NodeInfoAnswer> {
     this.node(name);

@@ -9,6 +9,8 @@ export interface AdminRequest {
   query: URLSearchParams;
   /** Parsed JSON body (undefined when the request had none). */
   body: unknown;
+  /** Aborts when the caller hangs up (a held long-poll stops waiting). */
+  signal?: AbortSignal;
 }
 
 export type AdminHandler = (req: AdminRequest) => Promise<unknown> | unknown;

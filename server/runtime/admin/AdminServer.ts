@@ -110,7 +110,9 @@ export class AdminServer {
         throw new AdminError(405, "METHOD_NOT_ALLOWED", `${method} is not allowed on ${path} (allowed: ${match.allowed.join(", ")})`);
       }
       const body = await this.readBody(req);
-      const result = await match.handler({ params: match.params, query, body });
+      const hangUp = new AbortController();
+      res.once("close", () => hangUp.abort());
+      const result = await match.handler({ params: match.params, query, body, signal: hangUp.signal });
       if (this.o.checkResponses && match.response !== null) {
         const checked = match.response.safeParse(result);
         if (!checked.success) {

@@ -97,6 +97,11 @@ export const nodeInfoSchema = z.object({
   process: z.object({ rss: z.number(), heapUsed: z.number(), heapTotal: z.number(), external: z.number(), arrayBuffers: z.number() }),
   /** Total lag of each RocketMQ consumer group on this master (absent when it serves no RocketMQ broker); the alert rules read it. */
   rocketmqLag: z.array(z.object({ consumerGroup: z.string(), lag: z.number() })).optional(),
+  /**
+   * Fingerprint of what a console shows of this node (nodeShown.ts): pass it back as
+   * `changedFrom` to long-poll for the next change. Absent from nodes older than the long-poll.
+   */
+  shown: z.string().optional(),
 });
 export type NodeInfo = z.infer<typeof nodeInfoSchema>;
 

@@ -1,7 +1,7 @@
 import type { AdminContext } from "./AdminContext";
 import { AdminError, badRequest } from "./AdminError";
 import { AdminRouter, type AdminRequest } from "./AdminRouter";
-import { browseExtra, createDestinationBody, destinationChangesQuery, destinationsExtra, moveBody, rmqCreateTopicBody, rmqMessagesQuery, rmqResendBody, rmqResetOffsetBody, sendMessageBody } from "./adminSchemas";
+import { browseExtra, createDestinationBody, destinationChangesQuery, destinationsExtra, moveBody, nodeQuery, rmqCreateTopicBody, rmqMessagesQuery, rmqResendBody, rmqResetOffsetBody, sendMessageBody } from "./adminSchemas";
 import { closeConnection, listConnections, listDurables, listSubscriptions } from "./connections";
 import {
   createDestination,
@@ -13,6 +13,7 @@ import {
 } from "./destinations";
 import { browseMessages, getMessage, moveMessages, sendMessage } from "./messages";
 import { nodeInfo } from "./nodeInfo";
+import { NodeChangeWaiter, shownFingerprint } from "./nodeShown";
 import { createNodeMetrics } from "./nodeMetrics";
 import { RawReply } from "./RawReply";
 import { rmqAdminView } from "../rocketmq/rmqAdminView";
@@ -53,7 +54,14 @@ export function adminRoutes(ctx: AdminContext): AdminRouter {
   const r = new AdminRouter();
   const base = "/api/v1";
 
-  r.route("GET", `${base}/node`, nodeInfoSchema, () => nodeInfo(ctx));
+  // A console long-polls this (changedFrom + waitMs): an idle node answers once per hold, a change at once.
+  const changes = new NodeChangeWaiter(() => shownFingerprint(ctx));
+  r.route("GET", `${base}/node`, nodeInfoSchema, async (req) => {
+    const q = nodeQuery.parse(Object.fromEntries(req.query));
+    if (q.changedFrom !== undefined) await changes.wait(q.changedFrom, q.waitMs, req.signal);
+    const info = nodeInfo(ctx);
+    return { ...info, shown: shownFingerprint(ctx, info) };
+  });
   // Prometheus: `max_destinations=N` keeps the N deepest destinations' series (a node with 10,000
   // queues need not export all of them on every scrape); absent, all are exported.
   const metrics = createNodeMetrics(ctx);

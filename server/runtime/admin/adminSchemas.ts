@@ -24,6 +24,19 @@ export const moveBody = z.strictObject({
   limit: z.number().int().min(1).max(1_000_000).default(1_000_000),
 });
 
+/** Longest a long-poll of GET /api/v1/node may be held (under the kept-alive connection's 30 s). */
+export const NODE_MAX_WAIT_MS = 25_000;
+
+/**
+ * GET /api/v1/node's query. With `changedFrom` (the `shown` fingerprint of an earlier answer) and
+ * `waitMs`, the node answers once what it shows differs from that answer, or after `waitMs` at
+ * most (then with the same fingerprint); without them, at once.
+ */
+export const nodeQuery = z.strictObject({
+  changedFrom: z.string().min(1).max(64).optional(),
+  waitMs: z.coerce.number().int().min(0).max(NODE_MAX_WAIT_MS).default(0),
+});
+
 export const browseExtra = { selector: z.string().max(10_000).optional() };
 export const destinationsExtra = { kind: z.enum(["queue", "topic", "temp-queue", "temp-topic"]).optional() };
 

@@ -72,6 +72,15 @@ class RawClient {
     return { err: r.int(), body: r };
   }
 
+  /** A ping (xid -2); the zxid its answer carries. */
+  async ping(): Promise<number> {
+    const r = new JuteReader(await this.next(new JuteWriter().int(-2).int(OpCode.ping).toFrame()));
+    assert.equal(r.int(), -2, "a ping is answered with xid -2");
+    const zxid = r.longNumber();
+    assert.equal(r.int(), 0);
+    return zxid;
+  }
+
   close(): void {
     this.socket.destroy();
   }
@@ -193,6 +202,30 @@ describe("CoordinatorServer: a stalled event loop does not expire the sessions i
         });
       });
       assert.ok(closed, "a silent session still expires");
+    } finally {
+      c?.close();
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("CoordinatorServer: pings", () => {
+  test("each ping answer carries the zxid current when it is sent (the reused answer follows every write)", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "tandem-coord-ping-"));
+    const server = await CoordinatorServer.start({ host: "127.0.0.1", port: 0, dataDir, logger });
+    let c: RawClient | null = null;
+    try {
+      c = await RawClient.open(server.address().port);
+      const z0 = await c.ping();
+      assert.equal(await c.ping(), z0, "nothing written: the same zxid");
+      assert.equal((await c.call(OpCode.create, createBody("/p1", null))).err, 0);
+      const z1 = await c.ping();
+      assert.ok(z1 > z0, `a write moves the zxid the next ping answers (${z0} → ${z1})`);
+      assert.equal((await c.call(OpCode.create, createBody("/p2", null))).err, 0);
+      const z2 = await c.ping();
+      assert.ok(z2 > z1, `and again (${z1} → ${z2})`);
+      assert.equal(await c.ping(), z2);
     } finally {
       c?.close();
       await server.stop();

@@ -121,11 +121,18 @@ export class CoordinatorServer implements CnxnHost {
   private readonly stats = new ServerStats();
   private readonly tickTime: number;
   /**
-   * Expiry is checked twice per tick (or per minimum session, when that is shorter than a tick), so
-   * a session ends within [timeout, timeout + min(tickTime, minSessionTimeout) / 2].
+   * Expiry is checked when the earliest session deadline falls due, and at least once per minimum
+   * session timeout (a session created or renegotiated meanwhile cannot be due sooner than that),
+   * so a session ends at its deadline; a check that finds a deadline already past (its expiry
+   * still on its way through the pipeline) looks again after this interval
+   * (min(tickTime, minSessionTimeout) / 2). One timer, re-armed per check rather than per ping:
+   * an idle ensemble whose clients ping every third of their timeout wakes it about once per
+   * session timeout instead of twice per tick (ZooKeeper's ExpiryQueue buckets serve the same end).
    */
   private readonly expiryInterval: number;
-  private lastExpiryCheck = 0;
+  private expiryTimer: NodeJS.Timeout | null = null;
+  /** When the armed expiry check was due (its lateness tells a stalled event loop). */
+  private expiryDueAt = 0;
   private readonly minTimeout: number;
   private readonly maxTimeout: number;
   private readonly whitelist: string[];
@@ -200,8 +207,7 @@ export class CoordinatorServer implements CnxnHost {
     });
     const addr = this.server.address();
     this.bound = { host, port: typeof addr === "object" && addr ? addr.port : 0 };
-    this.lastExpiryCheck = Date.now();
-    this.timers.push(setInterval(() => this.expireSessions(), this.expiryInterval));
+    this.armExpiry(Date.now());
     this.timers.push(setInterval(() => this.cleanContainers(), Math.max(1000, 5 * this.tickTime)));
     this.logger.info({ service: "coordinator", host, port: this.bound.port }, "listening");
   }
@@ -318,17 +324,27 @@ export class CoordinatorServer implements CnxnHost {
     // wait unread in the socket buffers and timers run before sockets are read, so expiring now
     // would blame clients for the server's own deafness: push every deadline back by the stall
     // first. A ZooKeeper server has the same blind spot; its threads just make it rarer.
-    const late = now - this.lastExpiryCheck - this.expiryInterval;
-    this.lastExpiryCheck = now;
+    this.expiryTimer = null;
+    const late = now - this.expiryDueAt;
     if (late > STALL_TOLERANCE_MS) {
       this.sessions.extendAll(late);
       if (late > 500) this.logger.warn({ stalledMs: late }, "event loop stalled: session deadlines extended by the stall");
-      return;
+    } else {
+      for (const id of this.sessions.expired(now)) {
+        this.logger.info({ sessionId: `0x${BigInt.asUintN(64, id).toString(16)}`, timeout: this.sessions.timeoutOf(id) }, "session expired");
+        this.submit(this.internalRequest(id, { op: "expireSession" }, OpCode.closeSession));
+      }
     }
-    for (const id of this.sessions.expired(now)) {
-      this.logger.info({ sessionId: `0x${BigInt.asUintN(64, id).toString(16)}`, timeout: this.sessions.timeoutOf(id) }, "session expired");
-      this.submit(this.internalRequest(id, { op: "expireSession" }, OpCode.closeSession));
-    }
+    this.armExpiry(now);
+  }
+
+  /** Arms the next expiry check: at the earliest deadline, within one minimum session timeout at most. */
+  private armExpiry(now: number): void {
+    if (this.stopping) return;
+    const next = this.sessions.nextDeadline();
+    const delay = next === null ? this.minTimeout : next <= now ? this.expiryInterval : Math.min(next - now, this.minTimeout);
+    this.expiryDueAt = now + delay;
+    this.expiryTimer = setTimeout(() => this.expireSessions(), delay);
   }
 
   /** ContainerManager: empty containers and expired TTL nodes are deleted by the server itself. */
@@ -447,6 +463,8 @@ export class CoordinatorServer implements CnxnHost {
     if (this.stopping) return this.stopping;
     this.stopping = (async () => {
       for (const t of this.timers) clearInterval(t);
+      if (this.expiryTimer) clearTimeout(this.expiryTimer);
+      this.expiryTimer = null;
       const closedServer = new Promise<void>((resolve) => this.server.close(() => resolve()));
       for (const c of [...this.cnxns]) c.close("serverStopping");
       await this.sync.idle();

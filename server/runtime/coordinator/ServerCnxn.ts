@@ -34,6 +34,8 @@ export class ServerCnxn implements RequestOrigin {
   private held: Buffer[] = [];
   private withReadOnly = true;
   private corked = false;
+  /** The last ping answer sent and the zxid it carries. */
+  private pingReply: { zxid: number; frame: Buffer } | null = null;
   sessionId = 0n;
   timeout = 0;
   readonly ids: Id[];
@@ -157,8 +159,12 @@ export class ServerCnxn implements RequestOrigin {
     if (type === OpCode.ping) {
       // Answered at once, outside the pipeline: clients match pings by xid -2, not by order,
       // and a ping must not wait behind a slow fsync (section 2.9).
-      this.send(encodeReply(Xid.ping, this.host.lastZxid(), 0));
-      this.noteReply(type, xid, this.host.lastZxid(), receivedAt);
+      const zxid = this.host.lastZxid();
+      // The answer differs only by zxid, which an idle ensemble keeps: reuse the frame (each
+      // client pings every third of its session timeout, the bulk of an idle coordinator's work).
+      if (this.pingReply?.zxid !== zxid) this.pingReply = { zxid, frame: encodeReply(Xid.ping, zxid, 0) };
+      this.send(this.pingReply.frame);
+      this.noteReply(type, xid, zxid, receivedAt);
       return;
     }
     try {

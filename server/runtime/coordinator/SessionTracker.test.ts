@@ -273,3 +273,20 @@ describe("SessionTracker: negotiated session timeouts (issue 9 defect 5)", () =>
     }
   });
 });
+
+describe("SessionTracker.nextDeadline: when the coordinator's one expiry timer is due", () => {
+  test("the earliest deadline of a session not closing; touches and closing move it; none without sessions", async () => {
+    const { SessionTracker } = await import("./SessionTracker");
+    const t = new SessionTracker(Buffer.alloc(32, 1), 1_000_000);
+    assert.equal(t.nextDeadline(), null);
+    t.add(1n, 2000, 1000);
+    t.add(2n, 4000, 1000);
+    assert.equal(t.nextDeadline(), 3000);
+    t.touch(1n, 4000); // a ping: 1 now expires at 6000, after 2 (5000)
+    assert.equal(t.nextDeadline(), 5000);
+    t.setClosing(2n);
+    assert.equal(t.nextDeadline(), 6000, "a closing session is not waited for");
+    t.remove(1n);
+    assert.equal(t.nextDeadline(), null);
+  });
+});

@@ -81,6 +81,13 @@ export class SessionTracker {
     for (const e of this.sessions.values()) if (!e.closing) e.expiresAt += ms;
   }
 
+  /** The earliest deadline of a session not yet closing (null: none): when the next expiry check is due. */
+  nextDeadline(): number | null {
+    let next: number | null = null;
+    for (const e of this.sessions.values()) if (!e.closing && (next === null || e.expiresAt < next)) next = e.expiresAt;
+    return next;
+  }
+
   /** Sessions past their deadline and not yet closing. */
   expired(now: number): bigint[] {
     const out: bigint[] = [];
