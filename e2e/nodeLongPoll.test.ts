@@ -56,6 +56,7 @@ describe("GET /api/v1/node long-poll: a real node", () => {
     const shown = await settledShown();
     const t0 = Date.now();
     const held = admin.nodeInfo("mq1", { wait: { changedFrom: shown, waitMs: 25_000 } });
+    held.catch(() => {}); // awaited below; a rejection there fails the test
     await new Promise((r) => setTimeout(r, 300));
     await admin.sendMessage("mq1", "/queue/lp", { body: "x" });
     const info = await held;
@@ -68,6 +69,7 @@ describe("GET /api/v1/node long-poll: a real node", () => {
     const shown = await settledShown();
     const t0 = Date.now();
     const held = admin.nodeInfo("mq1", { wait: { changedFrom: shown, waitMs: 25_000 } });
+    held.catch(() => {}); // awaited below; a rejection there fails the test
     const c = await connectStomp(b.port);
     clients.push(c);
     await c.request("SUBSCRIBE", [["destination", "/queue/lp-empty"], ["id", "s1"], ["ack", "client"]]);
@@ -88,6 +90,7 @@ describe("GET /api/v1/node long-poll: a real node", () => {
     const shown = await settledShown();
     const stop = new AbortController();
     const held = admin.nodeInfo("mq1", { signal: stop.signal, wait: { changedFrom: shown, waitMs: 25_000 } });
+    held.catch(() => {}); // awaited below; a rejection there fails the test
     await new Promise((r) => setTimeout(r, 200));
     stop.abort();
     await assert.rejects(held, (e: unknown) => e instanceof AdminCallError && e.code === "ABORTED");
