@@ -49,7 +49,7 @@ export function TimeSeriesChart({ rows, lines, title, testId, format, onZoom, em
     return timeAtX(clientX, r.left, r.width, rows[0]!.t, rows[rows.length - 1]!.t);
   };
   const finish = (): void => {
-    const z = zoomFromDrag(dragFrom, dragTo);
+    const z = zoomFromDrag(dragFrom, dragTo, rows.length > 1 ? rows[1]!.t - rows[0]!.t : 0);
     setDragFrom(null);
     setDragTo(null);
     if (z !== null) onZoom(z.from, z.to);

@@ -80,6 +80,8 @@ describe("metric chart rows", () => {
     assert.deepEqual(zoomFromDrag(200_000, 80_000), { from: 80_000, to: 200_000 });
     assert.deepEqual(zoomFromDrag(100_000, 110_000), { from: 75_000, to: 135_000 });
     assert.equal(zoomFromDrag(5, 5), null);
+    // Ending on a row takes that row's whole bucket.
+    assert.deepEqual(zoomFromDrag(0, 90_000, 10_000), { from: 0, to: 100_000 });
     assert.equal(zoomFromDrag(null, 5), null);
     assert.deepEqual(parseZoom(formatZoom(80_000, 200_000)), { from: 80_000, to: 200_000 });
     assert.equal(parseZoom("80000-90000"), null, "narrower than a minute");

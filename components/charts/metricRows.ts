@@ -69,10 +69,12 @@ export function formatZoom(from: number, to: number): string {
  * The window a drag selected, ordered and widened to MIN_ZOOM_MS around its middle when it is
  * narrower (a click without a drag selects nothing: null).
  */
-export function zoomFromDrag(a: number | null, b: number | null): { from: number; to: number } | null {
+export function zoomFromDrag(a: number | null, b: number | null, bucketMs = 0): { from: number; to: number } | null {
   if (a === null || b === null || a === b) return null;
   let from = Math.min(a, b);
-  let to = Math.max(a, b);
+  // Each row stands for the bucket that starts at it: a drag that ends on a row takes its whole
+  // bucket (the newest one holds a fresh console's samples — ending at its start would drop them).
+  let to = Math.max(a, b) + bucketMs;
   if (to - from < MIN_ZOOM_MS) {
     const mid = (from + to) / 2;
     from = mid - MIN_ZOOM_MS / 2;

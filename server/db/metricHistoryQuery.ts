@@ -41,3 +41,22 @@ export async function sqliteBucketAverages(prisma: PrismaClient, q: BucketQuery)
     GROUP BY "node", "metric", "b"`;
   return rows.map((r) => ({ node: r.node, metric: r.metric, time: Math.round(Number(r.last)), value: Number(r.v) }));
 }
+
+/**
+ * Each (node, metric)'s newest node-level sample in [from, before): what a series held when a
+ * window opened (bucketByNode holds it into the opening buckets). SQLite returns the bare
+ * columns of the row that MAX() picked, which is exactly that sample.
+ */
+export async function sqliteLatestBefore(prisma: PrismaClient, q: { nodes: string[]; metrics: readonly string[]; from: number; before: number }): Promise<BucketRow[]> {
+  if (q.nodes.length === 0 || q.metrics.length === 0 || !(q.before > q.from)) return [];
+  const iso = (ms: number): string => new Date(ms).toISOString().replace("Z", "+00:00");
+  const ms = Prisma.sql`CAST(ROUND((julianday("time") - 2440587.5) * 86400000.0) AS INTEGER)`;
+  const rows = await prisma.$queryRaw<Array<{ node: string; metric: string; last: number; v: number }>>`
+    SELECT "node", "metric", MAX(${ms}) AS "last", "value" AS "v"
+    FROM "MetricSample"
+    WHERE "destination" IS NULL AND "resolution" IN (0, 60)
+      AND "node" IN (${Prisma.join(q.nodes)}) AND "metric" IN (${Prisma.join([...q.metrics])})
+      AND "time" >= ${iso(q.from)} AND "time" < ${iso(q.before)}
+    GROUP BY "node", "metric"`;
+  return rows.map((r) => ({ node: r.node, metric: r.metric, time: Math.round(Number(r.last)), value: Number(r.v) }));
+}

@@ -290,6 +290,11 @@ describe("MetricsRecorder on SQLite", () => {
     for (let t = 25_000; t <= 80_000; t += 5_000) await recorder.record(snapshot(t0 + t, 3));
     await recorder.flush();
     assert.deepEqual(await times(), [0, 15_000, 20_000, 80_000], "a quiet series is written once a minute");
+    // A zoomed window between two of those writes holds none of them: it opens with the value held before it.
+    for (const dialect of ["sqlite", "portable"] as const) {
+      const zoomed = await new MetricHistoryService(prisma, dialect).read({ kind: "node", node: "mq-idle" }, { from: t0 + 30_000, to: t0 + 75_000 }, t0 + 90_000);
+      assert.deepEqual(zoomed.series.find((x) => x.metric === "depth")?.values, [3, 3, 3, 3, 3], `${dialect}: the depth written at 20 s, held over 30–70 s`);
+    }
   });
 });
 

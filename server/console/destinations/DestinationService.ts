@@ -118,7 +118,7 @@ export class DestinationService {
     return { attached: true, total: page.total, unfiltered: rows.length, groups, items: page.items.map((r) => ({ ...r, spark: sparks.get(`${r.group}\u0000${r.name}`) ?? [] })) };
   }
 
-  /** Depth over the last 15 minutes for the rows of one page, in one query. */
+  /** Depth over the last 15 minutes for the rows of one page: one query, and one indexed look-back per row. */
   private async sparklines(rows: readonly DestinationListRow[]): Promise<Map<string, Array<number | null>>> {
     const out = new Map<string, Array<number | null>>();
     if (rows.length === 0) return out;
@@ -137,9 +137,32 @@ export class DestinationService {
       if (list === undefined) byKey.set(key, (list = []));
       list.push({ time: s.time.getTime(), node: s.node, metric: "depth", value: s.value });
     }
+    // Each line opens with the depth held when the window opened (as history does): a stuck deep
+    // queue has no sample in the last 15 minutes, and its sparkline is that depth, not blank.
+    const nodesOf = (group: string): string[] => cluster.nodes.filter((n) => n.group === group).map((n) => n.name);
+    const opening = await Promise.all(
+      rows.map((r) =>
+        this.o.prisma.metricSample.findFirst({
+          where: { destination: r.name, node: { in: nodesOf(r.group) }, metric: "depth", resolution: { in: [0, 60] }, time: { lt: new Date(from), gte: new Date(from - OPENING_LOOKBACK_MS) } },
+          select: { node: true, value: true },
+          orderBy: { time: "desc" },
+        }),
+      ),
+    );
+    rows.forEach((r, i) => {
+      const o = opening[i];
+      if (o === null || o === undefined) return;
+      const key = `${r.group}\u0000${r.name}`;
+      let list = byKey.get(key);
+      if (list === undefined) byKey.set(key, (list = []));
+      list.unshift({ time: from, node: o.node, metric: "depth", value: o.value });
+    });
     for (const [key, list] of byKey) {
-      const points = shapeHistory(list, { from, to, bucketMs: SPARK_BUCKET_MS });
-      out.set(key, points.map((p) => p.depth));
+      const depths = shapeHistory(list, { from, to, bucketMs: SPARK_BUCKET_MS }).map((p) => p.depth);
+      // …and closes with it: the last sample's depth holds until the queue moves again.
+      const last = depths[depths.length - 1];
+      if (last !== undefined && last !== null) depths.push(last);
+      out.set(key, depths);
     }
     return out;
   }

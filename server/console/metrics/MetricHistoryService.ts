@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../../db/createPrismaClient";
-import { sqliteBucketAverages } from "../../db/metricHistoryQuery";
-import { bucketByNode, bucketGrid, combineSeries, type MetricPoint } from "./bucketSeries";
+import { sqliteBucketAverages, sqliteLatestBefore } from "../../db/metricHistoryQuery";
+import { bucketByNode, bucketGrid, combineSeries, priorFrom, type MetricPoint } from "./bucketSeries";
 
 /** Node-level metrics the MetricsRecorder keeps (destination = null), as the charts name them. */
 export const NODE_METRICS = ["in_per_sec", "out_per_sec", "depth", "inflight", "connections", "memory_used", "store_used", "rss", "lag_bytes"] as const;
@@ -48,7 +48,8 @@ export class MetricHistoryService {
     // One row per bucket from SQLite (the mean, at its newest sample's time): bucketByNode then
     // sees exactly one point per bucket and the same hold rule applies.
     if (this.dialect === "sqlite") {
-      const points = await sqliteBucketAverages(this.prisma, { nodes, metrics, first, to: window.to, bucketMs: grid.bucketMs });
+      const opening = await sqliteLatestBefore(this.prisma, { nodes, metrics, from: priorFrom(first, grid.bucketMs), before: window.from });
+      const points = [...opening, ...(await sqliteBucketAverages(this.prisma, { nodes, metrics, first, to: window.to, bucketMs: grid.bucketMs }))];
       return { bucketMs: grid.bucketMs, from: grid.from, to: grid.to, times: grid.times, series: shapeScope(scope, metrics, bucketByNode(points, grid), grid.times.length) };
     }
     const rows = await this.prisma.metricSample.findMany({
@@ -57,7 +58,8 @@ export class MetricHistoryService {
         node: { in: nodes },
         metric: { in: [...metrics] },
         resolution: { in: [0, 60] },
-        time: { gte: new Date(first), lte: new Date(window.to) },
+        // From one hold before the window: what each series held when it opened (bucketByNode).
+        time: { gte: new Date(priorFrom(first, grid.bucketMs)), lte: new Date(window.to) },
       },
       select: { time: true, node: true, metric: true, value: true },
     });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { bucketByNode, bucketGrid, combineSeries, holdMs } from "./bucketSeries";
+import { bucketByNode, bucketGrid, combineSeries, holdMs, priorFrom } from "./bucketSeries";
 
 const NOW = Date.parse("2026-06-01T12:00:00.000Z");
 const MIN = 60_000;
@@ -44,6 +44,21 @@ describe("bucketByNode", () => {
     const s = bucketByNode([{ time: 4_000, node: "a", metric: "m", value: 5 }, { time: 95_000, node: "a", metric: "m", value: 7 }], grid).get("a")!.get("m")!;
     // 4 s + 75 s = 79 s: buckets 0 s .. 70 s hold 5; 80 s is a gap.
     assert.deepEqual(s, [5, 5, 5, 5, 5, 5, 5, 5, null, 7, 7]);
+  });
+  test("a sample from before the window is held into its opening buckets (an unchanged value is written once a minute)", () => {
+    const zoomed = { bucketMs: 10_000, from: 100_000, to: 160_000, times: Array.from({ length: 7 }, (_, i) => 100_000 + i * 10_000) };
+    const s = bucketByNode(
+      [
+        { time: 40_000, node: "a", metric: "m", value: 1 },
+        { time: 90_000, node: "a", metric: "m", value: 3 },
+        { time: 30_000, node: "b", metric: "m", value: 8 },
+      ],
+      zoomed,
+    );
+    // a: the newest prior sample (90 s) holds until 165 s; b's (30 s) ended at 105 s: only bucket 100 s.
+    assert.deepEqual(s.get("a")!.get("m"), [3, 3, 3, 3, 3, 3, 3]);
+    assert.deepEqual(s.get("b")!.get("m"), [8, null, null, null, null, null, null]);
+    assert.equal(priorFrom(100_000, 10_000), 25_000);
   });
   test("samples outside the window are ignored; nothing recorded gives no series", () => {
     const s = bucketByNode([{ time: 200_000, node: "a", metric: "m", value: 1 }], grid);

@@ -44,6 +44,11 @@ export function bucketGrid(from: number, to: number, now: number): BucketGrid {
   return { bucketMs, from, to, times };
 }
 
+/** Where to start reading samples for a window whose first bucket starts at `first`: one hold earlier (bucketByNode). */
+export function priorFrom(first: number, bucketMs: number): number {
+  return first - holdMs(bucketMs);
+}
+
 /** How often the recorder writes a series whose value has not changed (UNCHANGED_WRITE_MS). */
 export const QUIET_WRITE_MS = 60_000;
 
@@ -56,20 +61,28 @@ export function holdMs(bucketMs: number): number {
 
 /**
  * One series per (node, metric) present in `samples`, aligned with `grid.times`: the mean of each
- * bucket's samples, the last value held for holdMs into empty buckets, null beyond.
+ * bucket's samples, the last value held for holdMs into empty buckets, null beyond. A sample from
+ * before the window (the caller reads those from holdMs back: `priorFrom`) is held into its
+ * opening buckets the same way — an unchanged series is written once a minute, so a window
+ * shorter than that would otherwise often hold none of its samples and chart nothing.
  */
 export function bucketByNode(samples: readonly MetricPoint[], grid: BucketGrid): Map<string, Map<string, Array<number | null>>> {
   const n = grid.times.length;
   const first = grid.times[0] ?? 0;
-  const acc = new Map<string, Map<string, { sum: Float64Array; count: Uint32Array; last: Float64Array }>>();
+  const acc = new Map<string, Map<string, { sum: Float64Array; count: Uint32Array; last: Float64Array; prior: { value: number; at: number } | null }>>();
   for (const s of samples) {
-    if (s.time < grid.from || s.time > grid.to) continue;
+    if (s.time > grid.to) continue;
+    const before = s.time < grid.from;
     const i = Math.floor((s.time - first) / grid.bucketMs);
-    if (i < 0 || i >= n) continue;
+    if (!before && (i < 0 || i >= n)) continue;
     let byMetric = acc.get(s.node);
     if (!byMetric) acc.set(s.node, (byMetric = new Map()));
     let a = byMetric.get(s.metric);
-    if (!a) byMetric.set(s.metric, (a = { sum: new Float64Array(n), count: new Uint32Array(n), last: new Float64Array(n).fill(-Infinity) }));
+    if (!a) byMetric.set(s.metric, (a = { sum: new Float64Array(n), count: new Uint32Array(n), last: new Float64Array(n).fill(-Infinity), prior: null }));
+    if (before) {
+      if (a.prior === null || s.time > a.prior.at) a.prior = { value: s.value, at: s.time };
+      continue;
+    }
     a.sum[i] += s.value;
     a.count[i]++;
     if (s.time > a.last[i]) a.last[i] = s.time;
@@ -80,7 +93,7 @@ export function bucketByNode(samples: readonly MetricPoint[], grid: BucketGrid):
     const m = new Map<string, Array<number | null>>();
     for (const [metric, a] of byMetric) {
       const values: Array<number | null> = new Array(n).fill(null);
-      let held: { value: number; at: number } | null = null;
+      let held: { value: number; at: number } | null = a.prior;
       for (let i = 0; i < n; i++) {
         if (a.count[i] > 0) {
           const v = a.sum[i] / a.count[i];

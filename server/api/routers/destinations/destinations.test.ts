@@ -168,6 +168,12 @@ describe("destinations procedures against an embedded cluster", () => {
     assert.equal(day.points[0].depth, 42, "minute rollups beyond the hour");
     const list = await v.destinations.list({ group: "group1", filter: "/queue/orders" });
     const spark = list.items.find((r) => r.name === "/queue/orders")!.spark;
-    assert.deepEqual(spark, [0, 1, 2, 3, 4, 5]);
+    // The sparkline opens with the depth held before its 15 minutes, like the history, and ends with the depth held now.
+    assert.deepEqual(spark, [42, 0, 1, 2, 3, 4, 5, 5]);
+    // A stuck queue (no sample for an hour) draws its depth, not a blank line.
+    await h.prisma.metricSample.create({ data: { time: new Date(now - 3_600_000), node: master, destination: "/queue/stuck", metric: "depth", value: 7, resolution: 0 } });
+    await h.caller(op).destinations.create({ group: "group1", kind: "queue", name: "/queue/stuck" });
+    const stuck = (await v.destinations.list({ group: "group1", filter: "/queue/stuck" })).items.find((r) => r.name === "/queue/stuck");
+    assert.deepEqual(stuck?.spark, [7, 7]);
   });
 });
