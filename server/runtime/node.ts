@@ -113,6 +113,14 @@ export class BrokerNode {
     // and a master's divergence point must not start beyond our end).
     await this.terms.truncate(this.journal.endPosition);
     if (c.groupNodes.length <= 1) {
+      // Nobody to replicate to and no coordinator session to keep alive: a durable chunk is
+      // written (O_DSYNC) on the event loop itself, as a slave writes. The thread-pool hop and
+      // its wake-up back to the loop cost more than the flush on a fast disk (bench, 1 KiB
+      // receipts, same run: 1 producer 2,835 → 4,619 msg/s and 256 → 150 µs CPU per message,
+      // 4 producers 7,118 → 9,233); frames arriving during a flush wait in the socket and are
+      // committed together by the next one, so group commit is kept. A replicated node keeps
+      // the pool: a stalled disk there must not starve its coordinator session's pings.
+      this.journal.blockingDurableWrites = true;
       await this.serve(this.standaloneGate());
       await this.startAdmin();
       await this.rocketmq?.startNameServer();
