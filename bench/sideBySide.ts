@@ -8,11 +8,14 @@
 //  - the null broker (bench/nullBroker.ts): the generator's own ceiling; a figure within 20 % of
 //    it is marked generator-bound;
 //  - Tandem as a 3-node group (quorum_mem, quorum_disk), against standalone Tandem.
-// fsyncs per message come from strace (fsync family only, seccomp-filtered) on every broker.
+// Each broker is warmed up first (SBS_WARMUP_MS of the 4-producer load: a JVM's JIT, V8's and
+// BEAM's caches) and measured bare; fsyncs per message come from a separate short pass with
+// strace attached to it (fsync family; plus Tandem's O_DSYNC writes from its own counter), and
+// for a Tandem group from the journals' own counters during the measured pass.
 //
 // Run: npm run bench -- --side-by-side   (or node --import tsx bench/sideBySide.ts)
 // Installs nothing by itself: bench/installPeers.sh does (apt-get; never part of `npm test`).
-// Env: SBS_ROUNDS (3), SBS_DURATION_MS (4000), SBS_SKIP_REPLICATED=1, SBS_RATE (2000),
+// Env: SBS_ROUNDS (3), SBS_DURATION_MS (4000), SBS_WARMUP_MS (10000), SBS_FSYNC_PASS_MS (1500), SBS_SKIP_REPLICATED=1, SBS_RATE (2000),
 // SBS_PEERS=0 (Tandem rows and the null broker only: no ActiveMQ/RabbitMQ), SBS_SCENARIOS=1p,4p,
 // SBS_GROUPS=quorum_disk (which replicated groups), SBS_BASELINE_ROOT=<checkout> (its groups too), TANDEM_REPL_TRACE=1 (the nodes log where a
 // replicated send's time goes; printed here).
@@ -21,7 +24,7 @@ import { join } from "node:path";
 import { ClusterProcess, waitFor } from "../e2e/support/clusterProcess";
 import { measureConcurrentDiskLimit, measureDiskLimit } from "./diskLimit";
 import type { LoadgenConfig, LoadgenResult } from "./loadgen";
-import { peersInstalled, startActiveMQ, startNullBroker, startRabbitMQ, startTandem, type BenchBroker } from "./peerBrokers";
+import { countFsyncsDuring, peersInstalled, startActiveMQ, startNullBroker, startRabbitMQ, startTandem, type BenchBroker } from "./peerBrokers";
 import { readCpuSeconds } from "./procStats";
 import { LOADGEN_DEFAULTS, spawnLoadgen } from "./spawnLoadgen";
 
@@ -64,14 +67,19 @@ interface Target {
   port: number;
   connect: Partial<LoadgenConfig>;
   pid: number | null;
-  fsyncs: () => Promise<number | null>;
+  /** A single broker: its fsyncs are counted in a separate pass with strace attached. */
+  broker?: BenchBroker;
+  /** A Tandem group's master: device flushes so far (its journal's counter), read around the measured pass. */
+  fsyncs?: () => Promise<number>;
   slaveFsyncs?: () => Promise<number[]>;
   /** A group's slave processes: their CPU counts in cpuUsPerMsg (the machine's cores are shared). */
   slavePids?: number[];
 }
 
+const FSYNC_PASS_MS = Number(process.env.SBS_FSYNC_PASS_MS ?? 1500);
+
 async function runOne(round: number, s: Scenario, t: Target, durationMs: number): Promise<SideBySideSample> {
-  const f0 = await t.fsyncs();
+  const f0 = (await t.fsyncs?.()) ?? null;
   const s0 = (await t.slaveFsyncs?.()) ?? [];
   const cpu0 = t.pid === null ? null : readCpuSeconds(t.pid);
   const groupCpu = (): number | null => {
@@ -82,11 +90,20 @@ async function runOne(round: number, s: Scenario, t: Target, durationMs: number)
   const wall0 = Date.now();
   const queue = `/queue/sbs.${s.key}.${round}`;
   const r: LoadgenResult = await spawnLoadgen({ ...LOADGEN_DEFAULTS, durationMs, ...s.config, ...t.connect, queue, port: t.port });
-  const f1 = await t.fsyncs();
+  const f1 = (await t.fsyncs?.()) ?? null;
   const s1 = (await t.slaveFsyncs?.()) ?? [];
-  const perMsg = (a: number, b: number): number => Math.round(((b - a) / r.sentTotal) * 1000) / 1000;
   const cpu1 = t.pid === null ? null : readCpuSeconds(t.pid);
   const g1 = groupCpu();
+  const wall1 = Date.now();
+  const perMsg = (a: number, b: number, sent = r.sentTotal): number => Math.round(((b - a) / sent) * 1000) / 1000;
+  let fsyncsPerMsg = f0 === null || f1 === null || r.sentTotal === 0 ? null : perMsg(f0, f1);
+  if (t.broker?.stores) {
+    // Not the measured pass: strace attached stops the broker on every syscall.
+    const traced = await countFsyncsDuring(t.broker, () =>
+      spawnLoadgen({ ...LOADGEN_DEFAULTS, durationMs: FSYNC_PASS_MS, ...s.config, ...t.connect, queue: `${queue}.fsyncs`, port: t.port }),
+    );
+    fsyncsPerMsg = traced.result.sentTotal === 0 ? null : perMsg(0, traced.flushes, traced.result.sentTotal);
+  }
   const sample: SideBySideSample = {
     round,
     scenario: s.key,
@@ -95,9 +112,9 @@ async function runOne(round: number, s: Scenario, t: Target, durationMs: number)
     p50: r.receiptP50,
     p99: r.receiptP99,
     p999: r.receiptP999,
-    fsyncsPerMsg: f0 === null || f1 === null || r.sentTotal === 0 ? null : perMsg(f0, f1),
+    fsyncsPerMsg,
     ...(t.slaveFsyncs && r.sentTotal > 0 ? { slaveFsyncsPerMsg: s1.map((b, i) => perMsg(s0[i] ?? 0, b)) } : {}),
-    brokerCpu: cpu0 === null || cpu1 === null ? 0 : Math.round(((cpu1 - cpu0) / ((Date.now() - wall0) / 1000)) * 100) / 100,
+    brokerCpu: cpu0 === null || cpu1 === null ? 0 : Math.round(((cpu1 - cpu0) / ((wall1 - wall0) / 1000)) * 100) / 100,
     cpuUsPerMsg: g0 === null || g1 === null || r.sentTotal === 0 ? null : Math.round(((g1 - g0) * 1e6) / r.sentTotal),
     loadgenCpu: r.loadgenCpu,
     errors: r.errors.join("; "),
@@ -107,7 +124,7 @@ async function runOne(round: number, s: Scenario, t: Target, durationMs: number)
 }
 
 function target(b: BenchBroker): Target {
-  return { name: b.name, port: b.port, connect: { virtualHost: b.virtualHost, login: b.login, passcode: b.passcode }, pid: b.pid, fsyncs: () => b.fsyncs() };
+  return { name: b.name, port: b.port, connect: { virtualHost: b.virtualHost, login: b.login, passcode: b.passcode }, pid: b.pid, broker: b };
 }
 
 async function startGroup(
@@ -213,6 +230,13 @@ export async function runSideBySide(): Promise<SideBySideReport> {
       }
     }
     const targets = [...brokers.map(target), ...groups.map((g) => g.target)];
+    // Warm-up, unmeasured: every broker's first seconds of load run cold code (ActiveMQ's JIT
+    // took ~20 s to reach its pace: 1,438 → 2,489 msg/s over three 4 s runs).
+    const warmupMs = Number(process.env.SBS_WARMUP_MS ?? 10_000);
+    for (const t of warmupMs > 0 ? targets : []) {
+      const w = await spawnLoadgen({ ...LOADGEN_DEFAULTS, durationMs: warmupMs, producers: 4, receiptEvery: 1, window: 1, ...t.connect, queue: "/queue/sbs.warmup", port: t.port });
+      console.error(`sbs: warm-up ${t.name}: ${w.receiptRate} msg/s`);
+    }
     for (let round = 1; round <= rounds; round++) {
       const d = measureDiskLimit(1500);
       const row: SideBySideReport["disk"][number] = { round, writeFdatasync: d.writeFdatasync, writeFsync: d.writeFsync, oDsync: d.oDsync };
