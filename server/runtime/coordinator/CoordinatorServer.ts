@@ -71,6 +71,8 @@ export const DEFAULT_MIN_SESSION_TIMEOUT_MS = 1000;
 const TWO_32 = 4294967296;
 /** Timer lateness (ms) below which the event loop counts as merely busy, not stalled. */
 const STALL_TOLERANCE_MS = 100;
+/** Znodes encoded per turn of the event loop while a snapshot is written (~5 ms each). */
+const SNAPSHOT_SLICE = 2000;
 
 async function writeDurably(path: string, data: Buffer): Promise<void> {
   const tmp = `${path}.tmp`;
@@ -366,18 +368,30 @@ export class CoordinatorServer implements CnxnHost {
     if (this.txnsSinceSnapshot >= (this.opts.snapshotEvery ?? 10000) && !this.snapshotting) void this.snapshot();
   }
 
-  /** Snapshot of the committed tree as of now; the body is taken synchronously so it is consistent. */
+  /**
+   * Snapshot of the committed tree as of now: captured synchronously so it is consistent, then
+   * encoded a slice at a time with the event loop free in between (encoding 100,000 znodes in
+   * one go held every client's requests for 0.2–0.45 s: the coordinator bench's p99 tail).
+   */
   private snapshot(): Promise<void> {
     if (this.snapshotting) return this.snapshotting;
     this.txnsSinceSnapshot = 0;
-    const zxid = this.committed.lastZxid;
-    const body = this.committed.serialize();
+    const image = this.committed.capture();
+    const zxid = image.lastZxid;
     this.snapshotting = (async () => {
       try {
-        await writeSnapshot(this.opts.dataDir, zxid, body);
+        const chunks = [image.header()];
+        let bytes = chunks[0]!.length;
+        for (let from = 0; from < image.size; from += SNAPSHOT_SLICE) {
+          if (from > 0) await new Promise<void>((r) => setImmediate(r));
+          const chunk = image.encode(from, from + SNAPSHOT_SLICE);
+          chunks.push(chunk);
+          bytes += chunk.length;
+        }
+        await writeSnapshot(this.opts.dataDir, zxid, chunks);
         this.sync.requestRoll();
         await purgeOld(this.opts.dataDir, 2, this.sync.activeLogFile());
-        this.logger.info({ zxid: `0x${zxid.toString(16)}`, bytes: body.length }, "snapshot written");
+        this.logger.info({ zxid: `0x${zxid.toString(16)}`, bytes, znodes: image.size }, "snapshot written");
       } catch (e) {
         this.logger.error({ err: String(e) }, "snapshot failed; the log still holds every txn");
       } finally {

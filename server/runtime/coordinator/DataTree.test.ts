@@ -165,6 +165,29 @@ describe("DataTree through the prepare stage", () => {
     assert.deepEqual(h.committed.emptyContainers(), ["/c"]);
   });
 
+  test("a captured image encodes the tree as it was captured, whatever is changed while it is encoded in slices", () => {
+    const h = harness();
+    h.send(create("/app", 0, "root"));
+    for (let i = 0; i < 3000; i++) h.send(create(`/app/n${i}`, 0, `v${i}`));
+    const expected = h.committed.serialize();
+    const image = h.committed.capture();
+    const chunks = [image.header(), image.encode(0, 1000)];
+    // Between slices the server keeps applying: data replaced, nodes deleted and created, a parent re-created.
+    h.send({ op: "setData", path: "/app/n5", data: Buffer.from("changed"), version: -1 });
+    h.send({ op: "setData", path: "/app/n2500", data: Buffer.from("changed too"), version: -1 });
+    h.send({ op: "delete", path: "/app/n2999", version: -1 });
+    h.send(create("/app/late"));
+    h.send(create("/later", 0, "x"));
+    chunks.push(image.encode(1000, 2000), image.encode(2000, image.size));
+    const body = Buffer.concat(chunks);
+    assert.ok(body.equals(expected), "byte for byte the snapshot of the captured moment");
+    const copy = DataTree.deserialize(body);
+    assert.equal(copy.getNode("/app/n2500")!.data?.toString(), "v2500");
+    assert.ok(copy.getNode("/app/n2999"));
+    assert.equal(copy.getNode("/later"), undefined);
+    assert.equal(copy.nodeCount(), image.size);
+  });
+
   test("snapshot round trip keeps nodes, stats, ephemerals and sessions", () => {
     const h = harness();
     h.send({ op: "createSession", timeout: 6000, connect: undefined as never } as never, 0x42n);

@@ -473,25 +473,20 @@ export class DataTree {
 
   /** Serializes the whole state at lastZxid. Parents are written before children. */
   serialize(): Buffer {
-    const w = new JuteWriter(64 * 1024);
-    w.int(SNAPSHOT_MAGIC).longNumber(this.lastZxid);
-    w.int(this.sessions.size);
-    for (const [id, timeout] of this.sessions) w.long(id).int(timeout);
-    const paths: string[] = [];
-    const stack = ["/"];
-    while (stack.length) {
-      const p = stack.pop()!;
-      paths.push(p);
-      for (const c of this.nodes.get(p)!.children) stack.push(p === "/" ? `/${c}` : `${p}/${c}`);
-    }
-    w.int(paths.length);
-    for (const p of paths) {
-      const n = this.nodes.get(p)!;
-      w.ustring(p).buffer(n.data).vector(n.acl, writeAcl);
-      w.longNumber(n.czxid).longNumber(n.mzxid).longNumber(n.ctime).longNumber(n.mtime);
-      w.int(n.version).int(n.cversion).int(n.aversion).long(n.ephemeralOwner).longNumber(n.pzxid);
-    }
-    return Buffer.from(w.toBuffer());
+    const image = this.capture();
+    return Buffer.concat([image.header(), image.encode(0, image.size)]);
+  }
+
+  /**
+   * The state at lastZxid, captured in one synchronous pass that copies only each node's
+   * scalar fields (data buffers and ACL lists are replaced on change, never mutated, so their
+   * references stay valid): the coordinator then encodes it in slices between requests instead
+   * of stalling every client for the whole encode (~0.2–0.45 s for 100,000 znodes).
+   * The map's insertion order puts parents before children (a child cannot be created before
+   * its parent, nor outlive it), which deserialize() needs.
+   */
+  capture(): TreeImage {
+    return new TreeImage(this.lastZxid, [...this.sessions], this.nodes);
   }
 
   static deserialize(buf: Buffer): DataTree {
@@ -530,5 +525,74 @@ export class DataTree {
     }
     tree.setupQuota();
     return tree;
+  }
+}
+
+/** A captured DataTree (DataTree.capture), encoded to the snapshot format in slices. */
+export class TreeImage {
+  readonly size: number;
+  private readonly paths: string[];
+  private readonly data: Array<Buffer | null>;
+  private readonly acl: Acl[][];
+  /** czxid, mzxid, ctime, mtime, pzxid per node. */
+  private readonly longs: Float64Array;
+  /** version, cversion, aversion per node. */
+  private readonly ints: Int32Array;
+  private readonly owners: BigInt64Array;
+
+  constructor(
+    readonly lastZxid: number,
+    private readonly sessions: ReadonlyArray<readonly [bigint, number]>,
+    nodes: ReadonlyMap<string, ZNode>,
+  ) {
+    const n = nodes.size;
+    this.size = n;
+    this.paths = new Array<string>(n);
+    this.data = new Array<Buffer | null>(n);
+    this.acl = new Array<Acl[]>(n);
+    this.longs = new Float64Array(n * 5);
+    this.ints = new Int32Array(n * 3);
+    this.owners = new BigInt64Array(n);
+    let i = 0;
+    for (const [p, z] of nodes) {
+      this.paths[i] = p;
+      this.data[i] = z.data;
+      this.acl[i] = z.acl;
+      const l = i * 5;
+      this.longs[l] = z.czxid;
+      this.longs[l + 1] = z.mzxid;
+      this.longs[l + 2] = z.ctime;
+      this.longs[l + 3] = z.mtime;
+      this.longs[l + 4] = z.pzxid;
+      const v = i * 3;
+      this.ints[v] = z.version;
+      this.ints[v + 1] = z.cversion;
+      this.ints[v + 2] = z.aversion;
+      this.owners[i] = z.ephemeralOwner;
+      i++;
+    }
+  }
+
+  /** The snapshot's header: magic, zxid, sessions, node count. The nodes follow (encode). */
+  header(): Buffer {
+    const w = new JuteWriter(64 + this.sessions.length * 12);
+    w.int(SNAPSHOT_MAGIC).longNumber(this.lastZxid);
+    w.int(this.sessions.length);
+    for (const [id, timeout] of this.sessions) w.long(id).int(timeout);
+    w.int(this.size);
+    return w.toBuffer();
+  }
+
+  /** Nodes [from, to) in capture order, in a buffer of their own (one growing writer copied ever larger buffers). */
+  encode(from: number, to: number): Buffer {
+    const w = new JuteWriter(64 * 1024);
+    for (let i = from; i < Math.min(to, this.size); i++) {
+      const l = i * 5;
+      const v = i * 3;
+      w.ustring(this.paths[i]!).buffer(this.data[i]!).vector(this.acl[i]!, writeAcl);
+      w.longNumber(this.longs[l]!).longNumber(this.longs[l + 1]!).longNumber(this.longs[l + 2]!).longNumber(this.longs[l + 3]!);
+      w.int(this.ints[v]!).int(this.ints[v + 1]!).int(this.ints[v + 2]!).long(this.owners[i]!).longNumber(this.longs[l + 4]!);
+    }
+    return w.toBuffer();
   }
 }

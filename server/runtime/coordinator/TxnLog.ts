@@ -214,15 +214,18 @@ export async function recoverState(dir: string): Promise<RecoveredState> {
   return { snapshot, snapshotZxid, txns };
 }
 
-/** Writes a snapshot durably: tmp file, fsync, rename, fsync dir. */
-export async function writeSnapshot(dir: string, zxid: number, body: Buffer): Promise<string> {
+/** Writes a snapshot durably: tmp file, fsync, rename, fsync dir. The body may come in chunks (TreeImage slices). */
+export async function writeSnapshot(dir: string, zxid: number, body: Buffer | readonly Buffer[]): Promise<string> {
   const name = `snapshot.${hex16(zxid)}`;
   const tmp = join(dir, `${name}.tmp`);
+  const chunks = Buffer.isBuffer(body) ? [body] : [...body];
   const fh = await open(tmp, "w");
   try {
     const tail = Buffer.allocUnsafe(4);
-    tail.writeUInt32BE(crc32(body), 0);
-    await fh.writev([body, tail]);
+    tail.writeUInt32BE(chunks.reduce((crc, c) => crc32(c, crc), 0), 0);
+    // writev takes at most IOV_MAX (1024) buffers at a time.
+    for (let i = 0; i < chunks.length; i += 512) await fh.writev(chunks.slice(i, i + 512));
+    await fh.write(tail);
     await fh.sync();
   } finally {
     await fh.close();
