@@ -25,8 +25,10 @@ before(async () => {
   cluster = await RocketMqCluster.start({
     nodesPerGroup: 2,
     rocketmq: { syncFlushTimeout: "1s" },
-    // The coordinator's largest grant (20 x its 500 ms tick): the frozen window stays well inside it.
-    cluster: { zkSessionTimeout: "10s" },
+    // The coordinator's largest grant (20 x its 1 s tick): the frozen window stays well inside it,
+    // and a killed slave's session (so its group's quorum) outlives the sends made meanwhile.
+    tickTime: 1000,
+    cluster: { zkSessionTimeout: "20s" },
     groupOverrides: { "broker-b": { brokerRole: "ASYNC_MASTER", flushDiskType: "ASYNC_FLUSH" } },
   });
 });
@@ -127,7 +129,7 @@ test("SYNC_MASTER answers SLAVE_NOT_AVAILABLE at once while its slave is dead (a
     const slaves = [slaveOf(a), slaveOf(b)];
     for (const s of slaves) await cluster.kill9(s.name);
     // The masters see the replication links close at once (the slaves' sessions, and so the
-    // groups' quorum, outlive them by up to the 10 s session timeout).
+    // groups' quorum, outlive them by up to the 20 s session timeout).
     for (const [m, s] of [[a, slaves[0]], [b, slaves[1]]] as const) {
       await waitFor(() => m.proc!.logs.some((l) => l.msg === "slave disconnected" && l.slave === s.name), 15_000, () => `${m.name} did not see ${s.name} go`);
     }
