@@ -63,6 +63,8 @@ export interface RmqClusterOptions {
   groupOverrides?: Record<string, Record<string, unknown>>;
   /** Top-level cluster-file fields (e.g. adminToken, for a console attached to the cluster). */
   cluster?: Record<string, unknown>;
+  /** The coordinator's tick in ms (500 unless given); it grants sessions of at most 20 ticks. */
+  tickTime?: number;
 }
 
 export class RocketMqCluster {
@@ -93,7 +95,7 @@ export class RocketMqCluster {
     const ports = await freePorts(groups.length * per * 5 + 1);
     let k = 0;
     const coordinatorPort = ports[k++];
-    this.coordinator = run(["coordinator", "--port", String(coordinatorPort), "--data-dir", join(this.dataDir, "coordinator"), "--tick-time", "500"]);
+    this.coordinator = run(["coordinator", "--port", String(coordinatorPort), "--data-dir", join(this.dataDir, "coordinator"), "--tick-time", String(this.opts.tickTime ?? 500)]);
     const coord = this.coordinator;
     await waitFor(() => coord.logs.some((l) => l.msg === "listening"), 15_000, () => `coordinator did not start: ${coord.stderr}`);
     for (const g of groups) {

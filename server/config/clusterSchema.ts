@@ -135,7 +135,7 @@ export const nodeSchema = z.strictObject({
   broker: brokerPolicySchema.partial().optional(),
   /** The node's admin HTTP API listener (securitySchema.ts). */
   admin: adminListenerSchema.optional(),
-  /** RocketMQ listeners of this node: listenPort, brokerId, namesrvPort (rocketmqSchema.ts). */
+  /** RocketMQ listeners of this node: listenPort, brokerId, namesrv / namesrvPort (rocketmqSchema.ts). */
   rocketmq: rocketmqNodeSchema.optional(),
 });
 

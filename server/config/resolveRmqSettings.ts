@@ -1,11 +1,13 @@
 import type { ClusterConfig, GroupConfig, NodeEntry } from "./clusterSchema";
+import { namesrvPortOf } from "./rocketmqSchema";
 import { parseDelayLevels, type RmqSettings } from "../runtime/rocketmq/RmqSettings";
 
 /** The RocketMQ settings of one node, or undefined when the cluster does not speak RocketMQ or the node has no listener. */
 export function resolveRmqSettings(cluster: ClusterConfig, group: GroupConfig, node: NodeEntry, dataDir: string): RmqSettings | undefined {
   const r = cluster.rocketmq;
   const n = node.rocketmq;
-  if (!r || !n || (n.listenPort === undefined && n.namesrvPort === undefined)) return undefined;
+  const namesrvPort = namesrvPortOf(n);
+  if (!r || !n || (n.listenPort === undefined && namesrvPort === undefined)) return undefined;
   const replicated = group.brokerRole === "SYNC_MASTER" || (group.brokerRole === undefined && group.nodes.length > 1 && !group.sync.startsWith("local"));
   return {
     brokerClusterName: r.brokerClusterName,
@@ -23,7 +25,7 @@ export function resolveRmqSettings(cluster: ClusterConfig, group: GroupConfig, n
     syncTimeoutMs: r.syncFlushTimeout,
     replicated,
     dataDir,
-    namesrvPort: n.namesrvPort,
+    namesrvPort,
     namesrvHost: node.hostname,
   };
 }

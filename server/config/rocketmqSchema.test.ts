@@ -88,6 +88,36 @@ groups:
     assert.match(text, /groups\.0\.nodes\.1\.rocketmq\.brokerId: brokerId 0 is already used by node a0 of group broker-a/);
   });
 
+  test("namesrv: true runs a NameServer on RocketMQ's 9876 unless namesrvPort is given; namesrvPort alone still turns it on", () => {
+    const ports = (nodes: Array<Record<string, unknown>>, namesrvAddr?: string): Array<number | undefined> => {
+      const c = clusterSchema.parse(cluster(namesrvAddr ? { namesrvAddr } : {}, nodes));
+      return nodes.map((_, i) => resolveNodeConfig(c, `a${i}`).rocketmq?.namesrvPort);
+    };
+    // a0 takes the default, a1 names its port, a2 runs none (no namesrv, no namesrvPort).
+    assert.deepEqual(ports([{ listenPort: 10911, namesrv: true }, { listenPort: 10921, namesrvPort: 9877 }, { listenPort: 10931 }], "127.0.0.1:9876;127.0.0.1:9877"), [9876, 9877, undefined]);
+    assert.deepEqual(ports([{ listenPort: 10911, namesrv: true, namesrvPort: 0 }, { listenPort: 10921, namesrv: false }]), [0, undefined], "0 = any free port (tests)");
+    // A NameServer-only node still gets RocketMQ settings (the broker listener takes any free port).
+    const only = resolveNodeConfig(clusterSchema.parse(cluster({}, [{ namesrv: true }])), "a0").rocketmq;
+    assert.deepEqual([only?.namesrvPort, only?.listenPort], [9876, 0]);
+  });
+
+  test("contradictory or colliding NameServer settings are refused with the field and the reason", () => {
+    const contradiction = issues(cluster({}, [{ listenPort: 10911, namesrv: false, namesrvPort: 9876 }])).join("\n");
+    assert.match(contradiction, /groups\.0\.nodes\.0\.rocketmq\.namesrvPort: namesrvPort is set but namesrv is false: remove namesrvPort, or set namesrv: true/);
+    // Two nodes on one host both taking the default.
+    const twice = issues(cluster({}, [{ listenPort: 10911, namesrv: true }, { listenPort: 10921, namesrv: true }])).join("\n");
+    assert.match(twice, /groups\.0\.nodes\.1\.rocketmq\.namesrv: NameServer port 9876 on 127\.0\.0\.1 is already taken by the NameServer listener of node a0: set namesrvPort to another port \(namesrv: true means 9876\)/);
+    // A NameServer on a broker listener's port.
+    const onBroker = issues(cluster({}, [{ listenPort: 10911 }, { listenPort: 10921, namesrvPort: 10911 }])).join("\n");
+    assert.match(onBroker, /groups\.0\.nodes\.1\.rocketmq\.namesrvPort: NameServer port 10911 on 127\.0\.0\.1 is already taken by the broker listener \(listenPort\) of node a0: use another port/);
+    // The same default on different hosts is fine, and namesrvAddr may name both.
+    const input = cluster({ namesrvAddr: "127.0.0.1:9876;127.0.0.2:9876" }, [{ listenPort: 10911, namesrv: true }, { listenPort: 10911, namesrv: true }]);
+    (input.groups[0].nodes[1] as Record<string, unknown>).hostname = "127.0.0.2";
+    assert.equal(clusterSchema.safeParse(input).success, true);
+    // namesrvAddr naming a port nobody listens on (no namesrv: true there) is still refused.
+    assert.match(issues(cluster({ namesrvAddr: "127.0.0.1:9876" }, [{ listenPort: 10911 }])).join("\n"), /rocketmq\.namesrvAddr: 127\.0\.0\.1:9876 is not the NameServer listener of any node \(set namesrv: true, or namesrvPort/);
+  });
+
   test("node rocketmq settings without the cluster's rocketmq section are refused", () => {
     assert.match(issues(cluster(undefined)).join("\n"), /rocketmq: groups or nodes have rocketmq settings, but the cluster has no rocketmq section/);
   });

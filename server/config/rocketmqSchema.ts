@@ -77,17 +77,35 @@ export const rocketmqGroupSchema = z.strictObject({
   brokerName: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, '_' and '-' only").optional(),
 });
 
-export const rocketmqNodeSchema = z.strictObject({
-  /** The broker listener (RocketMQ's listenPort, 10911 by default there); open while this node is master. */
-  listenPort: port.optional(),
-  /**
-   * Accepted for seed compatibility. In Tandem the elected master is always brokerId 0 in routes
-   * and slaves serve no clients, so the value only has to be unique in the group.
-   */
-  brokerId: z.number().int().min(0, "brokerId is 0 (master) or a positive slave id").optional(),
-  /** A NameServer listener on this node (every role), e.g. 9876. */
-  namesrvPort: port.optional(),
-});
+/** RocketMQ's NameServer port (mqnamesrv listens there; seed 002's namesrvAddr names it). */
+export const DEFAULT_NAMESRV_PORT = 9876;
+
+export const rocketmqNodeSchema = z
+  .strictObject({
+    /** The broker listener (RocketMQ's listenPort, 10911 by default there); open while this node is master. */
+    listenPort: port.optional(),
+    /**
+     * Accepted for seed compatibility. In Tandem the elected master is always brokerId 0 in routes
+     * and slaves serve no clients, so the value only has to be unique in the group.
+     */
+    brokerId: z.number().int().min(0, "brokerId is 0 (master) or a positive slave id").optional(),
+    /** true: a NameServer listener on this node (every role), on namesrvPort or RocketMQ's 9876. */
+    namesrv: z.boolean().optional(),
+    /** The NameServer listener's port; given alone it turns the listener on too (0: any free port). */
+    namesrvPort: port.optional(),
+  })
+  .superRefine((n, ctx) => {
+    if (n.namesrv === false && n.namesrvPort !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["namesrvPort"], message: "namesrvPort is set but namesrv is false: remove namesrvPort, or set namesrv: true" });
+    }
+  });
+export type RocketmqNodeConfig = z.output<typeof rocketmqNodeSchema>;
+
+/** The node's NameServer port: namesrvPort, else 9876 with `namesrv: true`; undefined when it runs no NameServer. */
+export function namesrvPortOf(n: RocketmqNodeConfig | undefined): number | undefined {
+  if (!n || n.namesrv === false) return undefined;
+  return n.namesrvPort ?? (n.namesrv ? DEFAULT_NAMESRV_PORT : undefined);
+}
 
 interface GroupLike {
   name: string;
@@ -95,7 +113,10 @@ interface GroupLike {
   nodes: Array<{ name: string; hostname: string; rocketmq?: z.output<typeof rocketmqNodeSchema> }>;
 }
 
-/** Cross-field checks: brokerIds unique per group, brokerNames unique, namesrvAddr names real listeners. */
+/**
+ * Cross-field checks: brokerIds unique per group, brokerNames unique, no NameServer port taken twice
+ * on one host (9876 is every `namesrv: true` node's default), namesrvAddr names real listeners.
+ */
 export function checkRocketmq(rocketmq: RocketmqClusterConfig | undefined, groups: GroupLike[]): Array<{ path: Array<string | number>; message: string }> {
   const issues: Array<{ path: Array<string | number>; message: string }> = [];
   const used = groups.some((g) => g.rocketmq || g.nodes.some((n) => n.rocketmq));
@@ -105,6 +126,13 @@ export function checkRocketmq(rocketmq: RocketmqClusterConfig | undefined, group
   }
   const brokerNames = new Map<string, string>();
   const listeners = new Set<string>();
+  // host:port → what listens there (RocketMQ listeners with a fixed port only; 0 is any free port).
+  const taken = new Map<string, string>();
+  groups.forEach((g) =>
+    g.nodes.forEach((n) => {
+      if (n.rocketmq?.listenPort) taken.set(`${n.hostname}:${n.rocketmq.listenPort}`, `the broker listener (listenPort) of node ${n.name}`);
+    }),
+  );
   groups.forEach((g, gi) => {
     const bn = g.rocketmq?.brokerName ?? g.name;
     if (brokerNames.has(bn)) issues.push({ path: ["groups", gi, "rocketmq", "brokerName"], message: `brokerName "${bn}" is already used by group ${brokerNames.get(bn)}` });
@@ -116,13 +144,23 @@ export function checkRocketmq(rocketmq: RocketmqClusterConfig | undefined, group
         if (ids.has(id)) issues.push({ path: ["groups", gi, "nodes", ni, "rocketmq", "brokerId"], message: `brokerId ${id} is already used by node ${ids.get(id)} of group ${g.name}` });
         ids.set(id, n.name);
       }
-      if (n.rocketmq?.namesrvPort !== undefined) listeners.add(`${n.hostname}:${n.rocketmq.namesrvPort}`);
+      const ns = namesrvPortOf(n.rocketmq);
+      if (ns === undefined) return;
+      listeners.add(`${n.hostname}:${ns}`);
+      if (ns === 0) return;
+      const at = `${n.hostname}:${ns}`;
+      const other = taken.get(at);
+      if (other) {
+        const field = n.rocketmq?.namesrvPort === undefined ? "namesrv" : "namesrvPort";
+        const fix = field === "namesrv" ? `set namesrvPort to another port (namesrv: true means ${DEFAULT_NAMESRV_PORT})` : "use another port";
+        issues.push({ path: ["groups", gi, "nodes", ni, "rocketmq", field], message: `NameServer port ${ns} on ${n.hostname} is already taken by ${other}: ${fix}` });
+      } else taken.set(at, `the NameServer listener of node ${n.name}`);
     });
   });
   if (rocketmq.namesrvAddr) {
     for (const addr of rocketmq.namesrvAddr.split(";")) {
       if (!listeners.has(addr)) {
-        issues.push({ path: ["rocketmq", "namesrvAddr"], message: `${addr} is not the NameServer listener of any node (set namesrvPort on the node whose hostname it names)` });
+        issues.push({ path: ["rocketmq", "namesrvAddr"], message: `${addr} is not the NameServer listener of any node (set namesrv: true, or namesrvPort, on the node whose hostname it names)` });
       }
     }
   }

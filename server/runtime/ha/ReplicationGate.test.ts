@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pino, type Logger } from "pino";
 import { Journal } from "../store/Journal";
-import { ReplicationGate, type ReplicationPolicy } from "./ReplicationGate";
+import { ReplicationGate, SLAVE_FALL_BEHIND_MAX, type ReplicationPolicy } from "./ReplicationGate";
 import { replicationPolicyFor } from "./replicationPolicyFor";
 
 const quorumMem: ReplicationPolicy = { name: "quorum_mem", local: "mem", remote: "mem", minSlaveAcks: 1 };
@@ -102,6 +102,25 @@ describe("ReplicationGate (receipts wait for the sync policy, brokers.md §b1.10
     assert.equal(await state(gate({ name: "local_mem", local: "mem", remote: "none", minSlaveAcks: 0 }).awaitDurable(pos)), "resolved");
     await gate({ name: "local_disk", local: "disk", remote: "none", minSlaveAcks: 0 }).awaitDurable(pos);
     assert.ok(journal.durablePosition > pos);
+  });
+
+  test("slavesUnavailable (RocketMQ's isSlaveOK): enough slaves connected within 256 MiB of the position, counted as the policy counts acks", () => {
+    const mib = 1024 * 1024;
+    assert.equal(gate({ name: "local_disk", local: "disk", remote: "none", minSlaveAcks: 0 }).slavesUnavailable(300 * mib), null, "a policy without slaves never lacks them");
+    const g = gate(quorumMem);
+    assert.equal(g.slavesUnavailable(0), "no slave is connected (quorum_mem waits for 1 slave)");
+    g.onAck("mq2", 10 * mib, 0);
+    assert.equal(g.slavesUnavailable(100 * mib), null, "90 MiB behind: available");
+    assert.equal(g.slavesUnavailable(10 * mib + SLAVE_FALL_BEHIND_MAX), "1 slave is connected, 0 within 256 MiB of the master's log (quorum_mem waits for 1 slave)");
+    g.slaveGone("mq2");
+    assert.match(g.slavesUnavailable(0) ?? "", /^no slave is connected/);
+    // quorum_disk measures the slaves' disk positions; two slaves needed (replicas=5).
+    const d = gate({ ...quorumDisk, minSlaveAcks: 2 });
+    d.onAck("mq2", 400 * mib, 400 * mib);
+    d.onAck("mq3", 400 * mib, 0);
+    assert.equal(d.slavesUnavailable(400 * mib), "2 slaves are connected, 1 within 256 MiB of the master's log (quorum_disk waits for 2 slaves)");
+    d.onAck("mq3", 400 * mib, 300 * mib);
+    assert.equal(d.slavesUnavailable(400 * mib), null);
   });
 
   test("fail(): every held receipt is rejected and later ones are refused (a demoted master gives no receipt)", async () => {

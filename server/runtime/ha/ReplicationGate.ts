@@ -19,6 +19,13 @@ export interface ReplicationPolicy {
   masterVotes?: boolean;
 }
 
+/**
+ * How far (bytes of log) a connected slave may trail the master and still count as available for
+ * a new record: RocketMQ's haSlaveFallbehindMax (256 MiB). A slave further behind would hold the
+ * record's receipt for as long as it takes to catch up.
+ */
+export const SLAVE_FALL_BEHIND_MAX = 256 * 1024 * 1024;
+
 interface Waiter {
   position: number;
   resolve: () => void;
@@ -118,6 +125,34 @@ export class ReplicationGate implements DurabilityGate {
     }
     this.release();
     return done;
+  }
+
+  /**
+   * Why the slaves this policy waits for cannot confirm a record ending at `position` soon, or null
+   * when they can (or the policy waits for none) — RocketMQ's HAService.isSlaveOK: fewer than
+   * minSlaveAcks slaves connected within SLAVE_FALL_BEHIND_MAX of it. The receipt itself still
+   * waits as always; a protocol that answers at once instead (RocketMQ's SLAVE_NOT_AVAILABLE) asks here.
+   */
+  slavesUnavailable(position: number): string | null {
+    const need = this.repl.remote === "none" ? 0 : this.repl.minSlaveAcks;
+    if (need === 0) return null;
+    const disk = this.repl.remote === "disk";
+    const acked = [...this.slaves.values()].map((p) => (disk ? p.disk : p.mem));
+    const near = acked.filter((a) => position - a < SLAVE_FALL_BEHIND_MAX).length;
+    if (near >= need) return null;
+    const policy = `${this.repl.name} waits for ${need} slave${need === 1 ? "" : "s"}`;
+    if (acked.length === 0) return `no slave is connected (${policy})`;
+    return `${acked.length} slave${acked.length === 1 ? " is" : "s are"} connected, ${near} within ${SLAVE_FALL_BEHIND_MAX / 1024 / 1024} MiB of the master's log (${policy})`;
+  }
+
+  /**
+   * Resolves once the master's own part of the policy holds for what is appended so far (the
+   * fsync under a disk policy) and the write fence is open; rejects if the node stops being master.
+   */
+  awaitLocal(): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    const local = this.repl.local === "disk" ? this.journal.sync() : Promise.resolve();
+    return local.then(() => (this.fence() === null ? undefined : this.fenced()));
   }
 
   /** Resolves once the fence opens again; rejects if the node stops being master meanwhile. */

@@ -49,6 +49,7 @@ export class RmqBroker {
    */
   private readonly pendingResets = new Map<string, { offset: number; until: number }>();
   private roomWarnedAt = 0;
+  private slavesWarnedAt = 0;
   /** Disk usage (percent) at the last retention check; null when unknown. */
   diskUsage: number | null = null;
 
@@ -191,7 +192,15 @@ export class RmqBroker {
       results.push({ ...appended, topic: destTopic, queueId: destQueue });
       reconsume = h.reconsumeTimes;
     }
-    const status = await this.awaitPolicy(results.map((r) => r.durable));
+    // SYNC_MASTER without a slave able to confirm (RocketMQ's !isSlaveOK): the message is stored
+    // on the master (flushed under SYNC_FLUSH) and answered SLAVE_NOT_AVAILABLE at once rather
+    // than held for syncFlushTimeout. It still becomes pullable only once a slave has it.
+    const missing = this.store.slavesUnavailable();
+    if (missing !== null) this.warnSlavesUnavailable(missing);
+    const status = await this.awaitPolicy(
+      results.map((r) => r.durable),
+      missing === null ? null : this.store.awaitLocal(),
+    );
     const last = results[results.length - 1];
     const ext = {
       msgId: results.map((r) => offsetMessageId(this.storeHost, r.position)).join(","),
@@ -201,6 +210,11 @@ export class RmqBroker {
       TRACE_ON: "true",
     };
     if (status === "ok") return response(req, ResponseCode.SUCCESS, ext);
+    // RocketMQ's replica status overrides the flush status, a flush timeout included.
+    if (status === "local" || (status === "timeout" && missing !== null)) {
+      const flush = status === "timeout" ? `, and the flush did not complete within ${s.syncTimeoutMs} ms` : "";
+      return response(req, ResponseCode.SLAVE_NOT_AVAILABLE, ext, null, `stored on the master, but ${missing ?? "no slave can confirm it"}${flush}`);
+    }
     if (status === "timeout") {
       return s.replicated
         ? response(req, ResponseCode.FLUSH_SLAVE_TIMEOUT, ext, null, `stored, but the group's replicas did not confirm within ${s.syncTimeoutMs} ms`)
@@ -209,19 +223,28 @@ export class RmqBroker {
     return response(req, ResponseCode.SERVICE_NOT_AVAILABLE, {}, null, `not stored durably: ${status.error}`);
   }
 
-  /** Waits for the sync policy of every record, bounded by syncTimeoutMs. */
-  async awaitPolicy(durables: Array<Promise<void>>): Promise<"ok" | "timeout" | { error: string }> {
+  /**
+   * Waits for the sync policy of every record, bounded by syncTimeoutMs. With `local` (the slaves
+   * cannot confirm soon) the wait ends as soon as the master's own part holds: "local".
+   */
+  async awaitPolicy(durables: Array<Promise<void>>, local: Promise<void> | null = null): Promise<"ok" | "local" | "timeout" | { error: string }> {
     let timer: NodeJS.Timeout | undefined;
-    const all = Promise.all(durables).then(
-      () => "ok" as const,
-      (err: unknown) => ({ error: (err as Error)?.message ?? String(err) }),
-    );
+    const failed = (err: unknown): { error: string } => ({ error: (err as Error)?.message ?? String(err) });
+    const all = Promise.all(durables).then(() => "ok" as const, failed);
+    const localDone = local?.then(() => "local" as const, failed);
     const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), this.settings.syncTimeoutMs)));
     try {
-      return await Promise.race([all, timeout]);
+      return await Promise.race(localDone ? [all, localDone, timeout] : [all, timeout]);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Logged once a minute at most: while no slave can confirm, every send would log it. */
+  private warnSlavesUnavailable(why: string): void {
+    if (Date.now() - this.slavesWarnedAt < 60_000) return;
+    this.slavesWarnedAt = Date.now();
+    this.logger.warn({ why, brokerName: this.settings.brokerName }, "RocketMQ sends answered SLAVE_NOT_AVAILABLE: stored on the master only");
   }
 
   /** The created config; null when auto-creation is off; why not when there is no room. */
@@ -572,8 +595,11 @@ export class RmqBroker {
       properties: formatProperties(props),
       body: msg.body,
     });
-    const status = await this.awaitPolicy([appended.durable]);
-    if (status === "ok" || status === "timeout") return response(req, ResponseCode.SUCCESS);
+    const missing = this.store.slavesUnavailable();
+    if (missing !== null) this.warnSlavesUnavailable(missing);
+    const status = await this.awaitPolicy([appended.durable], missing === null ? null : this.store.awaitLocal());
+    // Stored on this master either way (as a send's FLUSH_SLAVE_TIMEOUT / SLAVE_NOT_AVAILABLE is).
+    if (status === "ok" || status === "local" || status === "timeout") return response(req, ResponseCode.SUCCESS);
     return response(req, ResponseCode.SYSTEM_ERROR, {}, null, `send back not stored durably: ${status.error}`);
   }
 

@@ -31,8 +31,11 @@ after(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-/** A master of a two-node group configured with the seed's vocabulary; fsync and slave acks held by the test. */
-async function master(brokerRole: string, flushDiskType: string, syncFlushTimeout = "30s") {
+/**
+ * A master of a two-node group configured with the seed's vocabulary; fsync and slave acks held by
+ * the test. `slave: "none"` starts it without its slave connected (killed, or not caught up yet).
+ */
+async function master(brokerRole: string, flushDiskType: string, syncFlushTimeout = "30s", slave: "connected" | "none" = "connected") {
   const dir = await mkdtemp(join(tmpdir(), "tandem-rmq-role-"));
   dirs.push(dir);
   const cluster = clusterSchema.parse({
@@ -61,14 +64,18 @@ async function master(brokerRole: string, flushDiskType: string, syncFlushTimeou
     return new Promise<void>((resolve) => heldSyncs.push(() => void realSync().then(resolve)));
   };
   const gate = new ReplicationGate(journal, replicationPolicyFor(config), logger);
-  gate.onAck("a1", 0, 0); // the slave is connected, nothing acknowledged yet
+  if (slave === "connected") gate.onAck("a1", 0, 0); // the slave is connected, nothing acknowledged yet
   const store = new RmqStore(new MessageStore(journal, gate, logger), logger);
   const broker = new RmqBroker(store, { ...config.rocketmq!, dataDir: dir }, logger);
   store.putTopic({ topicName: "t", readQueueNums: 1, writeQueueNums: 1, perm: 6, topicSysFlag: 0, order: false });
   const send = (): Promise<RemotingCommand | null> =>
     Promise.resolve(broker.handlers().get(RequestCode.SEND_MESSAGE_V2)!(req(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: "t", e: 0, g: Date.now(), i: "" }, Buffer.from("m")), conn));
+  const pull = (): Promise<RemotingCommand | null> =>
+    Promise.resolve(broker.handlers().get(RequestCode.PULL_MESSAGE)!(req(RequestCode.PULL_MESSAGE, { consumerGroup: "g", topic: "t", queueId: 0, queueOffset: 0, maxMsgNums: 8, sysFlag: 0, subscription: "*" }), conn));
   return {
     send,
+    pull,
+    gate,
     fsyncs: () => fsyncs,
     releaseFsync: () => heldSyncs.splice(0).forEach((r) => r()),
     slaveHasAll: () => gate.onAck("a1", journal.endPosition, 0),
@@ -125,4 +132,69 @@ test("SYNC_FLUSH: SEND_OK only after the fsync; a disk slower than syncFlushTime
   const late = await slow.send();
   assert.equal(late?.code, ResponseCode.FLUSH_DISK_TIMEOUT);
   slow.releaseFsync();
+});
+
+test("SYNC_MASTER with no slave connected: SLAVE_NOT_AVAILABLE at once, the message stored and pullable once a slave has it", async () => {
+  const m = await master("SYNC_MASTER", "ASYNC_FLUSH", "30s", "none");
+  const r = await within(m.send(), 5000);
+  assert.notEqual(r, "pending", "answered without waiting for syncFlushTimeout (30 s)");
+  const reply = r === "pending" ? null : r;
+  assert.equal(reply?.code, ResponseCode.SLAVE_NOT_AVAILABLE);
+  assert.match(reply?.remark ?? "", /stored on the master, but no slave is connected \(SYNC_MASTER\/ASYNC_FLUSH waits for 1 slave\)/);
+  // sendOK in RocketMQ's terms: the reply carries where the message was stored.
+  assert.equal(reply?.extFields.queueOffset, "0");
+  assert.equal(reply?.extFields.queueId, "0");
+  assert.match(reply?.extFields.msgId ?? "", /^[0-9A-F]{32}$/);
+  assert.equal((await m.pull())?.code, ResponseCode.PULL_NOT_FOUND, "not pullable while only the master has it");
+  m.slaveHasAll();
+  await new Promise((resolve) => setImmediate(resolve));
+  const pulled = await m.pull();
+  assert.equal(pulled?.code, ResponseCode.SUCCESS, "the SLAVE_NOT_AVAILABLE message was stored");
+  assert.ok(pulled?.body?.includes(Buffer.from("m")));
+  // With the slave back, the next send is SEND_OK again.
+  const next = m.send();
+  m.slaveHasAll();
+  assert.equal((await next)?.code, ResponseCode.SUCCESS);
+});
+
+test("SYNC_MASTER whose slave disconnected answers SLAVE_NOT_AVAILABLE; a frozen but connected slave still gives FLUSH_SLAVE_TIMEOUT", async () => {
+  const m = await master("SYNC_MASTER", "ASYNC_FLUSH", "300ms");
+  const frozen = await m.send();
+  assert.equal(frozen?.code, ResponseCode.FLUSH_SLAVE_TIMEOUT, "connected and within reach: the master waits for it");
+  m.gate.slaveGone("a1");
+  const gone = await m.send();
+  assert.equal(gone?.code, ResponseCode.SLAVE_NOT_AVAILABLE);
+  assert.equal(gone?.extFields.queueOffset, "1");
+});
+
+test("SYNC_MASTER + SYNC_FLUSH without a slave: SLAVE_NOT_AVAILABLE only after the fsync, and also when the fsync is late", async () => {
+  const m = await master("SYNC_MASTER", "SYNC_FLUSH", "30s", "none");
+  const reply = m.send();
+  assert.equal(await within(reply, 300), "pending", "stored on the master's disk before the answer");
+  assert.ok(m.fsyncs() > 0);
+  m.releaseFsync();
+  assert.equal((await reply)?.code, ResponseCode.SLAVE_NOT_AVAILABLE);
+
+  // RocketMQ's replica status overrides the flush status (FLUSH_DISK_TIMEOUT).
+  const slow = await master("SYNC_MASTER", "SYNC_FLUSH", "300ms", "none");
+  const late = await slow.send();
+  assert.equal(late?.code, ResponseCode.SLAVE_NOT_AVAILABLE);
+  assert.match(late?.remark ?? "", /and the flush did not complete within 300 ms/);
+  slow.releaseFsync();
+});
+
+test("a master that is demoted while flushing for a SLAVE_NOT_AVAILABLE answer says SERVICE_NOT_AVAILABLE", async () => {
+  const m = await master("SYNC_MASTER", "SYNC_FLUSH", "30s", "none");
+  const reply = m.send();
+  assert.equal(await within(reply, 200), "pending");
+  m.gate.fail(new Error("no longer master: quorum lost"));
+  const r = await reply;
+  assert.equal(r?.code, ResponseCode.SERVICE_NOT_AVAILABLE);
+  assert.match(r?.remark ?? "", /no longer master/);
+  m.releaseFsync();
+});
+
+test("ASYNC_MASTER without a slave: SEND_OK (it never waits for one)", async () => {
+  const m = await master("ASYNC_MASTER", "ASYNC_FLUSH", "30s", "none");
+  assert.equal((await m.send())?.code, ResponseCode.SUCCESS);
 });

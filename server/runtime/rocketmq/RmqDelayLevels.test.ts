@@ -3,61 +3,25 @@
 // schedule: 10 s, 30 s, 1 m … with the default levels) before %RETRY%<group> has it. The clock the
 // scheduler compares with is the test's; the scheduler runs on its own timer.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, test, type TestContext } from "node:test";
-import pino from "pino";
-import { localMemGate } from "../store/DurabilityGate";
-import { Journal } from "../store/Journal";
-import { MessageStore } from "../store/MessageStore";
+import { test, type TestContext } from "node:test";
+import { rmqTestBroker } from "../testing/rmqTestBroker";
 import { RequestCode, ResponseCode } from "./remotingCodes";
 import type { RemotingCommand } from "./remotingCodec";
-import type { RemotingConnection } from "./RemotingServer";
-import { RmqBroker } from "./RmqBroker";
+import type { RmqBroker } from "./RmqBroker";
 import { DEFAULT_DELAY_LEVELS, parseDelayLevels } from "./RmqSettings";
-import { RmqStore } from "./RmqStore";
 
-const logger = pino({ level: "silent" });
-const conn = { remote: "127.0.0.1:5555", isClosed: false } as unknown as RemotingConnection;
-let dir: string;
-let journal: Journal;
-
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "tandem-rmq-delay-"));
-  journal = await Journal.open({ dir, segmentSize: 1 << 20, logger });
-});
-
-after(async () => {
-  await journal.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-function setup(t: TestContext): { broker: RmqBroker; call: (code: number, ext: Record<string, string | number>, body?: Buffer) => Promise<RemotingCommand>; advance: (ms: number) => void } {
+async function setup(t: TestContext): Promise<{ broker: RmqBroker; call: (code: number, ext: Record<string, string | number>, body?: Buffer) => Promise<RemotingCommand>; advance: (ms: number) => void }> {
   let now = 1_800_000_000_000;
   t.mock.method(Date, "now", () => now);
-  const store = new RmqStore(new MessageStore(journal, localMemGate(), logger), logger);
-  const broker = new RmqBroker(
-    store,
-    { brokerClusterName: "c", brokerName: "broker-a", host: "127.0.0.1", listenPort: 1, autoCreateTopicEnable: true, defaultTopicQueueNums: 1, maxMessageSize: 1024, delayLevelsMs: parseDelayLevels(DEFAULT_DELAY_LEVELS)!, fileReservedTime: 72, deleteWhen: [4], diskMaxUsedSpaceRatio: 75, syncTimeoutMs: 5000, replicated: false, dataDir: dir, namesrvHost: "127.0.0.1" },
-    logger,
-  );
-  broker.init();
+  const { broker, store, call: request } = await rmqTestBroker(t, { settings: { delayLevelsMs: parseDelayLevels(DEFAULT_DELAY_LEVELS)! } });
   store.putTopic({ topicName: "orders", readQueueNums: 1, writeQueueNums: 1, perm: 6, topicSysFlag: 0, order: false });
   broker.start();
-  t.after(() => broker.stop());
-  const handlers = broker.handlers();
-  const call = async (code: number, ext: Record<string, string | number>, body: Buffer | null = null): Promise<RemotingCommand> => {
-    const extFields: Record<string, string> = {};
-    for (const [k, v] of Object.entries(ext)) extFields[k] = String(v);
-    const r = await handlers.get(code)!({ code, opaque: 1, flag: 0, extFields, body, remark: null }, conn);
-    return r!;
-  };
+  const call = async (code: number, ext: Record<string, string | number>, body: Buffer | null = null): Promise<RemotingCommand> => (await request(code, ext, body))!;
   return { broker, call, advance: (ms) => (now += ms) };
 }
 
 /** Pulls from offset 0 of `topic` queue 0; the messages' bodies, or [] when none is there. */
-async function bodies(call: ReturnType<typeof setup>["call"], topic: string): Promise<string[]> {
+async function bodies(call: Awaited<ReturnType<typeof setup>>["call"], topic: string): Promise<string[]> {
   const r = await call(RequestCode.PULL_MESSAGE, { consumerGroup: "probe", topic, queueId: 0, queueOffset: 0, maxMsgNums: 32, sysFlag: 0, subscription: "*" });
   if (r.code !== ResponseCode.SUCCESS) return [];
   return ["delayed", "poison"].filter((b) => r.body!.includes(Buffer.from(b)));
@@ -75,7 +39,7 @@ async function eventually(ok: () => Promise<boolean>, what: string): Promise<voi
 }
 
 test("DELAY=2 (5 s with the default levels): in the topic after 5 s of the store's clock, not before", async (t) => {
-  const { call, advance } = setup(t);
+  const { call, advance } = await setup(t);
   const sent = await call(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: "orders", e: 0, g: Date.now(), i: "DELAY\u00012\u0002TAGS\u0001x\u0002" }, Buffer.from("delayed"));
   assert.equal(sent.code, ResponseCode.SUCCESS);
   await ticks();
@@ -90,7 +54,7 @@ test("DELAY=2 (5 s with the default levels): in the topic after 5 s of the store
 });
 
 test("send-back with delayLevel 0 waits level 3 + reconsumeTimes (10 s first) before %RETRY%<group> has it", async (t) => {
-  const { call, advance } = setup(t);
+  const { call, advance } = await setup(t);
   const sent = await call(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: "orders", e: 0, g: Date.now(), i: "" }, Buffer.from("poison"));
   assert.equal(sent.code, ResponseCode.SUCCESS);
   const position = Number(BigInt("0x" + sent.extFields.msgId.slice(16)));

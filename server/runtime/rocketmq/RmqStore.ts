@@ -122,6 +122,20 @@ export class RmqStore {
     return { position, queueOffset, durable };
   }
 
+  /**
+   * Why the group's slaves cannot confirm what is appended so far (none connected, or further
+   * behind than RocketMQ's haSlaveFallbehindMax), or null: a SYNC_MASTER then answers
+   * SLAVE_NOT_AVAILABLE instead of waiting.
+   */
+  slavesUnavailable(): string | null {
+    return this.store.slavesUnavailable(this.store.journal.endPosition);
+  }
+
+  /** Resolves once the master's own part of the sync policy (its fsync under SYNC_FLUSH) covers what is appended so far. */
+  awaitLocal(): Promise<void> {
+    return this.store.awaitLocal(this.store.journal.endPosition);
+  }
+
   private settle(q: ConsumeQueue, offset: number): void {
     let done = this.settled.get(q);
     if (!done) this.settled.set(q, (done = new Set()));

@@ -3,65 +3,33 @@
 // broker's), and the template topic TBW102 is advertised for clients that fall back to it; with
 // the switch off the send is refused with TOPIC_NOT_EXIST and TBW102 is not routed.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, test } from "node:test";
-import pino from "pino";
-import { localMemGate } from "../store/DurabilityGate";
-import { Journal } from "../store/Journal";
-import { MessageStore } from "../store/MessageStore";
+import { test, type TestContext } from "node:test";
+import { rmqTestBroker } from "../testing/rmqTestBroker";
 import { RequestCode, ResponseCode } from "./remotingCodes";
 import type { RemotingCommand } from "./remotingCodec";
-import type { RemotingConnection } from "./RemotingServer";
-import { RmqBroker } from "./RmqBroker";
-import { RmqStore } from "./RmqStore";
+import type { RmqBroker } from "./RmqBroker";
 
-const logger = pino({ level: "silent" });
-const conn = { remote: "127.0.0.1:5555", isClosed: false } as unknown as RemotingConnection;
-let dir: string;
-let journal: Journal;
-
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "tandem-rmq-auto-"));
-  journal = await Journal.open({ dir, segmentSize: 1 << 20, logger });
-});
-
-after(async () => {
-  await journal.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-function broker(autoCreateTopicEnable: boolean, defaultTopicQueueNums: number): RmqBroker {
-  const store = new RmqStore(new MessageStore(journal, localMemGate(), logger), logger);
-  const b = new RmqBroker(
-    store,
-    { brokerClusterName: "c", brokerName: "broker-a", host: "127.0.0.1", listenPort: 1, autoCreateTopicEnable, defaultTopicQueueNums, maxMessageSize: 1024, delayLevelsMs: [1000], fileReservedTime: 72, deleteWhen: [4], diskMaxUsedSpaceRatio: 75, syncTimeoutMs: 5000, replicated: false, dataDir: dir, namesrvHost: "127.0.0.1" },
-    logger,
-  );
-  b.init();
-  return b;
+async function broker(t: TestContext, autoCreateTopicEnable: boolean, defaultTopicQueueNums: number): Promise<{ b: RmqBroker; send: (topic: string, clientQueueNums: number) => Promise<RemotingCommand | null> }> {
+  const { broker: b, call } = await rmqTestBroker(t, { settings: { autoCreateTopicEnable, defaultTopicQueueNums } });
+  /** SEND_MESSAGE_V2 as a 4.x client sends it after falling back to TBW102's route (c = default topic, d = its queue count). */
+  const send = (topic: string, clientQueueNums: number): Promise<RemotingCommand | null> =>
+    call(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: topic, c: "TBW102", d: clientQueueNums, e: 0, f: 0, g: Date.now(), h: 0, i: "", j: 0 }, Buffer.from("x"));
+  return { b, send };
 }
 
-/** SEND_MESSAGE_V2 as a 4.x client sends it after falling back to TBW102's route (c = default topic, d = its queue count). */
-function send(b: RmqBroker, topic: string, clientQueueNums: number): Promise<RemotingCommand | null> {
-  const extFields = { a: "pg", b: topic, c: "TBW102", d: String(clientQueueNums), e: "0", f: "0", g: String(Date.now()), h: "0", i: "", j: "0" };
-  return Promise.resolve(b.handlers().get(RequestCode.SEND_MESSAGE_V2)!({ code: RequestCode.SEND_MESSAGE_V2, opaque: 1, flag: 0, extFields, body: Buffer.from("x"), remark: null }, conn));
-}
-
-test("autoCreateTopicEnable: the receiving broker creates the topic with min(client's, broker's defaultTopicQueueNums), and routes TBW102", async () => {
-  const b = broker(true, 4);
+test("autoCreateTopicEnable: the receiving broker creates the topic with min(client's, broker's defaultTopicQueueNums), and routes TBW102", async (t) => {
+  const { b, send } = await broker(t, true, 4);
   assert.ok(b.topicTable().TBW102, "the template topic is in the route table");
-  assert.equal((await send(b, "auto-a", 16))?.code, ResponseCode.SUCCESS);
+  assert.equal((await send("auto-a", 16))?.code, ResponseCode.SUCCESS);
   assert.equal(b.topicTable()["auto-a"]?.writeQueueNums, 4, "capped at the broker's defaultTopicQueueNums");
-  assert.equal((await send(b, "auto-b", 2))?.code, ResponseCode.SUCCESS);
+  assert.equal((await send("auto-b", 2))?.code, ResponseCode.SUCCESS);
   assert.deepEqual([b.topicTable()["auto-b"]?.writeQueueNums, b.topicTable()["auto-b"]?.readQueueNums], [2, 2], "the client asked for fewer");
 });
 
-test("autoCreateTopicEnable false: a send to an unknown topic is TOPIC_NOT_EXIST and nothing is created", async () => {
-  const b = broker(false, 8);
+test("autoCreateTopicEnable false: a send to an unknown topic is TOPIC_NOT_EXIST and nothing is created", async (t) => {
+  const { b, send } = await broker(t, false, 8);
   assert.equal(b.topicTable().TBW102, undefined, "no template topic to fall back to");
-  const r = await send(b, "auto-c", 4);
+  const r = await send("auto-c", 4);
   assert.equal(r?.code, ResponseCode.TOPIC_NOT_EXIST);
   assert.match(r?.remark ?? "", /topic\[auto-c\] not exist, apply first please!/);
   assert.equal(b.topicTable()["auto-c"], undefined);

@@ -7,6 +7,13 @@ import type { Journal } from "./Journal";
 export interface DurabilityGate {
   readonly policy: string;
   awaitDurable(position: number): Promise<void>;
+  /**
+   * Replicating gates: why the slaves the policy waits for cannot confirm `position` soon (none
+   * connected, or too far behind), or null. RocketMQ answers SLAVE_NOT_AVAILABLE then.
+   */
+  slavesUnavailable?(position: number): string | null;
+  /** Replicating gates: resolves once the master's own part of the policy (its fsync) holds. */
+  awaitLocal?(position: number): Promise<void>;
 }
 
 /** local_disk: fsync (group-committed) before the receipt. */

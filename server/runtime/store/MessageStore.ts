@@ -124,6 +124,16 @@ export class MessageStore {
     return this.gate.awaitDurable(position);
   }
 
+  /** Why the slaves the sync policy waits for cannot confirm `position` soon, or null (always null without replication). */
+  slavesUnavailable(position: number): string | null {
+    return this.gate.slavesUnavailable?.(position) ?? null;
+  }
+
+  /** Resolves when the node's own part of the sync policy holds (the whole policy when it has no separate local part). */
+  awaitLocal(position: number): Promise<void> {
+    return this.gate.awaitLocal ? this.gate.awaitLocal(position) : this.gate.awaitDurable(position);
+  }
+
   /** Reads a paged-out message back from its ADD record. */
   async load(position: number): Promise<AddEntry> {
     const entry = decodeEntry(await this.journal.readAt(position));
