@@ -216,9 +216,11 @@ export class ReplicationMaster {
   /**
    * A policy that counts only slaves' disk positions has no use for the ack a slave would send on
    * arrival: asking for flush acks only halves the acks the master reads and the slaves write.
+   * One that counts only memory has no use for a flush per frame on the slave (see LoginResponse.acks).
    */
-  private ackMode(): { acks?: "disk" } {
-    return this.o.gate.repl.remote === "disk" ? { acks: "disk" } : {};
+  private ackMode(): { acks?: "disk" | "mem" } {
+    const remote = this.o.gate.repl.remote;
+    return remote === "disk" ? { acks: "disk" } : remote === "mem" ? { acks: "mem" } : {};
   }
 
   /** Ship-to-ack times: a frame is in memory on the slave when memPosition covers it, on disk when diskPosition does. */
