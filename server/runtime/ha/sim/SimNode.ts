@@ -3,6 +3,7 @@ import { GroupMember, type GroupRoleHooks } from "../GroupMember";
 import { divergencePoint } from "../divergencePoint";
 import { lastLogTerm, termNumber } from "../termNumber";
 import type { ReplicationPolicy } from "../ReplicationGate";
+import { MEM_MASTER_WRITE_BEHIND_MS } from "../replicationPolicyFor";
 import { MEM_ACK_FLUSH_MS, type Term } from "../replicationCodec";
 import { FifoChannel, type SimNetwork } from "./SimNetwork";
 import type { SimRandom } from "./SimRandom";
@@ -242,12 +243,18 @@ export class SimNode {
   private append(rec: Rec): number {
     const pos = this.log.length;
     this.log.push(rec);
-    // The journal's writer hands appends to the OS on the next turn of the event loop — a slave
-    // with memory acks (Journal.writeBehindMs) only with its background flush, or after twice its interval.
+    // The journal's writer hands appends to the OS on the next turn of the event loop — with
+    // Journal.writeBehindMs later: a slave with memory acks with its background flush (or after
+    // twice its interval), a master whose policy's local part is memory after MEM_MASTER_WRITE_BEHIND_MS.
     if (!this.writerPending) {
       this.writerPending = true;
       const proc = this.proc;
-      const delay = this.follow && this.memAcks() ? 2 * MEM_ACK_FLUSH_MS : this.c.rnd.next();
+      const delay =
+        this.follow && this.memAcks()
+          ? 2 * MEM_ACK_FLUSH_MS
+          : this.serving && this.c.policy.local === "mem"
+            ? MEM_MASTER_WRITE_BEHIND_MS
+            : this.c.rnd.next();
       this.c.sched.after(delay, () => {
         this.writerPending = false;
         this.written = this.log.length;
