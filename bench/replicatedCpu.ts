@@ -12,6 +12,7 @@
 //  TANDEM_REPL_TRACE=1: the nodes' replication counters (frames, acks, syncs) per message, from their trace logs,
 //  RCPU_BASELINE_ROOT=<checkout>: its groups too, interleaved with ours (A/B on the same machine load),
 //  RCPU_PERF_DIR=<dir>: `perf record -e cpu-clock -g` of every broker process over the last round (kernel time by function),
+//  RCPU_PRINT_PHASES=1 (with TANDEM_REPL_TRACE=1): the nodes' phase timings (ms) as they log them,
 //  RCPU_STRACE=1: system calls per message of every broker process over the last run (strace -c -f; slows them down).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -69,6 +70,7 @@ async function group(sync: "quorum_mem" | "quorum_disk", from?: typeof ClusterPr
     if (l.msg !== "replication trace") return;
     const role = roleOf.get(node);
     if (!role) return;
+    if (process.env.RCPU_PRINT_PHASES === "1") console.error(`rcpu: ${sync} ${role} phases ${JSON.stringify((l as { phases?: unknown }).phases)}`);
     const m = (counters[role] ??= new Map());
     for (const [k, v] of Object.entries((l as { counts?: Record<string, number> }).counts ?? {})) m.set(k, (m.get(k) ?? 0) + v);
   });
