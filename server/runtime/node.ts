@@ -8,7 +8,7 @@ import { ReplicationGate, type ReplicationPolicy } from "./ha/ReplicationGate";
 import { ReplicationTrace } from "./ha/ReplicationTrace";
 import { ReplicationMaster } from "./ha/ReplicationMaster";
 import { ReplicationSlave } from "./ha/ReplicationSlave";
-import { replicationPolicyFor } from "./ha/replicationPolicyFor";
+import { MEM_MASTER_WRITE_BEHIND_MS, replicationPolicyFor } from "./ha/replicationPolicyFor";
 import { SharedFileLock } from "./ha/SharedFileLock";
 import { TermHistory } from "./ha/TermHistory";
 import { lastLogTerm, termNumber } from "./ha/termNumber";
@@ -327,6 +327,7 @@ export class BrokerNode {
     if (this.store) this.store.appendListener = null;
     await this.replicationMaster?.stop();
     this.replicationMaster = null;
+    this.journal.writeBehindMs = 0;
     this.ports.clear();
     await bridgesStopped;
     if (broker) this.logger.warn({ reason }, "stopped serving clients");
@@ -437,6 +438,7 @@ export class BrokerNode {
       throw err;
     }
     this.replicationMaster = master;
+    this.journal.writeBehindMs = this.replicationPolicy.local === "mem" ? MEM_MASTER_WRITE_BEHIND_MS : 0;
     this.store.appendListener = () => master.notify();
     master.notify();
     const clients = [...this.ports.entries()].map(([name, p]) => {

@@ -59,6 +59,8 @@ export class ReplicationMaster {
   private server: Server | null = null;
   private readonly links = new Map<Socket, Link>();
   private shipScheduled = false;
+  /** The last Records frame encoded, by the journal range it holds (only read, never written to). */
+  private lastFrame: { from: number; to: number; bytes: Buffer } | null = null;
   port = 0;
 
   constructor(private readonly o: ReplicationMasterOptions) {}
@@ -105,6 +107,7 @@ export class ReplicationMaster {
   async stop(): Promise<void> {
     for (const link of this.links.values()) link.socket.destroy();
     this.links.clear();
+    this.lastFrame = null;
     const server = this.server;
     this.server = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -216,9 +219,11 @@ export class ReplicationMaster {
   /**
    * A policy that counts only slaves' disk positions has no use for the ack a slave would send on
    * arrival: asking for flush acks only halves the acks the master reads and the slaves write.
+   * One that counts only memory has no use for a flush per frame on the slave (see LoginResponse.acks).
    */
-  private ackMode(): { acks?: "disk" } {
-    return this.o.gate.repl.remote === "disk" ? { acks: "disk" } : {};
+  private ackMode(): { acks?: "disk" | "mem" } {
+    const remote = this.o.gate.repl.remote;
+    return remote === "disk" ? { acks: "disk" } : remote === "mem" ? { acks: "mem" } : {};
   }
 
   /** Ship-to-ack times: a frame is in memory on the slave when memPosition covers it, on disk when diskPosition does. */
@@ -265,9 +270,13 @@ export class ReplicationMaster {
           return bytes < BATCH_BYTES ? undefined : false;
         });
         if (batch.length === 0) break;
-        // read() returns the position after the last record it delivered.
+        // read() returns the position after the last record it delivered. Slaves that keep up
+        // read the same records in the same turn: the first one's frame serves the others.
+        const from = link.cursor;
         link.cursor = next;
-        link.socket.write(encodeRecords(batch));
+        let frame = this.lastFrame;
+        if (!frame || frame.from !== from || frame.to !== next) this.lastFrame = frame = { from, to: next, bytes: encodeRecords(batch) };
+        link.socket.write(frame.bytes);
         if (this.o.trace) {
           this.o.trace.count("frames shipped");
           this.o.trace.count("records shipped", batch.length);

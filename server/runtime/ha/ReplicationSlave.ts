@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import type { Journal } from "../store/Journal";
 import { segmentFileName } from "../store/recoverJournal";
 import { decodeEntry, EntryType } from "../store/storeEntry";
-import { encodeAck, encodeJson, ReplDecoder, ReplType, type ReplFrame, type Term } from "./replicationCodec";
+import { encodeAck, encodeJson, MEM_ACK_FLUSH_MS, ReplDecoder, ReplType, type ReplFrame, type Term } from "./replicationCodec";
 import { ReplicationTrace } from "./ReplicationTrace";
 import type { TermHistory } from "./TermHistory";
 
@@ -50,6 +50,9 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
   private ackScheduled = false;
   /** The master counts only durable positions (LoginOk `acks: "disk"`): no ack on arrival. */
   private diskAcksOnly = false;
+  /** The master counts only memory positions (LoginOk `acks: "mem"`): background flushes. */
+  private memAcksOnly = false;
+  private flushTimer: NodeJS.Timeout | null = null;
   private fileHandles = new Map<number, Awaited<ReturnType<typeof open>>>();
   /** While tracing: (end position, arrival time) of Records frames not yet durable. */
   private arrived: Array<[number, number]> = [];
@@ -116,6 +119,7 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
       case ReplType.LoginOk: {
         this.master = f.body.master;
         this.diskAcksOnly = f.body.acks === "disk";
+        this.memAcksOnly = f.body.acks === "mem";
         const j = this.o.journal();
         if (f.body.mode === "stream") {
           if (f.body.truncateTo < j.endPosition) {
@@ -175,6 +179,9 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
         // it ends — only when the master waits for the flush anyway: under a policy that counts
         // memory the arrival ack must not wait behind a blocking flush in the same turn.
         j.blockingDurableWrites = this.diskAcksOnly;
+        // Between background flushes (memory acks) the records stay queued in the journal and go
+        // out with the flush, in one write; twice the flush interval so the flush always comes first.
+        j.writeBehindMs = this.memAcksOnly ? 2 * MEM_ACK_FLUSH_MS : 0;
         for (const r of f.records) {
           // appendReplicated throws if the position is not our end: a broken invariant ends the link loudly.
           j.appendReplicated(r.position, r.payload);
@@ -191,7 +198,8 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
         }
         // The flush's ack carries the memory position too; an arrival ack is only for policies that count it.
         if (!this.diskAcksOnly) this.scheduleAck();
-        this.syncToDisk();
+        if (this.memAcksOnly) this.scheduleFlush();
+        else this.syncToDisk();
         return;
       }
       case ReplType.Error:
@@ -241,6 +249,15 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
       );
   }
 
+  /** Memory acks: one flush for everything that arrives within MEM_ACK_FLUSH_MS; its ack reports the disk position. */
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      if (!this.stopped && this.socket) this.syncToDisk();
+    }, MEM_ACK_FLUSH_MS);
+  }
+
   private traceDurable(): void {
     const trace = this.o.trace!;
     const durable = this.o.journal().durablePosition;
@@ -248,9 +265,17 @@ export class ReplicationSlave extends EventEmitter<ReplicationSlaveEvents> {
     while (this.arrived.length > 0 && this.arrived[0]![0] <= durable) trace.since("receive to durable", this.arrived.shift()![1]);
   }
 
-  /** The link is over: the journal may serve clients next (a promotion), so its flushes go back to the thread pool. */
+  /**
+   * The link is over: the journal may serve clients next (a promotion), so its flushes go back to
+   * the thread pool and its writes to the end of each turn; no background flush is left to run.
+   */
   private endFollowerMode(): void {
-    this.o.journal().blockingDurableWrites = false;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const j = this.o.journal();
+    j.blockingDurableWrites = false;
+    // What waits behind goes out at the latest when its timer fires; a promotion syncs the log anyway.
+    j.writeBehindMs = 0;
   }
 
   private async closeFiles(): Promise<void> {

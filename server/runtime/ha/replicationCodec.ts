@@ -45,11 +45,21 @@ export interface LoginResponse {
   terms: Term[];
   /**
    * "disk": the master's sync policy counts only durable positions (remote_disk, quorum_disk), so
-   * the slave acknowledges once per flush and not also on arrival. Absent: both (a master from
-   * before this field, or a policy that counts memory).
+   * the slave acknowledges once per flush and not also on arrival. "mem": it counts only memory
+   * positions (remote_mem, quorum_mem, SYNC_MASTER), so the slave acknowledges on arrival and
+   * flushes in the background (every MEM_ACK_FLUSH_MS) instead of per frame. Absent: both, a
+   * flush per frame (a master from before this field, or one that waits for no slave).
    */
-  acks?: "disk";
+  acks?: "disk" | "mem";
 }
+
+/**
+ * A slave of a memory-counting policy (LoginOk `acks: "mem"`) flushes what arrived at most this
+ * long after it arrived, one flush for all of it, instead of once per Records frame: the master
+ * waits for no flush of the slave's, and on a busy group the per-frame flushes (a thread-pool
+ * write and a device flush each) were most of a slave's CPU.
+ */
+export const MEM_ACK_FLUSH_MS = 10;
 
 export interface ShippedRecord {
   position: number;

@@ -2,6 +2,14 @@ import type { NodeConfig } from "../../config/resolveNodeConfig";
 import type { ReplicationPolicy } from "./ReplicationGate";
 
 /**
+ * A master whose policy's local part is memory (quorum_mem, remote_mem, ASYNC_FLUSH roles) hands its
+ * journal writes to the OS this long after they queue up (Journal.writeBehindMs) instead of at the
+ * end of every event-loop turn: no receipt waits for them, and each thread-pool write costs two
+ * thread wake-ups. The records are shipped to the slaves from memory meanwhile, as before.
+ */
+export const MEM_MASTER_WRITE_BEHIND_MS = 10;
+
+/**
  * Turns the group's `sync` (seed 000: local_mem, local_disk, remote_mem, remote_disk,
  * quorum_mem, quorum_disk) or RocketMQ's brokerRole/flushDiskType (seed 002 §2.3-2.4) into what
  * a receipt waits for. quorum = replicas/2+1 counting the master, so the master waits for

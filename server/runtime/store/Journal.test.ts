@@ -17,6 +17,14 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
+async function waitUntil(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 /** Deterministic payload whose content depends on its index, so swaps and corruption show. */
 function payloadFor(i: number, maxLen = 600): Buffer {
   const len = (i * 7919) % maxLen;
@@ -412,6 +420,35 @@ describe("Journal", () => {
     // The active file is zero-padded ahead of the writer, so it is at least this long.
     assert.ok((await stat(last.path)).size >= last.size);
     await journal.close();
+  });
+
+  test("write-behind: records nobody waits for stay queued (and readable) until the timer, a sync() or WRITE_BEHIND_BYTES", async () => {
+    const dir = await tempDir();
+    const journal = await Journal.open({ dir });
+    journal.writeBehindMs = 60_000; // longer than the test: only a waiter or the byte cap writes
+    const positions = await appendMany(journal, 20);
+    for (let turn = 0; turn < 5; turn++) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(journal.writtenPosition, 0, "a write went out although nobody waited and the timer had not fired");
+    assert.deepEqual((await readAll(journal)).map((r) => r.position), positions, "queued records are readable");
+    assert.deepEqual(await journal.readAt(positions[7]!), payloadFor(7));
+    await journal.sync();
+    assert.equal(journal.durablePosition, journal.endPosition);
+    // 300 KiB queued: past the 256 KiB cap the writer goes at the end of the turn, waiter or not.
+    for (let i = 0; i < 300; i++) journal.append(Buffer.alloc(1024, i & 0xff));
+    for (let turn = 0; turn < 5; turn++) await new Promise((r) => setImmediate(r));
+    await waitUntil(() => journal.writtenPosition === journal.endPosition, "the capped write-behind to go out");
+    journal.append(payloadFor(1));
+    const written = journal.written();
+    await written;
+    assert.equal(journal.writtenPosition, journal.endPosition, "written() does not wait for the timer");
+    // close() writes and syncs what is queued, and cancels the timer (the test would hang for 60 s otherwise).
+    journal.append(payloadFor(2));
+    const end = journal.endPosition;
+    await journal.close();
+    const reopened = await Journal.open({ dir });
+    assert.equal(reopened.endPosition, end);
+    await reopened.close();
   });
 
   test("a corrupt record in an early segment cuts the log there and deletes later segments", async () => {

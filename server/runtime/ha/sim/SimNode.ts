@@ -3,7 +3,8 @@ import { GroupMember, type GroupRoleHooks } from "../GroupMember";
 import { divergencePoint } from "../divergencePoint";
 import { lastLogTerm, termNumber } from "../termNumber";
 import type { ReplicationPolicy } from "../ReplicationGate";
-import type { Term } from "../replicationCodec";
+import { MEM_MASTER_WRITE_BEHIND_MS } from "../replicationPolicyFor";
+import { MEM_ACK_FLUSH_MS, type Term } from "../replicationCodec";
 import { FifoChannel, type SimNetwork } from "./SimNetwork";
 import type { SimRandom } from "./SimRandom";
 import type { EventOwner, SimScheduler } from "./SimScheduler";
@@ -86,7 +87,9 @@ interface Serving {
  *   truncate-and-stream or full resync, records stream in order, the slave acks mem and disk in
  *   batches (ReplicationSlave.scheduleAck: one ack per event-loop turn, modelled as one per
  *   simulated instant, sent with the positions of the moment it leaves) — only per flush, none on
- *   arrival, when the policy counts only durable positions (LoginOk `acks: "disk"`);
+ *   arrival, when the policy counts only durable positions (LoginOk `acks: "disk"`); on arrival
+ *   with a background flush every MEM_ACK_FLUSH_MS (and writes held back until it) when it counts
+ *   only memory (`acks: "mem"`);
  * - the gate: a receipt leaves once the local part of the sync policy holds, minSlaveAcks slaves
  *   acknowledged (mem or disk) — with masterVotes (quorum_disk), once any quorum of nodes has it
  *   durable, the master's own flush one vote — and the write fence (coordinator heard within half the session
@@ -111,6 +114,7 @@ export class SimNode {
   private writerPending = false;
   /** Connections with a batched ack due at the end of the current instant. */
   private readonly acksDue = new Set<Conn>();
+  private readonly flushDue = new Set<Conn>();
 
   constructor(
     readonly name: string,
@@ -195,7 +199,8 @@ export class SimNode {
     this.member = null;
     this.serving = null;
     this.listening = false;
-    this.acksDue.clear(); // the dead process's pending acks die with it
+    this.acksDue.clear(); // the dead process's pending acks (and background flushes) die with it
+    this.flushDue.clear();
     // The kernel closes the dead process's sockets: peers see a reset.
     const conns = [...this.links, ...(this.follow ? [this.follow] : [])];
     this.follow = null;
@@ -238,11 +243,19 @@ export class SimNode {
   private append(rec: Rec): number {
     const pos = this.log.length;
     this.log.push(rec);
-    // The journal's writer hands appends to the OS on the next turn of the event loop.
+    // The journal's writer hands appends to the OS on the next turn of the event loop — with
+    // Journal.writeBehindMs later: a slave with memory acks with its background flush (or after
+    // twice its interval), a master whose policy's local part is memory after MEM_MASTER_WRITE_BEHIND_MS.
     if (!this.writerPending) {
       this.writerPending = true;
       const proc = this.proc;
-      this.c.sched.after(this.c.rnd.next(), () => {
+      const delay =
+        this.follow && this.memAcks()
+          ? 2 * MEM_ACK_FLUSH_MS
+          : this.serving && this.c.policy.local === "mem"
+            ? MEM_MASTER_WRITE_BEHIND_MS
+            : this.c.rnd.next();
+      this.c.sched.after(delay, () => {
         this.writerPending = false;
         this.written = this.log.length;
       }, proc);
@@ -517,7 +530,27 @@ export class SimNode {
     }
     // LoginOk `acks: "disk"`: under a policy that counts only durable positions the slave acks per flush, not on arrival.
     if (this.c.policy.remote !== "disk") this.scheduleAck(conn);
-    this.syncToDisk(conn);
+    // LoginOk `acks: "mem"`: under one that counts only memory it flushes in the background.
+    if (this.memAcks()) this.scheduleFlush(conn);
+    else this.syncToDisk(conn);
+  }
+
+  private memAcks(): boolean {
+    return this.c.policy.remote === "mem";
+  }
+
+  /** ReplicationSlave.scheduleFlush: one flush for everything that arrives within MEM_ACK_FLUSH_MS. */
+  private scheduleFlush(conn: Conn): void {
+    if (this.flushDue.has(conn)) return;
+    this.flushDue.add(conn);
+    this.c.sched.after(
+      MEM_ACK_FLUSH_MS,
+      () => {
+        this.flushDue.delete(conn);
+        if (!conn.closed) this.syncToDisk(conn);
+      },
+      this.proc,
+    );
   }
 
   /**
