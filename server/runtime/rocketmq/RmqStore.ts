@@ -3,7 +3,7 @@ import type { MessageStore } from "../store/MessageStore";
 import { decodeEntry, EntryType } from "../store/storeEntry";
 import { ConsumeQueue } from "./ConsumeQueue";
 import { parseProperties, tagHash } from "./messageCodec";
-import { decodeRmqRecord, encodeRmqRecord, RmqRecordKind, type StoredMessage, type TopicConfig } from "./rmqRecord";
+import { decodeRmqRecord, encodeRmqRecord, RmqRecordKind, rmqRecordSizeHint, writeRmqRecord, type StoredMessage, type TopicConfig } from "./rmqRecord";
 
 const KEY_INDEX_LIMIT = 500_000;
 /**
@@ -107,8 +107,8 @@ export class RmqStore {
   append(m: Omit<StoredMessage, "kind" | "queueOffset">): AppendResult {
     const q = this.queueFor(m.topic, m.queueId);
     const queueOffset = q.maxOffset;
-    const payload = encodeRmqRecord({ kind: RmqRecordKind.Message, ...m, queueOffset });
-    const position = this.store.appendRmq(payload);
+    const record: StoredMessage = { kind: RmqRecordKind.Message, ...m, queueOffset };
+    const { position, payload } = this.store.appendRmqWith(rmqRecordSizeHint(record), (w) => writeRmqRecord(w, record));
     this.remember(position, payload);
     q.push(position, tagOf(m.properties), m.storeTimestamp);
     this.index(m.properties, position);
