@@ -138,12 +138,25 @@ export function decodeFrame(frame: Buffer): RemotingItem {
   const opaque = typeof h.opaque === "number" && Number.isInteger(h.opaque) ? h.opaque : null;
   if (typeof h.code !== "number" || !Number.isInteger(h.code)) return { kind: "badHeader", opaque, detail: "header has no integer code" };
   if (opaque === null) return { kind: "badHeader", opaque, detail: "header has no integer opaque" };
-  const extFields: Record<string, string> = {};
+  let extFields: Record<string, string> = {};
   if (h.extFields !== undefined && h.extFields !== null) {
     if (typeof h.extFields !== "object" || Array.isArray(h.extFields)) return { kind: "badHeader", opaque, detail: "extFields is not an object" };
-    for (const [k, v] of Object.entries(h.extFields as Record<string, unknown>)) {
-      if (v === null || v === undefined) continue;
-      extFields[k] = typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
+    const raw = h.extFields as Record<string, unknown>;
+    // Java clients send every field as a string: then the parsed object is used as it is (no copy
+    // per request); anything else is normalised to strings.
+    let allStrings = true;
+    for (const k in raw) {
+      if (typeof raw[k] !== "string") {
+        allStrings = false;
+        break;
+      }
+    }
+    if (allStrings) extFields = raw as Record<string, string>;
+    else {
+      for (const [k, v] of Object.entries(raw)) {
+        if (v === null || v === undefined) continue;
+        extFields[k] = typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
+      }
     }
   }
   const bodyStart = 4 + headerLength;
