@@ -232,7 +232,8 @@ export class RmqBroker {
   async awaitPolicy(durables: Array<Promise<void>>, local: Promise<void> | null = null): Promise<"ok" | "local" | "timeout" | { error: string }> {
     let timer: NodeJS.Timeout | undefined;
     const failed = (err: unknown): { error: string } => ({ error: (err as Error)?.message ?? String(err) });
-    const all = Promise.all(durables).then(() => "ok" as const, failed);
+    // One record (every plain send): its promise as it is, without a Promise.all around it.
+    const all = (durables.length === 1 ? durables[0]! : Promise.all(durables)).then(() => "ok" as const, failed);
     const localDone = local?.then(() => "local" as const, failed);
     const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), this.settings.syncTimeoutMs)));
     try {

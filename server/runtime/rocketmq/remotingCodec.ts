@@ -179,16 +179,15 @@ export function decodeFrame(frame: Buffer): RemotingItem {
 export function encodeCommand(c: RemotingCommand): Buffer {
   const ext: Record<string, string> = {};
   for (const [k, v] of Object.entries(c.extFields)) if (v !== undefined && v !== null) ext[k] = String(v);
-  const header = Buffer.from(
-    JSON.stringify({ code: c.code, language: c.language ?? "JAVA", version: c.version ?? 373, opaque: c.opaque, flag: c.flag, remark: c.remark ?? null, extFields: ext, serializeTypeCurrentRPC: "JSON" }),
-    "utf8",
-  );
+  const header = JSON.stringify({ code: c.code, language: c.language ?? "JAVA", version: c.version ?? 373, opaque: c.opaque, flag: c.flag, remark: c.remark ?? null, extFields: ext, serializeTypeCurrentRPC: "JSON" });
+  // Written straight into the frame (no intermediate Buffer of the header: one per answer).
+  const headerLength = Buffer.byteLength(header, "utf8");
   const bodyLength = c.body?.length ?? 0;
-  const out = Buffer.allocUnsafe(8 + header.length + bodyLength);
-  out.writeInt32BE(4 + header.length + bodyLength, 0);
-  out.writeInt32BE(header.length & 0xffffff, 4); // serialization type 0 (JSON) in the high byte
-  header.copy(out, 8);
-  if (c.body) c.body.copy(out, 8 + header.length);
+  const out = Buffer.allocUnsafe(8 + headerLength + bodyLength);
+  out.writeInt32BE(4 + headerLength + bodyLength, 0);
+  out.writeInt32BE(headerLength & 0xffffff, 4); // serialization type 0 (JSON) in the high byte
+  out.write(header, 8, headerLength, "utf8");
+  if (c.body) c.body.copy(out, 8 + headerLength);
   return out;
 }
 
