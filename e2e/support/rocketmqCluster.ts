@@ -30,8 +30,11 @@ export interface RmqNode {
   proc: Proc | undefined;
 }
 
+/** Extra node flags for broker processes (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p" from a bench; NODE_OPTIONS refuses --cpu-prof). */
+const BROKER_NODE_ARGS = process.env.TANDEM_BROKER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+
 function run(args: string[]): Proc {
-  const nodeArgs = args[0] === "broker" ? ["--max-semi-space-size=2", BIN, ...args] : [BIN, ...args];
+  const nodeArgs = args[0] === "broker" ? ["--max-semi-space-size=2", ...BROKER_NODE_ARGS, BIN, ...args] : [BIN, ...args];
   const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: process.env });
   const p: Proc = { child, logs: [], exited: new Promise((r) => child.once("exit", () => r())), stderr: "" };
   child.stderr!.on("data", (d: Buffer) => (p.stderr += d.toString()));

@@ -35,6 +35,7 @@ export class RemotingConnection {
   readonly remote: string;
   private readonly closeListeners: Array<(reason: RemotingCloseReason) => void> = [];
   private nextOpaque = 1;
+  private corked = false;
 
   constructor(
     readonly id: number,
@@ -60,6 +61,16 @@ export class RemotingConnection {
     if (this.socket.writableLength > this.maxPendingBytes) {
       this.close("slow_reader", `${this.socket.writableLength} response bytes unread (limit ${this.maxPendingBytes})`);
       return;
+    }
+    // Answers written in one turn of the event loop (a group commit settles many sends at once)
+    // leave in one system call, as STOMP's TcpTransport does: corked at the first, uncorked next tick.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
     }
     this.socket.write(encodeCommand(command));
   }

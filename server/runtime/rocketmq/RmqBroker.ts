@@ -155,7 +155,9 @@ export class RmqBroker {
     if (batch && items.some((m) => m.properties.includes("DELAY\u0001"))) return response(req, ResponseCode.MESSAGE_ILLEGAL, {}, null, "a batch message does not support delay level");
     const results: Array<{ position: number; queueOffset: number; durable: Promise<void>; topic: string; queueId: number }> = [];
     for (const m of items) {
-      const props = parseProperties(m.properties);
+      // Parsed (and re-serialized) only when a delay level may move the message; otherwise the
+      // producer's property string is stored as sent, as RocketMQ's CommitLog does.
+      const props = m.properties.includes("DELAY\u0001") ? parseProperties(m.properties) : null;
       let destTopic = h.topic;
       let destQueue = queueId;
       let reconsume = h.reconsumeTimes;
@@ -168,8 +170,8 @@ export class RmqBroker {
           destQueue = 0;
         }
       }
-      const delay = Number(props.get("DELAY") ?? 0);
-      if (delay > 0 && !destTopic.startsWith(DLQ_PREFIX)) {
+      const delay = Number(props?.get("DELAY") ?? 0);
+      if (props && delay > 0 && !destTopic.startsWith(DLQ_PREFIX)) {
         const level = Math.min(delay, s.delayLevelsMs.length);
         props.set("REAL_TOPIC", destTopic);
         props.set("REAL_QID", String(destQueue));
@@ -186,7 +188,7 @@ export class RmqBroker {
         bornHost: h.bornHost,
         storeTimestamp: now,
         reconsumeTimes: reconsume,
-        properties: formatProperties(props),
+        properties: props ? formatProperties(props) : m.properties,
         body: m.body,
       });
       results.push({ ...appended, topic: destTopic, queueId: destQueue });
@@ -230,7 +232,8 @@ export class RmqBroker {
   async awaitPolicy(durables: Array<Promise<void>>, local: Promise<void> | null = null): Promise<"ok" | "local" | "timeout" | { error: string }> {
     let timer: NodeJS.Timeout | undefined;
     const failed = (err: unknown): { error: string } => ({ error: (err as Error)?.message ?? String(err) });
-    const all = Promise.all(durables).then(() => "ok" as const, failed);
+    // One record (every plain send): its promise as it is, without a Promise.all around it.
+    const all = (durables.length === 1 ? durables[0]! : Promise.all(durables)).then(() => "ok" as const, failed);
     const localDone = local?.then(() => "local" as const, failed);
     const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), this.settings.syncTimeoutMs)));
     try {

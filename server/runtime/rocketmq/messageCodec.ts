@@ -50,12 +50,17 @@ function splitHost(host: string): [string, string] {
 
 /** The offset message id clients print and VIEW_MESSAGE_BY_ID takes: hex(storeIp, storePort, commitLogOffset). */
 export function offsetMessageId(storeHost: string, commitLogOffset: number): string {
+  // Built as text (one per SEND_OK): the 16 bytes ip, int32 port, int64 offset in upper-case hex.
   const { ip, port } = hostBytes(storeHost);
-  const b = Buffer.alloc(16);
-  ip.copy(b, 0);
-  b.writeInt32BE(port, 4);
-  b.writeBigInt64BE(BigInt(commitLogOffset), 8);
-  return b.toString("hex").toUpperCase();
+  let id = "";
+  for (const n of ip) id += HEX[n];
+  return id + hex32(port) + hex32(Math.floor(commitLogOffset / 2 ** 32)) + hex32(commitLogOffset % 2 ** 32);
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, "0"));
+
+function hex32(n: number): string {
+  return (n >>> 0).toString(16).toUpperCase().padStart(8, "0");
 }
 
 /** Inverse of offsetMessageId; null when the text is not one. */

@@ -138,12 +138,25 @@ export function decodeFrame(frame: Buffer): RemotingItem {
   const opaque = typeof h.opaque === "number" && Number.isInteger(h.opaque) ? h.opaque : null;
   if (typeof h.code !== "number" || !Number.isInteger(h.code)) return { kind: "badHeader", opaque, detail: "header has no integer code" };
   if (opaque === null) return { kind: "badHeader", opaque, detail: "header has no integer opaque" };
-  const extFields: Record<string, string> = {};
+  let extFields: Record<string, string> = {};
   if (h.extFields !== undefined && h.extFields !== null) {
     if (typeof h.extFields !== "object" || Array.isArray(h.extFields)) return { kind: "badHeader", opaque, detail: "extFields is not an object" };
-    for (const [k, v] of Object.entries(h.extFields as Record<string, unknown>)) {
-      if (v === null || v === undefined) continue;
-      extFields[k] = typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
+    const raw = h.extFields as Record<string, unknown>;
+    // Java clients send every field as a string: then the parsed object is used as it is (no copy
+    // per request); anything else is normalised to strings.
+    let allStrings = true;
+    for (const k in raw) {
+      if (typeof raw[k] !== "string") {
+        allStrings = false;
+        break;
+      }
+    }
+    if (allStrings) extFields = raw as Record<string, string>;
+    else {
+      for (const [k, v] of Object.entries(raw)) {
+        if (v === null || v === undefined) continue;
+        extFields[k] = typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
+      }
     }
   }
   const bodyStart = 4 + headerLength;
@@ -166,16 +179,15 @@ export function decodeFrame(frame: Buffer): RemotingItem {
 export function encodeCommand(c: RemotingCommand): Buffer {
   const ext: Record<string, string> = {};
   for (const [k, v] of Object.entries(c.extFields)) if (v !== undefined && v !== null) ext[k] = String(v);
-  const header = Buffer.from(
-    JSON.stringify({ code: c.code, language: c.language ?? "JAVA", version: c.version ?? 373, opaque: c.opaque, flag: c.flag, remark: c.remark ?? null, extFields: ext, serializeTypeCurrentRPC: "JSON" }),
-    "utf8",
-  );
+  const header = JSON.stringify({ code: c.code, language: c.language ?? "JAVA", version: c.version ?? 373, opaque: c.opaque, flag: c.flag, remark: c.remark ?? null, extFields: ext, serializeTypeCurrentRPC: "JSON" });
+  // Written straight into the frame (no intermediate Buffer of the header: one per answer).
+  const headerLength = Buffer.byteLength(header, "utf8");
   const bodyLength = c.body?.length ?? 0;
-  const out = Buffer.allocUnsafe(8 + header.length + bodyLength);
-  out.writeInt32BE(4 + header.length + bodyLength, 0);
-  out.writeInt32BE(header.length & 0xffffff, 4); // serialization type 0 (JSON) in the high byte
-  header.copy(out, 8);
-  if (c.body) c.body.copy(out, 8 + header.length);
+  const out = Buffer.allocUnsafe(8 + headerLength + bodyLength);
+  out.writeInt32BE(4 + headerLength + bodyLength, 0);
+  out.writeInt32BE(headerLength & 0xffffff, 4); // serialization type 0 (JSON) in the high byte
+  out.write(header, 8, headerLength, "utf8");
+  if (c.body) c.body.copy(out, 8 + headerLength);
   return out;
 }
 

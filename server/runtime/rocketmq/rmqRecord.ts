@@ -61,7 +61,17 @@ export interface QueueRangeRecord {
 export type RmqRecord = StoredMessage | TopicRecord | OffsetRecord | QueueRangeRecord;
 
 export function encodeRmqRecord(r: RmqRecord): Buffer {
-  const w = new BinaryWriter(r.kind === RmqRecordKind.Message ? 96 + r.body.length + r.properties.length * 3 + r.topic.length * 3 : 64);
+  const w = new BinaryWriter(rmqRecordSizeHint(r));
+  writeRmqRecord(w, r);
+  return w.finish();
+}
+
+/** Bytes the record will likely take (strings at 3 bytes a character, so no buffer regrows). */
+export function rmqRecordSizeHint(r: RmqRecord): number {
+  return r.kind === RmqRecordKind.Message ? 96 + r.body.length + (r.properties.length + r.topic.length + r.bornHost.length) * 3 : 64;
+}
+
+export function writeRmqRecord(w: BinaryWriter, r: RmqRecord): void {
   w.u8(r.kind);
   switch (r.kind) {
     case RmqRecordKind.Message:
@@ -78,7 +88,6 @@ export function encodeRmqRecord(r: RmqRecord): Buffer {
       w.str(r.topic).u32(r.queueId).f64(r.minOffset).f64(r.maxOffset);
       break;
   }
-  return w.finish();
 }
 
 export function decodeRmqRecord(buf: Buffer): RmqRecord {

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { BrokerMessage } from "../broker/BrokerMessage";
+import { BinaryWriter } from "./BinaryWriter";
 import type { DurabilityGate } from "./DurabilityGate";
 import type { Journal } from "./Journal";
 import { RECORD_HEADER_SIZE } from "./journalRecordCodec";
@@ -113,6 +114,22 @@ export class MessageStore {
   /** A RocketMQ-protocol record (server/runtime/rocketmq); replicated like every other record. */
   appendRmq(payload: Buffer): number {
     return this.write(encodeEntry({ type: EntryType.Rmq, payload }));
+  }
+
+  /**
+   * appendRmq for a record `write` puts straight behind the journal record and entry headers (the
+   * bytes encodeEntry would give), so a message body is copied once, as appendAdd does, instead of
+   * into the payload, the entry and the journal record in turn. Returns the payload as a view.
+   */
+  appendRmqWith(sizeHint: number, write: (w: BinaryWriter) => void): { position: number; payload: Buffer } {
+    const w = new BinaryWriter(5 + sizeHint, { headroom: RECORD_HEADER_SIZE, ownAllocation: true });
+    w.u8(EntryType.Rmq).u32(0); // the payload length, filled in below
+    write(w);
+    const record = w.finishWithHeadroom();
+    record.writeUInt32LE(record.length - RECORD_HEADER_SIZE - 5, RECORD_HEADER_SIZE + 1);
+    const position = this.journal.appendFramed(record);
+    this.appendListener?.();
+    return { position, payload: record.subarray(RECORD_HEADER_SIZE + 5) };
   }
 
   appendTerm(termId: string): number {
