@@ -4,7 +4,8 @@
 // (default "0,1"; "0,1,5" adds a five-tab phase). Phase 0 has no browser page open; each later
 // phase opens Chromium tabs (logged in, left on the Overview) up to its count. After a warm-up per
 // phase the console process's CPU is sampled from /proc/<pid>/stat over BENCH_SECONDS (default
-// 60 s) and the tRPC requests the tabs sent in that time are counted. Printed: each phase's
+// 60 s) and the tRPC requests the tabs sent in that time are counted, and the live-channel (socket.io)
+// frames they received, by kind. Printed: each phase's
 // absolute CPU and its cost per tab over the no-tab phase. Target (issue #12): ≤ 1 % of one core
 // with one tab. Needs the production build (`npm run build`).
 import { performance } from "node:perf_hooks";
@@ -67,8 +68,12 @@ export interface IdleTabCpuPhase {
   /** Console process CPU over the phase, % of one core. */
   cpuPercent: number;
   trpcRequests: number;
+  /** The same requests by procedure ("cluster.history": the Overview's charts refetch on a timer). */
+  trpcPaths: Record<string, number>;
   /** Every other HTTP request the tabs sent (pages, assets, the live channel's transport). */
   otherRequests: number;
+  /** Live-channel (socket.io) frames the tabs received, by kind: "ping", or "live <type> <path>". */
+  framesReceived: Record<string, number>;
 }
 
 export interface IdleTabCpuResult {
@@ -88,6 +93,8 @@ export async function runConsoleIdleTabCpu(tabCounts: number[] = [0, 1], seconds
     const pages: Page[] = [];
     let requests = 0;
     let others = 0;
+    let frames: Record<string, number> = {};
+    let paths: Record<string, number> = {};
     let counting = false;
     const phases: IdleTabCpuPhase[] = [];
     for (const tabs of tabCounts) {
@@ -97,9 +104,22 @@ export async function runConsoleIdleTabCpu(tabCounts: number[] = [0, 1], seconds
         if (pages.length === 0) await signIn(p, c.url, c.adminPassword);
         p.on("request", (r) => {
           if (!counting) return;
-          if (r.url().includes("/api/trpc/")) requests++;
+          if (r.url().includes("/api/trpc/")) {
+            requests++;
+            for (const path of new URL(r.url()).pathname.slice("/api/trpc/".length).split(",")) paths[path] = (paths[path] ?? 0) + 1;
+          }
           else others++;
         });
+        // engine.io packet "2" is a ping; socket.io event packets are "42[...]".
+        p.on("websocket", (ws) =>
+          ws.on("framereceived", (f) => {
+            if (!counting) return;
+            const text = String(f.payload);
+            const live = /"type":"(\w+)","path":\[([^\]]*)\]/.exec(text);
+            const kind = text === "2" ? "ping" : live ? `live ${live[1]} ${live[2]!.replaceAll('"', "")}` : `other ${text.slice(0, 2)}`;
+            frames[kind] = (frames[kind] ?? 0) + 1;
+          }),
+        );
         await p.goto(`${c.url}/`);
         pages.push(p);
       }
@@ -107,6 +127,8 @@ export async function runConsoleIdleTabCpu(tabCounts: number[] = [0, 1], seconds
       await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
       requests = 0;
       others = 0;
+      frames = {};
+      paths = {};
       counting = true;
       const cpu0 = readCpuSeconds(c.pid);
       const w0 = performance.now();
@@ -115,7 +137,7 @@ export async function runConsoleIdleTabCpu(tabCounts: number[] = [0, 1], seconds
       const wall = (performance.now() - w0) / 1000;
       counting = false;
       if (cpu0 === null || cpu1 === null) throw new Error("console process vanished during the CPU sample");
-      phases.push({ tabs: pages.length, seconds: wall, cpuPercent: ((cpu1 - cpu0) / wall) * 100, trpcRequests: requests, otherRequests: others });
+      phases.push({ tabs: pages.length, seconds: wall, cpuPercent: ((cpu1 - cpu0) / wall) * 100, trpcRequests: requests, trpcPaths: paths, otherRequests: others, framesReceived: frames });
     }
     const electionToPageMs = pages.length > 0 ? await electionToPage(pages[0]!, c.url) : null;
     return { phases, electionToPageMs };
@@ -136,7 +158,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const none = r.phases.find((p) => p.tabs === 0);
       for (const p of r.phases) {
         const perTab = none && p.tabs > 0 ? `; ${((p.cpuPercent - none.cpuPercent) / p.tabs).toFixed(2)} % per tab over the no-tab phase` : "";
-        console.log(`console CPU with ${p.tabs} idle tab(s) on the Overview: ${p.cpuPercent.toFixed(2)} % of one core over ${p.seconds.toFixed(0)} s${perTab}; ${p.trpcRequests} tRPC and ${p.otherRequests} other HTTP requests from the tab(s)`);
+        console.log(`console CPU with ${p.tabs} idle tab(s) on the Overview: ${p.cpuPercent.toFixed(2)} % of one core over ${p.seconds.toFixed(0)} s${perTab}; ${p.trpcRequests} tRPC ${JSON.stringify(p.trpcPaths)} and ${p.otherRequests} other HTTP requests from the tab(s); live-channel frames received: ${JSON.stringify(p.framesReceived)}`);
       }
       console.log(`election → new master on the idle page: ${r.electionToPageMs === null ? "not measured" : `${r.electionToPageMs} ms`} (target ≤ 1000 ms)`);
       const one = r.phases.find((p) => p.tabs === 1);

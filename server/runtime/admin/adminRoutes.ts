@@ -13,7 +13,7 @@ import {
 } from "./destinations";
 import { browseMessages, getMessage, moveMessages, sendMessage } from "./messages";
 import { nodeInfo } from "./nodeInfo";
-import { NodeChangeWaiter, shownFingerprint } from "./nodeShown";
+import { NodeChangeWaiter, ShownFingerprint } from "./nodeShown";
 import { createNodeMetrics } from "./nodeMetrics";
 import { RawReply } from "./RawReply";
 import { rmqAdminView } from "../rocketmq/rmqAdminView";
@@ -55,12 +55,13 @@ export function adminRoutes(ctx: AdminContext): AdminRouter {
   const base = "/api/v1";
 
   // A console long-polls this (changedFrom + waitMs): an idle node answers once per hold, a change at once.
-  const changes = new NodeChangeWaiter(() => shownFingerprint(ctx));
+  const shown = new ShownFingerprint(ctx);
+  const changes = new NodeChangeWaiter(() => shown.current());
   r.route("GET", `${base}/node`, nodeInfoSchema, async (req) => {
     const q = nodeQuery.parse(Object.fromEntries(req.query));
     if (q.changedFrom !== undefined) await changes.wait(q.changedFrom, q.waitMs, req.signal);
     const info = nodeInfo(ctx);
-    return { ...info, shown: shownFingerprint(ctx, info) };
+    return { ...info, shown: shown.of(info) };
   });
   // Prometheus: `max_destinations=N` keeps the N deepest destinations' series (a node with 10,000
   // queues need not export all of them on every scrape); absent, all are exported.

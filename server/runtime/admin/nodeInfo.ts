@@ -1,3 +1,4 @@
+import type { Broker } from "../broker/Broker";
 import type { Queue } from "../broker/Queue";
 import type { AdminContext } from "./AdminContext";
 import type { NodeInfo } from "./adminResponses";
@@ -9,13 +10,8 @@ function percent(used: number, limit: number): number {
   return limit > 0 ? Math.round((used / limit) * 1000) / 10 : 0;
 }
 
-/** GET /api/v1/node: the numbers an operator checks first. Works on a node that serves no clients too. */
-export function nodeInfo(ctx: AdminContext): NodeInfo {
-  const { node } = ctx;
-  const broker = ctx.broker();
-  const stomp = ctx.stomp();
-  const journal = broker?.store.journal ?? ctx.journal();
-  const storeUsed = journal ? journal.endPosition - journal.startPosition : 0;
+/** The node's message totals over every destination (one walk of them all). */
+export function messageTotals(broker: Broker | null): NodeInfo["messages"] {
   const messages = { queues: 0, topics: broker?.topics.size ?? 0, depth: 0, inflight: 0, enqueued: 0, dequeued: 0, dispatched: 0, expired: 0, deadLettered: 0 };
   const count = (q: Queue): void => {
     messages.depth += q.depth;
@@ -35,6 +31,20 @@ export function nodeInfo(ctx: AdminContext): NodeInfo {
     for (const q of t.subscribers.values()) count(q);
     for (const d of t.durables.values()) count(d.queue);
   }
+  return messages;
+}
+
+/**
+ * GET /api/v1/node: the numbers an operator checks first. Works on a node that serves no clients
+ * too. `messages` may be handed in when the caller knows them (nodeShown reuses the totals while
+ * the destination change sequence stands still).
+ */
+export function nodeInfo(ctx: AdminContext, messages: NodeInfo["messages"] = messageTotals(ctx.broker())): NodeInfo {
+  const { node } = ctx;
+  const broker = ctx.broker();
+  const stomp = ctx.stomp();
+  const journal = broker?.store.journal ?? ctx.journal();
+  const storeUsed = journal ? journal.endPosition - journal.startPosition : 0;
   const byTransport: Record<string, number> = {};
   for (const c of stomp?.connections.values() ?? []) byTransport[c.transportKind] = (byTransport[c.transportKind] ?? 0) + 1;
   const mem = process.memoryUsage();

@@ -278,7 +278,15 @@ export class Broker {
   private noteProducer(key: string, connectionId: string): void {
     let set = this.producers.get(key);
     if (!set) this.producers.set(key, (set = new Set()));
+    if (set.has(connectionId)) return;
     set.add(connectionId);
+    this.producerCountChanged(key);
+  }
+
+  /** The admin API shows producers per destination: a change of their number is a change of the destination. */
+  private producerCountChanged(key: string): void {
+    const mark = this.queues.get(key)?.mark ?? this.topics.get(key);
+    if (mark) this.changes.touch(mark);
   }
 
   /** Fans a message out to a topic's subscriptions; durable copies are journaled. */
@@ -430,7 +438,11 @@ export class Broker {
 
   /** Temporary destinations live as long as the connection that created them. */
   connectionClosed(connectionId: string): void {
-    for (const [key, set] of this.producers) if (set.delete(connectionId) && set.size === 0) this.producers.delete(key);
+    for (const [key, set] of this.producers) {
+      if (!set.delete(connectionId)) continue;
+      if (set.size === 0) this.producers.delete(key);
+      this.producerCountChanged(key);
+    }
     const prefix = `${connectionId}.`;
     for (const [key, q] of this.queues) {
       if (q.kind === "temp-queue" && key.startsWith(`/temp-queue/${prefix}`)) {

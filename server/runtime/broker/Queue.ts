@@ -445,6 +445,7 @@ export class Queue implements ChangeMark {
         if (this.closed) return;
         this.keepInMemory(msg);
       }
+      if (entries.length > 0) this.touched(); // paged in: spilled count moved
     } catch (err) {
       // Put the positions back so nothing is lost; a corrupt record is an operator problem, logged loudly.
       for (let i = batch.length - 1; i >= 0; i--) this.spilled.unshift(batch[i]);
@@ -477,6 +478,7 @@ export class Queue implements ChangeMark {
         this.spilled.unshift(m.position);
       }
     }
+    if (freed > 0) this.touched(); // spilled count moved (the admin fingerprint's long-poll follows the change sequence)
     return freed;
   }
 
