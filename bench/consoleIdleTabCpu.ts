@@ -161,9 +161,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         console.log(`console CPU with ${p.tabs} idle tab(s) on the Overview: ${p.cpuPercent.toFixed(2)} % of one core over ${p.seconds.toFixed(0)} s${perTab}; ${p.trpcRequests} tRPC ${JSON.stringify(p.trpcPaths)} and ${p.otherRequests} other HTTP requests from the tab(s); live-channel frames received: ${JSON.stringify(p.framesReceived)}`);
       }
       console.log(`election → new master on the idle page: ${r.electionToPageMs === null ? "not measured" : `${r.electionToPageMs} ms`} (target ≤ 1000 ms)`);
+      // Issue #12: "an idle open tab costs the console ≤ 1 % of a core" — what the tab adds over
+      // the same console with none (an idle console's own pings, pollers and GC are not the tab's;
+      // they read 0.8–1.9 % on this machine depending on its neighbours). Without a no-tab phase
+      // to subtract, the one-tab phase's whole CPU is held to it.
       const one = r.phases.find((p) => p.tabs === 1);
-      console.log(`target (issue #12): ≤ 1 % of one core with one idle tab: ${one ? (one.cpuPercent <= 1 ? "met" : "not met") : "no one-tab phase"}`);
-      process.exit(one && one.cpuPercent > 1 ? 1 : 0);
+      const cost = one ? (none ? one.cpuPercent - none.cpuPercent : one.cpuPercent) : null;
+      const met = cost !== null && cost <= 1 && (r.electionToPageMs === null || r.electionToPageMs <= 1000);
+      console.log(
+        `target (issue #12): an idle tab costs ≤ 1 % of one core (${cost === null ? "no one-tab phase" : `${cost.toFixed(2)} %${none ? " over the no-tab phase" : ", no no-tab phase to subtract"}`}), election on the page ≤ 1 s: ${met ? "met" : "not met"}`,
+      );
+      process.exit(met ? 0 : 1);
     },
     (err: unknown) => {
       console.error(err);
