@@ -3,6 +3,7 @@
 // per-connection counters for `cons`/`stat`. A malformed packet closes only this connection.
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
+import { TurnCork } from "../net/TurnCork";
 import { plainIpv4 } from "./acl";
 import { FrameDecoder } from "./FrameDecoder";
 import { JuteError, JuteReader } from "./jute";
@@ -33,7 +34,7 @@ export class ServerCnxn implements RequestOrigin {
   private state: State = "handshake";
   private held: Buffer[] = [];
   private withReadOnly = true;
-  private corked = false;
+  private readonly cork: TurnCork;
   /** The last ping answer sent and the zxid it carries. */
   private pingReply: { zxid: number; frame: Buffer } | null = null;
   sessionId = 0n;
@@ -61,6 +62,7 @@ export class ServerCnxn implements RequestOrigin {
     private readonly stats: ServerStats,
   ) {
     this.decoder = new FrameDecoder(maxBuffer);
+    this.cork = new TurnCork(socket);
     this.ids = [{ scheme: "world", id: "anyone" }, { scheme: "ip", id: plainIpv4(socket.remoteAddress ?? "unknown") }];
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
@@ -229,22 +231,11 @@ export class ServerCnxn implements RequestOrigin {
 
   send(frame: Buffer): void {
     if (this.state === "closed") return;
-    // The final stage answers a whole group-commit batch in one turn: cork so those replies
-    // leave in one writev instead of one syscall each; uncork once the turn's work is done.
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => this.flushCorked());
-    }
+    // The final stage answers a whole group-commit batch in one turn: one writev for them all.
+    this.cork.hold();
     this.socket.write(frame);
     this.packetsSent++;
     this.stats.packetsSent++;
-  }
-
-  private flushCorked(): void {
-    if (!this.corked) return;
-    this.corked = false;
-    this.socket.uncork();
   }
 
   noteReply(_type: number, _xid: number, zxid: number, receivedAt: number): void {
@@ -278,7 +269,7 @@ export class ServerCnxn implements RequestOrigin {
   closeGracefully(reason: CloseReason): void {
     if (this.state === "closed") return;
     this.state = "closed";
-    this.flushCorked();
+    this.cork.release();
     this.socket.end();
     // A peer that never closes its side must not hold the socket forever.
     setTimeout(() => this.socket.destroy(), 2000).unref();
@@ -288,7 +279,7 @@ export class ServerCnxn implements RequestOrigin {
   close(reason: CloseReason): void {
     if (this.state === "closed") return;
     this.state = "closed";
-    this.flushCorked(); // replies already sent this turn still go out, as they did uncorked
+    this.cork.release(); // replies already sent this turn still go out, as they did uncorked
     this.socket.destroy();
     this.host.closed(this, reason);
   }

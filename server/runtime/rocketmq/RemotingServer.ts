@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
 import type { Logger } from "pino";
+import { TurnCork } from "../net/TurnCork";
 import { ResponseCode } from "./remotingCodes";
 import { encodeCommand, isOneway, isResponse, RemotingDecoder, response, type RemotingCommand } from "./remotingCodec";
 
@@ -35,7 +36,7 @@ export class RemotingConnection {
   readonly remote: string;
   private readonly closeListeners: Array<(reason: RemotingCloseReason) => void> = [];
   private nextOpaque = 1;
-  private corked = false;
+  private readonly cork: TurnCork;
 
   constructor(
     readonly id: number,
@@ -44,6 +45,7 @@ export class RemotingConnection {
     private readonly maxPendingBytes = DEFAULT_MAX_PENDING_BYTES,
   ) {
     this.remote = `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? 0}`;
+    this.cork = new TurnCork(socket);
   }
 
   get isClosed(): boolean {
@@ -62,16 +64,8 @@ export class RemotingConnection {
       this.close("slow_reader", `${this.socket.writableLength} response bytes unread (limit ${this.maxPendingBytes})`);
       return;
     }
-    // Answers written in one turn of the event loop (a group commit settles many sends at once)
-    // leave in one system call, as STOMP's TcpTransport does: corked at the first, uncorked next tick.
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
+    // A group commit settles many sends in one turn: their answers leave in one system call.
+    this.cork.hold();
     this.socket.write(encodeCommand(command));
   }
 

@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import { TurnCork } from "../net/TurnCork";
 import type { StompTransport } from "./StompTransport";
 
 /** A STOMP transport over a TCP (or TLS) socket. */
@@ -12,24 +13,15 @@ export class TcpTransport implements StompTransport {
     this.remoteAddress = `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? 0}`;
     // Frames are written whole; Nagle would only add latency to receipts.
     socket.setNoDelay(true);
+    this.cork = new TurnCork(socket);
   }
 
-  private corked = false;
+  private readonly cork: TurnCork;
 
-  /**
-   * Frames written in one turn of the event loop leave in one system call: the socket is corked
-   * at the first write and uncorked on the next tick (a dispatch pass writes many MESSAGEs).
-   */
+  /** Frames written in one turn leave in one system call (a dispatch pass writes many MESSAGEs). */
   write(data: Buffer): boolean {
     if (this.socket.destroyed || this.socket.writableEnded) return false;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
+    this.cork.hold();
     return this.socket.write(data);
   }
 
