@@ -3,62 +3,20 @@
 // paging without gap or repeat while destinations keep changing, deletions, and cursors from
 // another incarnation (a restarted node or a new master) answered as a full snapshot.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, afterEach, before, describe, test } from "node:test";
-import { pino } from "pino";
-import { brokerPolicySchema } from "../../config/clusterSchema";
-import { Broker } from "../broker/Broker";
+import { describe, test } from "node:test";
+import type { Broker } from "../broker/Broker";
 import { DestinationChanges } from "../broker/DestinationChanges";
 import type { Subscription } from "../broker/Subscription";
-import { ReplicationGate } from "../ha/ReplicationGate";
-import type { StompServer } from "../stomp/StompServer";
-import { Journal } from "../store/Journal";
-import { MessageStore } from "../store/MessageStore";
+import { adminTestBrokers } from "../testing/adminTestBroker";
 import type { AdminContext } from "./AdminContext";
 import type { DestinationChangesPage } from "./adminResponses";
 import { MAX_CHANGES_PAGE } from "./adminSchemas";
 import { deleteDestination, destinationChanges } from "./destinations";
 
-const logger = pino({ level: "silent" });
 const QUEUES = 3000;
 
 describe("destination change feed", () => {
-  let dir: string;
-  let journal: Journal;
-  const brokers: Broker[] = [];
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "destination-changes-test-"));
-    journal = await Journal.open({ dir, logger });
-  });
-  after(async () => {
-    await journal.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-  afterEach(() => {
-    for (const b of brokers.splice(0)) b.stop();
-  });
-
-  function newBroker(): Broker {
-    const gate = new ReplicationGate(journal, { name: "local_mem", local: "mem", remote: "none", minSlaveAcks: 0 }, logger);
-    const b = new Broker("mq1", brokerPolicySchema.parse({}), new MessageStore(journal, gate, logger), logger);
-    brokers.push(b);
-    return b;
-  }
-
-  /** The admin services read the broker through the context; they need no STOMP server for these rows. */
-  function contextOf(broker: Broker): AdminContext {
-    return {
-      node: { version: "test", brokerName: "b", nodeName: "mq1", groupName: "g", role: () => "master", startedAt: 0, ports: new Map(), security: { enabled: false, users: 0, allowAnonymous: true }, ha: () => null, handover: () => Promise.reject(new Error("no")) },
-      logger,
-      broker: () => broker,
-      // live() only checks that the node serves clients; nothing here reads the STOMP server.
-      stomp: () => ({}) as StompServer,
-      journal: () => journal,
-    };
-  }
+  const { newBroker, contextOf } = adminTestBrokers("destination-changes-test-");
 
   function send(broker: Broker, name: string, n = 1): void {
     const target = broker.resolve(name, "c1");

@@ -3,57 +3,16 @@
 // longer walks the destinations (it follows the broker's change sequence), and a sweep's
 // fingerprint always equals the one a full GET /node answer carries at the same moment.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, afterEach, before, describe, test } from "node:test";
-import { pino } from "pino";
-import { brokerPolicySchema } from "../../config/clusterSchema";
-import { Broker } from "../broker/Broker";
+import { describe, test } from "node:test";
+import type { Broker } from "../broker/Broker";
 import type { Subscription } from "../broker/Subscription";
-import { ReplicationGate } from "../ha/ReplicationGate";
-import type { StompServer } from "../stomp/StompServer";
-import { Journal } from "../store/Journal";
-import { MessageStore } from "../store/MessageStore";
+import { adminTestBrokers } from "../testing/adminTestBroker";
 import type { AdminContext } from "./AdminContext";
 import { nodeInfo } from "./nodeInfo";
 import { NodeChangeWaiter, ShownFingerprint } from "./nodeShown";
 
-const logger = pino({ level: "silent" });
-
 describe("the /node fingerprint follows every shown destination change", () => {
-  let dir: string;
-  let journal: Journal;
-  const brokers: Broker[] = [];
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "node-shown-test-"));
-    journal = await Journal.open({ dir, logger });
-  });
-  after(async () => {
-    await journal.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-  afterEach(() => {
-    for (const b of brokers.splice(0)) b.stop();
-  });
-
-  function newBroker(): Broker {
-    const gate = new ReplicationGate(journal, { name: "local_mem", local: "mem", remote: "none", minSlaveAcks: 0 }, logger);
-    const b = new Broker("mq1", brokerPolicySchema.parse({}), new MessageStore(journal, gate, logger), logger);
-    brokers.push(b);
-    return b;
-  }
-
-  function contextOf(broker: Broker): AdminContext {
-    return {
-      node: { version: "test", brokerName: "b", nodeName: "mq1", groupName: "g", role: () => "master", startedAt: 0, ports: new Map(), security: { enabled: false, users: 0, allowAnonymous: true }, ha: () => null, handover: () => Promise.reject(new Error("no")) },
-      logger,
-      broker: () => broker,
-      stomp: () => ({ connections: new Map(), totalAccepted: 0, closedReasons: new Map() }) as unknown as StompServer,
-      journal: () => journal,
-    };
-  }
+  const { journal, newBroker, contextOf } = adminTestBrokers("node-shown-test-");
 
   function send(broker: Broker, name: string, from: string, persistent = false): void {
     broker.send(broker.resolve(name, from), broker.createMessage({ destination: name, headers: [], body: Buffer.from("x"), persistent, hasContentLength: false, priority: 4, expires: 0 }), from);
@@ -111,7 +70,7 @@ describe("the /node fingerprint follows every shown destination change", () => {
     });
     // Spill: persistent messages nobody consumes move to the journal and back.
     for (let i = 0; i < 5; i++) send(broker, "/queue/s", "p1", true);
-    await journal.sync?.();
+    await journal().sync?.();
     const q = broker.queues.get("/queue/s")!;
     await assertWakes(ctx, "messages spilled to disk (spilled count only)", () => void q.evictToDisk(Number.MAX_SAFE_INTEGER));
     assert.ok(q.spilledCount > 0, "messages were spilled");
