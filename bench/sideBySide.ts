@@ -351,6 +351,17 @@ function summarize(samples: SideBySideSample[], disk: SideBySideReport["disk"]):
         if (x && d.oDsync > 0) ds.push(x.msgPerSec / d.oDsync);
       }
       if (ds.length) ratios.push({ scenario: s.name, ratio: "Tandem / disk limit (O_DSYNC write loop)", median: r2(median(ds)), "per round": ds.map(r2).join(" / ") });
+      // One producer waits for each receipt before it sends again, so its loop is the durable
+      // write plus a round trip through the generator and the socket; the null broker's 1p rate
+      // measures that round trip (a broker that does no work) in the same round. No serial
+      // producer can beat 1 / (write time + round trip): this is how close the rest of the path is.
+      const bs: number[] = [];
+      for (const d of disk) {
+        const x = tandem.get(d.round);
+        const n = nul.get(d.round);
+        if (x && n && d.writeFdatasync > 0 && n.msgPerSec > 0) bs.push(x.msgPerSec / (1 / (1 / d.writeFdatasync + 1 / n.msgPerSec)));
+      }
+      if (bs.length) ratios.push({ scenario: s.name, ratio: "Tandem / serial bound (1 / (write+fdatasync + null broker round trip))", median: r2(median(bs)), "per round": bs.map(r2).join(" / ") });
     }
   }
   return { table, ratios };
