@@ -1,7 +1,7 @@
 import { statfs } from "node:fs/promises";
 import type { Logger } from "pino";
 import { CHANNEL_EXPIRED_MS, ConsumerRegistry, type ConsumerData } from "./ConsumerRegistry";
-import { decodeBatch, decodeOffsetMessageId, encodeMessageExt, formatProperties, offsetMessageId, parseProperties, tagHash } from "./messageCodec";
+import { decodeBatch, decodeOffsetMessageId, encodeMessageExt, formatProperties, offsetMessageId, parseProperties, tagHash, waitStoreMsgOK } from "./messageCodec";
 import { AUTO_CREATE_TOPIC, DLQ_PREFIX, Perm, RequestCode, ResponseCode, RETRY_PREFIX, SCHEDULE_TOPIC } from "./remotingCodes";
 import { response, type RemotingCommand } from "./remotingCodec";
 import type { RemotingConnection, RemotingHandler } from "./RemotingServer";
@@ -194,6 +194,20 @@ export class RmqBroker {
       results.push({ ...appended, topic: destTopic, queueId: destQueue });
       reconsume = h.reconsumeTimes;
     }
+    const ext = (): Record<string, string | number> => {
+      const last = results[results.length - 1];
+      return {
+        msgId: results.map((r) => offsetMessageId(this.storeHost, r.position)).join(","),
+        queueId: last?.queueId ?? queueId,
+        queueOffset: results[0]?.queueOffset ?? 0,
+        MSG_REGION: "DefaultRegion",
+        TRACE_ON: "true",
+      };
+    };
+    // WAIT=false (a batch: its own properties): the producer asked not to wait for the flush or the
+    // slaves. SEND_OK once stored, as RocketMQ answers; the message still becomes pullable only
+    // once the sync policy holds for it, and a master demoted meanwhile drops it like any other.
+    if (!waitStoreMsgOK(h.properties)) return response(req, ResponseCode.SUCCESS, ext());
     // SYNC_MASTER without a slave able to confirm (RocketMQ's !isSlaveOK): the message is stored
     // on the master (flushed under SYNC_FLUSH) and answered SLAVE_NOT_AVAILABLE at once rather
     // than held for syncFlushTimeout. It still becomes pullable only once a slave has it.
@@ -203,24 +217,16 @@ export class RmqBroker {
       results.map((r) => r.durable),
       missing === null ? null : this.store.awaitLocal(),
     );
-    const last = results[results.length - 1];
-    const ext = {
-      msgId: results.map((r) => offsetMessageId(this.storeHost, r.position)).join(","),
-      queueId: last?.queueId ?? queueId,
-      queueOffset: results[0]?.queueOffset ?? 0,
-      MSG_REGION: "DefaultRegion",
-      TRACE_ON: "true",
-    };
-    if (status === "ok") return response(req, ResponseCode.SUCCESS, ext);
+    if (status === "ok") return response(req, ResponseCode.SUCCESS, ext());
     // RocketMQ's replica status overrides the flush status, a flush timeout included.
     if (status === "local" || (status === "timeout" && missing !== null)) {
       const flush = status === "timeout" ? `, and the flush did not complete within ${s.syncTimeoutMs} ms` : "";
-      return response(req, ResponseCode.SLAVE_NOT_AVAILABLE, ext, null, `stored on the master, but ${missing ?? "no slave can confirm it"}${flush}`);
+      return response(req, ResponseCode.SLAVE_NOT_AVAILABLE, ext(), null, `stored on the master, but ${missing ?? "no slave can confirm it"}${flush}`);
     }
     if (status === "timeout") {
       return s.replicated
-        ? response(req, ResponseCode.FLUSH_SLAVE_TIMEOUT, ext, null, `stored, but the group's replicas did not confirm within ${s.syncTimeoutMs} ms`)
-        : response(req, ResponseCode.FLUSH_DISK_TIMEOUT, ext, null, `stored, but the flush did not complete within ${s.syncTimeoutMs} ms`);
+        ? response(req, ResponseCode.FLUSH_SLAVE_TIMEOUT, ext(), null, `stored, but the group's replicas did not confirm within ${s.syncTimeoutMs} ms`)
+        : response(req, ResponseCode.FLUSH_DISK_TIMEOUT, ext(), null, `stored, but the flush did not complete within ${s.syncTimeoutMs} ms`);
     }
     return response(req, ResponseCode.SERVICE_NOT_AVAILABLE, {}, null, `not stored durably: ${status.error}`);
   }

@@ -68,8 +68,8 @@ async function master(brokerRole: string, flushDiskType: string, syncFlushTimeou
   const store = new RmqStore(new MessageStore(journal, gate, logger), logger);
   const broker = new RmqBroker(store, { ...config.rocketmq!, dataDir: dir }, logger);
   store.putTopic({ topicName: "t", readQueueNums: 1, writeQueueNums: 1, perm: 6, topicSysFlag: 0, order: false });
-  const send = (): Promise<RemotingCommand | null> =>
-    Promise.resolve(broker.handlers().get(RequestCode.SEND_MESSAGE_V2)!(req(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: "t", e: 0, g: Date.now(), i: "" }, Buffer.from("m")), conn));
+  const send = (properties = ""): Promise<RemotingCommand | null> =>
+    Promise.resolve(broker.handlers().get(RequestCode.SEND_MESSAGE_V2)!(req(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: "t", e: 0, g: Date.now(), i: properties }, Buffer.from("m")), conn));
   const pull = (): Promise<RemotingCommand | null> =>
     Promise.resolve(broker.handlers().get(RequestCode.PULL_MESSAGE)!(req(RequestCode.PULL_MESSAGE, { consumerGroup: "g", topic: "t", queueId: 0, queueOffset: 0, maxMsgNums: 8, sysFlag: 0, subscription: "*" }), conn));
   return {
@@ -197,4 +197,30 @@ test("a master that is demoted while flushing for a SLAVE_NOT_AVAILABLE answer s
 test("ASYNC_MASTER without a slave: SEND_OK (it never waits for one)", async () => {
   const m = await master("ASYNC_MASTER", "ASYNC_FLUSH", "30s", "none");
   assert.equal((await m.send())?.code, ResponseCode.SUCCESS);
+});
+
+test("WAIT=false: SEND_OK once stored, without waiting for the fsync or the slave; pullable only once the policy holds", async () => {
+  // SYNC_MASTER + SYNC_FLUSH, the slave connected but silent and the disk held: a default send waits.
+  const m = await master("SYNC_MASTER", "SYNC_FLUSH");
+  const waiting = m.send("KEYS\u0001k1\u0002WAIT\u0001true\u0002");
+  assert.equal(await within(waiting, 300), "pending", "WAIT=true (the default) waits for the fsync and the slave");
+  const r = await within(m.send("KEYS\u0001k2\u0002WAIT\u0001false\u0002TAGS\u0001a\u0002"), 5000);
+  assert.notEqual(r, "pending", "WAIT=false is answered without the fsync or the slave");
+  const reply = r === "pending" ? null : r;
+  assert.equal(reply?.code, ResponseCode.SUCCESS);
+  assert.equal(reply?.extFields.queueOffset, "1", "stored after the first message");
+  assert.equal((await m.pull())?.code, ResponseCode.PULL_NOT_FOUND, "not pullable before the policy holds");
+  m.releaseFsync();
+  m.slaveHasAll();
+  assert.equal((await waiting)?.code, ResponseCode.SUCCESS);
+  await new Promise((resolve) => setImmediate(resolve));
+  const pulled = await m.pull();
+  assert.equal(pulled?.code, ResponseCode.SUCCESS);
+  assert.ok(pulled?.body?.includes(Buffer.from("k2")), "the WAIT=false message was stored");
+
+  // No slave at all: WAIT=false still gets SEND_OK (RocketMQ's handleHA skips its check), not SLAVE_NOT_AVAILABLE.
+  const alone = await master("SYNC_MASTER", "ASYNC_FLUSH", "30s", "none");
+  const first = await within(alone.send("WAIT\u0001FALSE\u0002"), 5000);
+  assert.equal(first === "pending" ? null : first?.code, ResponseCode.SUCCESS);
+  assert.equal((await alone.send())?.code, ResponseCode.SLAVE_NOT_AVAILABLE, "without WAIT=false the same master says SLAVE_NOT_AVAILABLE");
 });

@@ -21,6 +21,23 @@ export function parseProperties(s: string): Map<string, string> {
   return out;
 }
 
+/**
+ * RocketMQ's Message.isWaitStoreMsgOK: the WAIT property, true unless present and not "true"
+ * (Java's Boolean.parseBoolean: case-insensitive). A producer that sets it false asks the broker
+ * to answer once the message is stored, without waiting for the flush or the slaves
+ * (CommitLog.handleDiskFlush / handleHA skip their wait). Read without parsing the whole string:
+ * it is on the path of every send.
+ */
+export function waitStoreMsgOK(properties: string): boolean {
+  const key = "WAIT" + NAME_VALUE;
+  let at = properties.startsWith(key) ? 0 : properties.indexOf(PROPERTY + key);
+  if (at < 0) return true;
+  if (at > 0) at += PROPERTY.length;
+  const from = at + key.length;
+  const end = properties.indexOf(PROPERTY, from);
+  return properties.slice(from, end < 0 ? undefined : end).toLowerCase() === "true";
+}
+
 export function formatProperties(p: Map<string, string>): string {
   let s = "";
   for (const [k, v] of p) s += k + NAME_VALUE + v + PROPERTY;
