@@ -607,8 +607,17 @@ export class RmqBroker {
     const missing = this.store.slavesUnavailable();
     if (missing !== null) this.warnSlavesUnavailable(missing);
     const status = await this.awaitPolicy([appended.durable], missing === null ? null : this.store.awaitLocal());
-    // Stored on this master either way (as a send's FLUSH_SLAVE_TIMEOUT / SLAVE_NOT_AVAILABLE is).
-    if (status === "ok" || status === "local" || status === "timeout") return response(req, ResponseCode.SUCCESS);
+    if (status === "ok") return response(req, ResponseCode.SUCCESS);
+    // RocketMQ's consumerSendMsgBack answers SUCCESS for PUT_OK only and SYSTEM_ERROR with the put
+    // status's name otherwise, though the message is stored: the consumer then sends it to the
+    // retry topic itself (at-least-once: it may come back twice, as with RocketMQ).
+    if (status === "local" || (status === "timeout" && missing !== null)) {
+      return response(req, ResponseCode.SYSTEM_ERROR, {}, null, `SLAVE_NOT_AVAILABLE: stored on the master, but ${missing ?? "no slave can confirm it"}`);
+    }
+    if (status === "timeout") {
+      const name = this.settings.replicated ? "FLUSH_SLAVE_TIMEOUT" : "FLUSH_DISK_TIMEOUT";
+      return response(req, ResponseCode.SYSTEM_ERROR, {}, null, `${name}: stored, but not confirmed within ${this.settings.syncTimeoutMs} ms`);
+    }
     return response(req, ResponseCode.SYSTEM_ERROR, {}, null, `send back not stored durably: ${status.error}`);
   }
 

@@ -72,9 +72,17 @@ async function master(brokerRole: string, flushDiskType: string, syncFlushTimeou
     Promise.resolve(broker.handlers().get(RequestCode.SEND_MESSAGE_V2)!(req(RequestCode.SEND_MESSAGE_V2, { a: "pg", b: "t", e: 0, g: Date.now(), i: properties }, Buffer.from("m")), conn));
   const pull = (): Promise<RemotingCommand | null> =>
     Promise.resolve(broker.handlers().get(RequestCode.PULL_MESSAGE)!(req(RequestCode.PULL_MESSAGE, { consumerGroup: "g", topic: "t", queueId: 0, queueOffset: 0, maxMsgNums: 8, sysFlag: 0, subscription: "*" }), conn));
+  const sendBack = (msgId: string): Promise<RemotingCommand | null> =>
+    Promise.resolve(
+      broker.handlers().get(RequestCode.CONSUMER_SEND_MSG_BACK)!(
+        req(RequestCode.CONSUMER_SEND_MSG_BACK, { offset: Number(BigInt("0x" + msgId.slice(16))), group: "cg", delayLevel: 0, originMsgId: msgId, originTopic: "t", maxReconsumeTimes: 16 }),
+        conn,
+      ),
+    );
   return {
     send,
     pull,
+    sendBack,
     gate,
     fsyncs: () => fsyncs,
     releaseFsync: () => heldSyncs.splice(0).forEach((r) => r()),
@@ -223,4 +231,33 @@ test("WAIT=false: SEND_OK once stored, without waiting for the fsync or the slav
   const first = await within(alone.send("WAIT\u0001FALSE\u0002"), 5000);
   assert.equal(first === "pending" ? null : first?.code, ResponseCode.SUCCESS);
   assert.equal((await alone.send())?.code, ResponseCode.SLAVE_NOT_AVAILABLE, "without WAIT=false the same master says SLAVE_NOT_AVAILABLE");
+});
+
+test("send-back that no slave can confirm: SYSTEM_ERROR named SLAVE_NOT_AVAILABLE (RocketMQ answers SUCCESS for PUT_OK only), so the consumer resends it itself", async () => {
+  const m = await master("SYNC_MASTER", "ASYNC_FLUSH", "30s", "none");
+  const sent = await m.send();
+  assert.equal(sent?.code, ResponseCode.SLAVE_NOT_AVAILABLE);
+  const back = await within(m.sendBack(sent!.extFields.msgId!), 5000);
+  assert.notEqual(back, "pending", "answered without waiting for syncFlushTimeout");
+  const reply = back === "pending" ? null : back;
+  assert.equal(reply?.code, ResponseCode.SYSTEM_ERROR);
+  assert.match(reply?.remark ?? "", /^SLAVE_NOT_AVAILABLE: stored on the master, but no slave is connected/);
+  // With the slave back (and acknowledging), the same send-back is SUCCESS.
+  m.slaveHasAll();
+  const again = m.sendBack(sent!.extFields.msgId!);
+  const acking = setInterval(() => m.slaveHasAll(), 10);
+  try {
+    assert.equal((await again)?.code, ResponseCode.SUCCESS);
+  } finally {
+    clearInterval(acking);
+  }
+
+  const short = await master("SYNC_MASTER", "ASYNC_FLUSH", "300ms");
+  const s2 = short.send();
+  short.slaveHasAll();
+  const first = await s2;
+  assert.equal(first?.code, ResponseCode.SUCCESS);
+  const late = await short.sendBack(first!.extFields.msgId!);
+  assert.equal(late?.code, ResponseCode.SYSTEM_ERROR, "the slave never acknowledged the send-back within syncFlushTimeout");
+  assert.match(late?.remark ?? "", /^FLUSH_SLAVE_TIMEOUT: stored, but not confirmed within 300 ms/);
 });
