@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startBroker } from "../e2e/support/brokerProcess";
-import { ClusterProcess, waitFor } from "../e2e/support/clusterProcess";
+import { ClusterProcess } from "../e2e/support/clusterProcess";
 import { readCpuSeconds } from "./procStats";
 
 /** Kernel-mode share of a process's CPU time (fields 14, 15 of /proc/<pid>/stat), in ticks. */
@@ -75,12 +75,7 @@ async function group(sync: "quorum_mem" | "quorum_disk", from?: typeof ClusterPr
     for (const [k, v] of Object.entries((l as { counts?: Record<string, number> }).counts ?? {})) m.set(k, (m.get(k) ?? 0) + v);
   });
   try {
-    const master = await cluster.waitForMaster(60_000);
-    await waitFor(
-      () => (master.proc?.logs.filter((l) => String(l.msg).startsWith("slave attached")).length ?? 0) >= 2,
-      60_000,
-      () => `slaves of ${master.name} did not attach`,
-    );
+    const master = await cluster.waitForStreamingMaster(60_000);
     const pids: Record<string, number> = { master: master.proc!.child.pid! };
     roleOf.set(master.name, "master");
     cluster.nodes

@@ -21,7 +21,7 @@
 // replicated send's time goes; printed here).
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ClusterProcess, waitFor } from "../e2e/support/clusterProcess";
+import { ClusterProcess } from "../e2e/support/clusterProcess";
 import { measureConcurrentDiskLimit, measureDiskLimit } from "./diskLimit";
 import type { LoadgenConfig, LoadgenResult } from "./loadgen";
 import { countFsyncsDuring, peersInstalled, startActiveMQ, startNullBroker, startRabbitMQ, startTandem, type BenchBroker } from "./peerBrokers";
@@ -137,13 +137,7 @@ async function startGroup(
     if (l.msg === "replication trace") console.error(`sbs: ${sync} ${node} ${JSON.stringify({ side: l.side, phases: l.phases, counts: l.counts })}`);
   });
   try {
-    const master = await cluster.waitForMaster(60_000);
-    // No quorum acknowledges anything until both slaves stream.
-    await waitFor(
-      () => (master.proc?.logs.filter((l) => String(l.msg).startsWith("slave attached")).length ?? 0) >= 2,
-      60_000,
-      () => `slaves of ${master.name} did not attach`,
-    );
+    const master = await cluster.waitForStreamingMaster(60_000);
     // The journal's own counter (fsync/fdatasync calls plus O_DSYNC writes), per node.
     const fsyncsOf = async (node: string, adminPort: number): Promise<number> => {
       const token = (await readFile(join(cluster.dataDir, node, "admin.token"), "utf8")).trim();

@@ -249,6 +249,21 @@ export class ClusterProcess {
   }
 
   /**
+   * The single master once every other node streams from it (its "slave attached" lines): before
+   * that a quorum policy acknowledges nothing, so a measurement started earlier times the attach.
+   */
+  async waitForStreamingMaster(timeoutMs = 60_000): Promise<NodeHandle> {
+    const master = await this.waitForMaster(timeoutMs);
+    const slaves = this.nodes.length - 1;
+    await waitFor(
+      () => (master.proc?.logs.filter((l) => String(l.msg).startsWith("slave attached")).length ?? 0) >= slaves,
+      timeoutMs,
+      () => `slaves of ${master.name} did not attach`,
+    );
+    return master;
+  }
+
+  /**
    * The single master once roles have settled: no node has logged a role change ("promoted to
    * master", "stopped serving clients") for `quietMs` (by the nodes' own log times). After a
    * disturbance such as a coordinator outage, members reconnect and may step down or be elected for
