@@ -125,6 +125,9 @@ export class RmqBroker {
 
   private async send(req: RemotingCommand, h: SendHeader, batch: boolean): Promise<RemotingCommand> {
     const s = this.settings;
+    // Stopped (this node stepped down) while its listener is still closing: nothing may be
+    // appended to a log that is no longer a master's, and a WAIT=false send must not get SEND_OK.
+    if (this.stopped) return response(req, ResponseCode.SERVICE_NOT_AVAILABLE, {}, null, "service not available now: this broker is no longer its group's master");
     if (this.diskUsage !== null && this.diskUsage > DISK_FULL_PERCENT) {
       return response(req, ResponseCode.SERVICE_NOT_AVAILABLE, {}, null, `service not available now: the disk is full (${this.diskUsage.toFixed(1)} % used, writes refused above ${DISK_FULL_PERCENT} %)`);
     }

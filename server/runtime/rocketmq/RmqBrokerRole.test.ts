@@ -83,6 +83,7 @@ async function master(brokerRole: string, flushDiskType: string, syncFlushTimeou
     send,
     pull,
     sendBack,
+    stop: () => broker.stop(),
     gate,
     fsyncs: () => fsyncs,
     releaseFsync: () => heldSyncs.splice(0).forEach((r) => r()),
@@ -231,6 +232,12 @@ test("WAIT=false: SEND_OK once stored, without waiting for the fsync or the slav
   const first = await within(alone.send("WAIT\u0001FALSE\u0002"), 5000);
   assert.equal(first === "pending" ? null : first?.code, ResponseCode.SUCCESS);
   assert.equal((await alone.send())?.code, ResponseCode.SLAVE_NOT_AVAILABLE, "without WAIT=false the same master says SLAVE_NOT_AVAILABLE");
+
+  // A broker stopped by a step-down (its listener still closing) stores nothing and says why.
+  alone.stop();
+  const refused = await within(alone.send("WAIT\u0001false\u0002"), 5000);
+  assert.equal(refused === "pending" ? null : refused?.code, ResponseCode.SERVICE_NOT_AVAILABLE);
+  assert.match(refused === "pending" ? "" : (refused?.remark ?? ""), /no longer its group's master/);
 });
 
 test("send-back that no slave can confirm: SYSTEM_ERROR named SLAVE_NOT_AVAILABLE (RocketMQ answers SUCCESS for PUT_OK only), so the consumer resends it itself", async () => {
