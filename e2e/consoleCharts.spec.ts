@@ -53,8 +53,9 @@ test.describe.serial("console charts and live destination pages", () => {
     await logIn(page, c.url, c.adminPassword, PASSWORD);
     await expect(page.getByTestId("overview-master-group1")).toHaveText(/^mq\d$/, { timeout: 60_000 });
     const master = (await page.getByTestId("overview-master-group1").textContent())!.trim();
-    const producer = await connectStomp(stompPortOf(master));
-    for (let i = 0; i < 3; i++) await producer.request("SEND", [["destination", QUEUE], ["persistent", "true"]], `chart-${i}`);
+    const first = await connectStomp(stompPortOf(master));
+    for (let i = 0; i < 3; i++) await first.request("SEND", [["destination", QUEUE], ["persistent", "true"]], `chart-${i}`);
+    await first.disconnect();
 
     // The overview: cluster totals and per-node lines, drawn from recorded samples.
     await page.goto(c.url);
@@ -110,6 +111,9 @@ test.describe.serial("console charts and live destination pages", () => {
     await expect(page.getByTestId("browse-range")).toHaveText("1–3 of 3", { timeout: 30_000 });
     const loads: string[] = [];
     page.on("framenavigated", (f) => f === page.mainFrame() && loads.push(f.url()));
+    // A connection of its own: the pages above may take longer than the broker's 30 s inactivity
+    // limit for a client that negotiated no heart-beats (CI: the first one was closed as idle).
+    const producer = await connectStomp(stompPortOf(master));
     for (let i = 3; i < 8; i++) await producer.request("SEND", [["destination", QUEUE], ["persistent", "true"]], `chart-${i}`);
     await producer.disconnect();
     await expect(page.getByTestId("stat-depth")).toHaveText("8", { timeout: 30_000 });
